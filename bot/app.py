@@ -1,0 +1,91 @@
+"""Builds the Application: handlers, the command menu and the error handler, all in view."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import commands, services
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db import make_engine
+from bot.handlers import datepicker, enrolment, erasure, info, replies, schedule, settings, staff
+from bot.texts import en
+
+log = logging.getLogger(__name__)
+
+
+def build_application(
+    config: Settings, clock: Clock | None = None, request: BaseRequest | None = None
+) -> Application:
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .base_url(config.api_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    application = builder.build()
+    application.bot_data[services.KEY] = services.Services(
+        settings=config, engine=make_engine(config.database_url), clock=clock or SystemClock()
+    )
+
+    private = filters.ChatType.PRIVATE
+    application.add_handlers(
+        [
+            CommandHandler("start", enrolment.start, filters=private),
+            CommandHandler("schedule", schedule.show_schedule, filters=private),
+            CommandHandler("next", schedule.show_next, filters=private),
+            CommandHandler("settings", settings.show, filters=private),
+            CommandHandler("help", info.help_, filters=private),
+            CommandHandler("about", info.about, filters=private),
+            CommandHandler("myid", info.my_id, filters=private),
+            CommandHandler("deletedata", erasure.ask, filters=private),
+            CommandHandler("stats", staff.stats, filters=private),
+            CallbackQueryHandler(enrolment.on_button, pattern=rf"^{enrolment.CALLBACK_PREFIX}:"),
+            CallbackQueryHandler(enrolment.on_calendar, pattern=rf"^{datepicker.PREFIX}:"),
+            CallbackQueryHandler(settings.on_button, pattern=rf"^{settings.PREFIX}:"),
+            CallbackQueryHandler(erasure.on_button, pattern=rf"^{erasure.PREFIX}:"),
+            CallbackQueryHandler(_unknown_button),
+            MessageHandler(private & (filters.TEXT | filters.LOCATION), replies.on_message),
+        ]
+    )
+    application.add_error_handler(_on_error)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    app = services.of(application)
+    await commands.register(application.bot, app.settings.admin_ids)
+
+
+async def _unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.callback_query.answer(en.BUTTON_EXPIRED)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure without the update's content (it may hold health data) and tell the user."""
+    error = context.error
+    log.error(
+        "handler failed: %s",
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, en.SOMETHING_WENT_WRONG)
+        except Exception as reply_error:
+            log.warning("could not tell the user about the failure: %s", type(reply_error).__name__)

@@ -1,0 +1,33 @@
+"""The command menu shown in Telegram: everyone's, and the staff's in their own chats only."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import BadRequest, Forbidden
+
+log = logging.getLogger(__name__)
+
+EVERYONE = (
+    BotCommand("start", "Sign up, or see where you are"),
+    BotCommand("schedule", "Your dose plan"),
+    BotCommand("next", "Your next dose"),
+    BotCommand("settings", "Reminder time, time zone, pause"),
+    BotCommand("help", "What the bot can do"),
+    BotCommand("about", "What this bot is and what it stores"),
+    BotCommand("myid", "Your Telegram id"),
+    BotCommand("deletedata", "Erase everything about you"),
+)
+STAFF = (BotCommand("stats", "Aggregate figures (staff)"),)
+
+
+async def register(bot: Bot, admin_ids: frozenset[int]) -> None:
+    """setMyCommands for private chats, then a per-chat scope for each staff member. A staff
+    member who never opened the bot has no chat yet; that is logged, not fatal."""
+    await bot.set_my_commands(EVERYONE, scope=BotCommandScopeAllPrivateChats())
+    for admin_id in sorted(admin_ids):
+        try:
+            await bot.set_my_commands(EVERYONE + STAFF, scope=BotCommandScopeChat(admin_id))
+        except (BadRequest, Forbidden) as error:
+            log.warning("staff command menu not set for one admin chat: %s", error.message)

@@ -1,0 +1,78 @@
+"""Settings, read once from the environment (and a `.env` file beside the working directory)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+DEFAULT_SQLITE_FILE = "kesimpta_bot.db"
+TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line meant for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str
+    database_url: str
+    admin_ids: frozenset[int]
+    api_base_url: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def normalize_database_url(url: str | None) -> str:
+    """Accept Heroku-style `postgres://` URLs (unknown to SQLAlchemy); default to SQLite."""
+    if not url:
+        return f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def parse_admin_ids(raw: str | None) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in (raw or "").replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(
+                f"ADMIN_IDS must be comma-separated numeric Telegram user ids; {part!r} is not one "
+                "(a user can learn theirs by sending /myid to the bot)."
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read and validate every setting; `env` replaces os.environ in tests."""
+    if env is None:
+        load_dotenv(Path.cwd() / ".env")
+        env = dict(os.environ)
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set: talk to @BotFather in Telegram, send /newbot, and put "
+            "the token it gives you in .env as TELEGRAM_BOT_TOKEN=... (see .env.example)."
+        )
+    if not TOKEN_PATTERN.match(token):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then letters), "
+            "e.g. 123456789:AAF...; copy it again from @BotFather (/mybots → API Token)."
+        )
+    return Settings(
+        token=token,
+        database_url=normalize_database_url(env.get("DATABASE_URL", "").strip() or None),
+        admin_ids=parse_admin_ids(env.get("ADMIN_IDS")),
+        api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip() or TELEGRAM_API_BASE_URL,
+    )

@@ -1,0 +1,79 @@
+"""Statuses of doses and the adherence figures built from them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.schedule import PlannedDose
+
+MISSED_AFTER = timedelta(hours=24)
+"""An unconfirmed dose counts as missed this long after its reminder."""
+
+
+class Status(StrEnum):
+    BEFORE_ENROLMENT = "before_enrolment"
+    ON_TIME = "on_time"
+    EARLY = "early"
+    LATE = "late"
+    MISSED = "missed"
+    OVERDUE = "overdue"
+    DUE_TODAY = "due_today"
+    UPCOMING = "upcoming"
+
+
+def _require_aware(name: str, moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime, got {moment!r}")
+
+
+def dose_status(dose: PlannedDose, *, today: date, now: datetime, reminder_at: datetime) -> Status:
+    """Where a dose stands for the patient.
+
+    ``today`` is the patient's local date at ``now``; ``reminder_at`` is the aware instant of
+    this dose's reminder (timing.local_instant of its planned date). A taken dose is judged
+    by its local date alone, so one missed and taken afterwards is LATE. Doses before
+    enrolment are never missed or overdue: the bot was not there to remind.
+    """
+    _require_aware("now", now)
+    _require_aware("reminder_at", reminder_at)
+    if dose.before_enrolment:
+        return Status.BEFORE_ENROLMENT
+    if dose.taken is not None:
+        if dose.taken == dose.planned:
+            return Status.ON_TIME
+        return Status.EARLY if dose.taken < dose.planned else Status.LATE
+    if now >= reminder_at + MISSED_AFTER:
+        return Status.MISSED
+    if dose.planned < today:
+        return Status.OVERDUE
+    if dose.planned == today:
+        return Status.DUE_TODAY
+    return Status.UPCOMING
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Counts for /history; ``total_recorded`` = doses recorded since enrolment."""
+
+    on_time: int
+    early: int
+    late: int
+    missed: int
+    total_recorded: int
+
+
+def summarize(statuses: Iterable[Status]) -> Adherence:
+    """Counts taken doses by timing and doses currently missed (untaken)."""
+    counts = Counter(statuses)
+    on_time, early, late = counts[Status.ON_TIME], counts[Status.EARLY], counts[Status.LATE]
+    return Adherence(
+        on_time=on_time,
+        early=early,
+        late=late,
+        missed=counts[Status.MISSED],
+        total_recorded=on_time + early + late,
+    )

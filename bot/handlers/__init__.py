@@ -1,0 +1,1 @@
+"""Telegram handlers: parse, check who may act, call the domain and the store, reply."""

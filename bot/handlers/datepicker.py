@@ -1,0 +1,70 @@
+"""An inline month calendar for picking a date; typing the date works just as well."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+PREFIX = "cal"
+WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+NOOP = f"{PREFIX}:-"
+
+
+def keyboard(month: date, lowest: date, highest: date) -> InlineKeyboardMarkup:
+    """The month of `month`, with only the days between `lowest` and `highest` pickable."""
+    first = month.replace(day=1)
+    rows: list[list[InlineKeyboardButton]] = []
+    previous = _shift(first, -1)
+    following = _shift(first, 1)
+    rows.append(
+        [
+            _nav("«", previous) if _last_day(previous) >= lowest else _blank(),
+            InlineKeyboardButton(f"{first:%B %Y}", callback_data=NOOP),
+            _nav("»", following) if following <= highest else _blank(),
+        ]
+    )
+    rows.append([InlineKeyboardButton(day, callback_data=NOOP) for day in WEEKDAYS])
+    for week in calendar.Calendar().monthdayscalendar(first.year, first.month):
+        row = []
+        for number in week:
+            day = first.replace(day=number) if number else None
+            if day is None or not lowest <= day <= highest:
+                row.append(
+                    _blank() if day is None else InlineKeyboardButton("·", callback_data=NOOP)
+                )
+            else:
+                row.append(InlineKeyboardButton(str(number), callback_data=f"{PREFIX}:{day}"))
+        rows.append(row)
+    return InlineKeyboardMarkup(rows)
+
+
+def parse(data: str) -> tuple[str, date] | None:
+    """('pick', day), ('show', first of month), or None for a blank or forged button."""
+    _, _, value = data.partition(":")
+    try:
+        if len(value) == 10:
+            return "pick", date.fromisoformat(value)
+        if len(value) == 7:
+            return "show", date.fromisoformat(value + "-01")
+    except ValueError:
+        return None
+    return None
+
+
+def _nav(label: str, month: date) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=f"{PREFIX}:{month:%Y-%m}")
+
+
+def _blank() -> InlineKeyboardButton:
+    return InlineKeyboardButton(" ", callback_data=NOOP)
+
+
+def _shift(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _last_day(first: date) -> date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])

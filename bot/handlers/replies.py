@@ -1,0 +1,43 @@
+"""Routes a typed message or a shared location to the conversation waiting for it."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import services
+from bot.db import transaction
+from bot.handlers import enrolment, settings
+from bot.store import conversations, patients
+from bot.texts import en
+
+MAX_TEXT = 1000
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    text = message.text
+    if text is not None and len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT]
+    with transaction(services.of(context).engine) as session:
+        conversation = conversations.get(session, update.effective_user.id)
+        enrolled = patients.get(session, update.effective_user.id) is not None
+    if conversation is not None and conversation.flow == enrolment.FLOW:
+        if message.location is not None:
+            await enrolment.answer_location(update, context, conversation)
+        else:
+            await enrolment.answer(update, context, conversation, text or "")
+        return
+    if (
+        conversation is not None
+        and conversation.flow == settings.FLOW
+        and settings.is_live(conversation, context)
+    ):
+        await settings.answer(update, context, conversation, text)
+        return
+    if enrolled:
+        await message.reply_html(en.FALLBACK)
+    elif text is not None:
+        await enrolment.on_consent_text(update, context, text)
+    else:
+        await message.reply_html(en.NOT_ENROLLED)

@@ -1,0 +1,112 @@
+"""/schedule and /next: the plan as the patient sees it, computed from the recorded facts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import services
+from bot.db import transaction
+from bot.domain.adherence import Status, dose_status
+from bot.domain.schedule import Course, PlannedDose, build_plan, next_dose
+from bot.domain.timing import local_date, local_instant
+from bot.models import Patient
+from bot.store import patients
+from bot.texts import en
+
+MESSAGE_LIMIT = 4000
+
+
+def status_of(dose: PlannedDose, patient: Patient, now: datetime) -> Status:
+    """A dose due before the patient enrolled was never reminded: it counts as reminded at
+    enrolment, so it shows as overdue, not missed, on the first day."""
+    today = local_date(now, patient.time_zone)
+    reminder_at = max(
+        local_instant(dose.planned, patient.reminder_time, patient.time_zone), patient.enrolled_at
+    )
+    return dose_status(dose, today=today, now=now, reminder_at=reminder_at)
+
+
+def schedule_lines(patient: Patient, course: Course, now: datetime) -> list[str]:
+    """One line per dose; undocumented doses from before enrolment are folded into one line."""
+    today = local_date(now, patient.time_zone)
+    plan = build_plan(course, today, upcoming=12)
+    lines = [en.schedule_header(patient.time_zone, patient.reminder_time, patient.paused)]
+    hidden = 0
+    for dose in plan:
+        if dose.before_enrolment and dose.taken is None:
+            hidden += 1
+            continue
+        if hidden:
+            lines.append(en.undocumented_doses(hidden))
+            hidden = 0
+        lines.append(en.schedule_line(dose, status_of(dose, patient, now)))
+    if any(dose.provisional for dose in plan):
+        lines.append("\n" + en.PROVISIONAL_NOTE)
+    lines.append("\n" + en.TIMING_IS_OUR_READING)
+    return lines
+
+
+def next_dose_text(patient: Patient, course: Course, now: datetime) -> str:
+    today = local_date(now, patient.time_zone)
+    dose = next_dose(course, today)
+    reminder_at = local_instant(dose.planned, patient.reminder_time, patient.time_zone)
+    text = en.next_dose(
+        dose,
+        status_of(dose, patient, now),
+        reminder_at.astimezone(ZoneInfo(patient.time_zone)),
+        reminder_at - now,
+        patient.time_zone,
+    )
+    return text + ("\n" + en.PAUSED if patient.paused else "")
+
+
+def chunks(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split a long text at line ends so each part fits in one Telegram message."""
+    parts: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > limit:
+            parts.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        parts.append(current)
+    return parts
+
+
+async def reply_schedule(update: Update, patient: Patient, course: Course, now: datetime) -> None:
+    for part in chunks(schedule_lines(patient, course, now)):
+        await update.effective_message.reply_html(part)
+
+
+async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    loaded = load_patient(update, context)
+    if loaded is None:
+        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        return
+    patient, course, now = loaded
+    await reply_schedule(update, patient, course, now)
+
+
+async def show_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    loaded = load_patient(update, context)
+    if loaded is None:
+        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        return
+    patient, course, now = loaded
+    await update.effective_message.reply_html(next_dose_text(patient, course, now))
+
+
+def load_patient(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[Patient, Course, datetime] | None:
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        patient = patients.get(session, update.effective_user.id)
+        if patient is None:
+            return None
+        return patient, patients.course_of(session, patient), app.clock.now()

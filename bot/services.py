@@ -1,0 +1,25 @@
+"""What every handler and job needs, built once at start and kept in `application.bot_data`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from bot.clock import Clock
+from bot.config import Settings
+
+KEY = "services"
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+
+
+def of(context: Any) -> Services:
+    """The services of the running application, from a handler's or job's context."""
+    return context.bot_data[KEY]

@@ -1,0 +1,116 @@
+"""Patients and the injections they reported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import func
+from sqlmodel import Session, delete, select
+
+from bot.domain.schedule import Course
+from bot.models import Conversation, DoseRecord, Patient
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """The complete answers of an enrolment, ready to be stored in one go."""
+
+    user_id: int
+    chat_id: int
+    language_code: str | None
+    time_zone: str
+    reminder_time: time
+    first_injection: date
+    last_injection: date | None
+    last_dose_number: int
+
+
+def get(session: Session, user_id: int) -> Patient | None:
+    return session.get(Patient, user_id)
+
+
+def enrol(session: Session, enrolment: Enrolment, now: datetime) -> Patient:
+    """Create the patient with the injections known from before enrolment, and close the
+    enrolment conversation, in the caller's transaction."""
+    patient = Patient(
+        user_id=enrolment.user_id,
+        chat_id=enrolment.chat_id,
+        language_code=enrolment.language_code,
+        time_zone=enrolment.time_zone,
+        reminder_time=enrolment.reminder_time,
+        first_injection=enrolment.first_injection,
+        enrolled_after=enrolment.last_dose_number,
+        enrolled_at=now,
+        updated_at=now,
+    )
+    session.add(patient)
+    session.flush()
+    if enrolment.last_injection is not None:
+        known = {1: enrolment.first_injection, enrolment.last_dose_number: enrolment.last_injection}
+        for number, day in sorted(known.items()):
+            session.add(
+                DoseRecord(patient_id=patient.user_id, number=number, taken_on=day, recorded_at=now)
+            )
+    session.exec(delete(Conversation).where(Conversation.user_id == enrolment.user_id))
+    return patient
+
+
+def course_of(session: Session, patient: Patient) -> Course:
+    """The facts the dose plan is computed from."""
+    records = session.exec(
+        select(DoseRecord.number, DoseRecord.taken_on).where(
+            DoseRecord.patient_id == patient.user_id
+        )
+    ).all()
+    return Course(
+        first_injection=patient.first_injection,
+        taken={number: day for number, day in records},
+        enrolled_after=patient.enrolled_after,
+    )
+
+
+def update(session: Session, patient: Patient, now: datetime, **changes: object) -> Patient:
+    """Change settings (reminder time, time zone, pause). Recorded doses keep their local dates."""
+    for name, value in changes.items():
+        if name not in {"reminder_time", "time_zone", "paused", "language_code"}:
+            raise ValueError(f"not a patient setting: {name}")
+        setattr(patient, name, value)
+    patient.updated_at = now
+    session.add(patient)
+    return patient
+
+
+def erase(session: Session, user_id: int) -> bool:
+    """Delete every row about this user. Returns whether anything was there."""
+    found = False
+    for table, column in (
+        (DoseRecord, DoseRecord.patient_id),
+        (Patient, Patient.user_id),
+        (Conversation, Conversation.user_id),
+    ):
+        result = session.exec(delete(table).where(column == user_id))
+        found = found or bool(result.rowcount)
+    return found
+
+
+@dataclass(frozen=True)
+class Figures:
+    patients: int
+    paused: int
+    enrolling: int
+    doses_recorded: int
+
+
+def figures(session: Session) -> Figures:
+    """Aggregate counts for support staff; never a name, an id or a date."""
+    return Figures(
+        patients=session.exec(select(func.count()).select_from(Patient)).one(),
+        paused=session.exec(
+            select(func.count()).select_from(Patient).where(Patient.paused.is_(True))
+        ).one(),
+        enrolling=session.exec(
+            select(func.count()).select_from(Conversation).where(Conversation.flow == "enrolment")
+        ).one(),
+        doses_recorded=session.exec(select(func.count()).select_from(DoseRecord)).one(),
+    )

@@ -1,0 +1,1 @@
+"""Every user-facing sentence, in one place. English is the only language so far."""

@@ -1,0 +1,325 @@
+"""English texts. Sentences are written for this project from the facts in shared/reference;
+where the bot reads beyond the label (month ends, re-timing) it says so."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from html import escape
+
+from bot.domain.adherence import Status
+from bot.domain.answers import DateProblem
+from bot.domain.schedule import PlannedDose
+
+NOT_MEDICAL_ADVICE = (
+    "<i>This bot helps you keep track; it does not replace advice from your doctor, nurse "
+    "or pharmacist.</i>"
+)
+TIMING_IS_OUR_READING = (
+    "The label gives the rhythm: weeks 0, 1 and 2, then once a month from week 4. How month "
+    "ends and late or early doses move the later dates is this bot's reading of it, so please "
+    "check the timing with your doctor."
+)
+
+# --- enrolment ---------------------------------------------------------------------------
+
+CONSENT = (
+    "👋 Hello! I'm a companion for people on <b>Kesimpta</b> (ofatumumab). I work out your "
+    "dose dates and help you stay on rhythm.\n\n"
+    "To do that I need to store, linked to your Telegram account:\n"
+    "• your time zone and the time you'd like reminders,\n"
+    "• the dates of your injections, and the ones you confirm later.\n\n"
+    "I use this only to plan and remind you. Nothing is shared with anyone unless you invite "
+    "them. /deletedata erases all of it at any time.\n\n"
+    "Do you agree? Tap a button or type <b>yes</b>."
+)
+CONSENT_AGREE_BUTTON = "✅ I agree"
+CONSENT_DECLINE_BUTTON = "✖️ No thanks"
+CONSENT_DECLINED = (
+    "No problem, I haven't stored anything about you. You can still read /about and /help, "
+    "and send /start whenever you change your mind."
+)
+
+ASK_TIME_ZONE = (
+    "🌍 Which time zone do you live in? I need it to remind you at your local time.\n\n"
+    "Type its name (for example <code>Europe/Berlin</code> or <code>America/New_York</code>), "
+    "tap one below, or share your location (I only keep the time zone, not where you are)."
+)
+SHARE_LOCATION_BUTTON = "📍 Share my location"
+COMMON_ZONES = (
+    ("Europe/London", "Europe/Berlin"),
+    ("Europe/Paris", "Europe/Madrid"),
+    ("America/New_York", "America/Chicago"),
+    ("America/Denver", "America/Los_Angeles"),
+    ("Australia/Sydney", "Asia/Kolkata"),
+)
+ZONE_UNKNOWN = (
+    "I don't know the time zone “{text}”. Please type a name like <code>Europe/Rome</code> or "
+    "<code>America/Toronto</code> (region/city), tap one of the buttons, or share your location."
+)
+LOCATION_WITHOUT_ZONE = (
+    "I couldn't find a time zone for that spot (the open sea, perhaps?). Please type your time "
+    "zone's name, for example <code>Europe/Berlin</code>."
+)
+
+
+def zone_confirmed(zone: str, local_now: datetime) -> str:
+    return f"Time zone: <b>{zone}</b>. It's {local_now:%H:%M} there now ({local_now:%A})."
+
+
+ASK_FIRST_INJECTION = (
+    "💉 When is (or was) your <b>first</b> Kesimpta injection?\n\n"
+    "Type the date as <code>YYYY-MM-DD</code>, or <b>today</b> or <b>tomorrow</b>, or pick it "
+    "below. If you're already on treatment, give the date you started."
+)
+ASK_LAST_INJECTION = (
+    "You started on {first}. When was your <b>most recent</b> injection?\n\n"
+    "Type <code>YYYY-MM-DD</code>, <b>today</b> or <b>yesterday</b>, or pick it below. "
+    "I'll continue your plan from there."
+)
+DATE_UNREADABLE = (
+    "I couldn't read “{text}” as a date. Please use the form <code>YYYY-MM-DD</code> (for "
+    "example <code>{example}</code>){keywords}."
+)
+DATE_PROBLEMS = {
+    DateProblem.BEFORE_APPROVAL: (
+        "That's before Kesimpta was first approved (2020-08-20), so it can't be right."
+    ),
+    DateProblem.TOO_FAR_AHEAD: "That's more than a year ahead; please give a nearer date.",
+    DateProblem.IN_FUTURE: "That date is in the future; please give the date it happened.",
+    DateProblem.BEFORE_FIRST_INJECTION: "That's before your first injection ({first}).",
+}
+
+
+def date_unreadable(text: str, example: date, keywords: tuple[str, ...]) -> str:
+    words = ", or " + " / ".join(f"<b>{word}</b>" for word in keywords) if keywords else ""
+    return DATE_UNREADABLE.format(text=escape(shorten(text)), example=example, keywords=words)
+
+
+def ask_which_dose(day: date, candidates: tuple[int, ...]) -> str:
+    options = " or ".join(f"dose {n} ({dose_phase(n)})" for n in candidates)
+    return (
+        f"Your injection on {day} falls between two planned dates. Was it {options}? "
+        "Tap a button or type the number."
+    )
+
+
+WHICH_DOSE_UNCLEAR = "Please tap one of the buttons, or type just the dose number ({choices})."
+
+
+def which_dose_button(number: int) -> str:
+    return f"Dose {number} · {dose_phase(number)}"
+
+
+ASK_REMINDER_TIME = (
+    "⏰ At what local time should I remind you on dose days? Type it as <code>HH:MM</code> on "
+    "the 24-hour clock (for example <code>09:00</code> or <code>19:30</code>), or tap one below."
+)
+COMMON_TIMES = (("08:00", "09:00", "10:00"), ("12:00", "18:00", "20:00"))
+TIME_UNREADABLE = (
+    "“{text}” isn't a time I can use. Please type it as <code>HH:MM</code> on the 24-hour clock, "
+    "for example <code>08:30</code> or <code>21:00</code>."
+)
+
+
+def time_unreadable(text: str) -> str:
+    return TIME_UNREADABLE.format(text=escape(shorten(text)))
+
+
+ENROLLED = (
+    "🎉 You're all set. Here is your plan. /next shows the next dose, /settings changes your "
+    "reminder time or time zone, /help lists everything I can do."
+)
+ENROLMENT_RESUMED = "Let's pick up where we left off."
+FINISH_ENROLMENT_FIRST = "You haven't finished signing up yet. Let's continue:"
+NOT_ENROLLED = "You haven't signed up yet. Send /start to set up your dose plan."
+BUTTON_EXPIRED = "This button is no longer active."
+PICKED = "Picked {day}."
+
+# --- schedule ----------------------------------------------------------------------------
+
+STATUS_MARKS = {
+    Status.BEFORE_ENROLMENT: ("☑️", "before enrolment"),
+    Status.ON_TIME: ("✅", "on time"),
+    Status.EARLY: ("✅", "early"),
+    Status.LATE: ("✅", "late"),
+    Status.MISSED: ("❌", "missed: inject as soon as possible"),
+    Status.OVERDUE: ("⚠️", "overdue: inject as soon as possible"),
+    Status.DUE_TODAY: ("⏳", "due today"),
+    Status.UPCOMING: ("▫️", "upcoming"),
+}
+
+
+def dose_phase(number: int) -> str:
+    return f"loading {number}/3" if number <= 3 else f"monthly {number - 3}"
+
+
+def schedule_line(dose: PlannedDose, status: Status) -> str:
+    mark, label = STATUS_MARKS[status]
+    day = dose.taken if dose.taken is not None else dose.planned
+    extra = " (provisional)" if dose.provisional else ""
+    if dose.taken is not None and dose.taken != dose.planned and not dose.before_enrolment:
+        label = f"{label}, planned {_short(dose.planned)}"
+    return f"{mark} Dose {dose.number} · {dose_phase(dose.number)} · <b>{day}</b> · {label}{extra}"
+
+
+def _short(day: date) -> str:
+    return f"{day:%d %b}"
+
+
+def undocumented_doses(count: int) -> str:
+    noun = "injection" if count == 1 else "injections"
+    return f"☑️ … {count} more {noun} before enrolment (dates not recorded)"
+
+
+def schedule_header(zone: str, reminder: time, paused: bool) -> str:
+    state = "⏸ reminders paused" if paused else f"reminders at {reminder:%H:%M}"
+    return f"📅 <b>Your Kesimpta plan</b> ({zone}, {state})"
+
+
+PROVISIONAL_NOTE = (
+    "A dose is overdue, so the dates marked provisional assume you inject it today; they will "
+    "follow the day you actually inject it."
+)
+
+
+def next_dose(
+    dose: PlannedDose, status: Status, reminder_at_local: datetime, left: timedelta, zone: str
+) -> str:
+    phase = dose_phase(dose.number)
+    if status in (Status.OVERDUE, Status.MISSED):
+        return (
+            f"⚠️ Dose {dose.number} ({phase}) was due on <b>{dose.planned}</b> and isn't recorded "
+            "yet. Inject it as soon as you can, then check the timing of the next doses with "
+            "your doctor. If your doctor told you to wait (for example during an infection), "
+            "you can pause reminders in /settings."
+        )
+    when = "today" if status is Status.DUE_TODAY else f"{dose.planned:%A}"
+    return (
+        f"💉 Next: <b>dose {dose.number}</b> ({phase}) on <b>{dose.planned}</b> ({when}).\n"
+        f"Reminder at {reminder_at_local:%H:%M} {zone}: {time_left(left)}."
+    )
+
+
+def time_left(left: timedelta) -> str:
+    if left <= timedelta(0):
+        return "the reminder time has passed"
+    minutes = int(left.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours or days:
+        parts.append(f"{hours} h")
+    if not days:
+        parts.append(f"{minutes} min")
+    return "in " + " ".join(parts)
+
+
+def status_summary(next_line: str) -> str:
+    return f"Welcome back!\n\n{next_line}\n\n/schedule · /next · /settings · /help"
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+def settings_overview(zone: str, reminder: time, paused: bool) -> str:
+    state = "⏸ paused" if paused else "▶️ active"
+    return (
+        "⚙️ <b>Settings</b>\n"
+        f"Reminder time: <b>{reminder:%H:%M}</b>\n"
+        f"Time zone: <b>{zone}</b>\n"
+        f"Reminders: <b>{state}</b>\n\n"
+        "Changes apply to upcoming doses; injections already recorded keep their dates."
+    )
+
+
+SETTINGS_TIME_BUTTON = "⏰ Reminder time"
+SETTINGS_ZONE_BUTTON = "🌍 Time zone"
+SETTINGS_PAUSE_BUTTON = "⏸ Pause reminders"
+SETTINGS_RESUME_BUTTON = "▶️ Resume reminders"
+ASK_NEW_REMINDER_TIME = (
+    "Type the new reminder time as <code>HH:MM</code> (24-hour clock), or <b>cancel</b>."
+)
+ASK_NEW_TIME_ZONE = (
+    "Type your time zone's name (for example <code>Europe/Lisbon</code>), tap one below, or "
+    "share your location. Type <b>cancel</b> to keep the current one."
+)
+SETTINGS_CANCELLED = "Nothing changed."
+
+
+def reminder_time_changed(reminder: time, zone: str) -> str:
+    return f"✅ Reminders now come at <b>{reminder:%H:%M}</b> ({zone}) on upcoming dose days."
+
+
+def time_zone_changed(zone: str, local_now: datetime) -> str:
+    return (
+        f"✅ Time zone changed to <b>{zone}</b> (it's {local_now:%H:%M} there now). Upcoming "
+        "reminders follow it; injections already recorded keep their dates."
+    )
+
+
+PAUSED = (
+    "⏸ Reminders are paused. Do this only if your doctor told you to wait (for example "
+    "during an infection). Resume in /settings when you're ready."
+)
+RESUMED = "▶️ Reminders are back on."
+
+# --- information and account ---------------------------------------------------------------
+
+HELP = (
+    "<b>What I can do</b>\n"
+    "/start – sign up, or see where you are\n"
+    "/schedule – your dose plan, past and upcoming\n"
+    "/next – your next dose and when I'll remind you\n"
+    "/settings – reminder time, time zone, pause or resume\n"
+    "/about – what this bot is, and what it stores\n"
+    "/myid – your Telegram id\n"
+    "/deletedata – erase everything I store about you\n\n" + NOT_MEDICAL_ADVICE
+)
+STAFF_HELP = "\n\n<b>Support staff</b>\n/stats – aggregate figures"
+ABOUT = (
+    "<b>About this bot</b>\n"
+    "An unofficial companion for people treated with Kesimpta (ofatumumab) for relapsing "
+    "multiple sclerosis. It works out your dose dates and helps you keep the rhythm. It is not "
+    "made by the manufacturer and it gives no medical advice: for anything about your health "
+    "or your treatment, ask your doctor, nurse or pharmacist. In an emergency call your local "
+    "emergency number (112 in Europe, 911 in North America).\n\n"
+    "<b>What it stores</b>: your Telegram id, time zone, reminder time and the injection dates "
+    "you give or confirm, plus your answers while you sign up. Nothing is shared with anyone. "
+    "/deletedata erases all of it.\n\n" + TIMING_IS_OUR_READING
+)
+
+
+def my_id(user_id: int) -> str:
+    return f"Your Telegram id is <code>{user_id}</code>."
+
+
+CONFIRM_ERASE = (
+    "🗑 This erases everything I store about you: your plan, your recorded injections and your "
+    "settings. It can't be undone. Are you sure?"
+)
+ERASE_BUTTON = "✅ Yes, erase everything"
+KEEP_BUTTON = "✖️ Keep my data"
+ERASED = (
+    "Done: everything I stored about you is erased. Send /start if you ever want to begin again."
+)
+NOTHING_TO_ERASE = "I don't store anything about you, so there's nothing to erase."
+ERASE_KEPT = "Nothing was erased."
+FALLBACK = "I didn't understand that. /help lists what I can do."
+STAFF_ONLY = "Sorry, that command is for the support team only."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+def stats(patients: int, paused: int, enrolling: int, doses: int) -> str:
+    return (
+        "📊 <b>Figures</b>\n"
+        f"Patients enrolled: {patients}\n"
+        f"Reminders paused: {paused}\n"
+        f"Sign-ups in progress: {enrolling}\n"
+        f"Injections recorded: {doses}"
+    )
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Echo only the start of what someone typed, so a huge message isn't sent back."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
