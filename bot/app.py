@@ -12,6 +12,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -24,6 +25,7 @@ from bot.handlers import datepicker, enrolment, erasure, info, replies, schedule
 from bot.texts import en
 
 log = logging.getLogger(__name__)
+STAFF_MENUS = "staff_menus"
 
 
 def build_application(
@@ -44,6 +46,7 @@ def build_application(
     )
 
     private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, _staff_menu, block=False), group=-1)
     application.add_handlers(
         [
             CommandHandler("start", enrolment.start, filters=private),
@@ -69,7 +72,19 @@ def build_application(
 
 async def _post_init(application: Application) -> None:
     app = services.of(application)
-    await commands.register(application.bot, app.settings.admin_ids)
+    application.bot_data[STAFF_MENUS] = await commands.register(
+        application.bot, app.settings.admin_ids
+    )
+
+
+async def _staff_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A staff member whose chat did not exist at start gets their menu when they first write."""
+    user = update.effective_user
+    done: set[int] = context.bot_data[STAFF_MENUS]
+    if user is None or user.id in done or user.id not in services.of(context).settings.admin_ids:
+        return
+    if await commands.register_staff(context.bot, user.id):
+        done.add(user.id)
 
 
 async def _unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

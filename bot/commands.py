@@ -22,12 +22,18 @@ EVERYONE = (
 STAFF = (BotCommand("stats", "Aggregate figures (staff)"),)
 
 
-async def register(bot: Bot, admin_ids: frozenset[int]) -> None:
-    """setMyCommands for private chats, then a per-chat scope for each staff member. A staff
-    member who never opened the bot has no chat yet; that is logged, not fatal."""
+async def register(bot: Bot, admin_ids: frozenset[int]) -> set[int]:
+    """setMyCommands for private chats, then a per-chat scope for each staff member. Returns the
+    staff ids whose menu is set; the others have no chat with the bot yet and get theirs when
+    they first write (see `register_staff`)."""
     await bot.set_my_commands(EVERYONE, scope=BotCommandScopeAllPrivateChats())
-    for admin_id in sorted(admin_ids):
-        try:
-            await bot.set_my_commands(EVERYONE + STAFF, scope=BotCommandScopeChat(admin_id))
-        except (BadRequest, Forbidden) as error:
-            log.warning("staff command menu not set for one admin chat: %s", error.message)
+    return {admin_id for admin_id in sorted(admin_ids) if await register_staff(bot, admin_id)}
+
+
+async def register_staff(bot: Bot, admin_id: int) -> bool:
+    try:
+        await bot.set_my_commands(EVERYONE + STAFF, scope=BotCommandScopeChat(admin_id))
+    except (BadRequest, Forbidden) as error:
+        log.info("staff menu not set yet for one admin chat: %s", error.message)
+        return False
+    return True

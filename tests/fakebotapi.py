@@ -760,6 +760,7 @@ class FakeUser:
     ) -> ChatMessage:
         """The first bot message sent after ``after`` (default: this user's last action) that
         matches; raise AssertionError with the chat transcript on timeout."""
+        __tracebackhide__ = True
         cursor = self.cursor if after is None else after if isinstance(after, int) else after.seq
 
         def find() -> ChatMessage | None:
@@ -785,6 +786,7 @@ class FakeUser:
         timeout: float = 10.0,
     ) -> ChatMessage:
         """Wait until ``message`` is edited (again) after the given snapshot; return it."""
+        __tracebackhide__ = True
 
         def find() -> ChatMessage | None:
             current = self.server._current(self.chat_id, message.message_id)
@@ -798,6 +800,7 @@ class FakeUser:
 
     def wait_for_deleted(self, message: ChatMessage, *, timeout: float = 10.0) -> ChatMessage:
         """Wait until the bot deletes ``message``."""
+        __tracebackhide__ = True
 
         def find() -> ChatMessage | None:
             current = self.server._current(self.chat_id, message.message_id)
@@ -1100,6 +1103,7 @@ class FakeBotApi:
 
     def wait_for_callback_answer(self, query_id: str, timeout: float = 10.0) -> AnsweredCallback:
         """Wait until the bot answers the callback query returned by ``user.tap``."""
+        __tracebackhide__ = True
         return self._wait(
             lambda: self._answered.get(query_id),
             timeout,
