@@ -36,6 +36,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
+from tests.conftest import missing_tool
 from tests.e2e.harness import BotProcess, faketime_env, libfaketime_path
 from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi, FakeUser, render_text
 
@@ -613,7 +614,7 @@ def test_faketime_env(tmp_path: Path, server: FakeBotApi) -> None:
     if library is None:
         with pytest.raises(RuntimeError):
             faketime_env("@2026-03-29 01:30:00")
-        pytest.skip("libfaketime not installed")
+        missing_tool("libfaketime is not installed (Debian package faketime)")
     bot = BotProcess(
         server, tmp_path, faketime="@2026-03-29 01:30:00", env={"FAKETIME_NO_CACHE": "0"}
     )

@@ -24,6 +24,7 @@ from bot.domain.schedule import (
     next_dose,
     phase_of,
 )
+from tests.conftest import missing_tool
 
 CASES_PATH = Path(__file__).resolve().parents[2] / "shared" / "schedule-cases.json"
 D = date.fromisoformat
@@ -60,7 +61,6 @@ def plan_after(course: Course, count: int = 16) -> list[PlannedDose]:
 # --- the worked examples ---------------------------------------------------------------
 
 
-@pytest.mark.skipif(not CASES_PATH.is_file(), reason=f"{CASES_PATH} is not there")
 @pytest.mark.parametrize("case", _cases(), ids=lambda case: case["case"])
 def test_worked_example(case: dict[str, Any]) -> None:
     first = D(case["first_injection"])
@@ -75,7 +75,7 @@ def test_worked_example(case: dict[str, Any]) -> None:
 
 def test_worked_examples_file_is_there() -> None:
     if not CASES_PATH.is_file():
-        pytest.skip(f"{CASES_PATH} is not there")
+        missing_tool(f"{CASES_PATH} is not there")
     assert len(_cases()) >= 8
 
 
