@@ -33,6 +33,19 @@ def local_today(zone: str) -> date:
     return datetime.now(ZoneInfo(zone)).date()
 
 
+def say(user: FakeUser, text: str, expect: str) -> ChatMessage:
+    """Send a message and wait for the bot's answer containing `expect`."""
+    user.send(text)
+    return user.wait_for(contains=expect)
+
+
+def begin(user: FakeUser, zone: str | None = None, consent: str = "yes") -> ChatMessage:
+    """/start and agree; with a zone, answer that too. Returns the pending question."""
+    say(user, "/start", "Do you agree")
+    question = say(user, consent, "time zone")
+    return question if zone is None else say(user, zone, "first")
+
+
 def enrol(
     user: FakeUser,
     *,
@@ -43,21 +56,14 @@ def enrol(
     at: str = "09:00",
 ) -> list[ChatMessage]:
     """Sign up by typing every answer; returns the schedule message(s) shown at the end."""
-    user.send("/start")
-    user.wait_for(contains="Do you agree")
-    user.send("yes")
-    user.wait_for(contains="time zone")
-    user.send(zone)
-    user.wait_for(contains="first")
-    user.send(first)
+    begin(user, zone)
     if last is not None:
-        user.wait_for(contains="most recent")
-        user.send(last)
+        say(user, first, "most recent")
+        first = last
     if which is not None:
-        user.wait_for(contains="Was it dose")
-        user.send(which)
-    user.wait_for(contains="remind you on dose days")
-    user.send(at)
-    done = user.wait_for(contains="You're all set")
+        say(user, first, "Was it dose")
+        first = which
+    say(user, first, "remind you on dose days")
+    done = say(user, at, "You're all set")
     user.wait_for(contains="Your Kesimpta plan", after=done)
     return [m for m in user.messages() if m.seq > done.seq and "Dose " in m.body]

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import date, timedelta
 
 from tests.e2e.harness import BotProcess
-from tests.e2e.people import enrol, local_today, schedule_of
+from tests.e2e.people import begin, enrol, local_today, say, schedule_of
 from tests.fakebotapi import FakeBotApi
 
 
@@ -117,16 +117,9 @@ def test_a_dose_already_due_at_enrolment_is_one_overdue_dose(
     today = local_today("Europe/Berlin")
     first = today - timedelta(days=400)
     last = today - timedelta(days=75)
-    user.send("/start")
-    user.wait_for(contains="Do you agree")
-    user.send("yes")
-    user.wait_for(contains="time zone")
-    user.send("Europe/Berlin")
-    user.wait_for(contains="first")
-    user.send(str(first))
-    user.wait_for(contains="most recent")
-    user.send(str(last))
-    question = user.wait_for(contains="Was it dose")
+    begin(user, "Europe/Berlin")
+    say(user, str(first), "most recent")
+    question = say(user, str(last), "Was it dose")
     user.tap(question, "Dose")
     user.wait_for(contains="remind you on dose days")
     user.send("00:00")
@@ -145,20 +138,11 @@ def test_an_ambiguous_last_injection_is_asked_about(api: FakeBotApi, bot: BotPro
     today = local_today("Europe/Berlin")
     first = today - timedelta(days=60)
     last = first + timedelta(days=9)  # after dose 2's date (day 7), before dose 3's (day 14)
-    user.send("/start")
-    user.wait_for(contains="Do you agree")
-    user.send("agree")
-    user.wait_for(contains="time zone")
-    user.send("Europe/Berlin")
-    user.wait_for(contains="first")
-    user.send(str(first))
-    user.wait_for(contains="most recent")
-    user.send("tomorrow")
-    user.wait_for(contains="couldn't read")
-    user.send(str(first - timedelta(days=1)))
-    user.wait_for(contains="before your first injection")
-    user.send(str(last))
-    question = user.wait_for(contains="Was it dose 2")
+    begin(user, "Europe/Berlin", consent="agree")
+    say(user, str(first), "most recent")
+    say(user, "tomorrow", "couldn't read")
+    say(user, str(first - timedelta(days=1)), "before your first injection")
+    question = say(user, str(last), "Was it dose 2")
     assert question.buttons == ["Dose 2 · loading 2/3", "Dose 3 · loading 3/3"]
     user.send("5")
     user.wait_for(contains="dose number")
@@ -209,12 +193,7 @@ def test_declining_stores_nothing(api: FakeBotApi, bot: BotProcess) -> None:
 
 def test_unfinished_enrolment_survives_a_restart(api: FakeBotApi, bot: BotProcess) -> None:
     user = api.user(1006, "Fay")
-    user.send("/start")
-    user.wait_for(contains="Do you agree")
-    user.send("yes")
-    user.wait_for(contains="time zone")
-    user.send("Asia/Tokyo")
-    user.wait_for(contains="first")
+    begin(user, "Asia/Tokyo")
     bot.restart()
     user.send("tomorrow")
     user.wait_for(contains="remind you on dose days")

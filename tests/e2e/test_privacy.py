@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from tests.e2e.harness import BotProcess
-from tests.e2e.people import enrol
+from tests.e2e.people import begin, enrol
 from tests.fakebotapi import FakeBotApi
 
 TABLES = ("patients", "dose_records", "conversations")
@@ -55,10 +55,7 @@ def test_deletedata_erases_everything_after_confirmation(api: FakeBotApi, bot: B
 
 def test_deletedata_during_enrolment_and_keeping_it(api: FakeBotApi, bot: BotProcess) -> None:
     user = api.user(3003, "Max")
-    user.send("/start")
-    user.wait_for(contains="Do you agree")
-    user.send("yes")
-    user.wait_for(contains="time zone")
+    begin(user)
     user.send("/deletedata")
     confirm = user.wait_for(contains="erases everything")
     user.tap(confirm, "✖️")
