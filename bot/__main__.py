@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import signal
 import sys
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import Update
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import ConfigError, load_settings
@@ -29,9 +32,25 @@ def main() -> int:
     if settings.is_sqlite:
         migrate(settings.database_url)
     application = build_application(settings)
+    if settings.role == "sender":
+        logging.getLogger("bot").info("starting as a sender: due messages only, no updates")
+        asyncio.run(send_only(application))
+        return 0
     logging.getLogger("bot").info("starting long polling")
     application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+async def send_only(application: Application) -> None:
+    """Run the job queue (the outbox sweep) without receiving updates, until SIGTERM/SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        await application.start()
+        await stop.wait()
+        await application.stop()
 
 
 if __name__ == "__main__":

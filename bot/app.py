@@ -9,6 +9,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -17,11 +18,23 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import commands, services
+from bot import commands, dose_buttons, services
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import make_engine
-from bot.handlers import datepicker, enrolment, erasure, info, replies, schedule, settings, staff
+from bot.handlers import (
+    datepicker,
+    doses,
+    enrolment,
+    erasure,
+    info,
+    presence,
+    replies,
+    schedule,
+    settings,
+    staff,
+)
+from bot.jobs import sweep
 from bot.texts import en
 
 log = logging.getLogger(__name__)
@@ -31,27 +44,36 @@ STAFF_MENUS = "staff_menus"
 def build_application(
     config: Settings, clock: Clock | None = None, request: BaseRequest | None = None
 ) -> Application:
-    builder = (
-        Application.builder()
-        .token(config.token)
-        .base_url(config.api_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(_post_init)
-    )
+    builder = Application.builder().token(config.token).base_url(config.api_base_url)
+    builder = builder.post_init(_post_init)
+    if config.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     if request is not None:
         builder = builder.request(request)
     application = builder.build()
     application.bot_data[services.KEY] = services.Services(
         settings=config, engine=make_engine(config.database_url), clock=clock or SystemClock()
     )
+    application.job_queue.run_repeating(
+        sweep.sweep,
+        interval=sweep.INTERVAL,
+        first=1,
+        name="outbox sweep",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+    if config.role == "sender":
+        return application
 
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, _staff_menu, block=False), group=-1)
+    application.add_handler(TypeHandler(Update, presence.on_any_update), group=-1)
     application.add_handlers(
         [
             CommandHandler("start", enrolment.start, filters=private),
             CommandHandler("schedule", schedule.show_schedule, filters=private),
             CommandHandler("next", schedule.show_next, filters=private),
+            CommandHandler("taken", doses.taken, filters=private),
+            CommandHandler("history", doses.history, filters=private),
             CommandHandler("settings", settings.show, filters=private),
             CommandHandler("help", info.help_, filters=private),
             CommandHandler("about", info.about, filters=private),
@@ -62,7 +84,12 @@ def build_application(
             CallbackQueryHandler(enrolment.on_calendar, pattern=rf"^{datepicker.PREFIX}:"),
             CallbackQueryHandler(settings.on_button, pattern=rf"^{settings.PREFIX}:"),
             CallbackQueryHandler(erasure.on_button, pattern=rf"^{erasure.PREFIX}:"),
+            CallbackQueryHandler(doses.on_dose_button, pattern=rf"^{dose_buttons.PREFIX}:"),
+            CallbackQueryHandler(doses.on_who, pattern=r"^who:"),
+            CallbackQueryHandler(doses.on_site, pattern=r"^site:"),
+            CallbackQueryHandler(doses.on_correction_day, pattern=r"^fixday:"),
             CallbackQueryHandler(_unknown_button),
+            ChatMemberHandler(presence.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
             MessageHandler(private & (filters.TEXT | filters.LOCATION), replies.on_message),
         ]
     )
@@ -72,6 +99,8 @@ def build_application(
 
 async def _post_init(application: Application) -> None:
     app = services.of(application)
+    if app.settings.role == "sender":
+        return
     application.bot_data[STAFF_MENUS] = await commands.register(
         application.bot, app.settings.admin_ids
     )

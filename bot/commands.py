@@ -13,6 +13,8 @@ EVERYONE = (
     BotCommand("start", "Sign up, or see where you are"),
     BotCommand("schedule", "Your dose plan"),
     BotCommand("next", "Your next dose"),
+    BotCommand("taken", "Record your due dose"),
+    BotCommand("history", "Your injections so far"),
     BotCommand("settings", "Reminder time, time zone, pause"),
     BotCommand("help", "What the bot can do"),
     BotCommand("about", "What this bot is and what it stores"),

@@ -12,6 +12,7 @@ from dotenv import load_dotenv
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 DEFAULT_SQLITE_FILE = "kesimpta_bot.db"
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
+ROLES = frozenset({"all", "sender"})
 
 
 class ConfigError(Exception):
@@ -24,6 +25,8 @@ class Settings:
     database_url: str
     admin_ids: frozenset[int]
     api_base_url: str
+    role: str = "all"
+    rate_limit: bool = True
 
     @property
     def is_sqlite(self) -> bool:
@@ -75,4 +78,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=normalize_database_url(env.get("DATABASE_URL", "").strip() or None),
         admin_ids=parse_admin_ids(env.get("ADMIN_IDS")),
         api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip() or TELEGRAM_API_BASE_URL,
+        role=parse_role(env.get("BOT_ROLE")),
+        rate_limit=env.get("TELEGRAM_RATE_LIMIT", "on").strip().lower() not in {"off", "0", "no"},
     )
+
+
+def parse_role(raw: str | None) -> str:
+    """`all` (default): receive updates and send; `sender`: only send due messages (extra
+    processes on one PostgreSQL database; only one process may receive updates)."""
+    role = (raw or "all").strip().lower()
+    if role not in ROLES:
+        raise ConfigError(f"BOT_ROLE must be one of {', '.join(sorted(ROLES))}, not {raw!r}.")
+    return role

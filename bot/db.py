@@ -19,17 +19,31 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(database_url, pool_pre_ping=True, **kwargs)
 
 
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    """WAL lets readers and one writer work side by side; foreign keys make cascades real."""
+    """WAL lets readers and one writer work side by side; foreign keys make cascades real.
+    The driver's own transaction handling is switched off so `_begin_immediate` decides."""
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+    """Take the write lock when a transaction starts, not half-way: a read-then-write
+    transaction can then never fail with "database is locked" against another writer, and a
+    claim (UPDATE … RETURNING) is atomic across processes. SQLite has no SKIP LOCKED."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -31,6 +31,8 @@ class Patient(SQLModel, table=True):
     first_injection: date
     enrolled_after: int = Field(default=0, description="doses before enrolment")
     paused: bool = False
+    discreet: bool = Field(default=False, description="keep the medicine's name out of reminders")
+    blocked_at: datetime | None = Field(default=None, description="set while the bot is blocked")
     enrolled_at: datetime
     updated_at: datetime
 
@@ -50,6 +52,10 @@ class DoseRecord(SQLModel, table=True):
     number: int
     taken_on: date
     recorded_at: datetime
+    recorded_by: int | None = Field(default=None, sa_type=BigInteger)
+    source: str = Field(default="enrolment", max_length=16)
+    injector: str | None = Field(default=None, max_length=16)
+    site: str | None = Field(default=None, max_length=16)
 
 
 class Conversation(SQLModel, table=True):
@@ -66,3 +72,53 @@ class Conversation(SQLModel, table=True):
     step: str = Field(max_length=32)
     answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     updated_at: datetime
+
+
+PENDING = text("finished_at IS NULL")
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Everything that must be sent later (reminders, alerts, notes): the single source of truth
+    for what is still to go out. A sweep claims due rows with a lease, sends, and records the
+    outcome; only pending rows are indexed for that query, so sent rows cost it nothing."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index(
+            "ix_outbox_pending_due",
+            "due_at",
+            sqlite_where=PENDING,
+            postgresql_where=PENDING,
+        ),
+        Index("ix_outbox_patient_id", "patient_id"),
+        Index(
+            "ix_outbox_sent_message",
+            "chat_id",
+            "message_id",
+            sqlite_where=text("message_id IS NOT NULL"),
+            postgresql_where=text("message_id IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    )
+    chat_id: int = Field(sa_type=BigInteger)
+    patient_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, ForeignKey("patients.user_id", ondelete="CASCADE")),
+    )
+    dose_number: int | None = None
+    dose_planned: date | None = None
+    kind: str = Field(max_length=16)
+    priority: int
+    due_at: datetime
+    lease_until: datetime | None = None
+    claim_token: str | None = Field(default=None, max_length=32)
+    attempts: int = 0
+    finished_at: datetime | None = None
+    outcome: str | None = Field(default=None, max_length=16)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    error: str | None = Field(default=None, max_length=200)
+    created_at: datetime

@@ -27,7 +27,7 @@ from bot.domain.timing import find_zone, local_date
 from bot.handlers import datepicker
 from bot.handlers.schedule import next_dose_text, reply_schedule
 from bot.models import Conversation
-from bot.store import conversations, patients
+from bot.store import conversations, patients, reminders
 from bot.texts import en
 from bot.zone_lookup import zone_at
 
@@ -339,6 +339,7 @@ async def finish(
     now: datetime = app.clock.now()
     with transaction(app.engine) as session:
         patient = patients.enrol(session, enrolment, now)
+        reminders.replan(session, patient, now)
         course = patients.course_of(session, patient)
     await update.effective_message.reply_html(en.ENROLLED, reply_markup=ReplyKeyboardRemove())
     await reply_schedule(update, patient, course, now)

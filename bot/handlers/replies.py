@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
-from bot.handlers import enrolment, settings
+from bot.handlers import doses, enrolment, settings
 from bot.store import conversations, patients
 from bot.texts import en
 
@@ -28,12 +28,14 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         else:
             await enrolment.answer(update, context, conversation, text or "")
         return
-    if (
-        conversation is not None
-        and conversation.flow == settings.FLOW
-        and settings.is_live(conversation, context)
-    ):
+    live = conversation is not None and settings.is_live(conversation, context)
+    if live and conversation.flow == settings.FLOW:
         await settings.answer(update, context, conversation, text)
+        return
+    if live and conversation.flow == doses.CORRECT_FLOW and text is not None:
+        await doses.answer_correction(update, context, conversation.answers["number"], text)
+        return
+    if enrolled and text is not None and await doses.on_done_reply(update, context):
         return
     if enrolled:
         await message.reply_html(en.FALLBACK)

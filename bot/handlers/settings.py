@@ -16,7 +16,7 @@ from bot.domain.answers import parse_clock
 from bot.domain.timing import find_zone
 from bot.handlers.enrolment import zone_keyboard
 from bot.models import Conversation, Patient
-from bot.store import conversations, patients
+from bot.store import conversations, patients, reminders
 from bot.texts import en
 from bot.zone_lookup import zone_at
 
@@ -25,6 +25,12 @@ PREFIX = "set"
 TIME, ZONE = "time", "zone"
 PROMPT_VALID_FOR = timedelta(minutes=30)
 CANCEL_WORDS = frozenset({"cancel", "stop", "back"})
+TOGGLES: dict[str, dict[str, bool]] = {
+    "pause": {"paused": True},
+    "resume": {"paused": False},
+    "discreet": {"discreet": True},
+    "named": {"discreet": False},
+}
 
 
 def overview_markup(patient: Patient) -> InlineKeyboardMarkup:
@@ -40,12 +46,21 @@ def overview_markup(patient: Patient) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(en.SETTINGS_ZONE_BUTTON, callback_data=f"{PREFIX}:{ZONE}"),
             ],
             [toggle],
+            [
+                InlineKeyboardButton(en.SETTINGS_NAMED_BUTTON, callback_data=f"{PREFIX}:named")
+                if patient.discreet
+                else InlineKeyboardButton(
+                    en.SETTINGS_DISCREET_BUTTON, callback_data=f"{PREFIX}:discreet"
+                )
+            ],
         ]
     )
 
 
 def overview(patient: Patient) -> str:
-    return en.settings_overview(patient.time_zone, patient.reminder_time, patient.paused)
+    return en.settings_overview(
+        patient.time_zone, patient.reminder_time, patient.paused, patient.discreet
+    )
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -69,19 +84,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = app.clock.now()
     with transaction(app.engine) as session:
         patient = patients.get(session, user_id)
-        if patient is not None and action in ("pause", "resume"):
-            patients.update(session, patient, now, paused=action == "pause")
+        if patient is not None and action in TOGGLES:
+            patients.update(session, patient, now, **TOGGLES[action])
+            reminders.replan(session, patient, now)
         elif patient is not None and action in (TIME, ZONE):
             conversations.save(session, user_id, FLOW, action, {}, now)
-    if patient is None or action not in ("pause", "resume", TIME, ZONE):
+    if patient is None or (action not in TOGGLES and action not in (TIME, ZONE)):
         await query.answer(en.BUTTON_EXPIRED)
         return
     await query.answer()
-    if action in ("pause", "resume"):
+    if action in TOGGLES:
         await query.edit_message_text(
             overview(patient), parse_mode="HTML", reply_markup=overview_markup(patient)
         )
-        await update.effective_message.reply_html(en.PAUSED if patient.paused else en.RESUMED)
+        if action in ("pause", "resume"):
+            await update.effective_message.reply_html(en.PAUSED if patient.paused else en.RESUMED)
     elif action == TIME:
         await update.effective_message.reply_html(en.ASK_NEW_REMINDER_TIME)
     else:
@@ -128,6 +145,7 @@ async def answer(
         patient = patients.get(session, user_id)
         if patient is not None:
             patients.update(session, patient, now, **changes)
+            reminders.replan(session, patient, now)
         conversations.drop(session, user_id)
     if patient is None:
         await message.reply_html(en.NOT_ENROLLED)

@@ -19,5 +19,11 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(app.engine) as session:
         figures = patients.figures(session)
     await update.effective_message.reply_html(
-        en.stats(figures.patients, figures.paused, figures.enrolling, figures.doses_recorded)
+        en.stats(
+            figures.patients,
+            figures.paused,
+            figures.enrolling,
+            figures.doses_recorded,
+            figures.reminders_pending,
+        )
     )

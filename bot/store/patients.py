@@ -9,7 +9,8 @@ from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 from bot.domain.schedule import Course
-from bot.models import Conversation, DoseRecord, Patient
+from bot.models import Conversation, DoseRecord, OutboxMessage, Patient
+from bot.store import outbox
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def course_of(session: Session, patient: Patient) -> Course:
 def update(session: Session, patient: Patient, now: datetime, **changes: object) -> Patient:
     """Change settings (reminder time, time zone, pause). Recorded doses keep their local dates."""
     for name, value in changes.items():
-        if name not in {"reminder_time", "time_zone", "paused", "language_code"}:
+        if name not in {"reminder_time", "time_zone", "paused", "discreet", "blocked_at"}:
             raise ValueError(f"not a patient setting: {name}")
         setattr(patient, name, value)
     patient.updated_at = now
@@ -81,10 +82,19 @@ def update(session: Session, patient: Patient, now: datetime, **changes: object)
     return patient
 
 
+def mark_blocked(session: Session, patient: Patient, now: datetime) -> None:
+    """The user blocked the bot: nothing more is sent until they come back."""
+    patient.blocked_at = now
+    patient.updated_at = now
+    session.add(patient)
+
+
 def erase(session: Session, user_id: int) -> bool:
     """Delete every row about this user. Returns whether anything was there."""
     found = False
     for table, column in (
+        (OutboxMessage, OutboxMessage.patient_id),
+        (OutboxMessage, OutboxMessage.chat_id),
         (DoseRecord, DoseRecord.patient_id),
         (Patient, Patient.user_id),
         (Conversation, Conversation.user_id),
@@ -100,6 +110,7 @@ class Figures:
     paused: int
     enrolling: int
     doses_recorded: int
+    reminders_pending: int
 
 
 def figures(session: Session) -> Figures:
@@ -113,4 +124,5 @@ def figures(session: Session) -> Figures:
             select(func.count()).select_from(Conversation).where(Conversation.flow == "enrolment")
         ).one(),
         doses_recorded=session.exec(select(func.count()).select_from(DoseRecord)).one(),
+        reminders_pending=outbox.count_pending(session),
     )

@@ -221,13 +221,14 @@ def status_summary(next_line: str) -> str:
 # --- settings ----------------------------------------------------------------------------
 
 
-def settings_overview(zone: str, reminder: time, paused: bool) -> str:
+def settings_overview(zone: str, reminder: time, paused: bool, discreet: bool) -> str:
     state = "⏸ paused" if paused else "▶️ active"
+    style = "discreet (no medicine name)" if discreet else "with the medicine's name"
     return (
         "⚙️ <b>Settings</b>\n"
         f"Reminder time: <b>{reminder:%H:%M}</b>\n"
         f"Time zone: <b>{zone}</b>\n"
-        f"Reminders: <b>{state}</b>\n\n"
+        f"Reminders: <b>{state}</b>, {style}\n\n"
         "Changes apply to upcoming doses; injections already recorded keep their dates."
     )
 
@@ -236,6 +237,8 @@ SETTINGS_TIME_BUTTON = "⏰ Reminder time"
 SETTINGS_ZONE_BUTTON = "🌍 Time zone"
 SETTINGS_PAUSE_BUTTON = "⏸ Pause reminders"
 SETTINGS_RESUME_BUTTON = "▶️ Resume reminders"
+SETTINGS_DISCREET_BUTTON = "🙈 Discreet reminders"
+SETTINGS_NAMED_BUTTON = "💊 Name the medicine in reminders"
 ASK_NEW_REMINDER_TIME = (
     "Type the new reminder time as <code>HH:MM</code> (24-hour clock), or <b>cancel</b>."
 )
@@ -270,6 +273,8 @@ HELP = (
     "/start – sign up, or see where you are\n"
     "/schedule – your dose plan, past and upcoming\n"
     "/next – your next dose and when I'll remind you\n"
+    "/taken – record your due dose (add a date for an earlier day)\n"
+    "/history – your injections: on time, late, missed\n"
     "/settings – reminder time, time zone, pause or resume\n"
     "/about – what this bot is, and what it stores\n"
     "/myid – your Telegram id\n"
@@ -309,13 +314,14 @@ STAFF_ONLY = "Sorry, that command is for the support team only."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
-def stats(patients: int, paused: int, enrolling: int, doses: int) -> str:
+def stats(patients: int, paused: int, enrolling: int, doses: int, pending: int) -> str:
     return (
         "📊 <b>Figures</b>\n"
         f"Patients enrolled: {patients}\n"
         f"Reminders paused: {paused}\n"
         f"Sign-ups in progress: {enrolling}\n"
-        f"Injections recorded: {doses}"
+        f"Injections recorded: {doses}\n"
+        f"Messages waiting to be sent: {pending}"
     )
 
 
@@ -323,3 +329,180 @@ def shorten(text: str, limit: int = 40) -> str:
     """Echo only the start of what someone typed, so a huge message isn't sent back."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def medicine(discreet: bool) -> str:
+    """Discreet mode keeps the medicine's name off lock screens."""
+    return "your injection" if discreet else "your Kesimpta injection"
+
+
+def heads_up(number: int, planned: date, at: time, discreet: bool) -> str:
+    return (
+        f"📅 Tomorrow, <b>{planned}</b>, is dose {number} ({dose_phase(number)}) of "
+        f"{medicine(discreet)}. I'll remind you at {at:%H:%M}."
+    )
+
+
+def take_out(number: int, discreet: bool) -> str:
+    pen = "your pen" if discreet else "your Kesimpta pen"
+    return (
+        f"🧊 Time to take {pen} out of the fridge: it should sit at room temperature for "
+        "15–30 minutes before you inject. Don't shake it, and keep it in its carton, away from "
+        f"light. Dose {number} reminder in 30 minutes."
+    )
+
+
+FIRST_DOSE_NOTE = (
+    "\nThe first injection is usually given under the guidance of a healthcare professional."
+)
+
+
+def dose_reminder(number: int, planned: date, *, late: bool, discreet: bool, snoozed: bool) -> str:
+    lead = "⏰ Reminder, as you asked:" if snoozed else "💉 It's time for"
+    text = (
+        f"{lead} dose {number} ({dose_phase(number)}) of {medicine(discreet)}, planned {planned}."
+    )
+    if late:
+        text += "\n(This reminder comes late: I couldn't send it on time.)"
+    if number == 1:
+        text += FIRST_DOSE_NOTE
+    return text + "\n\nTap ✅ once you've injected, or reply <b>done</b> to this message."
+
+
+def follow_up(number: int, planned: date, discreet: bool) -> str:
+    return (
+        f"👋 Just checking: have you injected dose {number} ({medicine(discreet)}) planned "
+        f"{planned}? Tap ✅ when it's done."
+    )
+
+
+def missed(number: int, planned: date, discreet: bool) -> str:
+    return (
+        f"❗ Dose {number} ({medicine(discreet)}), planned {planned}, looks missed: it isn't "
+        "recorded 24 hours after its reminder.\n\n"
+        "Inject it as soon as you can; don't wait for the next date. Please check the timing of "
+        "your next doses with your doctor. If your doctor told you to wait (for example during "
+        "an infection), tap “Not yet / a problem” to pause reminders."
+    )
+
+
+def overdue(number: int, planned: date, discreet: bool) -> str:
+    return (
+        f"⚠️ Dose {number} ({medicine(discreet)}), planned {planned}, is still not recorded. "
+        "Inject it as soon as you can, then tap ✅. Your next doses will count from the day you "
+        "inject it; check the timing with your doctor."
+    )
+
+
+CONFIRM_BUTTON = "✅ Done, I injected"
+SNOOZE_BUTTONS = (("1h", "⏰ 1 h"), ("3h", "⏰ 3 h"), ("tomorrow", "⏰ Tomorrow"))
+PROBLEM_BUTTON = "🤔 Not yet / a problem"
+
+
+def recorded(number: int, taken_on: date, next_number: int, next_planned: date) -> str:
+    return (
+        f"✅ Dose {number} recorded as injected on <b>{taken_on}</b>.\n"
+        f"Next: dose {next_number} ({dose_phase(next_number)}) on <b>{next_planned}</b>."
+    )
+
+
+ALREADY_RECORDED = "This dose is already recorded."
+
+
+def not_due_yet(number: int, planned: date) -> str:
+    return (
+        f"Your next dose, dose {number}, is planned for {planned}. If you injected it early, "
+        "record it with /taken."
+    )
+
+
+NOT_A_REMINDER = (
+    "I can only record a dose from a reply to one of your dose reminders. Use /taken to record "
+    "your due dose."
+)
+STALE_DOSE_BUTTON = "This reminder is out of date: the plan has changed. See /next."
+CORRECT_BUTTON = "📅 I injected on another day"
+UNDO_BUTTON = "↩️ Undo"
+ASK_WHO = "Who gave the injection?"
+WHO_BUTTONS = (
+    ("self", "🙋 I did"),
+    ("caregiver", "🤝 A caregiver"),
+    ("professional", "🩺 A healthcare professional"),
+)
+ASK_SITE = "Where was it injected?"
+SITE_NAMES = {
+    "thigh_left": "left thigh",
+    "thigh_right": "right thigh",
+    "abdomen_left": "left side of the belly",
+    "abdomen_right": "right side of the belly",
+    "arm_left": "left upper arm",
+    "arm_right": "right upper arm",
+}
+
+
+def site_noted(site: str, suggestion: str) -> str:
+    return (
+        f"📍 Noted: {SITE_NAMES[site]}. Next time, try the {SITE_NAMES[suggestion]}, so each "
+        "spot gets a rest. (Front of the thigh, or the belly at least 5 cm from the navel; the "
+        "upper arm only when someone else injects.)"
+    )
+
+
+ASK_CORRECT_DATE = (
+    "On which day did you inject dose {number}? Tap one, or type <code>YYYY-MM-DD</code> "
+    "(or <b>today</b> / <b>yesterday</b>). Type <b>cancel</b> to keep {taken_on}."
+)
+CORRECTION_DAYS = (("0", "Today"), ("1", "Yesterday"), ("2", "2 days ago"), ("3", "3 days ago"))
+
+
+def undone(number: int) -> str:
+    return f"↩️ Undone: dose {number} is no longer recorded."
+
+
+CANNOT_UNDO = "That can't be undone any more: a later dose is recorded after it."
+
+TAKEN_PROBLEMS = {
+    "in_future": "That date is in the future; I can only record injections that happened.",
+    "before_previous_dose": "That's not after your previous recorded injection.",
+    "after_next_dose": "That's after your next recorded injection.",
+    "before_first_approval": "That's before Kesimpta was first approved (2020-08-20).",
+}
+TAKEN_USAGE = (
+    "Send /taken to record your due dose as injected today, or /taken <code>YYYY-MM-DD</code> "
+    "for an earlier day."
+)
+
+
+def problem_advice(number: int) -> str:
+    return (
+        f"No problem. About dose {number}:\n"
+        "• If you simply haven't had time, inject as soon as you can; don't wait for the next "
+        "date. The following doses then count from the day you inject (check the timing with "
+        "your doctor).\n"
+        "• If your doctor told you to wait, for example because you have an infection, you can "
+        "pause reminders and resume them in /settings when you're cleared.\n"
+        "• Signs of infection, or anything that worries you: contact your doctor. In an "
+        "emergency, call your local emergency number (112 in Europe, 911 in North America)."
+    )
+
+
+PAUSE_BUTTON = "⏸ Pause reminders (doctor said wait)"
+SNOOZED_UNTIL = "⏰ OK, I'll remind you again at {when:%H:%M} on {when:%Y-%m-%d}."
+
+# --- history -----------------------------------------------------------------------------
+
+HISTORY_HEADER = "📖 <b>Your injections</b>"
+NO_HISTORY = "No injections recorded yet. /next shows your first one."
+
+
+def history_line(number: int, planned: date, taken: date | None, status: Status) -> str:
+    mark, label = STATUS_MARKS[status]
+    actual = f"injected {taken}" if taken else "not recorded"
+    return f"{mark} Dose {number} · planned {planned} · {actual} · {label}"
+
+
+def history_counts(on_time: int, early: int, late: int, missed_now: int) -> str:
+    return f"\nOn time: {on_time} · early: {early} · late: {late} · missed (open): {missed_now}"

@@ -1,0 +1,57 @@
+"""Sending one message to Telegram, with every error mapped to what the outbox does next."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+BACKOFF_START = timedelta(seconds=15)
+BACKOFF_CAP = timedelta(minutes=30)
+MAX_ATTEMPTS = 12
+
+
+class Result(enum.Enum):
+    SENT = "sent"
+    RETRY = "retry"  # rate limited or a network fault: try again later
+    BLOCKED = "blocked"  # the user blocked the bot: stop until they come back
+    FAILED = "failed"  # Telegram refused it for good (e.g. chat not found)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    result: Result
+    message_id: int | None = None
+    retry_after: timedelta | None = None
+    error: str | None = None
+
+
+async def send(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Delivery:
+    try:
+        message = await bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+    except RetryAfter as error:
+        wait = error.retry_after
+        wait = wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
+        return Delivery(Result.RETRY, retry_after=wait, error="rate limited (429)")
+    except Forbidden as error:
+        return Delivery(Result.BLOCKED, error=error.message)
+    except BadRequest as error:
+        return Delivery(Result.FAILED, error=error.message)
+    except NetworkError as error:  # also TimedOut and Telegram's 5xx answers
+        return Delivery(Result.RETRY, error=f"{type(error).__name__}: {error.message}")
+    except TelegramError as error:
+        return Delivery(Result.FAILED, error=f"{type(error).__name__}: {error.message}")
+    return Delivery(Result.SENT, message_id=message.message_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    """15 s, 30 s, 1 min … capped at 30 min: a Telegram outage of hours is ridden out."""
+    return min(BACKOFF_START * 2 ** max(attempts - 1, 0), BACKOFF_CAP)

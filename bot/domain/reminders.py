@@ -1,0 +1,198 @@
+"""Which reminders a dose needs, and the UTC instant of each.
+
+Every reminder becomes a row in an outbox; this module only decides kinds and instants, so
+the rules about lateness, staleness and clock changes can be tested without a bot or a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+
+from bot.domain.adherence import MISSED_AFTER
+from bot.domain.timing import local_date, local_instant
+
+
+class Kind(StrEnum):
+    """What a reminder is for; each one is sent at most once per dose (OVERDUE once a day)."""
+
+    HEADS_UP = "heads_up"
+    TAKE_OUT = "take_out"
+    DOSE = "dose"
+    FOLLOW_UP = "follow_up"
+    EVENING = "evening"
+    MISSED = "missed"
+    OVERDUE = "overdue"
+    SNOOZED = "snoozed"
+
+
+PRIORITY: Mapping[Kind, int] = MappingProxyType(
+    {
+        Kind.DOSE: 0,
+        Kind.OVERDUE: 0,
+        Kind.SNOOZED: 0,
+        Kind.MISSED: 1,
+        Kind.HEADS_UP: 2,
+        Kind.TAKE_OUT: 2,
+        Kind.FOLLOW_UP: 2,
+        Kind.EVENING: 2,
+    }
+)
+"""Lower goes first when many are due at once: a dose reminder must not wait behind notes."""
+
+BROADCAST_PRIORITY = 3
+"""Broadcasts wait for every reminder and alert."""
+
+TAKE_OUT_BEFORE = timedelta(minutes=30)
+"""The pen should reach room temperature before the injection."""
+
+FOLLOW_UP_AFTER = timedelta(hours=2)
+EVENING_AT = time(20, 0)
+EVENING_AFTER = FOLLOW_UP_AFTER + timedelta(hours=1)
+"""The evening note only makes sense at least an hour after the follow-up."""
+
+LATE_AFTER = timedelta(minutes=10)
+"""Sent later than this after its time, a dose reminder says that it is late."""
+
+MORNING_AT = time(8, 0)
+"""Snoozing until tomorrow means this local time on the next local day."""
+
+HEADS_UP_KEPT_FOR = timedelta(hours=12)
+FOLLOW_UP_KEPT_FOR = timedelta(hours=2)
+EVENING_KEPT_FOR = timedelta(hours=3)
+OVERDUE_KEPT_FOR = timedelta(hours=20)
+"""Found unsent this long after its time (after downtime), a note is dropped; an overdue
+reminder too, since the next day's one follows soon."""
+
+_NOTES = frozenset({Kind.HEADS_UP, Kind.TAKE_OUT, Kind.FOLLOW_UP, Kind.EVENING})
+_SAYS_LATE = frozenset({Kind.DOSE, Kind.SNOOZED, Kind.OVERDUE})
+_CHAINS = frozenset({Kind.MISSED, Kind.OVERDUE})
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder to write to the outbox; ``due_at`` is aware UTC."""
+
+    kind: Kind
+    due_at: datetime
+
+
+class Snooze(StrEnum):
+    """The choices offered when the patient asks to be reminded again."""
+
+    ONE_HOUR = "1h"
+    THREE_HOURS = "3h"
+    TOMORROW = "tomorrow"
+
+
+def _require_aware(name: str, moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime, got {moment!r}")
+
+
+def next_daily(at: time, zone: str, now: datetime) -> datetime:
+    """The first local ``at`` strictly after ``now``, for the daily overdue reminder.
+
+    Goes through local dates (not now + 24 h), so it keeps the wall time across DST.
+    """
+    _require_aware("now", now)
+    day = local_date(now, zone)
+    while True:
+        candidate = local_instant(day, at, zone)
+        if candidate > now:
+            return candidate
+        day += timedelta(days=1)
+
+
+def reminders_for_dose(
+    planned: date,
+    at: time,
+    zone: str,
+    now: datetime,
+    *,
+    already_sent: frozenset[Kind] = frozenset(),
+) -> list[Due]:
+    """The reminders still to write for the patient's next untaken dose, by due time.
+
+    Called at enrolment, after a confirmation, a settings change or a resume: whatever was
+    delivered for this dose (``already_sent``) is never repeated. A dose reminder whose time
+    passed unsent goes out at once and the follow-up and missed alert count from then, so a
+    long-overdue dose never causes a burst; notes whose time has already passed are dropped.
+    MISSED is never earlier than ``now``. Once MISSED was sent only the next daily OVERDUE
+    follows (OVERDUE repeats, so having sent one does not stop the next).
+    """
+    _require_aware("now", now)
+    now = now.astimezone(UTC)
+    if Kind.MISSED in already_sent:
+        return [Due(Kind.OVERDUE, next_daily(at, zone, now))]
+
+    reminder = local_instant(planned, at, zone)
+    effective = reminder if Kind.DOSE in already_sent or reminder >= now else now
+    evening = local_instant(planned, EVENING_AT, zone)
+    candidates = [
+        Due(Kind.HEADS_UP, local_instant(planned - timedelta(days=1), at, zone)),
+        Due(Kind.TAKE_OUT, reminder - TAKE_OUT_BEFORE),
+        Due(Kind.DOSE, effective),
+        Due(Kind.FOLLOW_UP, effective + FOLLOW_UP_AFTER),
+        Due(Kind.MISSED, max(effective + MISSED_AFTER, now)),
+    ]
+    if evening >= effective + EVENING_AFTER:
+        candidates.append(Due(Kind.EVENING, evening))
+    kept = [
+        due
+        for due in candidates
+        if due.kind not in already_sent and not (due.kind in _NOTES and due.due_at < now)
+    ]
+    return sorted(kept, key=lambda due: due.due_at)
+
+
+def is_stale(kind: Kind, due_at: datetime, now: datetime, reminder_at: datetime) -> bool:
+    """Whether a reminder found unsent at ``now`` (after downtime) should be dropped.
+
+    ``reminder_at`` is the dose's reminder instant. Notes lose their point once the moment
+    they prepare for has passed; the dose reminder and the missed alert always matter.
+    """
+    _require_aware("due_at", due_at)
+    _require_aware("now", now)
+    _require_aware("reminder_at", reminder_at)
+    match kind:
+        case Kind.HEADS_UP:
+            return now >= reminder_at - TAKE_OUT_BEFORE or now >= due_at + HEADS_UP_KEPT_FOR
+        case Kind.TAKE_OUT:
+            return now >= reminder_at
+        case Kind.FOLLOW_UP:
+            return now >= due_at + FOLLOW_UP_KEPT_FOR
+        case Kind.EVENING:
+            return now >= due_at + EVENING_KEPT_FOR
+        case Kind.OVERDUE:
+            return now >= due_at + OVERDUE_KEPT_FOR
+        case Kind.DOSE | Kind.MISSED | Kind.SNOOZED:
+            return False
+
+
+def is_late(kind: Kind, due_at: datetime, now: datetime) -> bool:
+    """Whether a dose reminder goes out so late that its message should say so."""
+    _require_aware("due_at", due_at)
+    _require_aware("now", now)
+    return kind in _SAYS_LATE and now - due_at > LATE_AFTER
+
+
+def snooze_until(choice: Snooze, now: datetime, zone: str) -> datetime:
+    """When a snoozed reminder comes back; "tomorrow" is morning on the next local day."""
+    _require_aware("now", now)
+    now = now.astimezone(UTC)
+    match choice:
+        case Snooze.ONE_HOUR:
+            return now + timedelta(hours=1)
+        case Snooze.THREE_HOURS:
+            return now + timedelta(hours=3)
+        case Snooze.TOMORROW:
+            return local_instant(local_date(now, zone) + timedelta(days=1), MORNING_AT, zone)
+
+
+def chains_after(kind: Kind) -> bool:
+    """Whether sending (or dropping as stale) this kind writes the next OVERDUE reminder."""
+    return kind in _CHAINS

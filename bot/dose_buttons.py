@@ -1,0 +1,120 @@
+"""The buttons under dose reminders and what their callback data says. The data names the
+patient, the dose and its planned date, so a tap can be checked against who taps and against
+the plan as it stands now; it grants nothing by itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.texts import en
+
+PREFIX = "dose"
+ACTIONS = frozenset({"ok", "1h", "3h", "tomorrow", "problem", "pause", "fix", "undo"})
+
+
+@dataclass(frozen=True)
+class DoseTap:
+    patient_id: int
+    number: int
+    planned: date
+    action: str
+
+
+def data(patient_id: int, number: int, planned: date, action: str) -> str:
+    return f"{PREFIX}:{patient_id}:{number}:{planned:%Y%m%d}:{action}"
+
+
+def parse(raw: str) -> DoseTap | None:
+    parts = raw.split(":")
+    if len(parts) != 5 or parts[0] != PREFIX or parts[4] not in ACTIONS:
+        return None
+    try:
+        day = date(int(parts[3][:4]), int(parts[3][4:6]), int(parts[3][6:8]))
+        return DoseTap(int(parts[1]), int(parts[2]), day, parts[4])
+    except ValueError:
+        return None
+
+
+def reminder_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyboardMarkup:
+    def button(label: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=data(patient_id, number, planned, action))
+
+    return InlineKeyboardMarkup(
+        [
+            [button(en.CONFIRM_BUTTON, "ok")],
+            [button(label, action) for action, label in en.SNOOZE_BUTTONS],
+            [button(en.PROBLEM_BUTTON, "problem")],
+        ]
+    )
+
+
+def recorded_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    en.CORRECT_BUTTON, callback_data=data(patient_id, number, planned, "fix")
+                ),
+                InlineKeyboardButton(
+                    en.UNDO_BUTTON, callback_data=data(patient_id, number, planned, "undo")
+                ),
+            ]
+        ]
+    )
+
+
+def problem_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    en.PAUSE_BUTTON, callback_data=data(patient_id, number, planned, "pause")
+                )
+            ],
+            [InlineKeyboardButton("⏰ 3 h", callback_data=data(patient_id, number, planned, "3h"))],
+        ]
+    )
+
+
+def who_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=f"who:{patient_id}:{number}:{who}")]
+            for who, label in en.WHO_BUTTONS
+        ]
+    )
+
+
+def site_keyboard(
+    patient_id: int, number: int, injector: str, sites: tuple[str, ...]
+) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            en.SITE_NAMES[site].capitalize(),
+            callback_data=f"site:{patient_id}:{number}:{injector}:{site}",
+        )
+        for site in sites
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def correction_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label, callback_data=f"fixday:{patient_id}:{number}:{ago}")
+                for ago, label in en.CORRECTION_DAYS
+            ]
+        ]
+    )
+
+
+def parse_fields(raw: str, prefix: str, count: int) -> list[str] | None:
+    """The fields after `prefix:` if there are exactly `count` of them (else a forged tap)."""
+    parts = raw.split(":")
+    if len(parts) != count + 1 or parts[0] != prefix:
+        return None
+    return parts[1:]

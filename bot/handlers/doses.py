@@ -1,0 +1,432 @@
+"""Confirming doses: the ✅ on a reminder, a reply "done", /taken; then who injected and where,
+corrections, undo, snooze, and the "not yet / a problem" path. Every tap is checked against the
+user who owns the dose and against the plan as it stands now."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import dose_buttons, services
+from bot.db import transaction
+from bot.domain import answers as parse
+from bot.domain.adherence import Status, summarize
+from bot.domain.reminders import Snooze, snooze_until
+from bot.domain.schedule import PlannedDose, build_plan, check_recorded_date, next_dose
+from bot.domain.sites import Injector, Site, allowed_sites, suggest_next_site
+from bot.domain.timing import local_date
+from bot.handlers.schedule import chunks, status_of
+from bot.models import Patient
+from bot.store import conversations, doses, outbox, patients, reminders
+from bot.texts import en
+
+DONE_WORDS = frozenset({"done", "taken", "injected"})
+CORRECT_FLOW = "correct"
+
+
+class Refused(Exception):
+    """A tap or command that must change nothing; the message says why."""
+
+
+async def on_dose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    tap = dose_buttons.parse(query.data or "")
+    if tap is None or tap.patient_id != update.effective_user.id:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    handlers = {
+        "ok": confirm_from_button,
+        "1h": snooze,
+        "3h": snooze,
+        "tomorrow": snooze,
+        "problem": problem,
+        "pause": pause,
+        "fix": ask_correction,
+        "undo": undo,
+    }
+    await handlers[tap.action](update, context, tap)
+
+
+async def confirm_from_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
+) -> None:
+    query = update.callback_query
+    try:
+        text, number, planned = record_today(
+            context, tap.patient_id, tap.number, tap.planned, "button"
+        )
+    except Refused as refusal:
+        await query.answer(str(refusal))
+        return
+    await query.answer("✅")
+    await query.edit_message_text(
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=dose_buttons.recorded_keyboard(tap.patient_id, number, planned),
+    )
+    await ask_who(update, tap.patient_id, number)
+
+
+async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """ "done" / "taken" / "injected" in reply to a reminder (or while a dose is due): records it.
+    Returns False if the text was not such an answer."""
+    message = update.effective_message
+    if (message.text or "").strip().lower().rstrip(".!") not in DONE_WORDS:
+        return False
+    user_id = update.effective_user.id
+    app = services.of(context)
+    number = planned = None
+    if message.reply_to_message is not None:
+        with transaction(app.engine) as session:
+            row = outbox.by_message(session, message.chat_id, message.reply_to_message.message_id)
+        if row is None or row.patient_id != user_id or row.dose_number is None:
+            await message.reply_html(en.NOT_A_REMINDER)
+            return True
+        number, planned = row.dose_number, row.dose_planned
+    try:
+        text, recorded, day = record_today(
+            context, user_id, number, planned, "reply", due_only=number is None
+        )
+    except Refused as refusal:
+        await message.reply_html(str(refusal))
+        return True
+    await message.reply_html(
+        text, reply_markup=dose_buttons.recorded_keyboard(user_id, recorded, day)
+    )
+    await ask_who(update, user_id, recorded)
+    return True
+
+
+def record_today(
+    context: ContextTypes.DEFAULT_TYPE,
+    user_id: int,
+    number: int | None,
+    planned: date | None,
+    source: str,
+    day: date | None = None,
+    *,
+    due_only: bool = False,
+) -> tuple[str, int, date]:
+    """Record the patient's current dose (which must be `number` as planned on `planned`, when
+    given) as injected on `day` (default: their today) and re-plan, in one transaction.
+    Returns the confirmation text, the dose number and the planned date of the next dose."""
+    app = services.of(context)
+    now = app.clock.now()
+    try:
+        with transaction(app.engine) as session:
+            patient = patients.get(session, user_id)
+            if patient is None:
+                raise Refused(en.NOT_ENROLLED)
+            today = local_date(now, patient.time_zone)
+            course = patients.course_of(session, patient)
+            current = next_dose(course, today)
+            if number is not None and (current.number, current.planned) != (number, planned):
+                recorded = doses.get(session, user_id, number) is not None
+                raise Refused(en.ALREADY_RECORDED if recorded else en.STALE_DOSE_BUTTON)
+            if due_only and current.planned > today:
+                raise Refused(en.not_due_yet(current.number, current.planned))
+            day = day or today
+            problem = check_recorded_date(course, current.number, day, today)
+            if problem is not None:
+                raise Refused(en.TAKEN_PROBLEMS[problem.value])
+            doses.add(session, patient, current.number, day, now, by=user_id, source=source)
+            following = reminders.replan(session, patient, now)
+    except IntegrityError as error:  # the same dose recorded at the same moment elsewhere
+        raise Refused(en.ALREADY_RECORDED) from error
+    return (
+        en.recorded(current.number, day, following.number, following.planned),
+        current.number,
+        following.planned,
+    )
+
+
+async def ask_who(update: Update, patient_id: int, number: int) -> None:
+    await update.effective_chat.send_message(
+        en.ASK_WHO, reply_markup=dose_buttons.who_keyboard(patient_id, number)
+    )
+
+
+async def on_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    fields = dose_buttons.parse_fields(query.data or "", "who", 3)
+    if fields is None or fields[0] != str(update.effective_user.id) or fields[2] not in Injector:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    number, injector = int(fields[1]), Injector(fields[2])
+    await query.answer()
+    sites = tuple(site.value for site in allowed_sites(injector))
+    await query.edit_message_text(
+        en.ASK_SITE,
+        reply_markup=dose_buttons.site_keyboard(update.effective_user.id, number, injector, sites),
+    )
+
+
+async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    fields = dose_buttons.parse_fields(query.data or "", "site", 4)
+    user_id = update.effective_user.id
+    if (
+        fields is None
+        or fields[0] != str(user_id)
+        or not fields[1].isdigit()
+        or fields[2] not in Injector
+        or fields[3] not in Site
+        or Site(fields[3]) not in allowed_sites(Injector(fields[2]))
+    ):
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    number, injector, site = int(fields[1]), Injector(fields[2]), Site(fields[3])
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        record = doses.get(session, user_id, number)
+        if record is not None:
+            record.injector, record.site = injector.value, site.value
+            session.add(record)
+            session.flush()
+            recent = [Site(value) for value in doses.recent_sites(session, user_id)]
+    if record is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    suggestion = suggest_next_site(recent, injector)
+    await query.edit_message_text(en.site_noted(site.value, suggestion.value))
+
+
+async def snooze(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
+) -> None:
+    query = update.callback_query
+    app = services.of(context)
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        patient, current = _current(session, tap, now)
+        if patient is not None and current is not None:
+            until = snooze_until(Snooze(tap.action), now, patient.time_zone)
+            reminders.snooze(session, patient, current, until, now)
+    if patient is None or current is None:
+        await query.answer(en.STALE_DOSE_BUTTON)
+        return
+    await query.answer("⏰")
+    local = until.astimezone(ZoneInfo(patient.time_zone))
+    await update.effective_chat.send_message(en.SNOOZED_UNTIL.format(when=local))
+
+
+async def problem(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
+) -> None:
+    await update.callback_query.answer()
+    await update.effective_chat.send_message(
+        en.problem_advice(tap.number),
+        reply_markup=dose_buttons.problem_keyboard(tap.patient_id, tap.number, tap.planned),
+    )
+
+
+async def pause(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
+) -> None:
+    app = services.of(context)
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        patient = patients.get(session, tap.patient_id)
+        if patient is not None:
+            patients.update(session, patient, now, paused=True)
+            reminders.replan(session, patient, now)
+    await update.callback_query.answer()
+    await update.effective_chat.send_message(en.PAUSED if patient else en.NOT_ENROLLED)
+
+
+async def ask_correction(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
+) -> None:
+    query = update.callback_query
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        record = doses.get(session, tap.patient_id, tap.number)
+        if record is not None:
+            conversations.save(
+                session,
+                tap.patient_id,
+                CORRECT_FLOW,
+                "day",
+                {"number": tap.number},
+                app.clock.now(),
+            )
+    if record is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    await update.effective_chat.send_message(
+        en.ASK_CORRECT_DATE.format(number=tap.number, taken_on=record.taken_on),
+        parse_mode=ParseMode.HTML,
+        reply_markup=dose_buttons.correction_keyboard(tap.patient_id, tap.number),
+    )
+
+
+async def on_correction_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    fields = dose_buttons.parse_fields(query.data or "", "fixday", 3)
+    if fields is None or fields[0] != str(update.effective_user.id) or not fields[2].isdigit():
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    await correct(update, context, int(fields[1]), days_ago=int(fields[2]))
+
+
+async def answer_correction(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
+) -> None:
+    """A typed date for the dose being corrected (the conversation is in the database)."""
+    if text.strip().lower() in {"cancel", "stop"}:
+        with transaction(services.of(context).engine) as session:
+            conversations.drop(session, update.effective_user.id)
+        await update.effective_message.reply_html(en.SETTINGS_CANCELLED)
+        return
+    await correct(update, context, number, typed=text)
+
+
+async def correct(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    number: int,
+    *,
+    days_ago: int | None = None,
+    typed: str | None = None,
+) -> None:
+    app = services.of(context)
+    now = app.clock.now()
+    user_id = update.effective_user.id
+    reply = update.effective_chat.send_message
+    with transaction(app.engine) as session:
+        patient = patients.get(session, user_id)
+        record = doses.get(session, user_id, number) if patient else None
+        if patient is None or record is None or number <= patient.enrolled_after:
+            conversations.drop(session, user_id)
+            outcome = en.BUTTON_EXPIRED
+        else:
+            today = local_date(now, patient.time_zone)
+            day = (
+                today - timedelta(days=days_ago)
+                if days_ago is not None
+                else parse.parse_day(typed or "", today, keywords=frozenset({"today", "yesterday"}))
+            )
+            outcome = _apply_correction(session, patient, number, day, today, now)
+    await reply(outcome, parse_mode=ParseMode.HTML)
+
+
+def _apply_correction(
+    session: Session, patient: Patient, number: int, day: date | None, today: date, now: datetime
+) -> str:
+    if day is None:
+        return en.date_unreadable("", today, ("today", "yesterday"))
+    course = patients.course_of(session, patient)
+    problem = check_recorded_date(course, number, day, today)
+    if problem is not None:
+        return en.TAKEN_PROBLEMS[problem.value]
+    record = doses.get(session, patient.user_id, number)
+    record.taken_on = day
+    session.add(record)
+    session.flush()
+    conversations.drop(session, patient.user_id)
+    following = reminders.replan(session, patient, now)
+    return en.recorded(number, day, following.number, following.planned)
+
+
+async def undo(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
+) -> None:
+    query = update.callback_query
+    app = services.of(context)
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        patient = patients.get(session, tap.patient_id)
+        record = doses.get(session, tap.patient_id, tap.number) if patient else None
+        allowed = (
+            patient is not None
+            and record is not None
+            and tap.number > patient.enrolled_after
+            and doses.latest_number(session, tap.patient_id) == tap.number
+        )
+        if allowed:
+            doses.remove(session, tap.patient_id, tap.number)
+            reminders.replan(session, patient, now)
+    if not allowed:
+        await query.answer(en.CANNOT_UNDO if record is not None else en.BUTTON_EXPIRED)
+        return
+    await query.answer("↩️")
+    await query.edit_message_text(en.undone(tap.number))
+
+
+async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/taken [YYYY-MM-DD]: record the due dose without a reminder."""
+    args = context.args or []
+    day: date | None = None
+    if args:
+        app = services.of(context)
+        with transaction(app.engine) as session:
+            patient = patients.get(session, update.effective_user.id)
+        if patient is None:
+            await update.effective_message.reply_html(en.NOT_ENROLLED)
+            return
+        today = local_date(app.clock.now(), patient.time_zone)
+        day = parse.parse_day(" ".join(args), today, keywords=frozenset({"today", "yesterday"}))
+        if day is None:
+            await update.effective_message.reply_html(en.TAKEN_USAGE)
+            return
+    user_id = update.effective_user.id
+    try:
+        text, number, planned = record_today(context, user_id, None, None, "command", day)
+    except Refused as refusal:
+        await update.effective_message.reply_html(str(refusal))
+        return
+    await update.effective_message.reply_html(
+        text, reply_markup=dose_buttons.recorded_keyboard(user_id, number, planned)
+    )
+    await ask_who(update, user_id, number)
+
+
+async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    app = services.of(context)
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        patient = patients.get(session, update.effective_user.id)
+        course = patients.course_of(session, patient) if patient else None
+    if patient is None or course is None:
+        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        return
+    today = local_date(now, patient.time_zone)
+    plan = build_plan(course, today, upcoming=1)
+    lines, statuses = [en.HISTORY_HEADER], []
+    for dose in plan:
+        status = status_of(dose, patient, now)
+        if status in (Status.UPCOMING, Status.DUE_TODAY) or (
+            dose.before_enrolment and dose.taken is None
+        ):
+            continue
+        statuses.append(status)
+        lines.append(en.history_line(dose.number, dose.planned, dose.taken, status))
+    if not statuses:
+        await update.effective_message.reply_html(en.NO_HISTORY)
+        return
+    counts = summarize(statuses)
+    lines.append(en.history_counts(counts.on_time, counts.early, counts.late, counts.missed))
+    for part in chunks(lines):
+        await update.effective_message.reply_html(part)
+
+
+def _current(
+    session: Session, tap: dose_buttons.DoseTap, now: datetime
+) -> tuple[Patient | None, PlannedDose | None]:
+    """The tapping patient, and the dose the tap is about if it is still their current one."""
+    patient = patients.get(session, tap.patient_id)
+    if patient is None:
+        return None, None
+    current = next_dose(patients.course_of(session, patient), local_date(now, patient.time_zone))
+    if (current.number, current.planned) != (tap.number, tap.planned):
+        return patient, None
+    return patient, current

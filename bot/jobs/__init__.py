@@ -1,0 +1,1 @@
+"""Work that happens because time passes: the outbox sweep."""

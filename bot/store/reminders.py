@@ -1,0 +1,88 @@
+"""The outbox rows a patient's plan implies. Whenever the plan or the settings change (enrolment,
+a recorded or corrected or undone dose, a new reminder time or zone, pause and resume, coming
+back after blocking the bot), `replan` cancels what is pending and writes what is now due, in
+the caller's transaction, so the old plan and the new one never both stand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.domain.reminders import PRIORITY, Kind, next_daily, reminders_for_dose
+from bot.domain.schedule import PlannedDose, next_dose
+from bot.domain.timing import local_date
+from bot.models import OutboxMessage, Patient
+from bot.store import outbox, patients
+
+REMINDER_KINDS = tuple(kind.value for kind in Kind)
+
+
+def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
+    """Rewrite the reminders for the patient's next dose; none while paused or blocked."""
+    outbox.cancel_pending(session, now, patient_id=patient.user_id, kinds=REMINDER_KINDS)
+    course = patients.course_of(session, patient)
+    dose = next_dose(course, local_date(now, patient.time_zone))
+    if patient.paused or patient.blocked_at is not None:
+        return dose
+    sent = outbox.sent_kinds(session, patient.user_id, dose.number, dose.planned)
+    for due in reminders_for_dose(
+        dose.planned,
+        patient.reminder_time,
+        patient.time_zone,
+        now,
+        already_sent=frozenset(Kind(kind) for kind in sent),
+    ):
+        _write(session, patient, dose, due.kind, due.due_at, now)
+    return dose
+
+
+def chain_overdue(session: Session, patient: Patient, row: OutboxMessage, now: datetime) -> None:
+    """After a missed or daily overdue message (sent, or dropped as stale), the next day's."""
+    assert row.dose_number is not None and row.dose_planned is not None
+    due_at = next_daily(patient.reminder_time, patient.time_zone, now)
+    outbox.add(
+        session,
+        chat_id=patient.chat_id,
+        patient_id=patient.user_id,
+        dose_number=row.dose_number,
+        dose_planned=row.dose_planned,
+        kind=Kind.OVERDUE,
+        priority=PRIORITY[Kind.OVERDUE],
+        due_at=due_at,
+        now=now,
+    )
+
+
+def snooze(
+    session: Session, patient: Patient, dose: PlannedDose, until: datetime, now: datetime
+) -> None:
+    """A reminder again at `until`; the follow-ups it replaces are cancelled."""
+    outbox.cancel_pending(
+        session,
+        now,
+        patient_id=patient.user_id,
+        kinds=(Kind.FOLLOW_UP, Kind.EVENING, Kind.SNOOZED),
+    )
+    _write(session, patient, dose, Kind.SNOOZED, until, now)
+
+
+def _write(
+    session: Session,
+    patient: Patient,
+    dose: PlannedDose,
+    kind: Kind,
+    due_at: datetime,
+    now: datetime,
+) -> None:
+    outbox.add(
+        session,
+        chat_id=patient.chat_id,
+        patient_id=patient.user_id,
+        dose_number=dose.number,
+        dose_planned=dose.planned,
+        kind=kind,
+        priority=PRIORITY[kind],
+        due_at=due_at,
+        now=now,
+    )
