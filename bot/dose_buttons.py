@@ -9,6 +9,7 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.sites import Injector, Site, allowed_sites
 from bot.texts import en
 
 PREFIX = "dose"
@@ -112,9 +113,38 @@ def correction_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
     )
 
 
-def parse_fields(raw: str, prefix: str, count: int) -> list[str] | None:
-    """The fields after `prefix:` if there are exactly `count` of them (else a forged tap)."""
+@dataclass(frozen=True)
+class SiteTap:
+    """A tap on "who injected" (site is None) or "where" (site given)."""
+
+    patient_id: int
+    number: int
+    injector: Injector
+    site: Site | None
+
+
+def parse_site_tap(raw: str) -> SiteTap | None:
+    """`who:<patient>:<n>:<injector>` or `site:<patient>:<n>:<injector>:<site>`; anything else,
+    or an arm for someone injecting themselves, is forged."""
     parts = raw.split(":")
-    if len(parts) != count + 1 or parts[0] != prefix:
+    try:
+        if parts[0] == "who" and len(parts) == 4:
+            return SiteTap(int(parts[1]), int(parts[2]), Injector(parts[3]), None)
+        if parts[0] == "site" and len(parts) == 5:
+            tap = SiteTap(int(parts[1]), int(parts[2]), Injector(parts[3]), Site(parts[4]))
+            return tap if tap.site in allowed_sites(tap.injector) else None
+    except ValueError:
         return None
-    return parts[1:]
+    return None
+
+
+def parse_correction_tap(raw: str) -> tuple[int, int, int] | None:
+    """`fixday:<patient>:<n>:<days ago>` → (patient, n, days ago), days ago within the buttons."""
+    parts = raw.split(":")
+    valid_days = {ago for ago, _ in en.CORRECTION_DAYS}
+    if len(parts) != 4 or parts[0] != "fixday" or parts[3] not in valid_days:
+        return None
+    try:
+        return int(parts[1]), int(parts[2]), int(parts[3])
+    except ValueError:
+        return None

@@ -19,7 +19,7 @@ from bot.domain import answers as parse
 from bot.domain.adherence import Status, summarize
 from bot.domain.reminders import Snooze, snooze_until
 from bot.domain.schedule import PlannedDose, build_plan, check_recorded_date, next_dose
-from bot.domain.sites import Injector, Site, allowed_sites, suggest_next_site
+from bot.domain.sites import Site, allowed_sites, suggest_next_site
 from bot.domain.timing import local_date
 from bot.handlers.schedule import chunks, status_of
 from bot.models import Patient
@@ -154,48 +154,38 @@ async def ask_who(update: Update, patient_id: int, number: int) -> None:
 
 async def on_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    fields = dose_buttons.parse_fields(query.data or "", "who", 3)
-    if fields is None or fields[0] != str(update.effective_user.id) or fields[2] not in Injector:
+    tap = dose_buttons.parse_site_tap(query.data or "")
+    if tap is None or tap.site is not None or tap.patient_id != update.effective_user.id:
         await query.answer(en.BUTTON_EXPIRED)
         return
-    number, injector = int(fields[1]), Injector(fields[2])
     await query.answer()
-    sites = tuple(site.value for site in allowed_sites(injector))
+    sites = tuple(site.value for site in allowed_sites(tap.injector))
     await query.edit_message_text(
         en.ASK_SITE,
-        reply_markup=dose_buttons.site_keyboard(update.effective_user.id, number, injector, sites),
+        reply_markup=dose_buttons.site_keyboard(tap.patient_id, tap.number, tap.injector, sites),
     )
 
 
 async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    fields = dose_buttons.parse_fields(query.data or "", "site", 4)
-    user_id = update.effective_user.id
-    if (
-        fields is None
-        or fields[0] != str(user_id)
-        or not fields[1].isdigit()
-        or fields[2] not in Injector
-        or fields[3] not in Site
-        or Site(fields[3]) not in allowed_sites(Injector(fields[2]))
-    ):
+    tap = dose_buttons.parse_site_tap(query.data or "")
+    if tap is None or tap.site is None or tap.patient_id != update.effective_user.id:
         await query.answer(en.BUTTON_EXPIRED)
         return
-    number, injector, site = int(fields[1]), Injector(fields[2]), Site(fields[3])
     app = services.of(context)
     with transaction(app.engine) as session:
-        record = doses.get(session, user_id, number)
+        record = doses.get(session, tap.patient_id, tap.number)
         if record is not None:
-            record.injector, record.site = injector.value, site.value
+            record.injector, record.site = tap.injector.value, tap.site.value
             session.add(record)
             session.flush()
-            recent = [Site(value) for value in doses.recent_sites(session, user_id)]
+            recent = [Site(value) for value in doses.recent_sites(session, tap.patient_id)]
     if record is None:
         await query.answer(en.BUTTON_EXPIRED)
         return
     await query.answer()
-    suggestion = suggest_next_site(recent, injector)
-    await query.edit_message_text(en.site_noted(site.value, suggestion.value))
+    suggestion = suggest_next_site(recent, tap.injector)
+    await query.edit_message_text(en.site_noted(tap.site.value, suggestion.value))
 
 
 async def snooze(
@@ -270,12 +260,12 @@ async def ask_correction(
 
 async def on_correction_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    fields = dose_buttons.parse_fields(query.data or "", "fixday", 3)
-    if fields is None or fields[0] != str(update.effective_user.id) or not fields[2].isdigit():
+    tap = dose_buttons.parse_correction_tap(query.data or "")
+    if tap is None or tap[0] != update.effective_user.id:
         await query.answer(en.BUTTON_EXPIRED)
         return
     await query.answer()
-    await correct(update, context, int(fields[1]), days_ago=int(fields[2]))
+    await correct(update, context, tap[1], days_ago=tap[2])
 
 
 async def answer_correction(
