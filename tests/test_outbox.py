@@ -1,0 +1,305 @@
+"""The outbox and its sweep with an injectable clock: what is written when the plan changes,
+what is claimed when, and what each Telegram outcome does. No network: a stand-in bot."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot import delivery
+from bot.clock import FixedClock
+from bot.config import Settings, normalize_database_url
+from bot.db import make_engine, migrate, transaction
+from bot.domain.reminders import Kind
+from bot.jobs import sweep
+from bot.models import OutboxMessage, Patient
+from bot.services import Services
+from bot.store import doses, outbox, patients, reminders
+
+T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)  # Sunday 07:00 in Berlin
+LEASE = timedelta(minutes=5)
+
+
+class StandInBot:
+    """Answers send_message like Telegram, or with the errors queued in `failures`."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+        self.failures: list[Exception] = []
+
+    async def send_message(self, chat_id: int, text: str, **_: object) -> SimpleNamespace:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((chat_id, text))
+        return SimpleNamespace(message_id=len(self.sent))
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Engine:
+    migrate(sqlite_url)
+    return make_engine(sqlite_url)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def app(engine: Engine, clock: FixedClock) -> Services:
+    settings = Settings(token="1:x", database_url="", admin_ids=frozenset(), api_base_url="")
+    return Services(settings=settings, engine=engine, clock=clock)
+
+
+def enrol(engine: Engine, now: datetime, user_id: int = 1, first: date = date(2026, 3, 2)) -> None:
+    enrolment = patients.Enrolment(
+        user_id=user_id,
+        chat_id=user_id,
+        language_code="en",
+        time_zone="Europe/Berlin",
+        reminder_time=time(10, 0),
+        first_injection=first,
+        last_injection=None,
+        last_dose_number=0,
+    )
+    with transaction(engine) as session:
+        reminders.replan(session, patients.enrol(session, enrolment, now), now)
+
+
+def pending(engine: Engine, user_id: int = 1) -> list[tuple[str, datetime, int]]:
+    with transaction(engine) as session:
+        return [(row.kind, row.due_at, row.dose_number) for row in outbox.pending(session, user_id)]
+
+
+def at_berlin(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
+    """A Berlin wall time in March 2026 (UTC+1 until the 29th, UTC+2 after)."""
+    offset = 2 if (month, day) >= (3, 29) else 1
+    return datetime(2026, month, day, hour - offset, minute, tzinfo=UTC)
+
+
+def test_enrolment_writes_the_first_dose_reminders(engine: Engine) -> None:
+    enrol(engine, T0)
+    assert pending(engine) == [
+        (Kind.HEADS_UP, at_berlin(1, 10), 1),
+        (Kind.TAKE_OUT, at_berlin(2, 9, 30), 1),
+        (Kind.DOSE, at_berlin(2, 10), 1),
+        (Kind.FOLLOW_UP, at_berlin(2, 12), 1),
+        (Kind.EVENING, at_berlin(2, 20), 1),
+        (Kind.MISSED, at_berlin(3, 10), 1),
+    ]
+
+
+def test_recording_a_dose_cancels_its_reminders_and_plans_the_next(engine: Engine) -> None:
+    enrol(engine, T0)
+    now = at_berlin(2, 10, 5)
+    with transaction(engine) as session:
+        patient = session.get(Patient, 1)
+        doses.add(session, patient, 1, date(2026, 3, 2), now, by=1, source="button")
+        following = reminders.replan(session, patient, now)
+    assert (following.number, following.planned) == (2, date(2026, 3, 9))
+    assert [(kind, number) for kind, _, number in pending(engine)] == [
+        (Kind.HEADS_UP, 2),
+        (Kind.TAKE_OUT, 2),
+        (Kind.DOSE, 2),
+        (Kind.FOLLOW_UP, 2),
+        (Kind.EVENING, 2),
+        (Kind.MISSED, 2),
+    ]
+    with transaction(engine) as session:
+        cancelled = session.exec(
+            select(OutboxMessage).where(OutboxMessage.outcome == outbox.CANCELLED)
+        ).all()
+    assert {row.dose_number for row in cancelled} == {1}
+
+
+def test_a_late_dose_retimes_the_following_ones(engine: Engine) -> None:
+    enrol(engine, T0)
+    now = at_berlin(5, 18)
+    with transaction(engine) as session:
+        patient = session.get(Patient, 1)
+        doses.add(session, patient, 1, date(2026, 3, 5), now, by=1, source="command")
+        reminders.replan(session, patient, now)
+    dose_row = next(row for row in pending(engine) if row[0] == Kind.DOSE)
+    assert dose_row == (Kind.DOSE, at_berlin(12, 10), 2)
+
+
+def test_a_new_reminder_time_and_zone_move_what_is_still_to_come(engine: Engine) -> None:
+    enrol(engine, T0)
+    now = T0 + timedelta(minutes=5)
+    with transaction(engine) as session:
+        patient = session.get(Patient, 1)
+        patients.update(session, patient, now, reminder_time=time(8, 15), time_zone="Asia/Tokyo")
+        reminders.replan(session, patient, now)
+    dose_row = next(row for row in pending(engine) if row[0] == Kind.DOSE)
+    assert dose_row[1] == datetime(2026, 3, 1, 23, 15, tzinfo=UTC)  # 2 March 08:15 in Tokyo
+
+
+def test_pause_writes_nothing_and_resume_writes_again(engine: Engine) -> None:
+    enrol(engine, T0)
+    with transaction(engine) as session:
+        patient = session.get(Patient, 1)
+        patients.update(session, patient, T0, paused=True)
+        reminders.replan(session, patient, T0)
+    assert pending(engine) == []
+    later = at_berlin(2, 15)
+    with transaction(engine) as session:
+        patient = session.get(Patient, 1)
+        patients.update(session, patient, later, paused=False)
+        reminders.replan(session, patient, later)
+    kinds = [kind for kind, _, _ in pending(engine)]
+    assert kinds == [Kind.DOSE, Kind.FOLLOW_UP, Kind.EVENING, Kind.MISSED]
+    assert pending(engine)[0][1] == later, "the dose reminder missed while paused goes at once"
+
+
+def test_claim_order_lease_and_reclaim(engine: Engine) -> None:
+    with transaction(engine) as session:
+        for kind, priority, minutes in (("note", 2, 1), ("dose", 0, 3), ("missed", 1, 2)):
+            outbox.add(
+                session,
+                chat_id=9,
+                kind=kind,
+                priority=priority,
+                due_at=T0 - timedelta(minutes=minutes),
+                now=T0,
+            )
+        outbox.add(session, chat_id=9, kind="later", priority=0, due_at=T0 + timedelta(1), now=T0)
+    with transaction(engine) as session:
+        claimed = outbox.claim(session, T0, 10, LEASE)
+    assert [row.kind for row in claimed] == ["dose", "missed", "note"]
+    with transaction(engine) as session:
+        assert outbox.claim(session, T0 + LEASE - timedelta(seconds=1), 10, LEASE) == []
+    with transaction(engine) as session:
+        again = outbox.claim(session, T0 + LEASE, 10, LEASE)
+    assert [row.kind for row in again] == ["dose", "missed", "note"]
+    assert all(row.attempts == 2 for row in again)
+    with transaction(engine) as session:
+        assert not outbox.finish(session, claimed[0], T0, outbox.SENT), "an expired claim"
+        assert outbox.finish(session, again[0], T0, outbox.SENT)
+
+
+def concurrent_claims(engine: Engine, workers: int, rows: int) -> list[list[int]]:
+    with transaction(engine) as session:
+        for i in range(rows):
+            outbox.add(session, chat_id=i, kind="dose", priority=0, due_at=T0, now=T0)
+    results: list[list[int]] = [[] for _ in range(workers)]
+    barrier = threading.Barrier(workers)
+
+    def work(index: int) -> None:
+        barrier.wait()
+        while True:
+            with transaction(engine) as session:
+                batch = outbox.claim(session, T0, 7, LEASE)
+            if not batch:
+                return
+            results[index].extend(row.id for row in batch)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_claims_never_overlap_on_sqlite(engine: Engine) -> None:
+    results = concurrent_claims(engine, workers=4, rows=300)
+    claimed = [row_id for result in results for row_id in result]
+    assert len(claimed) == len(set(claimed)) == 300
+
+
+def test_concurrent_claims_skip_locked_rows_on_postgresql(postgres_url: str) -> None:
+    url = normalize_database_url(postgres_url)
+    migrate(url)
+    engine = make_engine(url, pool_size=8)
+    results = concurrent_claims(engine, workers=4, rows=2000)
+    claimed = [row_id for result in results for row_id in result]
+    assert len(claimed) == len(set(claimed)) == 2000
+    assert sum(1 for result in results if result) >= 2, "the work was shared"
+    engine.dispose()
+
+
+def run_sweep(app: Services, bot: StandInBot) -> int:
+    return asyncio.run(sweep.run(bot, app))  # type: ignore[arg-type]
+
+
+def test_sweep_sends_on_time_and_drops_stale_notes(app: Services, clock: FixedClock) -> None:
+    enrol(app.engine, T0)
+    bot = StandInBot()
+    clock.set(at_berlin(2, 9, 31))
+    assert run_sweep(app, bot) == 1 and "fridge" in bot.sent[0][1]
+    clock.set(at_berlin(2, 15))  # down from 09:31 to 15:00: the dose reminder, late; no stale
+    assert run_sweep(app, bot) == 1
+    assert "It's time for dose 1" in bot.sent[1][1] and "late" in bot.sent[1][1]
+    assert run_sweep(app, bot) == 0, "nothing twice"
+    clock.set(at_berlin(3, 10))
+    run_sweep(app, bot)
+    assert "looks missed" in bot.sent[-1][1]
+    assert [kind for kind, _, _ in pending(app.engine)] == [Kind.OVERDUE]
+    clock.set(at_berlin(4, 10))
+    run_sweep(app, bot)
+    assert "still not recorded" in bot.sent[-1][1]
+    assert [kind for kind, _, _ in pending(app.engine)] == [Kind.OVERDUE]
+
+
+def test_sweep_maps_telegram_errors(app: Services, clock: FixedClock) -> None:
+    enrol(app.engine, T0)
+    bot = StandInBot()
+    clock.set(at_berlin(2, 10))
+    bot.failures = [RetryAfter(timedelta(seconds=40))]
+    run_sweep(app, bot)
+    assert bot.sent == []
+    clock.set(at_berlin(2, 10) + timedelta(seconds=39))
+    assert run_sweep(app, bot) == 0, "not before retry_after"
+    clock.set(at_berlin(2, 10) + timedelta(seconds=41))
+    bot.failures = [NetworkError("Bad Gateway")]
+    run_sweep(app, bot)
+    clock.set(at_berlin(2, 10) + timedelta(seconds=41 + 29))
+    assert run_sweep(app, bot) == 0, "back-off: 30 s after the second attempt"
+    clock.set(at_berlin(2, 10) + timedelta(seconds=41 + 30))
+    assert run_sweep(app, bot) == 1 and "It's time for dose 1" in bot.sent[0][1]
+
+    bot.failures = [Forbidden("Forbidden: bot was blocked by the user")]
+    clock.set(at_berlin(2, 12))
+    run_sweep(app, bot)
+    with transaction(app.engine) as session:
+        assert session.get(Patient, 1).blocked_at == at_berlin(2, 12)
+    assert pending(app.engine) == []
+
+
+def only_row(app: Services, kind: str) -> OutboxMessage:
+    with transaction(app.engine) as session:
+        return session.exec(select(OutboxMessage).where(OutboxMessage.kind == kind)).one()
+
+
+def test_sweep_gives_up_on_a_bad_request(app: Services, clock: FixedClock) -> None:
+    enrol(app.engine, T0)
+    bot = StandInBot()
+    bot.failures = [BadRequest("Chat not found")]
+    clock.set(at_berlin(2, 10))
+    run_sweep(app, bot)
+    row = only_row(app, Kind.DOSE)
+    assert (row.outcome, row.error) == (outbox.FAILED, "Chat not found")
+
+
+def test_sweep_gives_up_after_many_network_failures(app: Services, clock: FixedClock) -> None:
+    enrol(app.engine, T0)
+    bot = StandInBot()
+    now = at_berlin(2, 10)
+    for attempt in range(1, delivery.MAX_ATTEMPTS + 1):
+        bot.failures = [NetworkError("timed out")]
+        clock.set(now)
+        run_sweep(app, bot)
+        row = only_row(app, Kind.DOSE)
+        assert row.attempts == attempt
+        if attempt < delivery.MAX_ATTEMPTS:
+            assert row.outcome is None and row.lease_until == now + delivery.backoff(attempt)
+            now = row.lease_until
+    assert row.outcome == outbox.FAILED
+    assert not any("It's time for dose" in text for _, text in bot.sent)
