@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing_tool
 from tests.e2e import harness
+from tests.e2e.harness import BotProcess, libfaketime_path
 from tests.fakebotapi import FakeBotApi
 
 
@@ -19,3 +21,26 @@ def api() -> Iterator[FakeBotApi]:
 @pytest.fixture
 def bot(api: FakeBotApi, tmp_path: Path) -> Iterator[harness.BotProcess]:
     yield from harness.bot_process_session(api, tmp_path, {"ADMIN_IDS": "9001"})
+
+
+Start = Callable[[str], BotProcess]
+
+
+@pytest.fixture
+def start_at(api: FakeBotApi, tmp_path: Path) -> Iterator[Start]:
+    """Start the bot with its clock at a given UTC time; only one runs at a time."""
+    if libfaketime_path() is None:
+        missing_tool("libfaketime is not installed (Debian package faketime)")
+    running: list[BotProcess] = []
+
+    def start(at: str) -> BotProcess:
+        for bot in running:
+            bot.stop()
+        running.clear()
+        bot = BotProcess(api, tmp_path, faketime=f"@{at}").start()
+        running.append(bot)
+        return bot
+
+    yield start
+    for bot in running:
+        bot.stop()

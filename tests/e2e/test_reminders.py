@@ -4,37 +4,10 @@ clock (libfaketime); confirmations by button and by reply; nothing lost, nothing
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
-import pytest
-
-from tests.conftest import missing_tool
-from tests.e2e.harness import BotProcess, libfaketime_path
+from tests.e2e.conftest import Start
 from tests.e2e.people import enrol
 from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
-
-Start = Callable[[str], BotProcess]
-
-
-@pytest.fixture
-def start_at(api: FakeBotApi, tmp_path: Path) -> Iterator[Start]:
-    """Start the bot with its clock at a given UTC time; only one runs at a time."""
-    if libfaketime_path() is None:
-        missing_tool("libfaketime is not installed (Debian package faketime)")
-    running: list[BotProcess] = []
-
-    def start(at: str) -> BotProcess:
-        for bot in running:
-            bot.stop()
-        running.clear()
-        bot = BotProcess(api, tmp_path, faketime=f"@{at}").start()
-        running.append(bot)
-        return bot
-
-    yield start
-    for bot in running:
-        bot.stop()
 
 
 def reminders_in(user: FakeUser) -> list[ChatMessage]:

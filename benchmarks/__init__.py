@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures (not tests). Run them as `python -m benchmarks.<name>`."""

@@ -1,0 +1,86 @@
+"""After a reminder: snooze, "not yet / a problem" and pausing, correcting the date, undo,
+/taken with a date, and discreet reminders — each as a patient would use them."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tests.e2e.conftest import Start
+from tests.e2e.people import enrol, say
+from tests.fakebotapi import FakeBotApi
+
+
+def recorded_days(workdir, user_id: int) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(workdir / "bot.db") as connection:
+        rows = connection.execute(
+            "SELECT number, taken_on FROM dose_records WHERE patient_id = ?", (user_id,)
+        ).fetchall()
+    return dict(rows)
+
+
+def test_snooze_then_confirm(api: FakeBotApi, start_at: Start) -> None:
+    start_at("2026-04-06 05:00:00")
+    user = api.user(8001, "Zoe")
+    enrol(user, zone="Europe/Paris", first="today", at="09:00")  # 07:00 UTC
+    start_at("2026-04-06 07:00:30")
+    reminder = user.wait_for(contains="It's time for dose 1", timeout=30)
+    user.tap(reminder, "⏰ 1 h")
+    assert "10:00" in user.wait_for(contains="remind you again").body
+    bot = start_at("2026-04-06 08:00:40")
+    again = user.wait_for(contains="as you asked", timeout=30)
+    assert "2026-04-06" in again.body and again.buttons[0].startswith("✅")
+    user.tap(again, "✅")
+    assert "2026-04-13" in user.wait_for_edit(again).body
+    assert recorded_days(bot.workdir, 8001) == {1: "2026-04-06"}
+
+
+def test_problem_path_pauses_reminders(api: FakeBotApi, start_at: Start) -> None:
+    start_at("2026-04-06 05:00:00")
+    user = api.user(8002, "Ada")
+    enrol(user, zone="Europe/Paris", first="today", at="09:00")
+    start_at("2026-04-06 07:00:30")
+    reminder = user.wait_for(contains="It's time for dose 1", timeout=30)
+    user.tap(reminder, "🤔")
+    advice = user.wait_for(contains="doctor told you to wait")
+    assert "112" in advice.body
+    user.tap(advice, "⏸")
+    user.wait_for(contains="Reminders are paused")
+    start_at("2026-04-07 07:01:00")  # 24 h later: no missed message while paused
+    user.send("/settings")
+    assert "paused" in user.wait_for(contains="Settings").body
+    assert not [m for m in user.messages() if "looks missed" in m.body]
+
+
+def test_taken_correct_the_date_and_undo(api: FakeBotApi, start_at: Start) -> None:
+    start_at("2026-04-06 05:00:00")
+    user = api.user(8003, "Bea")
+    enrol(user, zone="Europe/Paris", first="today", at="09:00")
+    start_at("2026-04-08 10:00:00")  # dose 1 is two days overdue
+    say(user, "/taken 2026-04-09", "in the future")
+    say(user, "/taken 8 April", "/taken")
+    confirmed = say(user, "/taken", "recorded as injected on 2026-04-08")
+    assert "2026-04-15" in confirmed.body
+    user.tap(confirmed, "📅")
+    choose = user.wait_for(contains="On which day did you inject dose 1")
+    user.tap(choose, "Yesterday")
+    corrected = user.wait_for(contains="recorded as injected on 2026-04-07")
+    assert "2026-04-14" in corrected.body, "the next dose moves with the corrected date"
+    user.send("/history")
+    assert "injected 2026-04-07 · late" in user.wait_for(contains="Your injections").body
+    user.tap(confirmed, "↩️")
+    assert "no longer recorded" in user.wait_for_edit(confirmed).body
+    user.send("/next")
+    assert "2026-04-06" in user.wait_for(contains="Dose 1").body
+
+
+def test_discreet_reminders_leave_out_the_name(api: FakeBotApi, start_at: Start) -> None:
+    start_at("2026-04-06 05:00:00")
+    user = api.user(8004, "Cy")
+    enrol(user, zone="Europe/Paris", first="today", at="09:00")
+    user.send("/settings")
+    user.tap(user.wait_for(contains="Settings"), "🙈")
+    start_at("2026-04-06 07:00:30")
+    reminder = user.wait_for(contains="It's time for dose 1", timeout=30)
+    pen_note = [m for m in user.messages() if "fridge" in m.body]
+    assert "Kesimpta" not in reminder.body
+    assert all("Kesimpta" not in m.body for m in pen_note)
