@@ -570,6 +570,8 @@ class Call:
     time: float
     status: int | None = None
     description: str | None = None
+    client: str | None = None
+    """The tag of the base URL the request came through (see ``FakeBotApi.base_url_for``)."""
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.method, self.params))
@@ -613,6 +615,13 @@ class _Delay:
     method: str
     seconds: float
     times: int
+    chat_id: int | str | None = None
+    deliver: bool = True
+
+    def matches(self, method: str, params: JSONDict) -> bool:
+        if self.method not in ("*", method):
+            return False
+        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
 
 
 @dataclass
@@ -868,6 +877,7 @@ class FakeBotApi:
         self._chat_faults: dict[str, ApiError] = {}
         self._delays: list[_Delay] = []
         self._blocked: set[int] = set()
+        self._any_chat = False
         self._pending_callbacks: set[str] = set()
         self._answered: dict[str, AnsweredCallback] = {}
         self._query_ids = itertools.count(4_000_000_001)
@@ -959,6 +969,13 @@ class FakeBotApi:
     def base_url(self) -> str:
         """What to pass as PTB's ``base_url`` / TELEGRAM_API_BASE_URL (token is appended)."""
         return f"http://127.0.0.1:{self.port}/bot"
+
+    def base_url_for(self, client: str) -> str:
+        """A base URL whose calls are logged with ``Call.client == client``, so a test can tell
+        apart several processes sharing one bot token (e.g. senders on one database)."""
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", client) or client.startswith("bot"):
+            raise ValueError(f"client tag must be letters, digits, - or _, not {client!r}")
+        return f"http://127.0.0.1:{self.port}/{client}/bot"
 
     def _serve(self, ready: threading.Event) -> None:
         loop = asyncio.new_event_loop()
@@ -1170,10 +1187,34 @@ class FakeBotApi:
                 )
             )
 
-    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
-        """Hold the next ``times`` calls of ``method`` ("*" = any) for ``seconds`` first."""
+    def delay_next(
+        self, method: str, seconds: float, times: int = 1, *, chat_id: int | str | None = None
+    ) -> None:
+        """Hold the next ``times`` calls of ``method`` ("*" = any; optionally only those to
+        ``chat_id``) for ``seconds`` first."""
         with self._lock:
-            self._delays.append(_Delay(method, seconds, times))
+            self._delays.append(_Delay(method, seconds, times, chat_id))
+
+    def hang_next(
+        self,
+        method: str,
+        seconds: float = 60.0,
+        times: int = 1,
+        *,
+        chat_id: int | str | None = None,
+    ) -> None:
+        """Hold the next ``times`` matching calls for ``seconds`` (or until the server stops),
+        then drop them: no side effect, answered 502. Simulates a request lost with its process
+        (kill the client while it waits) without the message arriving later, as it would after
+        ``delay_next``."""
+        with self._lock:
+            self._delays.append(_Delay(method, seconds, times, chat_id, deliver=False))
+
+    def accept_any_chat(self, enabled: bool = True) -> None:
+        """Treat every positive integer chat id as a user's private chat, creating the user on
+        first use, so a test can address thousands of recipients without creating each one."""
+        with self._lock:
+            self._any_chat = enabled
 
     def fail_chat(
         self,
@@ -1369,6 +1410,11 @@ class FakeBotApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.match_info["tail"]
+        client, _, rest = path.partition("/")
+        if not client.startswith("bot") and rest.startswith("bot"):
+            path = rest
+        else:
+            client = ""
         if not path.startswith("bot") or "/" not in path:
             return _json_response(ApiError(404, "Not Found").to_json(), 404)
         token, _, method = path[3:].partition("/")
@@ -1381,11 +1427,12 @@ class FakeBotApi:
         key = method.lower()
         name = self._canonical.get(key, method)
         with self._lock:
-            call = Call(len(self._calls), name, params, time.time())
+            call = Call(len(self._calls), name, params, time.time(), client=client or None)
             self._calls.append(call)
             self._cond.notify_all()
         try:
-            await self._apply_delay(name)
+            if not await self._apply_delay(name, params):
+                raise ApiError(502, "Bad Gateway")
             self._raise_injected(name, params)
             if key == "getupdates":
                 result: Any = await self._get_updates(params)
@@ -1404,17 +1451,20 @@ class FakeBotApi:
             self._cond.notify_all()
         return _json_response(body, status)
 
-    async def _apply_delay(self, method: str) -> None:
+    async def _apply_delay(self, method: str, params: JSONDict) -> bool:
+        """Wait as a matching delay_next/hang_next says; returns False if the call is dropped."""
         with self._lock:
-            delay = next((d for d in self._delays if d.method in ("*", method)), None)
+            delay = next((d for d in self._delays if d.matches(method, params)), None)
             if delay is not None:
                 delay.times -= 1
                 if delay.times <= 0:
                     self._delays.remove(delay)
-        if delay is not None:
-            assert self._closing is not None
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), delay.seconds)
+        if delay is None:
+            return True
+        assert self._closing is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), delay.seconds)
+        return delay.deliver
 
     def _raise_injected(self, method: str, params: JSONDict) -> None:
         with self._lock:
@@ -1507,6 +1557,8 @@ class FakeBotApi:
         if chat_id in (None, ""):
             raise _bad_request("chat_id is empty")
         user = self._users.get(chat_id) if isinstance(chat_id, int) else None
+        if user is None and self._any_chat and isinstance(chat_id, int) and chat_id > 0:
+            user = self.user(chat_id, f"User {chat_id}")
         if user is None:
             raise _bad_request("chat not found")
         if user.chat_id in self._blocked:
