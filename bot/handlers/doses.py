@@ -74,8 +74,8 @@ async def confirm_from_button(
 
 
 async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """ "done" / "taken" / "injected" in reply to a reminder (or while a dose is due): records it.
-    Returns False if the text was not such an answer."""
+    """Records the dose when someone answers done, taken or injected to a reminder (or types it
+    while a dose is due). Returns False if the text was not such an answer."""
     message = update.effective_message
     if (message.text or "").strip().lower().rstrip(".!") not in DONE_WORDS:
         return False
