@@ -39,6 +39,7 @@ from bot.texts import en
 
 log = logging.getLogger(__name__)
 STAFF_MENUS = "staff_menus"
+MESSAGES_PER_SECOND = 28  # evenly spaced, never a burst: Telegram allows about 30 per second
 
 
 def build_application(
@@ -47,7 +48,13 @@ def build_application(
     builder = Application.builder().token(config.token).base_url(config.api_base_url)
     builder = builder.post_init(_post_init)
     if config.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = builder.rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=1,
+                overall_time_period=1 / MESSAGES_PER_SECOND,
+                max_retries=2,
+            )
+        )
     if request is not None:
         builder = builder.request(request)
     application = builder.build()
@@ -65,8 +72,8 @@ def build_application(
         return application
 
     private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, presence.on_any_update), group=-2)
     application.add_handler(TypeHandler(Update, _staff_menu, block=False), group=-1)
-    application.add_handler(TypeHandler(Update, presence.on_any_update), group=-1)
     application.add_handlers(
         [
             CommandHandler("start", enrolment.start, filters=private),

@@ -86,6 +86,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index(
             "ix_outbox_pending_due",
+            "priority",
             "due_at",
             sqlite_where=PENDING,
             postgresql_where=PENDING,

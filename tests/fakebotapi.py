@@ -9,7 +9,7 @@ method is thread-safe. Waiting is done with a ``threading.Condition``, never by 
 Behaviour mirrors Telegram where a bot could get it wrong: Telegram-style error JSON and status
 codes, HTML/Markdown parse errors, "message is not modified", edits without ``reply_markup``
 removing the inline keyboard, ``getUpdates`` offset confirmation and long polling, users who
-block the bot, plus fault injection (``fail_next``, ``delay_next``, ``fail_chat``).
+block the bot, plus fault injection (``fail_next``, ``delay_next``, ``hang_next``, ``fail_chat``).
 """
 
 from __future__ import annotations

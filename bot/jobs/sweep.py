@@ -2,10 +2,12 @@
 
 Each message is committed as sent right after Telegram accepts it, so the only window in which
 a crash can repeat a message is that one commit. A row whose process died mid-way is claimed
-again when its lease runs out."""
+again when its lease runs out. A few messages are in flight at once: Telegram's latency, not
+the database, would otherwise set the pace."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,17 +20,19 @@ from bot import delivery, dose_buttons, services
 from bot.db import transaction
 from bot.delivery import Result
 from bot.domain.reminders import Kind, chains_after, is_late, is_stale
-from bot.domain.schedule import next_dose
+from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
-from bot.models import OutboxMessage, Patient
+from bot.models import Patient
 from bot.services import Services
 from bot.store import outbox, patients, reminders
+from bot.store.outbox import Claimed
 from bot.texts import en
 
 log = logging.getLogger(__name__)
 
 INTERVAL = timedelta(seconds=20)
-BATCH = 50
+BATCH = 100
+IN_FLIGHT = 4
 LEASE = timedelta(minutes=5)
 LEASE_MARGIN = timedelta(seconds=30)
 DOSE_KINDS = frozenset(
@@ -49,45 +53,55 @@ async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def run(bot: Bot, app: Services) -> int:
     """Send everything due now, most urgent first. Returns how many messages went out."""
     sent = 0
+    slots = asyncio.Semaphore(IN_FLIGHT)
     while True:
+        now = app.clock.now()
         with transaction(app.engine) as session:
-            batch = outbox.claim(session, app.clock.now(), BATCH, LEASE)
-        for row in batch:
-            assert row.lease_until is not None
-            if app.clock.now() >= row.lease_until - LEASE_MARGIN:
-                break  # too slow (rate limits): leave the rest to be claimed again
-            sent += await deliver(bot, app, row)
+            batch = outbox.claim(session, now, BATCH, LEASE)
+            messages = prepare(session, batch, now)
+        results = await asyncio.gather(
+            *(deliver(bot, app, row, message, slots) for row, message in messages)
+        )
+        sent += sum(results)
         if len(batch) < BATCH:
             return sent
 
 
-async def deliver(bot: Bot, app: Services, row: OutboxMessage) -> int:
-    now = app.clock.now()
-    with transaction(app.engine) as session:
-        patient = patients.get(session, row.patient_id) if row.patient_id is not None else None
-        message, skip = compose(session, row, patient, now)
-        if skip is not None:
-            if outbox.finish(session, row, now, skip) and patient and chains_after(Kind(row.kind)):
-                reminders.chain_overdue(session, patient, row, now)
-            return 0
-    assert message is not None
-    result = await delivery.send(bot, row.chat_id, message.text, message.markup)
-    now = app.clock.now()
-    with transaction(app.engine) as session:
-        return record(session, row, patient, result, now)
+def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple[Claimed, Message]]:
+    """Compose each claimed row as things stand now; rows no longer worth sending are closed
+    here (cancelled or stale), in the claim's transaction."""
+    ids = {row.patient_id for row in batch if row.patient_id is not None}
+    people = patients.get_many(session, ids)
+    courses = patients.courses_of(session, people.values())
+    ready = []
+    for row in batch:
+        patient = people.get(row.patient_id) if row.patient_id is not None else None
+        course = courses.get(row.patient_id) if row.patient_id is not None else None
+        message, skip = compose(row, patient, course, now)
+        if message is not None:
+            ready.append((row, message))
+            continue
+        finished = outbox.finish(session, row, now, skip or outbox.STALE)
+        if (
+            finished
+            and patient is not None
+            and skip == outbox.STALE
+            and chains_after(Kind(row.kind))
+        ):
+            reminders.chain_overdue(session, patient, row, now)
+    return ready
 
 
 def compose(
-    session: Session, row: OutboxMessage, patient: Patient | None, now: datetime
+    row: Claimed, patient: Patient | None, course: Course | None, now: datetime
 ) -> tuple[Message | None, str | None]:
-    """The message for a reminder row as things stand now, or why it is no longer sent."""
-    if patient is None or patient.paused or patient.blocked_at is not None:
+    """The message for a reminder row, or why it is no longer sent."""
+    if patient is None or course is None or patient.paused or patient.blocked_at is not None:
         return None, outbox.CANCELLED
     kind = Kind(row.kind)
-    course = patients.course_of(session, patient)
     current = next_dose(course, local_date(now, patient.time_zone))
     if (row.dose_number, row.dose_planned) != (current.number, current.planned):
-        return None, outbox.STALE
+        return None, outbox.SUPERSEDED
     reminder_at = local_instant(current.planned, patient.reminder_time, patient.time_zone)
     if is_stale(kind, row.due_at, now, reminder_at):
         return None, outbox.STALE
@@ -115,33 +129,43 @@ def compose(
     return Message(text, markup), None
 
 
-def record(
-    session: Session,
-    row: OutboxMessage,
-    patient: Patient | None,
-    result: delivery.Delivery,
-    now: datetime,
+async def deliver(
+    bot: Bot, app: Services, row: Claimed, message: Message, slots: asyncio.Semaphore
 ) -> int:
-    """Write what happened to the message; returns 1 if it was sent."""
+    async with slots:
+        if app.clock.now() >= row.lease_until - LEASE_MARGIN:
+            return 0  # held up too long (rate limits): it will be claimed again
+        result = await delivery.send(bot, row.chat_id, message.text, message.markup)
+        with transaction(app.engine) as session:
+            return record(session, row, result, app.clock.now())
+
+
+def record(session: Session, row: Claimed, result: delivery.Delivery, now: datetime) -> int:
+    """Write what happened to the message; returns 1 if it was sent. The patient is loaded only
+    when the outcome touches them (most messages just need their row closed)."""
+
+    def patient() -> Patient | None:
+        return patients.get(session, row.patient_id) if row.patient_id is not None else None
+
     if result.result is Result.SENT:
         finished = outbox.finish(session, row, now, outbox.SENT, message_id=result.message_id)
-        if finished and patient is not None and chains_after(Kind(row.kind)):
-            reminders.chain_overdue(session, patient, row, now)
+        if finished and chains_after(Kind(row.kind)) and (person := patient()) is not None:
+            reminders.chain_overdue(session, person, row, now)
         return 1
-    if result.result is Result.RETRY and row.attempts < delivery.MAX_ATTEMPTS:
-        wait = result.retry_after or delivery.backoff(row.attempts)
-        outbox.retry_at(session, row, now + wait, result.error or "retry")
+    attempts = row.attempts + 1
+    if result.result is Result.RETRY and (result.retry_after or attempts < delivery.MAX_ATTEMPTS):
+        wait = result.retry_after or delivery.backoff(attempts)
+        failed = result.retry_after is None
+        outbox.retry_at(session, row, now + wait, result.error or "retry", failed=failed)
         log.warning("message %s will be retried in %s: %s", row.id, wait, result.error)
         return 0
     if result.result is Result.BLOCKED:
         outbox.finish(session, row, now, outbox.BLOCKED, error=result.error)
-        if patient is not None:
-            patients.mark_blocked(session, patient, now)
-            outbox.cancel_pending(session, now, patient_id=patient.user_id)
+        if (person := patient()) is not None:
+            patients.mark_blocked(session, person, now)
+            outbox.cancel_pending(session, now, patient_id=person.user_id)
         log.info("message %s not sent: the user blocked the bot", row.id)
         return 0
-    outbox.finish(session, row, now, outbox.FAILED, error=result.error)
-    log.error(
-        "message %s failed for good after %s attempts: %s", row.id, row.attempts, result.error
-    )
+    outbox.finish(session, row, now, outbox.FAILED, error=result.error, attempts=attempts)
+    log.error("message %s failed for good after %s attempts: %s", row.id, attempts, result.error)
     return 0

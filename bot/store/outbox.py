@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
+from bot.domain.reminders import BROADCAST_PRIORITY, PRIORITY
 from bot.models import OutboxMessage
 
+PRIORITIES = tuple(sorted({*PRIORITY.values(), BROADCAST_PRIORITY}))
+
 SENT = "sent"
-STALE = "stale"
+STALE = "stale"  # its moment passed during downtime
+SUPERSEDED = "superseded"  # the plan changed (dose recorded, re-timed)
 CANCELLED = "cancelled"
 BLOCKED = "blocked"
 FAILED = "failed"
@@ -48,52 +54,85 @@ def add(
     return row
 
 
-def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed row: what the sweep needs to send it and to record the outcome. `attempts`
+    counts the sends that failed before this one."""
+
+    id: int
+    chat_id: int
+    patient_id: int | None
+    dose_number: int | None
+    dose_planned: date | None
+    kind: str
+    priority: int
+    due_at: datetime
+    attempts: int
+    lease_until: datetime
+    claim_token: str
+
+
+READ_COLUMNS = tuple(
+    getattr(OutboxMessage, name)
+    for name in Claimed.__dataclass_fields__
+    if name not in ("lease_until", "claim_token")
+)
+
+
+def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
     """Take up to `limit` due rows, most urgent first, for `lease`; a row whose lease ran out
-    (its process died) is due again."""
-    due = (
-        select(OutboxMessage.id)
-        .where(
-            col(OutboxMessage.finished_at).is_(None),
-            OutboxMessage.due_at <= now,
-            or_(col(OutboxMessage.lease_until).is_(None), OutboxMessage.lease_until <= now),
+    (its process died) is due again. Each priority is a range scan of the pending index on
+    (priority, due_at), so no sort is needed however many rows are due; the rows are read
+    there (locked on PostgreSQL) and the update only writes the lease."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    found: list[Any] = []
+    for priority in PRIORITIES:
+        due = (
+            select(*READ_COLUMNS)
+            .where(
+                col(OutboxMessage.finished_at).is_(None),
+                OutboxMessage.priority == priority,
+                OutboxMessage.due_at <= now,
+                or_(col(OutboxMessage.lease_until).is_(None), OutboxMessage.lease_until <= now),
+            )
+            .order_by(OutboxMessage.due_at)
+            .limit(limit - len(found))
         )
-        .order_by(OutboxMessage.priority, OutboxMessage.due_at, OutboxMessage.id)
-        .limit(limit)
+        if postgres:
+            due = due.with_for_update(skip_locked=True)
+        found.extend(session.execute(due).all())
+        if len(found) >= limit:
+            break
+    if not found:
+        return []
+    token, lease_until = uuid.uuid4().hex, now + lease
+    table = OutboxMessage.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id.in_([row.id for row in found]))
+        .values(lease_until=lease_until, claim_token=token)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    token = uuid.uuid4().hex
-    claimed = session.scalars(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
-        .values(
-            lease_until=now + lease,
-            claim_token=token,
-            attempts=OutboxMessage.attempts + 1,
-        )
-        .returning(OutboxMessage),
-        execution_options={"synchronize_session": False},
-    ).all()
-    return sorted(claimed, key=lambda row: (row.priority, row.due_at, row.id or 0))
+    return [Claimed(*row, lease_until=lease_until, claim_token=token) for row in found]
 
 
 def finish(
     session: Session,
-    row: OutboxMessage,
+    row: Claimed,
     now: datetime,
     outcome: str,
     *,
     message_id: int | None = None,
     error: str | None = None,
+    attempts: int | None = None,
 ) -> bool:
     """Record the outcome, only if this claim still holds the row. Returns whether it did."""
+    table = OutboxMessage.__table__
     result = session.execute(
-        update(OutboxMessage)
+        update(table)
         .where(
-            OutboxMessage.id == row.id,
-            OutboxMessage.claim_token == row.claim_token,
-            col(OutboxMessage.finished_at).is_(None),
+            table.c.id == row.id,
+            table.c.claim_token == row.claim_token,
+            table.c.finished_at.is_(None),
         )
         .values(
             finished_at=now,
@@ -101,19 +140,27 @@ def finish(
             message_id=message_id,
             error=error[:200] if error else None,
             lease_until=None,
-        ),
-        execution_options={"synchronize_session": False},
+            attempts=row.attempts if attempts is None else attempts,
+        )
     )
     return bool(result.rowcount)
 
 
-def retry_at(session: Session, row: OutboxMessage, when: datetime, error: str) -> None:
-    """Give the row back, to be claimed again from `when` (back-off, or Telegram's retry_after)."""
+def retry_at(
+    session: Session, row: Claimed, when: datetime, error: str, *, failed: bool = True
+) -> None:
+    """Give the row back, to be claimed again from `when`: after a failed attempt (back-off),
+    or when Telegram asked to wait (`failed=False`: a 429 uses up no attempt)."""
+    table = OutboxMessage.__table__
     session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == row.claim_token)
-        .values(lease_until=when, claim_token=None, error=error[:200]),
-        execution_options={"synchronize_session": False},
+        update(table)
+        .where(table.c.id == row.id, table.c.claim_token == row.claim_token)
+        .values(
+            lease_until=when,
+            claim_token=None,
+            error=error[:200],
+            attempts=row.attempts + 1 if failed else row.attempts,
+        )
     )
 
 

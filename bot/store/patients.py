@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import func
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from bot.domain.schedule import Course
 from bot.models import Conversation, DoseRecord, OutboxMessage, Patient
@@ -57,18 +58,39 @@ def enrol(session: Session, enrolment: Enrolment, now: datetime) -> Patient:
     return patient
 
 
+def get_many(session: Session, user_ids: Iterable[int]) -> dict[int, Patient]:
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    found = session.exec(select(Patient).where(col(Patient.user_id).in_(ids))).all()
+    return {patient.user_id: patient for patient in found}
+
+
 def course_of(session: Session, patient: Patient) -> Course:
     """The facts the dose plan is computed from."""
-    records = session.exec(
-        select(DoseRecord.number, DoseRecord.taken_on).where(
-            DoseRecord.patient_id == patient.user_id
+    return courses_of(session, [patient])[patient.user_id]
+
+
+def courses_of(session: Session, people: Iterable[Patient]) -> dict[int, Course]:
+    """The courses of several patients in one query (the sweep composes a batch at once)."""
+    by_id = {patient.user_id: patient for patient in people}
+    taken: dict[int, dict[int, date]] = {user_id: {} for user_id in by_id}
+    if by_id:
+        records = session.exec(
+            select(DoseRecord.patient_id, DoseRecord.number, DoseRecord.taken_on).where(
+                col(DoseRecord.patient_id).in_(list(by_id))
+            )
+        ).all()
+        for patient_id, number, day in records:
+            taken[patient_id][number] = day
+    return {
+        user_id: Course(
+            first_injection=patient.first_injection,
+            taken=taken[user_id],
+            enrolled_after=patient.enrolled_after,
         )
-    ).all()
-    return Course(
-        first_injection=patient.first_injection,
-        taken={number: day for number, day in records},
-        enrolled_after=patient.enrolled_after,
-    )
+        for user_id, patient in by_id.items()
+    }
 
 
 def update(session: Session, patient: Patient, now: datetime, **changes: object) -> Patient:

@@ -12,8 +12,9 @@ from sqlmodel import Session
 from bot.domain.reminders import PRIORITY, Kind, next_daily, reminders_for_dose
 from bot.domain.schedule import PlannedDose, next_dose
 from bot.domain.timing import local_date
-from bot.models import OutboxMessage, Patient
+from bot.models import Patient
 from bot.store import outbox, patients
+from bot.store.outbox import Claimed
 
 REMINDER_KINDS = tuple(kind.value for kind in Kind)
 
@@ -37,7 +38,7 @@ def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
     return dose
 
 
-def chain_overdue(session: Session, patient: Patient, row: OutboxMessage, now: datetime) -> None:
+def chain_overdue(session: Session, patient: Patient, row: Claimed, now: datetime) -> None:
     """After a missed or daily overdue message (sent, or dropped as stale), the next day's."""
     assert row.dose_number is not None and row.dose_planned is not None
     due_at = next_daily(patient.reminder_time, patient.time_zone, now)

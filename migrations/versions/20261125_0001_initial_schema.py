@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 15:05:26.276667
+Create Date: 2026-11-25 15:28:43.844167
 """
 
 from collections.abc import Sequence
@@ -93,7 +93,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_patient_id", ["patient_id"], unique=False)
         batch_op.create_index(
             "ix_outbox_pending_due",
-            ["due_at"],
+            ["priority", "due_at"],
             unique=False,
             sqlite_where=sa.text("finished_at IS NULL"),
             postgresql_where=sa.text("finished_at IS NULL"),

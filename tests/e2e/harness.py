@@ -70,13 +70,17 @@ class BotProcess:
         argv: Sequence[str] | None = None,
         faketime: str | None = None,
         ready_timeout: float = READY_TIMEOUT,
+        ready_method: str = "getUpdates",
     ) -> None:
+        """``ready_method``: the call that shows the bot is up (a sender never polls, so
+        "getMe")."""
         self.api = api
         self.workdir = Path(workdir)
         self.argv = list(argv) if argv is not None else [sys.executable, "-m", "bot"]
         self.extra_env = dict(env or {})
         self.faketime = faketime
         self.ready_timeout = ready_timeout
+        self.ready_method = ready_method
         self.stdout_path = self.workdir / "bot.stdout.log"
         self.stderr_path = self.workdir / "bot.stderr.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -109,7 +113,8 @@ class BotProcess:
         return self.process.pid if self.process is not None else None
 
     def start(self) -> Self:
-        """Spawn the bot and wait until it long-polls the fake server (its first getUpdates)."""
+        """Spawn the bot and wait until it long-polls the fake server (its first getUpdates,
+        or whichever ``ready_method`` was given)."""
         if self.running:
             raise RuntimeError("bot process already running")
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -132,7 +137,7 @@ class BotProcess:
             )
         try:
             self.api.wait_for_call(
-                "getUpdates",
+                self.ready_method,
                 self.ready_timeout,
                 after_index=after_index,
                 alive=lambda: self.running,
@@ -142,7 +147,8 @@ class BotProcess:
             self.stop()
             state = "still running" if returncode is None else f"exited with {returncode}"
             raise AssertionError(
-                f"bot not ready (no getUpdates within {self.ready_timeout} s; process {state})"
+                f"bot not ready (no {self.ready_method} within {self.ready_timeout} s; "
+                f"process {state})"
                 f"\n{self.logs()}"
             ) from exc
         return self
