@@ -93,7 +93,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         "--due", type=int, default=2_000, help="pending rows due at the claim's instant"
     )
     parser.add_argument("--claim", type=int, default=500, help="rows per timed claim")
-    parser.add_argument("--repeats", type=int, default=30, help="timed claims (rolled back)")
+    parser.add_argument(
+        "--repeats", type=int, default=30, help="timed claims (committed, then released)"
+    )
     parser.add_argument(
         "--idle", type=float, default=5.0, help="seconds idle after the first sweep, then RSS"
     )
@@ -365,9 +367,9 @@ def claim_instant(engine: Engine, due: int) -> tuple[datetime, int]:
 def time_claims(
     engine: Engine, now: datetime, limit: int, repeats: int
 ) -> tuple[list[float], list[tuple[str, Any]]]:
-    """`outbox.claim` inside a transaction that is rolled back, so every run sees the same rows.
-    Also returns the statements of one claim (the SELECTs per priority, then the UPDATE of the
-    lease) as the driver received them."""
+    """`outbox.claim` committed, as the sweep runs it; the leases are then released (untimed) so
+    every run sees the same rows. Also returns the statements of one claim (the SELECTs per
+    priority, then the UPDATE of the lease) as the driver received them."""
     statements: list[tuple[str, Any]] = []
 
     def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -381,34 +383,46 @@ def time_claims(
                 event.listen(engine, "before_cursor_execute", capture)
             started = time.perf_counter()
             claimed = outbox.claim(session, now, limit, LEASE)
+            session.commit()
             elapsed = time.perf_counter() - started
             if not run:
                 event.remove(engine, "before_cursor_execute", capture)
-            session.rollback()
+        release(engine, [row.id for row in claimed])
         assert len(claimed) == limit, f"claimed {len(claimed)}, expected {limit}"
         if run:
             samples.append(elapsed)
     return samples, statements
 
 
+def release(engine: Engine, ids: list[int]) -> None:
+    table = OutboxMessage.__table__
+    with engine.begin() as connection:
+        connection.execute(
+            update(table).where(table.c.id.in_(ids)).values(lease_until=None, claim_token=None)
+        )
+
+
 def time_driver(engine: Engine, statements: list[tuple[str, Any]], repeats: int) -> list[float]:
-    """The claim's own SQL through the database driver alone (no ORM objects), rolled back:
-    how much of a claim is the database's work."""
+    """The claim's own SQL through the database driver alone (no ORM objects), committed and
+    released like `time_claims`: how much of a claim is the database's work."""
     samples: list[float] = []
-    with engine.connect() as connection:
-        connection.rollback()
-        cursor = connection.connection.cursor()
-        for run in range(repeats + 1):
+    select_ids: list[int] = []
+    for run in range(repeats + 1):
+        with engine.connect() as connection:
             connection.begin()
+            cursor = connection.connection.cursor()
             started = time.perf_counter()
             for sql, parameters in statements:
                 cursor.execute(sql, parameters)
-                cursor.fetchall()
+                if sql.lstrip().upper().startswith("SELECT"):
+                    select_ids.extend(row[0] for row in cursor.fetchall())
+            connection.commit()
             elapsed = time.perf_counter() - started
-            connection.rollback()
-            if run:
-                samples.append(elapsed)
-        cursor.close()
+            cursor.close()
+        release(engine, select_ids)
+        select_ids.clear()
+        if run:
+            samples.append(elapsed)
     return samples
 
 
@@ -559,7 +573,7 @@ def run(options: Options, workdir: Path) -> None:
         claim_ms = statistics.median(samples) * 1000
         print_table(
             f"Claim among {pending:,} pending rows, {due:,} due "
-            f"({options.repeats} runs, rolled back)",
+            f"({options.repeats} runs, committed, leases released in between)",
             [
                 (
                     f"claim {options.claim}: median / p95",
@@ -569,7 +583,7 @@ def run(options: Options, workdir: Path) -> None:
                 (
                     "  of which the SQL alone (driver): median / p95",
                     f"{median_ms(driver):.2f} / {p95_ms(driver):.2f} ms",
-                    "same statements, no ORM objects",
+                    "same statements, committed, no ORM objects",
                 ),
                 (
                     f"claim {min(BATCH, options.claim)} (the sweep's batch): median / p95",
