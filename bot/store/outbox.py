@@ -73,7 +73,7 @@ class Claimed:
 
 
 READ_COLUMNS = tuple(
-    getattr(OutboxMessage, name)
+    OutboxMessage.__table__.c[name]
     for name in Claimed.__dataclass_fields__
     if name not in ("lease_until", "claim_token")
 )
@@ -86,28 +86,29 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
     there (locked on PostgreSQL) and the update only writes the lease."""
     postgres = session.get_bind().dialect.name == "postgresql"
     found: list[Any] = []
+    table = OutboxMessage.__table__
+    connection = session.connection()  # Core rows: no ORM bookkeeping for hundreds of them
     for priority in PRIORITIES:
         due = (
             select(*READ_COLUMNS)
             .where(
-                col(OutboxMessage.finished_at).is_(None),
-                OutboxMessage.priority == priority,
-                OutboxMessage.due_at <= now,
-                or_(col(OutboxMessage.lease_until).is_(None), OutboxMessage.lease_until <= now),
+                table.c.finished_at.is_(None),
+                table.c.priority == priority,
+                table.c.due_at <= now,
+                or_(table.c.lease_until.is_(None), table.c.lease_until <= now),
             )
-            .order_by(OutboxMessage.due_at)
+            .order_by(table.c.due_at)
             .limit(limit - len(found))
         )
         if postgres:
             due = due.with_for_update(skip_locked=True)
-        found.extend(session.execute(due).all())
+        found.extend(connection.execute(due).all())
         if len(found) >= limit:
             break
     if not found:
         return []
     token, lease_until = uuid.uuid4().hex, now + lease
-    table = OutboxMessage.__table__
-    session.execute(
+    connection.execute(
         update(table)
         .where(table.c.id.in_([row.id for row in found]))
         .values(lease_until=lease_until, claim_token=token)
@@ -127,7 +128,7 @@ def finish(
 ) -> bool:
     """Record the outcome, only if this claim still holds the row. Returns whether it did."""
     table = OutboxMessage.__table__
-    result = session.execute(
+    result = session.connection().execute(
         update(table)
         .where(
             table.c.id == row.id,
@@ -152,7 +153,7 @@ def retry_at(
     """Give the row back, to be claimed again from `when`: after a failed attempt (back-off),
     or when Telegram asked to wait (`failed=False`: a 429 uses up no attempt)."""
     table = OutboxMessage.__table__
-    session.execute(
+    session.connection().execute(
         update(table)
         .where(table.c.id == row.id, table.c.claim_token == row.claim_token)
         .values(
