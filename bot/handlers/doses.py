@@ -22,7 +22,7 @@ from bot.domain.schedule import PlannedDose, build_plan, check_recorded_date, ne
 from bot.domain.sites import Site, allowed_sites, suggest_next_site
 from bot.domain.timing import local_date
 from bot.handlers.schedule import chunks, status_of
-from bot.models import Patient
+from bot.models import DoseRecord, Patient
 from bot.store import conversations, doses, outbox, patients, reminders
 from bot.texts import en
 
@@ -305,20 +305,21 @@ async def correct(
                 if days_ago is not None
                 else parse.parse_day(typed or "", today, keywords=frozenset({"today", "yesterday"}))
             )
-            outcome = _apply_correction(session, patient, number, day, today, now)
+            if day is None:
+                outcome = en.date_unreadable(typed or "", today, ("today", "yesterday"))
+            else:
+                outcome = _apply_correction(session, patient, record, day, today, now)
     await reply(outcome, parse_mode=ParseMode.HTML)
 
 
 def _apply_correction(
-    session: Session, patient: Patient, number: int, day: date | None, today: date, now: datetime
+    session: Session, patient: Patient, record: DoseRecord, day: date, today: date, now: datetime
 ) -> str:
-    if day is None:
-        return en.date_unreadable("", today, ("today", "yesterday"))
-    course = patients.course_of(session, patient)
-    problem = check_recorded_date(course, number, day, today)
+    """The new date, if it fits between the neighbouring doses; the plan follows it."""
+    number = record.number
+    problem = check_recorded_date(patients.course_of(session, patient), number, day, today)
     if problem is not None:
         return en.TAKEN_PROBLEMS[problem.value]
-    record = doses.get(session, patient.user_id, number)
     record.taken_on = day
     session.add(record)
     session.flush()

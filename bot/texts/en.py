@@ -130,7 +130,6 @@ ENROLLED = (
     "reminder time or time zone, /help lists everything I can do."
 )
 ENROLMENT_RESUMED = "Let's pick up where we left off."
-FINISH_ENROLMENT_FIRST = "You haven't finished signing up yet. Let's continue:"
 NOT_ENROLLED = "You haven't signed up yet. Send /start to set up your dose plan."
 BUTTON_EXPIRED = "This button is no longer active."
 PICKED = "Picked {day}."
