@@ -23,6 +23,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import make_engine
 from bot.handlers import (
+    caregivers,
     datepicker,
     doses,
     enrolment,
@@ -82,6 +83,10 @@ def build_application(
             CommandHandler("taken", doses.taken, filters=private),
             CommandHandler("history", doses.history, filters=private),
             CommandHandler("settings", settings.show, filters=private),
+            CommandHandler("invite", caregivers.invite, filters=private),
+            CommandHandler("caregivers", caregivers.list_caregivers, filters=private),
+            CommandHandler("patients", caregivers.patients_overview, filters=private),
+            CommandHandler("leave", caregivers.leave, filters=private),
             CommandHandler("help", info.help_, filters=private),
             CommandHandler("about", info.about, filters=private),
             CommandHandler("myid", info.my_id, filters=private),
@@ -92,6 +97,7 @@ def build_application(
             CallbackQueryHandler(settings.on_button, pattern=rf"^{settings.PREFIX}:"),
             CallbackQueryHandler(erasure.on_button, pattern=rf"^{erasure.PREFIX}:"),
             CallbackQueryHandler(doses.on_dose_button, pattern=rf"^{dose_buttons.PREFIX}:"),
+            CallbackQueryHandler(caregivers.on_button, pattern=rf"^{caregivers.PREFIX}:"),
             CallbackQueryHandler(doses.on_who, pattern=r"^who:"),
             CallbackQueryHandler(doses.on_site, pattern=r"^site:"),
             CallbackQueryHandler(doses.on_correction_day, pattern=r"^fixday:"),

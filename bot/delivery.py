@@ -23,6 +23,14 @@ class Result(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Message:
+    """What to send: HTML text and, maybe, inline buttons."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
 class Delivery:
     result: Result
     message_id: int | None = None

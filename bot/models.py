@@ -25,6 +25,7 @@ class Patient(SQLModel, table=True):
         sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
     )
     chat_id: int = Field(sa_type=BigInteger)
+    first_name: str | None = Field(default=None, max_length=64, description="shown to caregivers")
     language_code: str | None = Field(default=None, max_length=16)
     time_zone: str = Field(max_length=64)
     reminder_time: time
@@ -122,4 +123,45 @@ class OutboxMessage(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=16)
     message_id: int | None = Field(default=None, sa_type=BigInteger)
     error: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+
+
+class Invite(SQLModel, table=True):
+    """A one-time caregiver invite. Only a hash of its token is kept: the link itself exists
+    only in the patient's chat."""
+
+    __tablename__ = "invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("patients.user_id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    used_by: int | None = Field(default=None, sa_type=BigInteger)
+    revoked_at: datetime | None = None
+
+
+class CaregiverLink(SQLModel, table=True):
+    """A caregiver following a patient: pending until the patient approves it."""
+
+    __tablename__ = "caregiver_links"
+    __table_args__ = (UniqueConstraint("patient_id", "caregiver_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("patients.user_id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    caregiver_id: int = Field(sa_type=BigInteger, index=True)
+    caregiver_name: str = Field(max_length=64)
+    approved_at: datetime | None = None
+    may_confirm: bool = False
+    alert_confirmations: bool = True
+    alert_heads_up: bool = False
     created_at: datetime

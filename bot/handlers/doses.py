@@ -23,7 +23,7 @@ from bot.domain.sites import Site, allowed_sites, suggest_next_site
 from bot.domain.timing import local_date
 from bot.handlers.schedule import chunks, status_of
 from bot.models import DoseRecord, Patient
-from bot.store import conversations, doses, outbox, patients, reminders
+from bot.store import caregivers, conversations, doses, outbox, patients, reminders
 from bot.texts import en
 
 DONE_WORDS = frozenset({"done", "taken", "injected"})
@@ -37,8 +37,11 @@ class Refused(Exception):
 async def on_dose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = dose_buttons.parse(query.data or "")
-    if tap is None or tap.patient_id != update.effective_user.id:
+    if tap is None:
         await query.answer(en.BUTTON_EXPIRED)
+        return
+    if tap.patient_id != update.effective_user.id:
+        await confirm_as_caregiver(update, context, tap)
         return
     handlers = {
         "ok": confirm_from_button,
@@ -71,6 +74,32 @@ async def confirm_from_button(
         reply_markup=dose_buttons.recorded_keyboard(tap.patient_id, number, planned),
     )
     await ask_who(update, tap.patient_id, number)
+
+
+async def confirm_as_caregiver(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
+) -> None:
+    """✅ under a missed-dose alert, from a caregiver the patient allowed to confirm."""
+    query = update.callback_query
+    caregiver_id = update.effective_user.id
+    with transaction(services.of(context).engine) as session:
+        link = caregivers.approved_link(session, tap.patient_id, caregiver_id)
+        patient = patients.get(session, tap.patient_id)
+    if tap.action != "ok" or link is None or not link.may_confirm or patient is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    try:
+        text, _, _ = record_today(
+            context, tap.patient_id, tap.number, tap.planned, "caregiver", by=caregiver_id
+        )
+    except Refused as refusal:
+        await query.answer(str(refusal))
+        return
+    await query.answer("✅")
+    await query.edit_message_text(
+        f"{en.recorded_for(patient.first_name or en.THE_PATIENT)}\n{text}",
+        parse_mode=ParseMode.HTML,
+    )
 
 
 async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -112,6 +141,7 @@ def record_today(
     day: date | None = None,
     *,
     due_only: bool = False,
+    by: int | None = None,
 ) -> tuple[str, int, date]:
     """Record the patient's current dose (which must be `number` as planned on `planned`, when
     given) as injected on `day` (default: their today) and re-plan, in one transaction.
@@ -135,8 +165,10 @@ def record_today(
             problem = check_recorded_date(course, current.number, day, today)
             if problem is not None:
                 raise Refused(en.TAKEN_PROBLEMS[problem.value])
-            doses.add(session, patient, current.number, day, now, by=user_id, source=source)
+            by = by or user_id
+            doses.add(session, patient, current.number, day, now, by=by, source=source)
             following = reminders.replan(session, patient, now)
+            caregivers.tell_recorded(session, patient, current, now, by=by)
     except IntegrityError as error:  # the same dose recorded at the same moment elsewhere
         raise Refused(en.ALREADY_RECORDED) from error
     return (
@@ -225,8 +257,7 @@ async def pause(
     with transaction(app.engine) as session:
         patient = patients.get(session, tap.patient_id)
         if patient is not None:
-            patients.update(session, patient, now, paused=True)
-            reminders.replan(session, patient, now)
+            reminders.change_reachability(session, patient, now, paused=True)
     await update.callback_query.answer()
     await update.effective_chat.send_message(en.PAUSED if patient else en.NOT_ENROLLED)
 

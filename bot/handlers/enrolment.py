@@ -24,7 +24,7 @@ from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
 from bot.domain.timing import find_zone, local_date
-from bot.handlers import datepicker
+from bot.handlers import caregivers, datepicker
 from bot.handlers.schedule import next_dose_text, reply_schedule
 from bot.models import Conversation
 from bot.store import conversations, patients, reminders
@@ -44,6 +44,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         patient = patients.get(session, user.id)
         conversation = conversations.get(session, user.id)
         course = patients.course_of(session, patient) if patient else None
+    if context.args:
+        await caregivers.open_invite(update, context, context.args[0])
+        return
     if patient is not None and course is not None:
         summary = next_dose_text(patient, course, app.clock.now())
         await update.effective_message.reply_html(en.status_summary(summary))
@@ -51,6 +54,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if conversation is not None and conversation.flow == FLOW:
         await update.effective_message.reply_html(en.ENROLMENT_RESUMED)
         await ask(update, context, conversation.step, conversation.answers)
+        return
+    if conversation is None and await caregivers.caregiver_welcome(update, context):
         return
     await update.effective_message.reply_html(en.CONSENT, reply_markup=consent_buttons())
 
@@ -104,6 +109,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Consent and which-dose buttons. Anything stale or forged changes nothing."""
     query = update.callback_query
     _, _, action = (query.data or "").partition(":")
+    if action == "signup":
+        await query.answer()
+        await update.effective_chat.send_message(
+            en.CONSENT, parse_mode="HTML", reply_markup=consent_buttons()
+        )
+        return
     if action in ("agree", "decline"):
         await query.answer()
         await query.edit_message_reply_markup(None)
@@ -329,6 +340,7 @@ async def finish(
     enrolment = patients.Enrolment(
         user_id=conversation.user_id,
         chat_id=update.effective_chat.id,
+        first_name=(update.effective_user.first_name or "")[:64] or None,
         language_code=answers.get("language"),
         time_zone=answers["zone"],
         reminder_time=at,

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 from bot import services
 from bot.db import transaction
 from bot.models import Conversation
-from bot.store import conversations, patients
+from bot.store import caregivers, conversations, patients
 from bot.texts import en
 
 FLOW = "erase"
@@ -26,7 +26,11 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user_id = update.effective_user.id
     with transaction(app.engine) as session:
         earlier = conversations.get(session, user_id)
-        has_data = patients.get(session, user_id) is not None or earlier is not None
+        has_data = (
+            patients.get(session, user_id) is not None
+            or earlier is not None
+            or caregivers.has_links(session, user_id)
+        )
         if has_data:
             conversations.save(
                 session, user_id, FLOW, "confirm", {"earlier": _stash(earlier)}, app.clock.now()

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
-from bot.store import outbox, patients, reminders
+from bot.store import patients, reminders
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -22,12 +22,10 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         patient = patients.get(session, change.from_user.id)
         if patient is None:
             return
-        if blocked:
-            patients.mark_blocked(session, patient, now)
-            outbox.cancel_pending(session, now, patient_id=patient.user_id)
-        elif patient.blocked_at is not None:
-            patients.update(session, patient, now, blocked_at=None)
-            reminders.replan(session, patient, now)
+        if blocked and patient.blocked_at is None:
+            reminders.change_reachability(session, patient, now, blocked_at=now)
+        elif not blocked and patient.blocked_at is not None:
+            reminders.change_reachability(session, patient, now, blocked_at=None)
 
 
 async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -39,6 +37,4 @@ async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     with transaction(app.engine) as session:
         patient = patients.get(session, user.id)
         if patient is not None and patient.blocked_at is not None:
-            now = app.clock.now()
-            patients.update(session, patient, now, blocked_at=None)
-            reminders.replan(session, patient, now)
+            reminders.change_reachability(session, patient, app.clock.now(), blocked_at=None)

@@ -14,6 +14,7 @@ from bot import services
 from bot.db import transaction
 from bot.domain.answers import parse_clock
 from bot.domain.timing import find_zone
+from bot.handlers import caregivers
 from bot.handlers.enrolment import zone_keyboard
 from bot.models import Conversation, Patient
 from bot.store import conversations, patients, reminders
@@ -66,12 +67,13 @@ def overview(patient: Patient) -> str:
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(services.of(context).engine) as session:
         patient = patients.get(session, update.effective_user.id)
-    if patient is None:
+    if patient is not None:
+        await update.effective_message.reply_html(
+            overview(patient), reply_markup=overview_markup(patient)
+        )
+    follows = await caregivers.show_alert_choices(update, context)
+    if patient is None and not follows:
         await update.effective_message.reply_html(en.NOT_ENROLLED)
-        return
-    await update.effective_message.reply_html(
-        overview(patient), reply_markup=overview_markup(patient)
-    )
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,8 +87,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(app.engine) as session:
         patient = patients.get(session, user_id)
         if patient is not None and action in TOGGLES:
-            patients.update(session, patient, now, **TOGGLES[action])
-            reminders.replan(session, patient, now)
+            reminders.change_reachability(session, patient, now, **TOGGLES[action])
         elif patient is not None and action in (TIME, ZONE):
             conversations.save(session, user_id, FLOW, action, {}, now)
     if patient is None or (action not in TOGGLES and action not in (TIME, ZONE)):

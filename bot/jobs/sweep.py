@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.ext import ContextTypes
 
 from bot import delivery, dose_buttons, services
 from bot.db import transaction
-from bot.delivery import Result
+from bot.delivery import Message, Result
+from bot.domain.caregivers import Alert
 from bot.domain.reminders import Kind, chains_after, is_late, is_stale
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
+from bot.jobs import alerts
 from bot.models import Patient
 from bot.services import Services
+from bot.store import caregivers as caregiver_store
 from bot.store import outbox, patients, reminders
 from bot.store.outbox import Claimed
 from bot.texts import en
@@ -35,15 +37,10 @@ BATCH = 100
 IN_FLIGHT = 4
 LEASE = timedelta(minutes=5)
 LEASE_MARGIN = timedelta(seconds=30)
+CAREGIVER_ALERTS = frozenset(alert.value for alert in Alert)
 DOSE_KINDS = frozenset(
     {Kind.DOSE, Kind.SNOOZED, Kind.FOLLOW_UP, Kind.EVENING, Kind.MISSED, Kind.OVERDUE}
 )
-
-
-@dataclass(frozen=True)
-class Message:
-    text: str
-    markup: InlineKeyboardMarkup | None
 
 
 async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -73,11 +70,16 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
     ids = {row.patient_id for row in batch if row.patient_id is not None}
     people = patients.get_many(session, ids)
     courses = patients.courses_of(session, people.values())
+    links = caregiver_store.links_of(session, ids)
     ready = []
     for row in batch:
         patient = people.get(row.patient_id) if row.patient_id is not None else None
         course = courses.get(row.patient_id) if row.patient_id is not None else None
-        message, skip = compose(row, patient, course, now)
+        if row.kind in CAREGIVER_ALERTS:
+            link = links.get((row.patient_id, row.chat_id))
+            message, skip = alerts.compose(session, row, patient, course, link, now)
+        else:
+            message, skip = compose(row, patient, course, now)
         if message is not None:
             ready.append((row, message))
             continue
@@ -161,9 +163,11 @@ def record(session: Session, row: Claimed, result: delivery.Delivery, now: datet
         return 0
     if result.result is Result.BLOCKED:
         outbox.finish(session, row, now, outbox.BLOCKED, error=result.error)
-        if (person := patient()) is not None:
-            patients.mark_blocked(session, person, now)
-            outbox.cancel_pending(session, now, patient_id=person.user_id)
+        person = patient()
+        if person is not None and person.chat_id == row.chat_id and person.blocked_at is None:
+            reminders.change_reachability(session, person, now, blocked_at=now)
+        elif person is not None:  # a caregiver blocked the bot: nothing more to them about it
+            outbox.cancel_pending_to(session, now, patient_id=person.user_id, chat_id=row.chat_id)
         log.info("message %s not sent: the user blocked the bot", row.id)
         return 0
     outbox.finish(session, row, now, outbox.FAILED, error=result.error, attempts=attempts)

@@ -181,6 +181,21 @@ def cancel_pending(
     return result.rowcount
 
 
+def cancel_pending_to(session: Session, now: datetime, *, patient_id: int, chat_id: int) -> int:
+    """Cancel what is still to go to one recipient about a patient (a caregiver who left)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.patient_id == patient_id,
+            OutboxMessage.chat_id == chat_id,
+            col(OutboxMessage.finished_at).is_(None),
+        )
+        .values(finished_at=now, outcome=CANCELLED, lease_until=None),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
 def sent_kinds(session: Session, patient_id: int, number: int, planned: date) -> frozenset[str]:
     """Kinds already delivered for this dose as planned, so a re-plan never repeats them."""
     rows = session.exec(

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, delete, select
 
 from bot.domain.schedule import Course
 from bot.models import Conversation, DoseRecord, OutboxMessage, Patient
-from bot.store import outbox
+from bot.store import caregivers, outbox
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Enrolment:
 
     user_id: int
     chat_id: int
+    first_name: str | None
     language_code: str | None
     time_zone: str
     reminder_time: time
@@ -38,6 +39,7 @@ def enrol(session: Session, enrolment: Enrolment, now: datetime) -> Patient:
     patient = Patient(
         user_id=enrolment.user_id,
         chat_id=enrolment.chat_id,
+        first_name=enrolment.first_name,
         language_code=enrolment.language_code,
         time_zone=enrolment.time_zone,
         reminder_time=enrolment.reminder_time,
@@ -113,6 +115,7 @@ def mark_blocked(session: Session, patient: Patient, now: datetime) -> None:
 
 def erase(session: Session, user_id: int) -> bool:
     """Delete every row about this user. Returns whether anything was there."""
+    caregivers.erase(session, user_id)
     found = False
     for table, column in (
         (OutboxMessage, OutboxMessage.patient_id),

@@ -9,14 +9,18 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.domain.caregivers import Alert
 from bot.domain.reminders import PRIORITY, Kind, next_daily, reminders_for_dose
 from bot.domain.schedule import PlannedDose, next_dose
 from bot.domain.timing import local_date
 from bot.models import Patient
-from bot.store import outbox, patients
+from bot.store import caregivers, outbox, patients
 from bot.store.outbox import Claimed
 
-REMINDER_KINDS = tuple(kind.value for kind in Kind)
+CAREGIVER_DOSE_ALERTS = {Kind.MISSED: Alert.MISSED, Kind.HEADS_UP: Alert.HEADS_UP}
+REMINDER_KINDS = tuple(kind.value for kind in Kind) + tuple(
+    alert.value for alert in CAREGIVER_DOSE_ALERTS.values()
+)
 
 
 def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
@@ -35,7 +39,31 @@ def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
         already_sent=frozenset(Kind(kind) for kind in sent),
     ):
         _write(session, patient, dose, due.kind, due.due_at, now)
+        if due.kind in CAREGIVER_DOSE_ALERTS:
+            caregivers.alert(
+                session,
+                patient,
+                CAREGIVER_DOSE_ALERTS[due.kind],
+                due.due_at,
+                now,
+                dose_number=dose.number,
+                dose_planned=dose.planned,
+            )
     return dose
+
+
+def change_reachability(
+    session: Session, patient: Patient, now: datetime, **changes: object
+) -> None:
+    """Pause/resume or blocked/back: the settings change, the reminders follow, and the
+    caregivers are told that the patient's reminders stopped (or are back)."""
+    was_reachable = not patient.paused and patient.blocked_at is None
+    patients.update(session, patient, now, **changes)
+    replan(session, patient, now)
+    is_reachable = not patient.paused and patient.blocked_at is None
+    if was_reachable != is_reachable:
+        kind = Alert.RESUMED if is_reachable else Alert.STOPPED
+        caregivers.alert(session, patient, kind, now, now)
 
 
 def chain_overdue(session: Session, patient: Patient, row: Claimed, now: datetime) -> None:

@@ -274,7 +274,9 @@ HELP = (
     "/next – your next dose and when I'll remind you\n"
     "/taken – record your due dose (add a date for an earlier day)\n"
     "/history – your injections: on time, late, missed\n"
-    "/settings – reminder time, time zone, pause or resume\n"
+    "/settings – reminder time, time zone, pause or resume, your alerts\n"
+    "/invite – a link for a caregiver · /caregivers – yours\n"
+    "/patients – people you follow as a caregiver · /leave – stop following\n"
     "/about – what this bot is, and what it stores\n"
     "/myid – your Telegram id\n"
     "/deletedata – erase everything I store about you\n\n" + NOT_MEDICAL_ADVICE
@@ -505,3 +507,211 @@ def history_line(number: int, planned: date, taken: date | None, status: Status)
 
 def history_counts(on_time: int, early: int, late: int, missed_now: int) -> str:
     return f"\nOn time: {on_time} · early: {early} · late: {late} · missed (open): {missed_now}"
+
+
+# --- caregivers --------------------------------------------------------------------------
+
+THE_PATIENT = "the person you follow"
+A_CAREGIVER = "a caregiver"
+INVITE_ONLY_PATIENTS = (
+    "Only someone signed up with their own dose plan can invite caregivers. Send /start to sign up."
+)
+
+
+def invite_link(link: str, hours: int) -> str:
+    return (
+        "🤝 Send this link to the person who helps you (a partner, a parent, a nurse):\n"
+        f"{link}\n\n"
+        f"It works once, for {hours} hours. When they open it, I'll ask you to approve them. "
+        "Once approved they get an alert if a dose is missed and, if they wish, when one is "
+        "recorded. They never see your injection sites or notes. /caregivers lists them and "
+        "lets you remove anyone at any time."
+    )
+
+
+REVOKE_INVITE_BUTTON = "❌ Cancel this invite"
+INVITE_REVOKED = "This invite is cancelled: the link no longer works."
+INVITE_PROBLEMS = {
+    "unknown": "This invite link isn't valid. Please ask for a new one.",
+    "expired": "This invite link has expired (they last 48 hours). Please ask for a new one.",
+    "used": "This invite link was already used. Please ask for a new one.",
+    "revoked": "This invite was cancelled. Please ask for a new one if needed.",
+    "own": "That's your own invite link: send it to the person who helps you.",
+}
+
+
+def waiting_for_approval(name: str) -> str:
+    return (
+        f"👋 {name} invited you to follow their Kesimpta injections. Once they approve you, "
+        "you'll get an alert if a dose is missed and, unless you switch it off, when one is "
+        "recorded. You won't see their injection sites or notes.\n\n"
+        "⏳ Waiting for their approval."
+    )
+
+
+def already_following(name: str) -> str:
+    return f"You already follow {name}. /patients shows their upcoming doses."
+
+
+def approve_request(name: str) -> str:
+    return (
+        f"🤝 <b>{escape(name)}</b> opened your invite and would like to follow your injections "
+        "(missed-dose alerts, and confirmations unless they switch them off). Approve?"
+    )
+
+
+APPROVE_BUTTON = "✅ Approve"
+DECLINE_BUTTON = "❌ Decline"
+
+
+def approved_for_patient(name: str) -> str:
+    return f"✅ {escape(name)} now follows your injections. /caregivers to manage."
+
+
+def declined_for_patient(name: str) -> str:
+    return f"{escape(name)} was not added."
+
+
+def approved_for_caregiver(name: str) -> str:
+    return (
+        f"✅ {name} approved you. You'll be told if a dose is missed. /patients shows their "
+        "upcoming doses; /settings chooses your alerts; /leave stops following."
+    )
+
+
+def declined_for_caregiver(name: str) -> str:
+    return f"{name} did not approve the request. Nothing about them is shared with you."
+
+
+NO_CAREGIVERS = "No caregivers yet. /invite creates a link for one."
+CAREGIVERS_HEADER = "🤝 <b>Your caregivers</b>"
+
+
+def caregiver_line(name: str, approved: bool, may_confirm: bool) -> str:
+    state = "approved" if approved else "waiting for your approval"
+    extra = ", may confirm doses for you" if may_confirm else ""
+    return f"• {escape(name)}: {state}{extra}"
+
+
+def revoke_button(name: str) -> str:
+    return f"❌ Remove {name}"
+
+
+def allow_confirm_button(name: str, allowed: bool) -> str:
+    return f"{'🔒 Stop' if allowed else '🔓 Let'} {name} confirm doses"
+
+
+def confirm_revoke(name: str) -> str:
+    return f"Remove {escape(name)}? They'll get no more alerts about you."
+
+
+YES_REMOVE_BUTTON = "✅ Yes, remove"
+
+
+def revoked_for_patient(name: str) -> str:
+    return f"{escape(name)} no longer follows your injections."
+
+
+def revoked_for_caregiver(name: str) -> str:
+    return f"{name} removed you as a caregiver. You won't get alerts about them any more."
+
+
+NOT_FOLLOWING = "You don't follow anyone. A patient can invite you with /invite."
+PATIENTS_HEADER = "👥 <b>People you follow</b>"
+
+
+def patient_summary(
+    name: str,
+    upcoming: list[tuple[int, date]],
+    last: tuple[int, date] | None,
+    on_time: int,
+    late: int,
+    missed: int,
+) -> str:
+    lines = [f"<b>{escape(name)}</b>"]
+    if last is not None:
+        lines.append(f"Last dose: dose {last[0]} on {last[1]}")
+    for number, day in upcoming:
+        lines.append(f"Next: dose {number} ({dose_phase(number)}) on {day}")
+    lines.append(f"Adherence: on time {on_time}, late {late}, missed {missed}")
+    return "\n".join(lines)
+
+
+LEAVE_HEADER = "Stop following whom?"
+
+
+def leave_button(name: str) -> str:
+    return f"🚪 Stop following {name}"
+
+
+def left_for_caregiver(name: str) -> str:
+    return f"You no longer follow {name}."
+
+
+def left_for_patient(name: str) -> str:
+    return f"{escape(name)} stopped following your injections."
+
+
+def caregiver_settings(name: str, confirmations: bool, heads_up: bool) -> str:
+    return (
+        f"🔔 <b>Alerts about {escape(name)}</b>\n"
+        "Missed doses: always\n"
+        f"Recorded doses: {'on' if confirmations else 'off'}\n"
+        f"The day before a dose: {'on' if heads_up else 'off'}"
+    )
+
+
+def toggle_confirmations_button(on: bool) -> str:
+    return f"{'🔕 Stop' if on else '🔔 Get'} recorded-dose alerts"
+
+
+def toggle_heads_up_button(on: bool) -> str:
+    return f"{'🔕 Stop' if on else '🔔 Get'} day-before alerts"
+
+
+CAREGIVER_WELCOME = (
+    "👋 Welcome back. You follow: {names}.\n\n"
+    "/patients – their upcoming doses · /settings – your alerts · /leave – stop following\n"
+    "If you take Kesimpta yourself too, tap below to set up your own plan."
+)
+SIGN_UP_MYSELF_BUTTON = "💉 I take Kesimpta too: sign me up"
+
+
+def caregiver_missed(name: str, number: int, planned: date) -> str:
+    return (
+        f"❗ {escape(name)}'s dose {number}, planned {planned}, looks <b>missed</b>: it isn't "
+        "recorded 24 hours after the reminder. They should inject as soon as possible and check "
+        "the timing of the next doses with their doctor (or pause reminders if the doctor said "
+        "to wait)."
+    )
+
+
+def confirm_for(name: str) -> str:
+    return f"✅ {name} has injected"
+
+
+def caregiver_heads_up(name: str, number: int, planned: date) -> str:
+    return f"📅 Tomorrow, {planned}, is {escape(name)}'s dose {number} ({dose_phase(number)})."
+
+
+def caregiver_confirmed(name: str, number: int, taken_on: date, by: str | None) -> str:
+    who = f" (recorded by {escape(by)})" if by else ""
+    return f"✅ {escape(name)}'s dose {number} was injected on {taken_on}{who}."
+
+
+def confirmed_for_you(by: str, number: int, taken_on: date) -> str:
+    return (
+        f"✅ {escape(by)} recorded your dose {number} as injected on {taken_on}. "
+        "/next shows what's next."
+    )
+
+
+def caregiver_reachability(name: str, resumed: bool, paused: bool) -> str:
+    if resumed:
+        return f"▶️ {escape(name)}'s reminders are running again."
+    why = "paused their reminders" if paused else "is no longer receiving reminders from me"
+    return f"⏸ {escape(name)} {why}. You may want to check in with them."
+
+
+def recorded_for(name: str) -> str:
+    return f"Recorded for {escape(name)}; they are told it was you."

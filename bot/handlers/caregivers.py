@@ -1,0 +1,399 @@
+"""Caregivers: /invite, opening an invite, the patient's approval, /caregivers (remove, allow
+to confirm), /patients, /leave, and a caregiver's alert choices. Every button names a link or
+a patient; the server checks that the tapping user is the one side of it allowed to act."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import services
+from bot.db import transaction
+from bot.domain.adherence import Status, summarize
+from bot.domain.caregivers import INVITE_VALID_FOR, looks_like_token
+from bot.domain.schedule import build_plan
+from bot.domain.timing import local_date
+from bot.handlers.schedule import status_of
+from bot.models import CaregiverLink
+from bot.store import caregivers, patients, reminders
+from bot.texts import en
+
+PREFIX = "cg"
+log = logging.getLogger(__name__)
+
+
+def button(label: str, action: str, ident: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=f"{PREFIX}:{action}:{ident}")
+
+
+async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        patient = patients.get(session, update.effective_user.id)
+        if patient is not None:
+            token, row = caregivers.create_invite(session, patient, app.clock.now())
+    if patient is None:
+        await update.effective_message.reply_html(en.INVITE_ONLY_PATIENTS)
+        return
+    link = f"https://t.me/{context.bot.username}?start={token}"
+    hours = int(INVITE_VALID_FOR.total_seconds() // 3600)
+    await update.effective_message.reply_html(
+        en.invite_link(link, hours),
+        reply_markup=InlineKeyboardMarkup([[button(en.REVOKE_INVITE_BUTTON, "invrevoke", row.id)]]),
+    )
+
+
+async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> None:
+    """`/start <payload>`: a pending link, and a question to the patient."""
+    app = services.of(context)
+    user = update.effective_user
+    if not looks_like_token(payload):
+        await update.effective_message.reply_html(en.INVITE_PROBLEMS["unknown"])
+        return
+    with transaction(app.engine) as session:
+        link, problem = caregivers.redeem(
+            session, payload, user.id, user.first_name or "?", app.clock.now()
+        )
+        patient = patients.get(session, link.patient_id) if link is not None else None
+    if link is None or patient is None:
+        await update.effective_message.reply_html(en.INVITE_PROBLEMS[problem or "unknown"])
+        return
+    name = patient.first_name or en.THE_PATIENT
+    if link.approved_at is not None:
+        await update.effective_message.reply_text(en.already_following(name))
+        return
+    await update.effective_message.reply_text(en.waiting_for_approval(name))
+    buttons = InlineKeyboardMarkup(
+        [
+            [
+                button(en.APPROVE_BUTTON, "approve", link.id),
+                button(en.DECLINE_BUTTON, "decline", link.id),
+            ]
+        ]
+    )
+    await _tell(context, patient.chat_id, en.approve_request(link.caregiver_name), buttons)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or not parts[2].lstrip("-").isdigit() or parts[1] not in ACTIONS:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await ACTIONS[parts[1]](update, context, int(parts[2]))
+
+
+async def revoke_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, invite_id: int) -> None:
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        done = caregivers.revoke_invite(
+            session, update.effective_user.id, invite_id, app.clock.now()
+        )
+    await update.callback_query.answer(None if done else en.BUTTON_EXPIRED)
+    if done:
+        await update.callback_query.edit_message_text(en.INVITE_REVOKED)
+
+
+def _own_link(session: Session, link_id: int, patient_id: int) -> CaregiverLink | None:
+    """The link, only if it belongs to this patient (a forged id from anyone else: None)."""
+    link = session.get(CaregiverLink, link_id)
+    return link if link is not None and link.patient_id == patient_id else None
+
+
+async def decide(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int, approve: bool
+) -> None:
+    app = services.of(context)
+    now = app.clock.now()
+    user_id = update.effective_user.id
+    with transaction(app.engine) as session:
+        link = _own_link(session, link_id, user_id)
+        pending = link is not None and link.approved_at is None
+        if pending and approve:
+            link.approved_at = now
+            session.add(link)
+        elif pending:
+            caregivers.remove(session, link, now)
+        patient = patients.get(session, user_id)
+    query = update.callback_query
+    if not pending or link is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    name = (patient.first_name if patient else None) or en.THE_PATIENT
+    if approve:
+        await query.edit_message_text(
+            en.approved_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+        )
+        await _tell(context, link.caregiver_id, en.approved_for_caregiver(name))
+    else:
+        await query.edit_message_text(
+            en.declined_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+        )
+        await _tell(context, link.caregiver_id, en.declined_for_caregiver(name))
+
+
+async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
+    await decide(update, context, link_id, approve=True)
+
+
+async def decline(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
+    await decide(update, context, link_id, approve=False)
+
+
+async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        patient = patients.get(session, update.effective_user.id)
+        links = list(caregivers.links_of_patient(session, patient.user_id)) if patient else []
+    if patient is None:
+        await update.effective_message.reply_html(en.INVITE_ONLY_PATIENTS)
+        return
+    if not links:
+        await update.effective_message.reply_html(en.NO_CAREGIVERS)
+        return
+    lines = [en.CAREGIVERS_HEADER]
+    rows = []
+    for link in links:
+        approved = link.approved_at is not None
+        lines.append(en.caregiver_line(link.caregiver_name, approved, link.may_confirm))
+        row = [button(en.revoke_button(link.caregiver_name), "revoke", link.id)]
+        if approved:
+            label = en.allow_confirm_button(link.caregiver_name, link.may_confirm)
+            row.append(button(label, "allow", link.id))
+        rows.append(row)
+    await update.effective_message.reply_html(
+        "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+async def ask_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
+    with transaction(services.of(context).engine) as session:
+        link = _own_link(session, link_id, update.effective_user.id)
+    query = update.callback_query
+    if link is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    await update.effective_chat.send_message(
+        en.confirm_revoke(link.caregiver_name),
+        parse_mode=ParseMode.HTML,
+        reply_markup=InlineKeyboardMarkup([[button(en.YES_REMOVE_BUTTON, "revokeyes", link.id)]]),
+    )
+
+
+async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
+    app = services.of(context)
+    user_id = update.effective_user.id
+    with transaction(app.engine) as session:
+        link = _own_link(session, link_id, user_id)
+        if link is not None:
+            caregivers.remove(session, link, app.clock.now())
+        patient = patients.get(session, user_id)
+    query = update.callback_query
+    if link is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    await query.edit_message_text(
+        en.revoked_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+    )
+    name = (patient.first_name if patient else None) or en.THE_PATIENT
+    await _tell(context, link.caregiver_id, en.revoked_for_caregiver(name))
+
+
+async def toggle_confirming(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int
+) -> None:
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        link = _own_link(session, link_id, update.effective_user.id)
+        if link is not None and link.approved_at is not None:
+            link.may_confirm = not link.may_confirm
+            session.add(link)
+    query = update.callback_query
+    if link is None or link.approved_at is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer("🔓" if link.may_confirm else "🔒")
+    await list_caregivers(update, context)
+
+
+async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Upcoming doses, the last dose and adherence in short: never sites or notes."""
+    app = services.of(context)
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        pairs = list(caregivers.followed(session, update.effective_user.id))
+        courses = patients.courses_of(session, [patient for _, patient in pairs])
+    if not pairs:
+        await update.effective_message.reply_html(en.NOT_FOLLOWING)
+        return
+    parts = [en.PATIENTS_HEADER]
+    for _, patient in pairs:
+        plan = build_plan(courses[patient.user_id], local_date(now, patient.time_zone), upcoming=3)
+        statuses = [status_of(dose, patient, now) for dose in plan]
+        taken = [dose for dose in plan if dose.taken is not None]
+        upcoming = [(dose.number, dose.planned) for dose in plan if dose.taken is None][:3]
+        last = (taken[-1].number, taken[-1].taken) if taken else None
+        counts = summarize(s for s in statuses if s is not Status.BEFORE_ENROLMENT)
+        parts.append(
+            en.patient_summary(
+                patient.first_name or en.THE_PATIENT,
+                upcoming,
+                last,
+                counts.on_time + counts.early,
+                counts.late,
+                counts.missed,
+            )
+        )
+    await update.effective_message.reply_html("\n\n".join(parts))
+
+
+async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    with transaction(services.of(context).engine) as session:
+        pairs = list(caregivers.followed(session, update.effective_user.id))
+    if not pairs:
+        await update.effective_message.reply_html(en.NOT_FOLLOWING)
+        return
+    rows = [
+        [button(en.leave_button(patient.first_name or en.THE_PATIENT), "leave", patient.user_id)]
+        for _, patient in pairs
+    ]
+    await update.effective_message.reply_html(
+        en.LEAVE_HEADER, reply_markup=InlineKeyboardMarkup(rows)
+    )
+
+
+async def leave_one(update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int) -> None:
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        link = caregivers.link_between(session, patient_id, update.effective_user.id)
+        patient = patients.get(session, patient_id)
+        if link is not None:
+            caregivers.remove(session, link, app.clock.now())
+    query = update.callback_query
+    if link is None or patient is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    await query.edit_message_text(en.left_for_caregiver(patient.first_name or en.THE_PATIENT))
+    await _tell(context, patient.chat_id, en.left_for_patient(link.caregiver_name))
+
+
+async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """The caregiver part of /settings; False if the user follows nobody."""
+    with transaction(services.of(context).engine) as session:
+        pairs = list(caregivers.followed(session, update.effective_user.id))
+    for link, patient in pairs:
+        await update.effective_message.reply_html(
+            en.caregiver_settings(
+                patient.first_name or en.THE_PATIENT, link.alert_confirmations, link.alert_heads_up
+            ),
+            reply_markup=_alert_buttons(link),
+        )
+    return bool(pairs)
+
+
+def _alert_buttons(link: CaregiverLink) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    en.toggle_confirmations_button(link.alert_confirmations),
+                    "alertconf",
+                    link.patient_id,
+                )
+            ],
+            [button(en.toggle_heads_up_button(link.alert_heads_up), "alerthead", link.patient_id)],
+        ]
+    )
+
+
+async def toggle_alert(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int, which: str
+) -> None:
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        link = caregivers.approved_link(session, patient_id, update.effective_user.id)
+        patient = patients.get(session, patient_id)
+        if link is not None:
+            setattr(link, which, not getattr(link, which))
+            session.add(link)
+            if which == "alert_heads_up":
+                caregivers.cancel_alerts(session, patient_id, link.caregiver_id, app.clock.now())
+                if patient is not None:
+                    reminders.replan(session, patient, app.clock.now())
+    query = update.callback_query
+    if link is None or patient is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    await query.edit_message_text(
+        en.caregiver_settings(
+            patient.first_name or en.THE_PATIENT, link.alert_confirmations, link.alert_heads_up
+        ),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_alert_buttons(link),
+    )
+
+
+async def toggle_confirmation_alerts(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int
+) -> None:
+    await toggle_alert(update, context, patient_id, "alert_confirmations")
+
+
+async def toggle_heads_up_alerts(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int
+) -> None:
+    await toggle_alert(update, context, patient_id, "alert_heads_up")
+
+
+async def caregiver_welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """/start from someone who only follows others: their menu, no sign-up nagging."""
+    with transaction(services.of(context).engine) as session:
+        pairs = list(caregivers.followed(session, update.effective_user.id))
+    if not pairs:
+        return False
+    names = ", ".join(patient.first_name or en.THE_PATIENT for _, patient in pairs)
+    await update.effective_message.reply_text(
+        en.CAREGIVER_WELCOME.format(names=names),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(en.SIGN_UP_MYSELF_BUTTON, callback_data="enrol:signup")]]
+        ),
+    )
+    return True
+
+
+async def _tell(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Best effort: the other side may have blocked the bot; nothing about it is lost."""
+    try:
+        await context.bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+    except TelegramError as error:
+        log.info("a caregiver notice was not delivered: %s", type(error).__name__)
+
+
+ACTIONS = {
+    "invrevoke": revoke_invite,
+    "approve": approve,
+    "decline": decline,
+    "revoke": ask_revoke,
+    "revokeyes": revoke,
+    "allow": toggle_confirming,
+    "leave": leave_one,
+    "alertconf": toggle_confirmation_alerts,
+    "alerthead": toggle_heads_up_alerts,
+}

@@ -1,0 +1,78 @@
+"""What caregivers are sent from the outbox, composed at send time from the patient's state and
+the link as they stand then (a revoked caregiver gets nothing; a resolved dose is no news)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import dose_buttons
+from bot.delivery import Message
+from bot.domain.caregivers import Alert
+from bot.domain.reminders import Kind, is_stale
+from bot.domain.schedule import Course, next_dose
+from bot.domain.timing import local_date, local_instant
+from bot.models import CaregiverLink, Patient
+from bot.store import caregivers, doses, outbox
+from bot.store.outbox import Claimed
+from bot.texts import en
+
+
+def compose(
+    session: Session,
+    row: Claimed,
+    patient: Patient | None,
+    course: Course | None,
+    link: CaregiverLink | None,
+    now: datetime,
+) -> tuple[Message | None, str | None]:
+    kind = Alert(row.kind)
+    if patient is None or course is None:
+        return None, outbox.CANCELLED
+    name = patient.first_name or en.THE_PATIENT
+    to_patient = row.chat_id == patient.chat_id
+    if link is None and not to_patient:
+        return None, outbox.CANCELLED  # revoked or never approved: nothing about the patient
+    reachable = not patient.paused and patient.blocked_at is None
+    if kind in (Alert.STOPPED, Alert.RESUMED):
+        if reachable != (kind is Alert.RESUMED):
+            return None, outbox.SUPERSEDED
+        return Message(
+            en.caregiver_reachability(name, kind is Alert.RESUMED, patient.paused), None
+        ), None
+    if kind is Alert.CONFIRMED:
+        record = doses.get(session, patient.user_id, row.dose_number or 0)
+        if record is None:
+            return None, outbox.SUPERSEDED  # undone meanwhile
+        by = record.recorded_by
+        by_name = None
+        if by is not None and by != patient.user_id:
+            other = caregivers.link_between(session, patient.user_id, by)
+            by_name = other.caregiver_name if other is not None else en.A_CAREGIVER
+        if to_patient:
+            return Message(
+                en.confirmed_for_you(by_name or en.A_CAREGIVER, record.number, record.taken_on),
+                None,
+            ), None
+        return Message(
+            en.caregiver_confirmed(name, record.number, record.taken_on, by_name), None
+        ), None
+    if not reachable:
+        return None, outbox.CANCELLED
+    current = next_dose(course, local_date(now, patient.time_zone))
+    if (row.dose_number, row.dose_planned) != (current.number, current.planned):
+        return None, outbox.SUPERSEDED
+    if kind is Alert.HEADS_UP:
+        reminder_at = local_instant(current.planned, patient.reminder_time, patient.time_zone)
+        if is_stale(Kind.HEADS_UP, row.due_at, now, reminder_at):
+            return None, outbox.STALE
+        return Message(en.caregiver_heads_up(name, current.number, current.planned), None), None
+    markup = None
+    if link is not None and link.may_confirm:
+        data = dose_buttons.data(patient.user_id, current.number, current.planned, "ok")
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(en.confirm_for(name), callback_data=data)]]
+        )
+    return Message(en.caregiver_missed(name, current.number, current.planned), markup), None

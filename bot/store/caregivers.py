@@ -1,0 +1,218 @@
+"""Invites and caregiver links. Every read that shows a patient's data goes through
+`approved_link`, so only a caregiver the patient approved ever gets it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlmodel import Session, col, delete, select
+
+from bot.domain import caregivers as rules
+from bot.domain.caregivers import INVITE_VALID_FOR, Alert, InviteProblem, Preferences
+from bot.domain.schedule import PlannedDose
+from bot.models import CaregiverLink, Invite, Patient
+from bot.store import outbox
+
+ALERT_PRIORITY = {Alert.MISSED: 1}
+NOTE_PRIORITY = 2
+
+
+def create_invite(session: Session, patient: Patient, now: datetime) -> tuple[str, Invite]:
+    """A new single-use invite; returns the token (only ever shown in the link) and its row."""
+    token = rules.new_token()
+    invite = Invite(
+        patient_id=patient.user_id,
+        token_hash=rules.token_hash(token),
+        created_at=now,
+        expires_at=now + INVITE_VALID_FOR,
+    )
+    session.add(invite)
+    session.flush()
+    return token, invite
+
+
+def revoke_invite(session: Session, patient_id: int, invite_id: int, now: datetime) -> bool:
+    invite = session.get(Invite, invite_id)
+    if invite is None or invite.patient_id != patient_id or invite.used_at or invite.revoked_at:
+        return False
+    invite.revoked_at = now
+    session.add(invite)
+    return True
+
+
+def redeem(
+    session: Session, token: str, opener_id: int, opener_name: str, now: datetime
+) -> tuple[CaregiverLink | None, InviteProblem | None]:
+    """Use an invite: a pending link waiting for the patient's approval."""
+    invite = session.exec(
+        select(Invite).where(Invite.token_hash == rules.token_hash(token))
+    ).first()
+    state = (
+        rules.InviteState(invite.patient_id, invite.expires_at, invite.used_at, invite.revoked_at)
+        if invite is not None
+        else None
+    )
+    problem = rules.check_invite(state, opener_id, now)
+    if problem is not None or invite is None:
+        return None, problem
+    invite.used_at, invite.used_by = now, opener_id
+    session.add(invite)
+    link = link_between(session, invite.patient_id, opener_id)
+    if link is None:
+        link = CaregiverLink(
+            patient_id=invite.patient_id,
+            caregiver_id=opener_id,
+            caregiver_name=opener_name[:64],
+            created_at=now,
+        )
+        session.add(link)
+        session.flush()
+    return link, None
+
+
+def link_between(session: Session, patient_id: int, caregiver_id: int) -> CaregiverLink | None:
+    return session.exec(
+        select(CaregiverLink).where(
+            CaregiverLink.patient_id == patient_id, CaregiverLink.caregiver_id == caregiver_id
+        )
+    ).first()
+
+
+def approved_link(session: Session, patient_id: int, caregiver_id: int) -> CaregiverLink | None:
+    link = link_between(session, patient_id, caregiver_id)
+    return link if link is not None and link.approved_at is not None else None
+
+
+def links_of_patient(session: Session, patient_id: int) -> Sequence[CaregiverLink]:
+    return session.exec(
+        select(CaregiverLink)
+        .where(CaregiverLink.patient_id == patient_id)
+        .order_by(CaregiverLink.created_at)
+    ).all()
+
+
+def followed(session: Session, caregiver_id: int) -> Sequence[tuple[CaregiverLink, Patient]]:
+    """The patients this person follows with approval."""
+    return session.exec(
+        select(CaregiverLink, Patient)
+        .join(Patient, col(Patient.user_id) == CaregiverLink.patient_id)
+        .where(
+            CaregiverLink.caregiver_id == caregiver_id,
+            col(CaregiverLink.approved_at).is_not(None),
+        )
+        .order_by(CaregiverLink.created_at)
+    ).all()
+
+
+def remove(session: Session, link: CaregiverLink, now: datetime) -> None:
+    """End a link (revoked, declined, left): its pending alerts go at once."""
+    cancel_alerts(session, link.patient_id, link.caregiver_id, now)
+    session.delete(link)
+
+
+def cancel_alerts(session: Session, patient_id: int, caregiver_id: int, now: datetime) -> None:
+    outbox.cancel_pending_to(session, now, patient_id=patient_id, chat_id=caregiver_id)
+
+
+def alert(
+    session: Session,
+    patient: Patient,
+    kind: Alert,
+    due_at: datetime,
+    now: datetime,
+    *,
+    dose_number: int | None = None,
+    dose_planned: date | None = None,
+    exclude: int | None = None,
+) -> int:
+    """One alert row per approved caregiver who wants this kind; returns how many."""
+    written = 0
+    for link in approved_links(session, patient.user_id):
+        if link.caregiver_id == exclude:
+            continue
+        preferences = Preferences(link.alert_confirmations, link.alert_heads_up)
+        if not rules.wants(kind, preferences):
+            continue
+        outbox.add(
+            session,
+            chat_id=link.caregiver_id,
+            patient_id=patient.user_id,
+            dose_number=dose_number,
+            dose_planned=dose_planned,
+            kind=kind,
+            priority=ALERT_PRIORITY.get(kind, NOTE_PRIORITY),
+            due_at=due_at,
+            now=now,
+        )
+        written += 1
+    return written
+
+
+def tell_recorded(
+    session: Session, patient: Patient, dose: PlannedDose, now: datetime, *, by: int
+) -> None:
+    """A recorded dose is news for the caregivers who want it (not for whoever recorded it);
+    when a caregiver recorded it, the patient is told who did."""
+    alert(
+        session,
+        patient,
+        Alert.CONFIRMED,
+        now,
+        now,
+        dose_number=dose.number,
+        dose_planned=dose.planned,
+        exclude=by,
+    )
+    if by != patient.user_id:
+        outbox.add(
+            session,
+            chat_id=patient.chat_id,
+            patient_id=patient.user_id,
+            dose_number=dose.number,
+            dose_planned=dose.planned,
+            kind=Alert.CONFIRMED,
+            priority=NOTE_PRIORITY,
+            due_at=now,
+            now=now,
+        )
+
+
+def links_of(session: Session, patient_ids: Iterable[int]) -> dict[tuple[int, int], CaregiverLink]:
+    """Approved links of several patients, by (patient, caregiver): the sweep checks each alert
+    against them at send time, so a revoked caregiver gets nothing more."""
+    ids = list(patient_ids)
+    if not ids:
+        return {}
+    found = session.exec(
+        select(CaregiverLink).where(
+            col(CaregiverLink.patient_id).in_(ids), col(CaregiverLink.approved_at).is_not(None)
+        )
+    ).all()
+    return {(link.patient_id, link.caregiver_id): link for link in found}
+
+
+def approved_links(session: Session, patient_id: int) -> Sequence[CaregiverLink]:
+    return session.exec(
+        select(CaregiverLink).where(
+            CaregiverLink.patient_id == patient_id, col(CaregiverLink.approved_at).is_not(None)
+        )
+    ).all()
+
+
+def has_links(session: Session, user_id: int) -> bool:
+    return (
+        session.exec(
+            select(CaregiverLink.id).where(
+                (CaregiverLink.caregiver_id == user_id) | (CaregiverLink.patient_id == user_id)
+            )
+        ).first()
+        is not None
+    )
+
+
+def erase(session: Session, user_id: int) -> None:
+    """Both sides: links where the user is the patient or the caregiver, and their invites."""
+    session.exec(delete(CaregiverLink).where(CaregiverLink.caregiver_id == user_id))
+    session.exec(delete(CaregiverLink).where(CaregiverLink.patient_id == user_id))
+    session.exec(delete(Invite).where(Invite.patient_id == user_id))
