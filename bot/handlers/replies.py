@@ -7,7 +7,9 @@ from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
+from bot.domain.answers import parse_consent
 from bot.handlers import doses, enrolment, settings
+from bot.store import caregivers as caregiver_store
 from bot.store import conversations, patients
 from bot.texts import en
 
@@ -22,6 +24,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     with transaction(services.of(context).engine) as session:
         conversation = conversations.get(session, update.effective_user.id)
         enrolled = patients.get(session, update.effective_user.id) is not None
+        follows = caregiver_store.has_links(session, update.effective_user.id)
     if conversation is not None and conversation.flow == enrolment.FLOW:
         if message.location is not None:
             await enrolment.answer_location(update, context, conversation)
@@ -39,6 +42,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if enrolled:
         await message.reply_html(en.FALLBACK)
+    elif follows and (text is None or parse_consent(text) is None):
+        await message.reply_html(en.CAREGIVER_FALLBACK)
     elif text is not None:
         await enrolment.on_consent_text(update, context, text)
     else:

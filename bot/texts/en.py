@@ -311,6 +311,10 @@ ERASED = (
 NOTHING_TO_ERASE = "I don't store anything about you, so there's nothing to erase."
 ERASE_KEPT = "Nothing was erased."
 FALLBACK = "I didn't understand that. /help lists what I can do."
+CAREGIVER_FALLBACK = (
+    "I didn't understand that. /patients shows the people you follow, /settings your alerts, "
+    "/help everything else."
+)
 STAFF_ONLY = "Sorry, that command is for the support team only."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 
