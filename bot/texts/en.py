@@ -578,13 +578,13 @@ def declined_for_patient(name: str) -> str:
 
 def approved_for_caregiver(name: str) -> str:
     return (
-        f"✅ {name} approved you. You'll be told if a dose is missed. /patients shows their "
+        f"✅ {escape(name)} approved you. You'll be told if a dose is missed. /patients shows their "
         "upcoming doses; /settings chooses your alerts; /leave stops following."
     )
 
 
 def declined_for_caregiver(name: str) -> str:
-    return f"{name} did not approve the request. Nothing about them is shared with you."
+    return f"{escape(name)} did not approve the request. Nothing about them is shared with you."
 
 
 NO_CAREGIVERS = "No caregivers yet. /invite creates a link for one."
@@ -617,7 +617,7 @@ def revoked_for_patient(name: str) -> str:
 
 
 def revoked_for_caregiver(name: str) -> str:
-    return f"{name} removed you as a caregiver. You won't get alerts about them any more."
+    return f"{escape(name)} removed you as a caregiver. You won't get alerts about them any more."
 
 
 NOT_FOLLOWING = "You don't follow anyone. A patient can invite you with /invite."
