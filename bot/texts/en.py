@@ -578,8 +578,8 @@ def declined_for_patient(name: str) -> str:
 
 def approved_for_caregiver(name: str) -> str:
     return (
-        f"✅ {escape(name)} approved you. You'll be told if a dose is missed. /patients shows their "
-        "upcoming doses; /settings chooses your alerts; /leave stops following."
+        f"✅ {escape(name)} approved you. You'll be told if a dose is missed. /patients shows "
+        "their upcoming doses; /settings chooses your alerts; /leave stops following."
     )
 
 
