@@ -114,12 +114,14 @@ async def decide(
     with transaction(app.engine) as session:
         link = _own_link(session, link_id, user_id)
         pending = link is not None and link.approved_at is None
-        if pending and approve:
+        patient = patients.get(session, user_id)
+        if pending and approve and patient is not None:
             link.approved_at = now
             session.add(link)
+            session.flush()
+            reminders.replan(session, patient, now)  # the current dose's alerts include them
         elif pending:
             caregivers.remove(session, link, now)
-        patient = patients.get(session, user_id)
     query = update.callback_query
     if not pending or link is None:
         await query.answer(en.BUTTON_EXPIRED)
@@ -273,7 +275,7 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def leave_one(update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int) -> None:
     app = services.of(context)
     with transaction(app.engine) as session:
-        link = caregivers.link_between(session, patient_id, update.effective_user.id)
+        link = caregivers.approved_link(session, patient_id, update.effective_user.id)
         patient = patients.get(session, patient_id)
         if link is not None:
             caregivers.remove(session, link, app.clock.now())
@@ -325,10 +327,9 @@ async def toggle_alert(
         if link is not None:
             setattr(link, which, not getattr(link, which))
             session.add(link)
-            if which == "alert_heads_up":
-                caregivers.cancel_alerts(session, patient_id, link.caregiver_id, app.clock.now())
-                if patient is not None:
-                    reminders.replan(session, patient, app.clock.now())
+            if which == "alert_heads_up" and patient is not None:
+                session.flush()
+                reminders.replan(session, patient, app.clock.now())  # writes or drops it
     query = update.callback_query
     if link is None or patient is None:
         await query.answer(en.BUTTON_EXPIRED)

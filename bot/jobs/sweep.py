@@ -38,9 +38,16 @@ IN_FLIGHT = 4
 LEASE = timedelta(minutes=5)
 LEASE_MARGIN = timedelta(seconds=30)
 CAREGIVER_ALERTS = frozenset(alert.value for alert in Alert)
+CHAINING = frozenset(kind.value for kind in Kind if chains_after(kind))
 DOSE_KINDS = frozenset(
     {Kind.DOSE, Kind.SNOOZED, Kind.FOLLOW_UP, Kind.EVENING, Kind.MISSED, Kind.OVERDUE}
 )
+
+
+def chains(kind: str) -> bool:
+    """Whether this row, sent or dropped as stale, writes the next daily overdue reminder (any
+    outbox kind: caregiver alerts are not `Kind`s)."""
+    return kind in CHAINING
 
 
 async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -84,12 +91,7 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
             ready.append((row, message))
             continue
         finished = outbox.finish(session, row, now, skip or outbox.STALE)
-        if (
-            finished
-            and patient is not None
-            and skip == outbox.STALE
-            and chains_after(Kind(row.kind))
-        ):
+        if finished and patient is not None and skip == outbox.STALE and chains(row.kind):
             reminders.chain_overdue(session, patient, row, now)
     return ready
 
@@ -151,7 +153,7 @@ def record(session: Session, row: Claimed, result: delivery.Delivery, now: datet
 
     if result.result is Result.SENT:
         finished = outbox.finish(session, row, now, outbox.SENT, message_id=result.message_id)
-        if finished and chains_after(Kind(row.kind)) and (person := patient()) is not None:
+        if finished and chains(row.kind) and (person := patient()) is not None:
             reminders.chain_overdue(session, person, row, now)
         return 1
     attempts = row.attempts + 1
