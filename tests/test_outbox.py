@@ -304,3 +304,16 @@ def test_sweep_gives_up_after_many_network_failures(app: Services, clock: FixedC
             now = row.lease_until
     assert row.outcome == outbox.FAILED
     assert not any("It's time for dose" in text for _, text in bot.sent)
+
+
+def test_a_row_that_cannot_be_composed_does_not_hold_up_the_others(
+    app: Services, clock: FixedClock
+) -> None:
+    enrol(app.engine, T0)
+    with transaction(app.engine) as session:
+        outbox.add(session, chat_id=1, patient_id=1, kind="mystery", priority=0, due_at=T0, now=T0)
+    clock.set(at_berlin(2, 10))
+    bot = StandInBot()
+    assert run_sweep(app, bot) == 1 and "It's time for dose 1" in bot.sent[0][1]
+    row = only_row(app, "mystery")
+    assert (row.outcome, row.error) == (outbox.FAILED, "cannot be composed")

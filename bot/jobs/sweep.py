@@ -82,11 +82,16 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
     for row in batch:
         patient = people.get(row.patient_id) if row.patient_id is not None else None
         course = courses.get(row.patient_id) if row.patient_id is not None else None
-        if row.kind in CAREGIVER_ALERTS:
-            link = links.get((row.patient_id, row.chat_id))
-            message, skip = alerts.compose(session, row, patient, course, link, now)
-        else:
-            message, skip = compose(row, patient, course, now)
+        try:
+            if row.kind in CAREGIVER_ALERTS:
+                link = links.get((row.patient_id, row.chat_id))
+                message, skip = alerts.compose(session, row, patient, course, link, now)
+            else:
+                message, skip = compose(row, patient, course, now)
+        except Exception:  # one row the code cannot compose must not hold up all the others
+            log.exception("message %s cannot be composed", row.id)
+            outbox.finish(session, row, now, outbox.FAILED, error="cannot be composed")
+            continue
         if message is not None:
             ready.append((row, message))
             continue
