@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -30,6 +29,7 @@ from bot.domain.reminders import (
     snooze_until,
 )
 from bot.domain.timing import local_instant
+from tests.dst import change_days
 
 SECOND = timedelta(seconds=1)
 
@@ -666,21 +666,6 @@ ZONES = [
     "Pacific/Chatham",
     "Asia/Kolkata",
 ]
-
-
-@cache
-def change_days(zone: str) -> list[date]:
-    """Local dates in 2025-2027 on which the zone's offset changes."""
-    tz = ZoneInfo(zone)
-    days: list[date] = []
-    day = date(2025, 1, 1)
-    while day < date(2028, 1, 1):
-        start = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
-        end = datetime.combine(day, time(23, 59), tzinfo=tz).utcoffset()
-        if start != end:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 @st.composite

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.timing import find_zone, local_date, local_instant, utc_offset
+from tests.dst import change_days
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -214,21 +214,6 @@ def wall_exists(day: date, at: time, zone: str) -> bool:
         if aware.astimezone(UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None) == wall:
             return True
     return False
-
-
-@cache
-def change_days(zone: str) -> list[date]:
-    """The local dates in 2025-2027 on which the zone's offset changes."""
-    tz = ZoneInfo(zone)
-    days: list[date] = []
-    day = date(2025, 1, 1)
-    while day < date(2028, 1, 1):
-        start = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
-        end = datetime.combine(day, time(23, 59), tzinfo=tz).utcoffset()
-        if start != end:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 @st.composite
