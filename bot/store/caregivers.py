@@ -165,16 +165,15 @@ def tell_recorded(
         exclude=by,
     )
     if by != patient.user_id:
-        outbox.add(
+        outbox.add_to_patient(
             session,
-            chat_id=patient.chat_id,
-            patient_id=patient.user_id,
-            dose_number=dose.number,
-            dose_planned=dose.planned,
-            kind=Alert.CONFIRMED,
-            priority=NOTE_PRIORITY,
-            due_at=now,
-            now=now,
+            patient,
+            Alert.CONFIRMED,
+            NOTE_PRIORITY,
+            now,
+            now,
+            number=dose.number,
+            planned=dose.planned,
         )
 
 

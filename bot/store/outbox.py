@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.domain.reminders import BROADCAST_PRIORITY, PRIORITY
-from bot.models import OutboxMessage
+from bot.models import OutboxMessage, Patient
 
 PRIORITIES = tuple(sorted({*PRIORITY.values(), BROADCAST_PRIORITY}))
 
@@ -52,6 +52,31 @@ def add(
     )
     session.add(row)
     return row
+
+
+def add_to_patient(
+    session: Session,
+    patient: Patient,
+    kind: str,
+    priority: int,
+    due_at: datetime,
+    now: datetime,
+    *,
+    number: int,
+    planned: date,
+) -> OutboxMessage:
+    """A message to the patient themself about one of their doses."""
+    return add(
+        session,
+        chat_id=patient.chat_id,
+        patient_id=patient.user_id,
+        dose_number=number,
+        dose_planned=planned,
+        kind=kind,
+        priority=priority,
+        due_at=due_at,
+        now=now,
+    )
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,16 @@ def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
         now,
         already_sent=frozenset(Kind(kind) for kind in sent),
     ):
-        _write(session, patient, dose, due.kind, due.due_at, now)
+        outbox.add_to_patient(
+            session,
+            patient,
+            due.kind,
+            PRIORITY[due.kind],
+            due.due_at,
+            now,
+            number=dose.number,
+            planned=dose.planned,
+        )
         if due.kind in CAREGIVER_DOSE_ALERTS:
             caregivers.alert(
                 session,
@@ -70,16 +79,15 @@ def chain_overdue(session: Session, patient: Patient, row: Claimed, now: datetim
     """After a missed or daily overdue message (sent, or dropped as stale), the next day's."""
     assert row.dose_number is not None and row.dose_planned is not None
     due_at = next_daily(patient.reminder_time, patient.time_zone, now)
-    outbox.add(
+    outbox.add_to_patient(
         session,
-        chat_id=patient.chat_id,
-        patient_id=patient.user_id,
-        dose_number=row.dose_number,
-        dose_planned=row.dose_planned,
-        kind=Kind.OVERDUE,
-        priority=PRIORITY[Kind.OVERDUE],
-        due_at=due_at,
-        now=now,
+        patient,
+        Kind.OVERDUE,
+        PRIORITY[Kind.OVERDUE],
+        due_at,
+        now,
+        number=row.dose_number,
+        planned=row.dose_planned,
     )
 
 
@@ -93,25 +101,13 @@ def snooze(
         patient_id=patient.user_id,
         kinds=(Kind.FOLLOW_UP, Kind.EVENING, Kind.SNOOZED),
     )
-    _write(session, patient, dose, Kind.SNOOZED, until, now)
-
-
-def _write(
-    session: Session,
-    patient: Patient,
-    dose: PlannedDose,
-    kind: Kind,
-    due_at: datetime,
-    now: datetime,
-) -> None:
-    outbox.add(
+    outbox.add_to_patient(
         session,
-        chat_id=patient.chat_id,
-        patient_id=patient.user_id,
-        dose_number=dose.number,
-        dose_planned=dose.planned,
-        kind=kind,
-        priority=PRIORITY[kind],
-        due_at=due_at,
-        now=now,
+        patient,
+        Kind.SNOOZED,
+        PRIORITY[Kind.SNOOZED],
+        until,
+        now,
+        number=dose.number,
+        planned=dose.planned,
     )
