@@ -24,7 +24,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     with transaction(services.of(context).engine) as session:
         conversation = conversations.get(session, update.effective_user.id)
         enrolled = patients.get(session, update.effective_user.id) is not None
-        follows = caregiver_store.has_links(session, update.effective_user.id)
+        follows = not enrolled and caregiver_store.has_links(session, update.effective_user.id)
     if conversation is not None and conversation.flow == enrolment.FLOW:
         if message.location is not None:
             await enrolment.answer_location(update, context, conversation)
