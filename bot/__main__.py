@@ -24,6 +24,7 @@ def main() -> int:
         level=os.environ.get("LOG_LEVEL", "INFO").upper(),
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in URLs
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
     try:
         settings = load_settings()
     except ConfigError as error:

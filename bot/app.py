@@ -18,11 +18,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import commands, dose_buttons, services
+from bot import broadcast_buttons, commands, dose_buttons, services
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import make_engine
 from bot.handlers import (
+    broadcast,
     caregivers,
     datepicker,
     doses,
@@ -34,7 +35,9 @@ from bot.handlers import (
     schedule,
     settings,
     staff,
+    support,
 )
+from bot.jobs import broadcast as broadcast_worker
 from bot.jobs import sweep
 from bot.texts import en
 
@@ -69,6 +72,12 @@ def build_application(
         name="outbox sweep",
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
+    application.bot_data[broadcast_worker.LIMITER] = broadcast_worker.limiter_for(
+        config.broadcast_rate
+    )
+    application.job_queue.run_once(
+        broadcast_worker.work, when=broadcast_worker.IDLE, name=broadcast_worker.JOB_NAME
+    )
     if config.role == "sender":
         return application
 
@@ -91,13 +100,18 @@ def build_application(
             CommandHandler("about", info.about, filters=private),
             CommandHandler("myid", info.my_id, filters=private),
             CommandHandler("deletedata", erasure.ask, filters=private),
+            CommandHandler("support", support.request, filters=private),
             CommandHandler("stats", staff.stats, filters=private),
+            CommandHandler("broadcast", broadcast.compose, filters=private),
+            CommandHandler("broadcasts", broadcast.recent, filters=private),
             CallbackQueryHandler(enrolment.on_button, pattern=rf"^{enrolment.CALLBACK_PREFIX}:"),
             CallbackQueryHandler(enrolment.on_calendar, pattern=rf"^{datepicker.PREFIX}:"),
             CallbackQueryHandler(settings.on_button, pattern=rf"^{settings.PREFIX}:"),
             CallbackQueryHandler(erasure.on_button, pattern=rf"^{erasure.PREFIX}:"),
             CallbackQueryHandler(doses.on_dose_button, pattern=rf"^{dose_buttons.PREFIX}:"),
             CallbackQueryHandler(caregivers.on_button, pattern=rf"^{caregivers.PREFIX}:"),
+            CallbackQueryHandler(broadcast.on_button, pattern=rf"^{broadcast_buttons.PREFIX}:"),
+            CallbackQueryHandler(support.on_button, pattern=rf"^{support.PREFIX}:"),
             CallbackQueryHandler(doses.on_who, pattern=r"^who:"),
             CallbackQueryHandler(doses.on_site, pattern=r"^site:"),
             CallbackQueryHandler(doses.on_correction_day, pattern=r"^fixday:"),

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    Message,
+)
+from telegram.constants import MessageEntityType
 from telegram.error import BadRequest, Forbidden
 
 log = logging.getLogger(__name__)
@@ -23,9 +30,14 @@ EVERYONE = (
     BotCommand("help", "What the bot can do"),
     BotCommand("about", "What this bot is and what it stores"),
     BotCommand("myid", "Your Telegram id"),
+    BotCommand("support", "Write to the support team"),
     BotCommand("deletedata", "Erase everything about you"),
 )
-STAFF = (BotCommand("stats", "Aggregate figures (staff)"),)
+STAFF = (
+    BotCommand("broadcast", "Send a notice to users (staff)"),
+    BotCommand("broadcasts", "Recent broadcasts (staff)"),
+    BotCommand("stats", "Aggregate figures (staff)"),
+)
 
 
 async def register(bot: Bot, admin_ids: frozenset[int]) -> set[int]:
@@ -43,3 +55,18 @@ async def register_staff(bot: Bot, admin_id: int) -> bool:
         log.info("staff menu not set yet for one admin chat: %s", error.message)
         return False
     return True
+
+
+def text_after_command(message: Message) -> str:
+    """What follows `/command` (or `/command@bot`), line breaks and tags kept as typed."""
+    text = message.text or ""
+    command = next(
+        (
+            entity
+            for entity in message.entities
+            if entity.type == MessageEntityType.BOT_COMMAND and entity.offset == 0
+        ),
+        None,
+    )
+    # entity offsets count UTF-16 units; a command is ASCII, so they match characters here
+    return text[command.length if command else 0 :].strip()

@@ -27,6 +27,7 @@ class Settings:
     api_base_url: str
     role: str = "all"
     rate_limit: bool = True
+    broadcast_rate: float = 20.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,7 +81,22 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip() or TELEGRAM_API_BASE_URL,
         role=parse_role(env.get("BOT_ROLE")),
         rate_limit=env.get("TELEGRAM_RATE_LIMIT", "on").strip().lower() not in {"off", "0", "no"},
+        broadcast_rate=parse_broadcast_rate(env.get("BROADCAST_RATE")),
     )
+
+
+def parse_broadcast_rate(raw: str | None) -> float:
+    """Messages per second for broadcasts (default 20 of Telegram's ~30, leaving room for
+    reminders); 0 lifts the cap (load tests only)."""
+    try:
+        rate = float((raw or "20").strip())
+    except ValueError:
+        rate = -1.0
+    if not 0 <= rate <= 30:
+        raise ConfigError(
+            f"BROADCAST_RATE must be a number of messages per second from 0 to 30, not {raw!r}."
+        )
+    return rate
 
 
 def parse_role(raw: str | None) -> str:

@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -164,4 +174,77 @@ class CaregiverLink(SQLModel, table=True):
     may_confirm: bool = False
     alert_confirmations: bool = True
     alert_heads_up: bool = False
+    blocked_at: datetime | None = Field(default=None, description="the caregiver blocked the bot")
     created_at: datetime
+
+
+class Broadcast(SQLModel, table=True):
+    """A notice from support staff to many users, and its audit record: the text, who sent it,
+    to whom, and the counts, which stay when recipients later erase their data. Only the process
+    holding the lease sends it, so the rate cap holds however many processes run."""
+
+    __tablename__ = "broadcasts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sender_id: int = Field(sa_type=BigInteger)
+    sender_name: str = Field(max_length=64)
+    text: str = Field(sa_type=Text)
+    audience: str = Field(default="everyone", max_length=16)
+    status: str = Field(default="draft", max_length=16, index=True)
+    preview_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    preview_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    total: int = 0
+    delivered: int = 0
+    failed: int = 0
+    blocked: int = 0
+    cancelled: int = 0
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    reported_at: datetime | None = None
+    lease_until: datetime | None = None
+    lease_token: str | None = Field(default=None, max_length=32)
+
+
+class BroadcastDelivery(SQLModel, table=True):
+    """One recipient of a broadcast; pending until sent, refused or given up. Deleted when the
+    user erases their data."""
+
+    __tablename__ = "broadcast_deliveries"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "user_id"),
+        Index(
+            "ix_broadcast_deliveries_pending",
+            "broadcast_id",
+            "id",
+            sqlite_where=PENDING,
+            postgresql_where=PENDING,
+        ),
+        Index("ix_broadcast_deliveries_user_id", "user_id"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    )
+    broadcast_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("broadcasts.id", ondelete="CASCADE"), nullable=False)
+    )
+    user_id: int = Field(sa_type=BigInteger)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    not_before: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = Field(default=None, max_length=200)
+
+
+class SupportRequest(SQLModel, table=True):
+    """A message a user sent to support staff with /support. Only who asked and when are kept
+    (to route the answer back); the text itself went to the staff's chats and is not stored."""
+
+    __tablename__ = "support_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_type=BigInteger, index=True)
+    created_at: datetime
+    answered_at: datetime | None = None

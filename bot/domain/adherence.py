@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from bot.domain.schedule import PlannedDose
+from bot.domain.schedule import Course, PlannedDose, build_plan
+from bot.domain.timing import local_date, local_instant
 
 MISSED_AFTER = timedelta(hours=24)
 """An unconfirmed dose counts as missed this long after its reminder."""
@@ -76,4 +77,62 @@ def summarize(statuses: Iterable[Status]) -> Adherence:
         late=late,
         missed=counts[Status.MISSED],
         total_recorded=on_time + early + late,
+    )
+
+
+def status_for(
+    dose: PlannedDose, *, now: datetime, zone: str, reminder_time: time, enrolled_at: datetime
+) -> Status:
+    """`dose_status` for a patient's settings. A dose due before the patient enrolled was never
+    reminded: it counts as reminded at enrolment, so it shows as overdue, not missed, at first."""
+    today = local_date(now, zone)
+    reminder_at = max(local_instant(dose.planned, reminder_time, zone), enrolled_at)
+    return dose_status(dose, today=today, now=now, reminder_at=reminder_at)
+
+
+@dataclass(frozen=True)
+class Recent:
+    """Doses of the last days: taken on time, early or late (by the day they were taken), and
+    missed (by the day they were due)."""
+
+    on_time: int = 0
+    early: int = 0
+    late: int = 0
+    missed: int = 0
+
+    def __add__(self, other: Recent) -> Recent:
+        return Recent(
+            self.on_time + other.on_time,
+            self.early + other.early,
+            self.late + other.late,
+            self.missed + other.missed,
+        )
+
+
+def recent(
+    course: Course,
+    *,
+    now: datetime,
+    zone: str,
+    reminder_time: time,
+    enrolled_at: datetime,
+    days: int,
+) -> Recent:
+    """One patient's doses in the last `days` local days, for the staff's aggregate figures."""
+    today = local_date(now, zone)
+    since = today - timedelta(days=days)
+    counts: Counter[Status] = Counter()
+    for dose in build_plan(course, today, upcoming=1):
+        day = dose.taken if dose.taken is not None else dose.planned
+        if day < since or dose.before_enrolment:
+            continue
+        status = status_for(
+            dose, now=now, zone=zone, reminder_time=reminder_time, enrolled_at=enrolled_at
+        )
+        counts[status] += 1
+    return Recent(
+        on_time=counts[Status.ON_TIME],
+        early=counts[Status.EARLY],
+        late=counts[Status.LATE],
+        missed=counts[Status.MISSED],
     )

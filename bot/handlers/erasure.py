@@ -3,16 +3,13 @@ for a request the same user made in the last few minutes, so a forged tap erases
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
-from bot.models import Conversation
 from bot.store import caregivers, conversations, patients
 from bot.texts import en
 
@@ -32,9 +29,9 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             or caregivers.has_links(session, user_id)
         )
         if has_data:
-            conversations.save(
-                session, user_id, FLOW, "confirm", {"earlier": _stash(earlier)}, app.clock.now()
-            )
+            conversations.interrupt(session, user_id, FLOW, "confirm", {}, app.clock.now())
+        else:  # nothing personal, but no trace either (say, of a support request)
+            patients.erase(session, user_id)
     if not has_data:
         await update.effective_message.reply_html(en.NOTHING_TO_ERASE)
         return
@@ -64,25 +61,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if live and decision == "yes":
             patients.erase(session, user_id)
         elif live:
-            _restore(session, user_id, pending.answers.get("earlier"), now)
+            conversations.resume(session, pending, now)
     if not live:
         await query.answer(en.BUTTON_EXPIRED)
         return
     await query.answer()
     await query.edit_message_text(en.ERASED if decision == "yes" else en.ERASE_KEPT)
-
-
-def _stash(conversation: Conversation | None) -> dict[str, Any] | None:
-    """Keep a half-done enrolment or settings change, to resume it if the user keeps their data."""
-    if conversation is None or conversation.flow == FLOW:
-        return None
-    return {"flow": conversation.flow, "step": conversation.step, "answers": conversation.answers}
-
-
-def _restore(session: Session, user_id: int, earlier: dict[str, Any] | None, now: datetime) -> None:
-    if earlier is None:
-        conversations.drop(session, user_id)
-    else:
-        conversations.save(
-            session, user_id, earlier["flow"], earlier["step"], earlier["answers"], now
-        )

@@ -1,5 +1,6 @@
-"""Whether a patient can be reached: blocking the bot stops every message until they come back
-(unblocking, or simply writing again), when their reminders are re-planned from now."""
+"""Whether a user can be reached: blocking the bot stops every message to them (reminders,
+caregiver alerts, broadcasts) until they come back, by unblocking or simply writing again;
+a patient's reminders are then re-planned from now."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
-from bot.store import patients, reminders
+from bot.store import reminders
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -16,16 +17,12 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if change is None or change.chat.type != "private":
         return
     app = services.of(context)
-    now = app.clock.now()
     blocked = change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT)
     with transaction(app.engine) as session:
-        patient = patients.get(session, change.from_user.id)
-        if patient is None:
-            return
-        if blocked and patient.blocked_at is None:
-            reminders.change_reachability(session, patient, now, blocked_at=now)
-        elif not blocked and patient.blocked_at is not None:
-            reminders.change_reachability(session, patient, now, blocked_at=None)
+        if blocked:
+            reminders.user_blocked(session, change.from_user.id, app.clock.now())
+        else:
+            reminders.user_back(session, change.from_user.id, app.clock.now())
 
 
 async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -35,6 +32,4 @@ async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     app = services.of(context)
     with transaction(app.engine) as session:
-        patient = patients.get(session, user.id)
-        if patient is not None and patient.blocked_at is not None:
-            reminders.change_reachability(session, patient, app.clock.now(), blocked_at=None)
+        reminders.user_back(session, user.id, app.clock.now())

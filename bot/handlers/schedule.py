@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
-from bot.domain.adherence import Status, dose_status
+from bot.domain.adherence import Status, status_for
 from bot.domain.schedule import Course, PlannedDose, build_plan, next_dose
 from bot.domain.timing import local_date, local_instant
 from bot.models import Patient
@@ -21,13 +21,13 @@ MESSAGE_LIMIT = 4000
 
 
 def status_of(dose: PlannedDose, patient: Patient, now: datetime) -> Status:
-    """A dose due before the patient enrolled was never reminded: it counts as reminded at
-    enrolment, so it shows as overdue, not missed, on the first day."""
-    today = local_date(now, patient.time_zone)
-    reminder_at = max(
-        local_instant(dose.planned, patient.reminder_time, patient.time_zone), patient.enrolled_at
+    return status_for(
+        dose,
+        now=now,
+        zone=patient.time_zone,
+        reminder_time=patient.reminder_time,
+        enrolled_at=patient.enrolled_at,
     )
-    return dose_status(dose, today=today, now=now, reminder_at=reminder_at)
 
 
 def schedule_lines(patient: Patient, course: Course, now: datetime) -> list[str]:

@@ -35,6 +35,8 @@ def compose(
     to_patient = row.chat_id == patient.chat_id
     if link is None and not to_patient:
         return None, outbox.CANCELLED  # revoked or never approved: nothing about the patient
+    if link is not None and link.blocked_at is not None:
+        return None, outbox.CANCELLED  # the caregiver blocked the bot
     reachable = not patient.paused and patient.blocked_at is None
     if kind in (Alert.STOPPED, Alert.RESUMED):
         if reachable != (kind is Alert.RESUMED):

@@ -170,11 +170,7 @@ def record(session: Session, row: Claimed, result: delivery.Delivery, now: datet
         return 0
     if result.result is Result.BLOCKED:
         outbox.finish(session, row, now, outbox.BLOCKED, error=result.error)
-        person = patient()
-        if person is not None and person.chat_id == row.chat_id and person.blocked_at is None:
-            reminders.change_reachability(session, person, now, blocked_at=now)
-        elif person is not None:  # a caregiver blocked the bot: nothing more to them about it
-            outbox.cancel_pending_to(session, now, patient_id=person.user_id, chat_id=row.chat_id)
+        reminders.user_blocked(session, row.chat_id, now)  # private chats: chat id = user id
         log.info("message %s not sent: the user blocked the bot", row.id)
         return 0
     outbox.finish(session, row, now, outbox.FAILED, error=result.error, attempts=attempts)

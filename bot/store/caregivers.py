@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from bot.domain import caregivers as rules
@@ -208,6 +209,30 @@ def has_links(session: Session, user_id: int) -> bool:
         ).first()
         is not None
     )
+
+
+def mark_blocked(session: Session, caregiver_id: int, now: datetime) -> int:
+    """The caregiver blocked the bot: inactive on every link until they come back."""
+    result = session.execute(
+        update(CaregiverLink)
+        .where(
+            col(CaregiverLink.caregiver_id) == caregiver_id, col(CaregiverLink.blocked_at).is_(None)
+        )
+        .values(blocked_at=now)
+    )
+    return result.rowcount
+
+
+def mark_back(session: Session, caregiver_id: int) -> int:
+    result = session.execute(
+        update(CaregiverLink)
+        .where(
+            col(CaregiverLink.caregiver_id) == caregiver_id,
+            col(CaregiverLink.blocked_at).is_not(None),
+        )
+        .values(blocked_at=None)
+    )
+    return result.rowcount
 
 
 def erase(session: Session, user_id: int) -> None:

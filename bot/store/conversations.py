@@ -31,3 +31,28 @@ def save(
 
 def drop(session: Session, user_id: int) -> None:
     session.exec(delete(Conversation).where(Conversation.user_id == user_id))
+
+
+def interrupt(
+    session: Session, user_id: int, flow: str, step: str, answers: dict[str, Any], now: datetime
+) -> Conversation:
+    """Start a short exchange (an erase request, a support answer) over whatever the user was
+    in the middle of; `resume` brings that back afterwards."""
+    earlier = get(session, user_id)
+    kept = None
+    if earlier is not None and earlier.flow != flow:
+        kept = {"flow": earlier.flow, "step": earlier.step, "answers": earlier.answers}
+    elif earlier is not None:
+        kept = earlier.answers.get("earlier")
+    return save(session, user_id, flow, step, {**answers, "earlier": kept}, now)
+
+
+def resume(session: Session, conversation: Conversation, now: datetime) -> None:
+    """End a short exchange: back to the interrupted conversation, if there was one."""
+    earlier = conversation.answers.get("earlier")
+    if earlier is None:
+        drop(session, conversation.user_id)
+    else:
+        save(
+            session, conversation.user_id, earlier["flow"], earlier["step"], earlier["answers"], now
+        )

@@ -221,6 +221,17 @@ def cancel_pending_to(session: Session, now: datetime, *, patient_id: int, chat_
     return result.rowcount
 
 
+def cancel_pending_to_chat(session: Session, now: datetime, *, chat_id: int) -> int:
+    """Cancel everything still to go to one chat (a caregiver who blocked the bot)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, col(OutboxMessage.finished_at).is_(None))
+        .values(finished_at=now, outcome=CANCELLED, lease_until=None),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
 def sent_kinds(session: Session, patient_id: int, number: int, planned: date) -> frozenset[str]:
     """Kinds already delivered for this dose as planned, so a re-plan never repeats them."""
     rows = session.exec(

@@ -6,12 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from bot.domain.schedule import Course
 from bot.models import Conversation, DoseRecord, OutboxMessage, Patient
-from bot.store import caregivers, outbox
+from bot.store import broadcasts, caregivers, support
 
 
 @dataclass(frozen=True)
@@ -116,6 +115,8 @@ def mark_blocked(session: Session, patient: Patient, now: datetime) -> None:
 def erase(session: Session, user_id: int) -> bool:
     """Delete every row about this user. Returns whether anything was there."""
     caregivers.erase(session, user_id)
+    broadcasts.erase_recipient(session, user_id)
+    support.erase(session, user_id)
     found = False
     for table, column in (
         (OutboxMessage, OutboxMessage.patient_id),
@@ -127,27 +128,3 @@ def erase(session: Session, user_id: int) -> bool:
         result = session.exec(delete(table).where(column == user_id))
         found = found or bool(result.rowcount)
     return found
-
-
-@dataclass(frozen=True)
-class Figures:
-    patients: int
-    paused: int
-    enrolling: int
-    doses_recorded: int
-    reminders_pending: int
-
-
-def figures(session: Session) -> Figures:
-    """Aggregate counts for support staff; never a name, an id or a date."""
-    return Figures(
-        patients=session.exec(select(func.count()).select_from(Patient)).one(),
-        paused=session.exec(
-            select(func.count()).select_from(Patient).where(Patient.paused.is_(True))
-        ).one(),
-        enrolling=session.exec(
-            select(func.count()).select_from(Conversation).where(Conversation.flow == "enrolment")
-        ).one(),
-        doses_recorded=session.exec(select(func.count()).select_from(DoseRecord)).one(),
-        reminders_pending=outbox.count_pending(session),
-    )

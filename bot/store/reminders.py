@@ -75,6 +75,24 @@ def change_reachability(
         caregivers.alert(session, patient, kind, now, now)
 
 
+def user_blocked(session: Session, user_id: int, now: datetime) -> None:
+    """The user blocked the bot (a 403, or Telegram told us): as a patient their reminders stop,
+    as a caregiver their alerts; they count as inactive until they come back."""
+    patient = patients.get(session, user_id)
+    if patient is not None and patient.blocked_at is None:
+        change_reachability(session, patient, now, blocked_at=now)
+    if caregivers.mark_blocked(session, user_id, now):
+        outbox.cancel_pending_to_chat(session, now, chat_id=user_id)
+
+
+def user_back(session: Session, user_id: int, now: datetime) -> None:
+    """The user unblocked the bot or wrote again: everything resumes from now."""
+    patient = patients.get(session, user_id)
+    if patient is not None and patient.blocked_at is not None:
+        change_reachability(session, patient, now, blocked_at=None)
+    caregivers.mark_back(session, user_id)
+
+
 def chain_overdue(session: Session, patient: Patient, row: Claimed, now: datetime) -> None:
     """After a missed or daily overdue message (sent, or dropped as stale), the next day's."""
     assert row.dose_number is not None and row.dose_planned is not None

@@ -3,11 +3,14 @@ where the bot reads beyond the label (month ends, re-timing) it says so."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
-from html import escape
+from html import escape, unescape
 
 from bot.domain.adherence import Status
 from bot.domain.answers import DateProblem
+from bot.domain.broadcast import Audience, Tally
+from bot.domain.broadcast import Status as BroadcastStatus
 from bot.domain.schedule import PlannedDose
 
 NOT_MEDICAL_ADVICE = (
@@ -279,9 +282,15 @@ HELP = (
     "/patients – people you follow as a caregiver · /leave – stop following\n"
     "/about – what this bot is, and what it stores\n"
     "/myid – your Telegram id\n"
+    "/support – write to the support team (about the bot, not medical questions)\n"
     "/deletedata – erase everything I store about you\n\n" + NOT_MEDICAL_ADVICE
 )
-STAFF_HELP = "\n\n<b>Support staff</b>\n/stats – aggregate figures"
+STAFF_HELP = (
+    "\n\n<b>Support staff</b>\n"
+    "/broadcast &lt;text&gt; – a notice to users, with a preview first\n"
+    "/broadcasts – recent broadcasts and their outcome\n"
+    "/stats – aggregate figures"
+)
 ABOUT = (
     "<b>About this bot</b>\n"
     "An unofficial companion for people treated with Kesimpta (ofatumumab) for relapsing "
@@ -319,15 +328,209 @@ STAFF_ONLY = "Sorry, that command is for the support team only."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
-def stats(patients: int, paused: int, enrolling: int, doses: int, pending: int) -> str:
+def stats(
+    *,
+    patients: int,
+    paused: int,
+    enrolling: int,
+    caregivers: int,
+    active: int,
+    inactive: int,
+    on_time: int,
+    early: int,
+    late: int,
+    missed: int,
+    pending: int,
+    days: int,
+) -> str:
     return (
-        "📊 <b>Figures</b>\n"
-        f"Patients enrolled: {patients}\n"
-        f"Reminders paused: {paused}\n"
-        f"Sign-ups in progress: {enrolling}\n"
-        f"Injections recorded: {doses}\n"
-        f"Messages waiting to be sent: {pending}"
+        "📊 <b>Figures</b> (counts only)\n"
+        f"Patients enrolled: {patients} ({paused} with reminders paused)\n"
+        f"Caregivers (approved): {caregivers}\n"
+        f"Active users: {active} · inactive (blocked the bot): {inactive}\n"
+        f"Sign-ups in progress: {enrolling}\n\n"
+        f"<b>Doses, last {days} days</b>\n"
+        f"Confirmed on time: {on_time}\n"
+        f"Confirmed early: {early}\n"
+        f"Confirmed late: {late}\n"
+        f"Missed (not confirmed): {missed}\n\n"
+        f"Reminders and alerts waiting to be sent: {pending}"
     )
+
+
+# --- broadcasts (staff) ------------------------------------------------------------------
+
+BROADCAST_USAGE = (
+    "Write the notice after the command, for example:\n"
+    "<code>/broadcast The bot will be down for maintenance tonight from 22:00 to 22:30.</code>\n\n"
+    "Several lines are fine, and Telegram's HTML formatting works: &lt;b&gt;bold&lt;/b&gt;, "
+    '&lt;i&gt;italic&lt;/i&gt;, &lt;a href="https://…"&gt;a link&lt;/a&gt;. '
+    "You'll see a preview before anything is sent."
+)
+BROADCAST_PREVIEW_INTRO = (
+    "👀 Here is the notice exactly as people will see it. Choose who gets it, then press ✅ to "
+    "send, or cancel."
+)
+BROADCAST_CANCELLED = "Broadcast cancelled: nothing was sent."
+BROADCAST_STOPPING = "Stopping: nobody else will get it. The report follows."
+NOT_YOUR_BROADCAST = "Only the staff member who wrote this broadcast can use its buttons."
+CANCEL_BROADCAST_BUTTON = "✖️ Cancel"
+STOP_BROADCAST_BUTTON = "⏹ Stop sending"
+NO_BROADCASTS = "No broadcasts yet. /broadcast &lt;text&gt; writes one."
+BROADCASTS_HEADER = "📣 <b>Recent broadcasts</b> (newest first)"
+AUDIENCE_NAMES = {"everyone": "Everyone", "patients": "Patients", "caregivers": "Caregivers"}
+BROADCAST_STATES = {
+    "draft": "not sent yet",
+    "sending": "sending",
+    "done": "sent",
+    "stopped": "stopped",
+    "cancelled": "cancelled, nothing sent",
+}
+
+
+def broadcast_formatting_problem(problem: str) -> str:
+    return (
+        f"⚠️ I can't send that: {escape(problem)}.\n\n"
+        "Telegram understands &lt;b&gt;, &lt;i&gt;, &lt;u&gt;, &lt;s&gt;, &lt;code&gt;, "
+        '&lt;pre&gt;, &lt;blockquote&gt;, &lt;a href="…"&gt; and '
+        "&lt;tg-spoiler&gt;; write a literal &lt; as &amp;lt;. Nothing was sent."
+    )
+
+
+def audience_button(audience: Audience, size: int, chosen: bool) -> str:
+    name = AUDIENCE_NAMES[str(audience)]
+    return f"{'🔘' if chosen else '⚪️'} {name} ({size})"
+
+
+def send_broadcast_button(size: int) -> str:
+    return f"✅ Send to {size} {'person' if size == 1 else 'people'}"
+
+
+def broadcast_started(total: int) -> str:
+    return f"Sending to {total} {'person' if total == 1 else 'people'}…"
+
+
+def broadcast_state(status: str) -> str:
+    return f"This broadcast is {BROADCAST_STATES.get(status, status)}."
+
+
+def progress_button(tally: Tally, sending: bool) -> str:
+    done, total = tally.done, tally.total
+    delivered = tally.delivered
+    if sending:
+        return f"📤 Sending… {done} of {total}"
+    return f"✅ Delivered to {delivered} of {total}"
+
+
+def broadcast_figures(tally: Tally) -> str:
+    return (
+        f"{tally.delivered} delivered, {tally.failed} failed, "
+        f"{tally.blocked} blocked, of {tally.total}"
+    )
+
+
+def duration_text(duration: timedelta) -> str:
+    seconds = max(int(duration.total_seconds()), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {seconds} s"
+    return f"{seconds} s"
+
+
+def broadcast_report(number: int, tally: Tally, duration: timedelta, *, stopped: bool) -> str:
+    dropped = tally.cancelled
+    lines = [
+        f"📣 <b>Broadcast #{number} {'stopped' if stopped else 'finished'}</b>",
+        f"Delivered: {tally.delivered} of {tally.total}",
+        f"Failed: {tally.failed}",
+        f"Blocked the bot: {tally.blocked} (now marked inactive)",
+    ]
+    if dropped:
+        lines.append(f"Not sent (stopped): {dropped}")
+    lines.append(f"Duration: {duration_text(duration)}")
+    return "\n".join(lines)
+
+
+def broadcast_line(
+    number: int,
+    created: datetime,
+    sender_name: str,
+    sender_id: int,
+    audience: Audience,
+    status: BroadcastStatus,
+    tally: Tally,
+    text: str,
+) -> str:
+    outcome = BROADCAST_STATES.get(str(status), str(status))
+    if str(status) in ("sending", "done", "stopped"):
+        outcome += " · " + broadcast_figures(tally)
+    return (
+        f"<b>#{number}</b> · {created:%Y-%m-%d %H:%M} UTC · by {escape(sender_name)} "
+        f"(<code>{sender_id}</code>) · to {AUDIENCE_NAMES[str(audience)].lower()}\n"
+        f"{outcome}\n"
+        f"<i>{escape(shorten(plain_text(text), 80))}</i>"
+    )
+
+
+def plain_text(html_text: str) -> str:
+    """The words of an HTML notice without its tags, for a one-line summary."""
+    return unescape(re.sub(r"<[^>]*>", "", html_text))
+
+
+# --- support -----------------------------------------------------------------------------
+
+SUPPORT_USAGE = (
+    "To write to the support team, put your message after the command, for example:\n"
+    "<code>/support I changed phones and stopped getting reminders.</code>\n\n"
+    "They'll answer here, in this chat. Please don't include health details they don't need; "
+    "for medical questions, ask your doctor or pharmacist."
+)
+SUPPORT_SENT = "📨 Sent to the support team. Their answer will arrive here, in this chat."
+SUPPORT_UNREACHABLE = "Sorry, I couldn't reach the support team just now. Please try again later."
+SUPPORT_TOO_OFTEN = (
+    "You've written to the support team several times in the last day; they'll answer as soon "
+    "as they can. Please wait for their reply before writing again."
+)
+ANSWER_BUTTON = "↩️ Answer"
+CANCEL_ANSWER_BUTTON = "✖️ Don't answer"
+ANSWER_DROPPED = "Okay, no answer sent."
+SUPPORT_REQUEST_GONE = (
+    "That person has since deleted their data or the request no longer exists; nothing was sent."
+)
+ANSWER_BLOCKED = "Not delivered: that person has blocked the bot."
+ANSWER_NOT_NOW = "Telegram didn't take the answer just now; please send it again in a moment."
+
+
+def support_too_long(limit: int) -> str:
+    return f"That's a bit long for one request: please keep it under {limit} characters."
+
+
+def support_request(number: int, text: str) -> str:
+    return (
+        f"💬 <b>Support request #{number}</b>\n\n{escape(text)}\n\n"
+        "<i>Answer with the button, or reply to this message. The answer goes out from the bot, "
+        "without your name.</i>"
+    )
+
+
+def answer_prompt(number: int) -> str:
+    return (
+        f"Write your answer to request #{number}. It goes to them from the bot, without your name."
+    )
+
+
+def support_answer(text: str) -> str:
+    return (
+        f"💬 <b>Answer from the support team</b>\n\n{escape(text)}\n\n"
+        "<i>To write again: /support followed by your message.</i>"
+    )
+
+
+def answer_delivered(number: int) -> str:
+    return f"✅ Your answer to request #{number} was delivered."
 
 
 def shorten(text: str, limit: int = 40) -> str:

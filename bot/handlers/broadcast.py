@@ -1,0 +1,142 @@
+"""/broadcast and /broadcasts (support staff): a notice checked and previewed exactly as users
+will see it, an audience, ✅ to send; the worker in `bot.jobs.broadcast` does the sending."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import broadcast_buttons, services
+from bot.commands import text_after_command
+from bot.db import transaction
+from bot.domain.broadcast import Audience, FormattingError, Status, check_formatting
+from bot.jobs.broadcast import progress_markup
+from bot.store import broadcasts
+from bot.texts import en
+
+
+def is_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in services.of(context).settings.admin_ids
+
+
+async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if not is_staff(update, context):
+        await message.reply_html(en.STAFF_ONLY)
+        return
+    text = text_after_command(message)
+    if not text:
+        await message.reply_html(en.BROADCAST_USAGE)
+        return
+    try:
+        check_formatting(text)
+    except FormattingError as problem:
+        await message.reply_html(en.broadcast_formatting_problem(str(problem)))
+        return
+    app = services.of(context)
+    user = update.effective_user
+    with transaction(app.engine) as session:
+        draft = broadcasts.create_draft(
+            session, sender_id=user.id, sender_name=user.full_name, text=text, now=app.clock.now()
+        )
+        sizes = broadcasts.audience_sizes(session)
+    broadcast_id = draft.id or 0
+    await message.reply_html(en.BROADCAST_PREVIEW_INTRO)
+    try:
+        preview = await message.reply_html(
+            text,
+            reply_markup=broadcast_buttons.draft(broadcast_id, Audience.EVERYONE, sizes),
+        )
+    except BadRequest as error:  # a formatting subtlety only Telegram itself caught
+        with transaction(app.engine) as session:
+            broadcasts.cancel(session, broadcasts.get(session, broadcast_id))
+        await message.reply_html(en.broadcast_formatting_problem(error.message))
+        return
+    with transaction(app.engine) as session:
+        broadcasts.set_preview(
+            session, broadcasts.get(session, broadcast_id), preview.chat_id, preview.message_id
+        )
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    tap = broadcast_buttons.parse(query.data or "")
+    if not is_staff(update, context):
+        await query.answer(en.STAFF_ONLY, show_alert=True)
+        return
+    if tap is None:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    app = services.of(context)
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        broadcast = broadcasts.get(session, tap.broadcast_id)
+        mine = broadcast is not None and broadcast.sender_id == update.effective_user.id
+        if not mine or broadcast is None:
+            changed = False
+        elif tap.action == "to" and tap.audience is not None:
+            changed = broadcasts.choose_audience(session, broadcast, tap.audience)
+        elif tap.action == "send":
+            started = broadcasts.start(session, tap.broadcast_id, now)
+            changed, broadcast = started is not None, started or broadcast
+        elif tap.action == "cancel":
+            changed = broadcasts.cancel(session, broadcast)
+        elif tap.action == "stop":
+            changed = broadcasts.stop(session, tap.broadcast_id, now)
+        else:
+            changed = True  # "show": nothing to change, just the figures
+        sizes = broadcasts.audience_sizes(session) if changed and tap.action == "to" else {}
+        if broadcast is not None:
+            session.refresh(broadcast)
+    if broadcast is None or not mine:
+        await query.answer(en.NOT_YOUR_BROADCAST, show_alert=True)
+        return
+    if not changed:
+        await query.answer(en.broadcast_state(broadcast.status))
+        return
+    match tap.action:
+        case "to":
+            await query.answer()
+            await query.edit_message_reply_markup(
+                broadcast_buttons.draft(broadcast.id or 0, Audience(broadcast.audience), sizes)
+            )
+        case "send":
+            await query.answer(en.broadcast_started(broadcast.total))
+            await query.edit_message_reply_markup(progress_markup(broadcast))
+        case "cancel":
+            await query.answer(en.BROADCAST_CANCELLED)
+            await query.edit_message_reply_markup(None)
+            await query.message.reply_html(en.BROADCAST_CANCELLED)
+        case "stop":
+            await query.answer(en.BROADCAST_STOPPING)
+        case _:
+            await query.answer(en.broadcast_figures(broadcasts.tally(broadcast)))
+
+
+async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/broadcasts: the audit trail of the latest notices (text, sender, audience, outcome)."""
+    if not is_staff(update, context):
+        await update.effective_message.reply_html(en.STAFF_ONLY)
+        return
+    with transaction(services.of(context).engine) as session:
+        latest = broadcasts.recent(session)
+    if not latest:
+        await update.effective_message.reply_html(en.NO_BROADCASTS)
+        return
+    lines = [en.BROADCASTS_HEADER]
+    lines += [
+        en.broadcast_line(
+            item.id or 0,
+            item.created_at,
+            item.sender_name,
+            item.sender_id,
+            Audience(item.audience),
+            Status(item.status),
+            broadcasts.tally(item),
+            item.text,
+        )
+        for item in latest
+    ]
+    await update.effective_message.reply_html("\n\n".join(lines))

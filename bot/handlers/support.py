@@ -1,0 +1,169 @@
+"""/support: anyone writes to the support staff; staff answer with a button or by replying,
+and the answer reaches the user from the bot, without the staff member's name. Nothing about
+the user's treatment is attached: staff see the request's number and the words they wrote."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot import delivery, services
+from bot.commands import text_after_command
+from bot.db import transaction
+from bot.delivery import Result
+from bot.handlers.broadcast import is_staff
+from bot.models import Conversation
+from bot.store import conversations, reminders, support
+from bot.texts import en
+
+FLOW = "support"
+PREFIX = "sup"
+MAX_REQUEST = 3000
+MAX_ANSWER = 3500
+
+
+async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    text = text_after_command(message)
+    if not text:
+        await message.reply_html(en.SUPPORT_USAGE)
+        return
+    if len(text) > MAX_REQUEST:
+        await message.reply_html(en.support_too_long(MAX_REQUEST))
+        return
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        opened = support.open_request(session, update.effective_user.id, app.clock.now())
+    if opened is None:
+        await message.reply_html(en.SUPPORT_TOO_OFTEN)
+        return
+    number = opened.id or 0
+    answer = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(en.ANSWER_BUTTON, callback_data=f"{PREFIX}:answer:{number}")]]
+    )
+    reached = 0
+    for staff_id in sorted(app.settings.admin_ids):
+        result = await delivery.send(
+            context.bot, staff_id, en.support_request(number, text), answer
+        )
+        reached += result.result is Result.SENT
+    if not reached:
+        with transaction(app.engine) as session:
+            support.withdraw(session, number)
+        await message.reply_html(en.SUPPORT_UNREACHABLE)
+        return
+    await message.reply_html(en.SUPPORT_SENT)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """↩️ Answer: the staff member's next message is the answer (✖️ drops it)."""
+    query = update.callback_query
+    if not is_staff(update, context):
+        await query.answer(en.STAFF_ONLY, show_alert=True)
+        return
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or parts[1] not in ("answer", "drop") or not parts[2].isdigit():
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    app = services.of(context)
+    staff_id, number = update.effective_user.id, int(parts[2])
+    with transaction(app.engine) as session:
+        exists = support.get(session, number) is not None
+        pending = conversations.get(session, staff_id)
+        if parts[1] == "answer" and exists:
+            conversations.interrupt(
+                session, staff_id, FLOW, "answer", {"request": number}, app.clock.now()
+            )
+        elif parts[1] == "drop" and pending is not None and pending.flow == FLOW:
+            conversations.resume(session, pending, app.clock.now())
+    await query.answer()
+    if parts[1] == "drop":
+        await query.edit_message_text(en.ANSWER_DROPPED)
+    elif not exists:
+        await query.message.reply_html(en.SUPPORT_REQUEST_GONE)
+    else:
+        drop = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        en.CANCEL_ANSWER_BUTTON, callback_data=f"{PREFIX}:drop:{number}"
+                    )
+                ]
+            ]
+        )
+        await query.message.reply_html(en.answer_prompt(number), reply_markup=drop)
+
+
+async def answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation
+) -> None:
+    """The staff member's message after ↩️ Answer."""
+    if not is_staff(update, context):
+        with transaction(services.of(context).engine) as session:
+            conversations.resume(session, conversation, services.of(context).clock.now())
+        await update.effective_message.reply_html(en.STAFF_ONLY)
+        return
+    if await _relay(update, context, int(conversation.answers["request"])):
+        with transaction(services.of(context).engine) as session:
+            current = conversations.get(session, conversation.user_id)
+            if current is not None and current.flow == FLOW:
+                conversations.resume(session, current, services.of(context).clock.now())
+
+
+async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A staff member replying to a request message answers it. Returns whether it was one."""
+    message = update.effective_message
+    number = _request_of(message.reply_to_message)
+    if number is None or not is_staff(update, context):
+        return False
+    await _relay(update, context, number)
+    return True
+
+
+def _request_of(message: Message | None) -> int | None:
+    """The request number a bot message is about, read from its ↩️ Answer button."""
+    if message is None or message.reply_markup is None:
+        return None
+    for row in message.reply_markup.inline_keyboard:
+        for button in row:
+            data = button.callback_data
+            if isinstance(data, str) and data.startswith(f"{PREFIX}:answer:"):
+                tail = data.rpartition(":")[2]
+                return int(tail) if tail.isdigit() else None
+    return None
+
+
+async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> bool:
+    """Send the answer to the user. Returns whether the exchange is over (delivered, or it
+    never can be); on a passing Telegram fault the staff member is asked to send it again."""
+    message = update.effective_message
+    text = (message.text or "").strip()
+    if not text:
+        await message.reply_html(en.answer_prompt(number))
+        return False
+    if len(text) > MAX_ANSWER:
+        await message.reply_html(en.support_too_long(MAX_ANSWER))
+        return False
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        found = support.get(session, number)
+        user_id = found.user_id if found is not None else None
+    if user_id is None:
+        await message.reply_html(en.SUPPORT_REQUEST_GONE)
+        return True
+    result = await delivery.send(context.bot, user_id, en.support_answer(text))
+    if result.result is Result.SENT:
+        with transaction(app.engine) as session:
+            support.mark_answered(session, number, app.clock.now())
+        await message.reply_html(en.answer_delivered(number))
+        return True
+    if result.result is Result.RETRY:
+        await message.reply_html(en.ANSWER_NOT_NOW)
+        return False
+    if result.result is Result.BLOCKED:
+        with transaction(app.engine) as session:
+            reminders.user_blocked(session, user_id, app.clock.now())
+        await message.reply_html(en.ANSWER_BLOCKED)
+        return True
+    await message.reply_html(en.SUPPORT_REQUEST_GONE)
+    return True

@@ -1,0 +1,233 @@
+"""The broadcast worker: sends a broadcast to its recipients under a rate cap, edits the
+preview with progress, then reports to the staff member who sent it.
+
+It runs as a job that schedules its own next run, so a broadcast of an hour is one long run
+(checking between messages whether the bot is stopping) rather than a repeating job that
+APScheduler would keep skipping. A lease on the broadcast row means one process sends it,
+so the cap holds across processes; reminders keep the rest of Telegram's ~30 msg/s."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from aiolimiter import AsyncLimiter
+from sqlmodel import Session
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import broadcast_buttons, delivery, services
+from bot.db import transaction
+from bot.delivery import Result
+from bot.domain.broadcast import Status
+from bot.models import Broadcast
+from bot.services import Services
+from bot.store import broadcasts, reminders
+from bot.texts import en
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "broadcast worker"
+LIMITER = "broadcast_limiter"
+IDLE = timedelta(seconds=2)
+LEASE = timedelta(seconds=30)
+LEASE_MARGIN = timedelta(seconds=10)
+IN_FLIGHT = 8
+UNCAPPED_BATCH = 50
+PROGRESS_EVERY = timedelta(seconds=5)
+MAX_ATTEMPTS = 5
+
+
+def limiter_for(rate: float) -> AsyncLimiter | None:
+    """`rate` messages per second on average (0: no cap)."""
+    return AsyncLimiter(rate, 1) if rate > 0 else None
+
+
+async def work(context: ContextTypes.DEFAULT_TYPE) -> None:
+    application = context.application
+    try:
+        await run(
+            context.bot, services.of(context), application.bot_data[LIMITER], _running(context)
+        )
+    finally:
+        if application.running:
+            context.job_queue.run_once(work, when=IDLE, name=JOB_NAME)
+
+
+def _running(context: ContextTypes.DEFAULT_TYPE) -> Callable[[], bool]:
+    return lambda: context.application.running
+
+
+async def run(
+    bot: Bot, app: Services, limiter: AsyncLimiter | None, keep_going: Callable[[], bool]
+) -> int:
+    """Work on broadcasts until none has anything to do now; returns the messages delivered."""
+    delivered = 0
+    while keep_going():
+        with transaction(app.engine) as session:
+            held = broadcasts.take_lease(session, app.clock.now(), LEASE)
+        if held is None:
+            return delivered
+        try:
+            delivered += await _work_on(bot, app, limiter, held, keep_going)
+        finally:
+            with transaction(app.engine) as session:
+                broadcasts.release(session, held)
+    return delivered
+
+
+async def _work_on(
+    bot: Bot,
+    app: Services,
+    limiter: AsyncLimiter | None,
+    held: broadcasts.Lease,
+    keep_going: Callable[[], bool],
+) -> int:
+    """Send in batches of about one second's worth, renewing the lease before each."""
+    batch_size = math.ceil(limiter.max_rate) if limiter is not None else UNCAPPED_BATCH
+    slots = asyncio.Semaphore(IN_FLIGHT)
+    delivered = 0
+    progress_at = app.clock.now()
+    while keep_going():
+        now = app.clock.now()
+        with transaction(app.engine) as session:
+            broadcast = broadcasts.renew(session, held, now, LEASE)
+            if broadcast is None:
+                return delivered  # another process took over
+            rows = broadcasts.due(session, held.broadcast_id, now, batch_size)
+            finished = not rows and broadcasts.finish(session, held, now)
+        if broadcast.status != Status.SENDING or finished:
+            if finished:
+                with transaction(app.engine) as session:
+                    broadcast = broadcasts.get(session, held.broadcast_id)
+            await _report(bot, app, broadcast)
+            return delivered
+        if not rows:
+            return delivered  # only postponed recipients left: back on a later run
+        lease_until = now + LEASE
+        sent = await asyncio.gather(
+            *(
+                _deliver(bot, app, limiter, slots, broadcast, row, lease_until, keep_going)
+                for row in rows
+            )
+        )
+        delivered += sum(sent)
+        if app.clock.now() - progress_at >= PROGRESS_EVERY:
+            progress_at = app.clock.now()
+            with transaction(app.engine) as session:
+                current = broadcasts.get(session, held.broadcast_id)
+            if current is not None:
+                await _edit_preview(bot, current, progress_markup(current))
+    return delivered
+
+
+async def _deliver(
+    bot: Bot,
+    app: Services,
+    limiter: AsyncLimiter | None,
+    slots: asyncio.Semaphore,
+    broadcast: Broadcast,
+    row: tuple[int, int, int],
+    lease_until: datetime,
+    keep_going: Callable[[], bool],
+) -> int:
+    delivery_id, user_id, attempts = row
+    async with slots:
+        if limiter is not None:
+            await limiter.acquire()
+        if not keep_going() or app.clock.now() >= lease_until - LEASE_MARGIN:
+            return 0  # stopping, or held up too long: it stays pending for the next run
+        result = await delivery.send(bot, user_id, broadcast.text)
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        return record(session, broadcast.id or 0, delivery_id, user_id, attempts, result, now)
+
+
+def record(
+    session: Session,
+    broadcast_id: int,
+    delivery_id: int,
+    user_id: int,
+    attempts: int,
+    result: delivery.Delivery,
+    now: datetime,
+) -> int:
+    """Close or postpone one delivery; returns 1 if it was delivered. A user who blocked the
+    bot is marked inactive (no more reminders or broadcasts until they come back)."""
+    if result.result is Result.SENT:
+        broadcasts.close(
+            session, broadcast_id, delivery_id, broadcasts.DELIVERED, now, attempts=attempts + 1
+        )
+        return 1
+    if result.result is Result.BLOCKED:
+        broadcasts.close(
+            session,
+            broadcast_id,
+            delivery_id,
+            broadcasts.BLOCKED,
+            now,
+            attempts=attempts + 1,
+            error=result.error,
+        )
+        reminders.user_blocked(session, user_id, now)
+        return 0
+    tries = attempts if result.retry_after else attempts + 1
+    if result.result is Result.RETRY and tries < MAX_ATTEMPTS:
+        wait = result.retry_after or delivery.backoff(tries)
+        broadcasts.postpone(
+            session, delivery_id, now + wait, result.error or "retry", attempts=tries
+        )
+        return 0
+    broadcasts.close(
+        session,
+        broadcast_id,
+        delivery_id,
+        broadcasts.FAILED,
+        now,
+        attempts=tries,
+        error=result.error,
+    )
+    log.warning("broadcast %s: one delivery failed for good: %s", broadcast_id, result.error)
+    return 0
+
+
+async def _report(bot: Bot, app: Services, broadcast: Broadcast) -> None:
+    """The final report as a new message to the sender; kept pending until Telegram takes it."""
+    duration = (broadcast.finished_at or app.clock.now()) - (
+        broadcast.started_at or app.clock.now()
+    )
+    text = en.broadcast_report(
+        broadcast.id or 0,
+        broadcasts.tally(broadcast),
+        duration,
+        stopped=broadcast.status == Status.STOPPED,
+    )
+    result = await delivery.send(bot, broadcast.preview_chat_id or broadcast.sender_id, text)
+    if result.result is Result.RETRY:
+        log.warning("broadcast %s: report not sent yet: %s", broadcast.id, result.error)
+        return
+    with transaction(app.engine) as session:
+        broadcasts.mark_reported(session, broadcast.id or 0, app.clock.now())
+    await _edit_preview(bot, broadcast, progress_markup(broadcast))
+
+
+async def _edit_preview(bot: Bot, broadcast: Broadcast, markup: InlineKeyboardMarkup) -> None:
+    """Best effort: progress on the preview is a courtesy; the report is what counts."""
+    if broadcast.preview_chat_id is None or broadcast.preview_message_id is None:
+        return
+    try:
+        await bot.edit_message_reply_markup(
+            broadcast.preview_chat_id, broadcast.preview_message_id, reply_markup=markup
+        )
+    except TelegramError as error:
+        log.info("broadcast %s: preview not updated: %s", broadcast.id, type(error).__name__)
+
+
+def progress_markup(broadcast: Broadcast) -> InlineKeyboardMarkup:
+    return broadcast_buttons.progress(
+        broadcast.id or 0, broadcasts.tally(broadcast), sending=broadcast.status == Status.SENDING
+    )
