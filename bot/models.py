@@ -243,6 +243,7 @@ class SupportRequest(SQLModel, table=True):
     (to route the answer back); the text itself went to the staff's chats and is not stored."""
 
     __tablename__ = "support_requests"
+    __table_args__ = {"sqlite_autoincrement": True}  # a number is never given out twice
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_type=BigInteger, index=True)

@@ -27,6 +27,9 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         conversation = conversations.get(session, update.effective_user.id)
         enrolled = patients.get(session, update.effective_user.id) is not None
         follows = not enrolled and caregiver_store.has_links(session, update.effective_user.id)
+    stale = conversation is not None and conversation.flow == support.FLOW
+    if stale and conversation is not None and not support.is_live(conversation, context):
+        conversation = support.expire(conversation, context)
     if conversation is not None and conversation.flow == support.FLOW and text is not None:
         await support.answer(update, context, conversation)
         return

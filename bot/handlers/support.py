@@ -4,6 +4,8 @@ the user's treatment is attached: staff see the request's number and the words t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
@@ -20,6 +22,7 @@ FLOW = "support"
 PREFIX = "sup"
 MAX_REQUEST = 3000
 MAX_ANSWER = 3500
+ANSWER_VALID_FOR = timedelta(minutes=30)
 
 
 async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -70,12 +73,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(app.engine) as session:
         exists = support.get(session, number) is not None
         pending = conversations.get(session, staff_id)
+        awaited = pending is not None and pending.flow == FLOW
+        awaited = awaited and pending.answers.get("request") == number
         if parts[1] == "answer" and exists:
             conversations.interrupt(
                 session, staff_id, FLOW, "answer", {"request": number}, app.clock.now()
             )
-        elif parts[1] == "drop" and pending is not None and pending.flow == FLOW:
+        elif parts[1] == "drop" and awaited:
             conversations.resume(session, pending, app.clock.now())
+    if parts[1] == "drop" and not awaited:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
     await query.answer()
     if parts[1] == "drop":
         await query.edit_message_text(en.ANSWER_DROPPED)
@@ -92,6 +100,19 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             ]
         )
         await query.message.reply_html(en.answer_prompt(number), reply_markup=drop)
+
+
+def is_live(conversation: Conversation, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """An answer prompt left for a while no longer turns what staff type into an answer."""
+    return services.of(context).clock.now() - conversation.updated_at <= ANSWER_VALID_FOR
+
+
+def expire(conversation: Conversation, context: ContextTypes.DEFAULT_TYPE) -> Conversation | None:
+    """Drop a forgotten answer prompt; returns the conversation it had interrupted, if any."""
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        conversations.resume(session, conversation, app.clock.now())
+        return conversations.get(session, conversation.user_id)
 
 
 async def answer(

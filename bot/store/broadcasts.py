@@ -258,7 +258,9 @@ def close(
     closed = session.execute(
         update(BroadcastDelivery)
         .where(
-            col(BroadcastDelivery.id) == delivery_id, col(BroadcastDelivery.finished_at).is_(None)
+            col(BroadcastDelivery.id) == delivery_id,
+            col(BroadcastDelivery.broadcast_id) == broadcast_id,
+            col(BroadcastDelivery.finished_at).is_(None),
         )
         .values(
             status=outcome, finished_at=now, attempts=attempts, error=(error or "")[:200] or None

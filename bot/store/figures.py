@@ -36,6 +36,8 @@ def figures(session: Session, now: datetime) -> Figures:
     """Active users: patients and approved caregivers who have not blocked the bot (a person
     counted once); inactive: those who have."""
     approved = col(CaregiverLink.approved_at).is_not(None)
+    interrupted = col(Conversation.answers)["earlier"]["flow"].as_string()
+    signing_up = (col(Conversation.flow) == "enrolment") | (interrupted == "enrolment")
     reachable_patients = select(Patient.user_id).where(col(Patient.blocked_at).is_(None))
     reachable_caregivers = select(CaregiverLink.caregiver_id).where(
         approved, col(CaregiverLink.blocked_at).is_(None)
@@ -45,9 +47,7 @@ def figures(session: Session, now: datetime) -> Figures:
     return Figures(
         patients=_count(session, select(Patient.user_id)),
         paused=_count(session, select(Patient.user_id).where(col(Patient.paused).is_(True))),
-        enrolling=_count(
-            session, select(Conversation.user_id).where(Conversation.flow == "enrolment")
-        ),
+        enrolling=_count(session, select(Conversation.user_id).where(signing_up)),
         caregivers=_count(session, select(CaregiverLink.caregiver_id).where(approved).distinct()),
         active=active,
         inactive=_count(session, everyone) - active,

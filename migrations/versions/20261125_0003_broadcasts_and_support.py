@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("answered_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_support_requests")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("support_requests", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_support_requests_user_id"), ["user_id"], unique=False)
