@@ -3,7 +3,7 @@ will see it, an audience, ✅ to send; the worker in `bot.jobs.broadcast` does t
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -51,7 +51,7 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     except BadRequest as error:  # a formatting subtlety only Telegram itself caught
         with transaction(app.engine) as session:
-            broadcasts.cancel(session, broadcasts.get(session, broadcast_id))
+            broadcasts.cancel(session, broadcast_id)
         await message.reply_html(en.broadcast_formatting_problem(error.message))
         return
     with transaction(app.engine) as session:
@@ -77,12 +77,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not mine or broadcast is None:
             changed = False
         elif tap.action == "to" and tap.audience is not None:
-            changed = broadcasts.choose_audience(session, broadcast, tap.audience)
+            changed = broadcasts.choose_audience(session, tap.broadcast_id, tap.audience)
         elif tap.action == "send":
             started = broadcasts.start(session, tap.broadcast_id, now)
             changed, broadcast = started is not None, started or broadcast
         elif tap.action == "cancel":
-            changed = broadcasts.cancel(session, broadcast)
+            changed = broadcasts.cancel(session, tap.broadcast_id)
         elif tap.action == "stop":
             changed = broadcasts.stop(session, tap.broadcast_id, now)
         else:
@@ -99,20 +99,32 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     match tap.action:
         case "to":
             await query.answer()
-            await query.edit_message_reply_markup(
-                broadcast_buttons.draft(broadcast.id or 0, Audience(broadcast.audience), sizes)
-            )
+            chosen = Audience(broadcast.audience)
+            await _edit_buttons(query, broadcast_buttons.draft(broadcast.id or 0, chosen, sizes))
         case "send":
             await query.answer(en.broadcast_started(broadcast.total))
-            await query.edit_message_reply_markup(progress_markup(broadcast))
+            await _edit_buttons(query, progress_markup(broadcast))
+            with transaction(app.engine) as session:
+                current = broadcasts.get(session, tap.broadcast_id)
+            if current is not None and current.reported_at is not None:
+                await _edit_buttons(query, progress_markup(current))  # the worker was quicker
         case "cancel":
             await query.answer(en.BROADCAST_CANCELLED)
-            await query.edit_message_reply_markup(None)
+            await _edit_buttons(query, None)
             await query.message.reply_html(en.BROADCAST_CANCELLED)
         case "stop":
             await query.answer(en.BROADCAST_STOPPING)
         case _:
             await query.answer(en.broadcast_figures(broadcasts.tally(broadcast)))
+
+
+async def _edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit the preview's buttons; the same buttons again (a double tap) is no error."""
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

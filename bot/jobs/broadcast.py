@@ -67,11 +67,13 @@ async def run(
 ) -> int:
     """Work on broadcasts until none has anything to do now; returns the messages delivered."""
     delivered = 0
+    visited: set[int] = set()  # once per run: one waiting out a 429 must not spin the loop
     while keep_going():
         with transaction(app.engine) as session:
-            held = broadcasts.take_lease(session, app.clock.now(), LEASE)
+            held = broadcasts.take_lease(session, app.clock.now(), LEASE, skip=visited)
         if held is None:
             return delivered
+        visited.add(held.broadcast_id)
         try:
             delivered += await _work_on(bot, app, limiter, held, keep_going)
         finally:
@@ -141,6 +143,9 @@ async def _deliver(
             await limiter.acquire()
         if not keep_going() or app.clock.now() >= lease_until - LEASE_MARGIN:
             return 0  # stopping, or held up too long: it stays pending for the next run
+        with transaction(app.engine) as session:
+            if not broadcasts.still_pending(session, broadcast.id or 0, delivery_id):
+                return 0  # ⏹ pressed, or the user erased their data, while it waited its turn
         result = await delivery.send(bot, user_id, broadcast.text)
     now = app.clock.now()
     with transaction(app.engine) as session:

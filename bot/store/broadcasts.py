@@ -8,7 +8,7 @@ notice twice; the only window is a crash between Telegram's answer and that comm
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,12 +72,14 @@ def audience_sizes(session: Session) -> dict[Audience, int]:
     }
 
 
-def choose_audience(session: Session, broadcast: Broadcast, audience: Audience) -> bool:
-    if broadcast.status != Status.DRAFT:
-        return False
-    broadcast.audience = audience.value
-    session.add(broadcast)
-    return True
+def choose_audience(session: Session, broadcast_id: int, audience: Audience) -> bool:
+    """Only a draft's audience can change (a conditional UPDATE: a started one keeps its own)."""
+    chosen = session.execute(
+        update(Broadcast)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == Status.DRAFT)
+        .values(audience=audience.value)
+    )
+    return bool(chosen.rowcount)
 
 
 def start(session: Session, broadcast_id: int, now: datetime) -> Broadcast | None:
@@ -111,13 +113,14 @@ def start(session: Session, broadcast_id: int, now: datetime) -> Broadcast | Non
     return broadcast
 
 
-def cancel(session: Session, broadcast: Broadcast) -> bool:
+def cancel(session: Session, broadcast_id: int) -> bool:
     """Drop a draft; it stays in the audit list as cancelled."""
-    if broadcast.status != Status.DRAFT:
-        return False
-    broadcast.status = Status.CANCELLED
-    session.add(broadcast)
-    return True
+    cancelled = session.execute(
+        update(Broadcast)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == Status.DRAFT)
+        .values(status=Status.CANCELLED)
+    )
+    return bool(cancelled.rowcount)
 
 
 def stop(session: Session, broadcast_id: int, now: datetime) -> bool:
@@ -151,12 +154,16 @@ class Lease:
     token: str
 
 
-def take_lease(session: Session, now: datetime, lease: timedelta) -> Lease | None:
+def take_lease(
+    session: Session, now: datetime, lease: timedelta, skip: Collection[int] = ()
+) -> Lease | None:
     """The oldest broadcast with work (recipients to reach, or a report to send) that no live
-    process holds. A conditional UPDATE takes it, so two processes never hold one together."""
+    process holds, other than those in `skip`. A conditional UPDATE takes it, so two processes
+    never hold one together."""
     candidates = session.exec(
         sql_select(Broadcast.id)
         .where(
+            col(Broadcast.id).not_in(list(skip)),
             or_(
                 col(Broadcast.status) == Status.SENDING,
                 col(Broadcast.status).in_([Status.DONE, Status.STOPPED])
@@ -267,7 +274,7 @@ def close(
         )
     )
     if not closed.rowcount:
-        return False
+        return outcome == DELIVERED and _delivered_after_stop(session, broadcast_id, delivery_id)
     counter = getattr(Broadcast, COUNTERS[outcome])
     session.execute(
         update(Broadcast)
@@ -275,6 +282,43 @@ def close(
         .values({COUNTERS[outcome]: counter + 1})
     )
     return True
+
+
+def _delivered_after_stop(session: Session, broadcast_id: int, delivery_id: int) -> bool:
+    """A message already on its way when staff pressed ⏹ did arrive: count it as delivered,
+    not as dropped."""
+    moved = session.execute(
+        update(BroadcastDelivery)
+        .where(
+            col(BroadcastDelivery.id) == delivery_id,
+            col(BroadcastDelivery.broadcast_id) == broadcast_id,
+            col(BroadcastDelivery.status) == CANCELLED,
+        )
+        .values(status=DELIVERED)
+    )
+    if not moved.rowcount:
+        return False
+    session.execute(
+        update(Broadcast)
+        .where(col(Broadcast.id) == broadcast_id)
+        .values(cancelled=Broadcast.cancelled - 1, delivered=Broadcast.delivered + 1)
+    )
+    return True
+
+
+def still_pending(session: Session, broadcast_id: int, delivery_id: int) -> bool:
+    """Checked just before sending: not stopped meanwhile, and the user has not erased their
+    data."""
+    return (
+        session.execute(
+            select(BroadcastDelivery.id).where(
+                col(BroadcastDelivery.id) == delivery_id,
+                col(BroadcastDelivery.broadcast_id) == broadcast_id,
+                col(BroadcastDelivery.finished_at).is_(None),
+            )
+        ).first()
+        is not None
+    )
 
 
 def postpone(
