@@ -43,8 +43,9 @@ MAX_ATTEMPTS = 5
 
 
 def limiter_for(rate: float) -> AsyncLimiter | None:
-    """`rate` messages per second on average (0: no cap)."""
-    return AsyncLimiter(rate, 1) if rate > 0 else None
+    """`rate` messages per second, evenly spaced (0: no cap). No burst at the start either:
+    a burst would take the reminders' share of Telegram's limit for a few seconds."""
+    return AsyncLimiter(1, 1 / rate) if rate > 0 else None
 
 
 async def work(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,7 +91,7 @@ async def _work_on(
     keep_going: Callable[[], bool],
 ) -> int:
     """Send in batches of about one second's worth, renewing the lease before each."""
-    batch_size = math.ceil(limiter.max_rate) if limiter is not None else UNCAPPED_BATCH
+    batch_size = math.ceil(1 / limiter.time_period) if limiter is not None else UNCAPPED_BATCH
     slots = asyncio.Semaphore(IN_FLIGHT)
     delivered = 0
     progress_at = app.clock.now()
