@@ -137,7 +137,7 @@ async def _staff_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """A staff member whose chat did not exist at start gets their menu when they first write."""
     user = update.effective_user
     done: set[int] = context.bot_data[STAFF_MENUS]
-    if user is None or user.id in done or user.id not in services.of(context).settings.admin_ids:
+    if user is None or user.id in done or not services.is_staff(context, user.id):
         return
     if await commands.register_staff(context.bot, user.id):
         done.add(user.id)

@@ -23,3 +23,8 @@ class Services:
 def of(context: Any) -> Services:
     """The services of the running application, from a handler's or job's context."""
     return context.bot_data[KEY]
+
+
+def is_staff(context: Any, user_id: int | None) -> bool:
+    """Whether this user is support staff (ADMIN_IDS), checked on every staff command and tap."""
+    return user_id is not None and user_id in of(context).settings.admin_ids

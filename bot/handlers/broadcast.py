@@ -16,14 +16,9 @@ from bot.store import broadcasts
 from bot.texts import en
 
 
-def is_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in services.of(context).settings.admin_ids
-
-
 async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    if not is_staff(update, context):
+    if not services.is_staff(context, update.effective_user.id):
         await message.reply_html(en.STAFF_ONLY)
         return
     text = text_after_command(message)
@@ -63,7 +58,7 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = broadcast_buttons.parse(query.data or "")
-    if not is_staff(update, context):
+    if not services.is_staff(context, update.effective_user.id):
         await query.answer(en.STAFF_ONLY, show_alert=True)
         return
     if tap is None:
@@ -129,7 +124,7 @@ async def _edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | Non
 
 async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/broadcasts: the audit trail of the latest notices (text, sender, audience, outcome)."""
-    if not is_staff(update, context):
+    if not services.is_staff(context, update.effective_user.id):
         await update.effective_message.reply_html(en.STAFF_ONLY)
         return
     with transaction(services.of(context).engine) as session:

@@ -10,7 +10,7 @@ from bot.texts import en
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    staff = update.effective_user.id in services.of(context).settings.admin_ids
+    staff = services.is_staff(context, update.effective_user.id)
     await update.effective_message.reply_html(en.HELP + (en.STAFF_HELP if staff else ""))
 
 

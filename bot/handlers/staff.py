@@ -9,14 +9,13 @@ from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
-from bot.handlers.broadcast import is_staff
 from bot.services import Services
 from bot.store import figures
 from bot.texts import en
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not is_staff(update, context):
+    if not services.is_staff(context, update.effective_user.id):
         await update.effective_message.reply_html(en.STAFF_ONLY)
         return
     app = services.of(context)

@@ -13,7 +13,6 @@ from bot import delivery, services
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.delivery import Result
-from bot.handlers.broadcast import is_staff
 from bot.models import Conversation
 from bot.store import conversations, reminders, support
 from bot.texts import en
@@ -61,7 +60,7 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """↩️ Answer: the staff member's next message is the answer (✖️ drops it)."""
     query = update.callback_query
-    if not is_staff(update, context):
+    if not services.is_staff(context, update.effective_user.id):
         await query.answer(en.STAFF_ONLY, show_alert=True)
         return
     parts = (query.data or "").split(":")
@@ -119,7 +118,7 @@ async def answer(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation
 ) -> None:
     """The staff member's message after ↩️ Answer."""
-    if not is_staff(update, context):
+    if not services.is_staff(context, update.effective_user.id):
         with transaction(services.of(context).engine) as session:
             conversations.resume(session, conversation, services.of(context).clock.now())
         await update.effective_message.reply_html(en.STAFF_ONLY)
@@ -135,7 +134,7 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """A staff member replying to a request message answers it. Returns whether it was one."""
     message = update.effective_message
     number = _request_of(message.reply_to_message)
-    if number is None or not is_staff(update, context):
+    if number is None or not services.is_staff(context, update.effective_user.id):
         return False
     await _relay(update, context, number)
     return True
