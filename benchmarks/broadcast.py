@@ -394,7 +394,7 @@ def figures(run: Run) -> list[tuple[str, str, str]]:
             "max sendMessage in any 1 s: all / after the 1st 2 s",
             f"{max_in_window(times)} / {max_in_window([t for t in times if t >= times[0] + 2])}",
             (
-                "at the start the limiter's burst (one second's worth), spaced by PTB's 28/s"
+                "the limiter's bucket (a quarter second's worth) at the start"
                 if scenario.capped and scenario.rate_limit
                 else ""
             ),

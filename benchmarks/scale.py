@@ -27,13 +27,13 @@ from sqlmodel import Session, col
 
 from benchmarks.common import max_in_window, median_ms, memory_mb, p95_ms, print_table, verdict
 from bot.config import normalize_database_url
-from bot.db import make_engine, migrate
+from bot.db import make_engine, migrate, transaction
 from bot.domain.reminders import PRIORITY, Kind, reminders_for_dose
 from bot.domain.schedule import Course, PlannedDose, build_plan, next_dose
 from bot.domain.timing import local_date
 from bot.jobs.sweep import BATCH, LEASE
 from bot.models import DoseRecord, OutboxMessage, Patient
-from bot.store import outbox
+from bot.store import broadcasts, figures, outbox
 from bot.store.reminders import replan
 from tests.e2e.harness import BotProcess
 from tests.fakebotapi import FakeBotApi
@@ -528,9 +528,40 @@ def measure_process(
     ]
 
 
+def staff_figures(engine: Engine, now: datetime) -> list[tuple[str, str, str]]:
+    """/stats (every patient's plan computed for the dose figures) and the ✅ of a broadcast
+    to everyone (one delivery row per recipient in one INSERT … SELECT)."""
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        found = figures.figures(session, now)
+    stats_s = time.perf_counter() - started
+    with transaction(engine) as session:
+        draft = broadcasts.create_draft(
+            session, sender_id=1, sender_name="bench", text="Notice", now=now
+        )
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        begun = broadcasts.start(session, draft.id or 0, now)
+    start_s = time.perf_counter() - started
+    recipients = begun.total if begun is not None else 0
+    return [
+        (
+            "/stats figures (all plans computed)",
+            f"{stats_s:.2f} s",
+            f"{found.patients:,} patients; runs off the event loop",
+        ),
+        ("broadcast ✅: recipients fixed", f"{start_s * 1000:.0f} ms", f"{recipients:,} rows"),
+    ]
+
+
 def empty_tables(engine: Engine) -> None:
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE outbox, dose_records, patients, conversations"))
+        connection.execute(
+            text(
+                "TRUNCATE outbox, dose_records, patients, conversations, broadcasts, "
+                "broadcast_deliveries CASCADE"
+            )
+        )
 
 
 def run(options: Options, workdir: Path) -> None:
@@ -596,6 +627,10 @@ def run(options: Options, workdir: Path) -> None:
         print("query plan of the claim (most urgent priority):")
         for line in plan:
             print(f"  {line}")
+        print_table(
+            f"Support staff over {options.patients:,} patients",
+            staff_figures(engine, plan_now),
+        )
         print_table(
             "The bot process (python -m bot, rate limiter off, same database)",
             measure_process(engine, url, options, people, workdir),

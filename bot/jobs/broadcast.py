@@ -43,9 +43,14 @@ MAX_ATTEMPTS = 5
 
 
 def limiter_for(rate: float) -> AsyncLimiter | None:
-    """`rate` messages per second, evenly spaced (0: no cap). No burst at the start either:
-    a burst would take the reminders' share of Telegram's limit for a few seconds."""
-    return AsyncLimiter(1, 1 / rate) if rate > 0 else None
+    """`rate` messages per second (0: no cap). The bucket holds a quarter of a second's worth:
+    enough to make up for a late wake-up (with room for one message only, each delay is lost
+    and the rate falls ~2 % short), too little for a burst that would take the reminders'
+    share of Telegram's limit."""
+    if rate <= 0:
+        return None
+    room = max(1.0, rate / 4)
+    return AsyncLimiter(room, room / rate)
 
 
 async def work(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -91,7 +96,9 @@ async def _work_on(
     keep_going: Callable[[], bool],
 ) -> int:
     """Send in batches of about one second's worth, renewing the lease before each."""
-    batch_size = math.ceil(1 / limiter.time_period) if limiter is not None else UNCAPPED_BATCH
+    batch_size = (
+        math.ceil(limiter.max_rate / limiter.time_period) if limiter is not None else UNCAPPED_BATCH
+    )
     slots = asyncio.Semaphore(IN_FLIGHT)
     delivered = 0
     progress_at = app.clock.now()
