@@ -51,10 +51,11 @@ def phase_of(number: int) -> Phase:
 
 def add_months(day: date, months: int) -> date:
     """Same day of the month, clamped to the month's last day (Jan 31 + 1 -> Feb 28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    if day.day <= 28:  # every month has a 28th: the common case needs no calendar
+        return date(year, month, day.day)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class _FrozenDates(Mapping[int, date]):

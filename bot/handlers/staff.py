@@ -3,43 +3,63 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
+from bot.domain.adherence import Recent
 from bot.services import Services
 from bot.store import figures
 from bot.texts import en
 
+DOSES_KEY = "dose_figures"
+DOSES_FRESH_FOR = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class DoseFigures:
+    doses: Recent
+    at: datetime
+
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Counts are read live; the dose figures (every patient's plan worked out, seconds for
+    many patients) are computed in a thread and reused for a few minutes."""
     if not services.is_staff(context, update.effective_user.id):
         await update.effective_message.reply_html(en.STAFF_ONLY)
         return
     app = services.of(context)
-    # every patient's plan is computed for the dose figures: off the event loop, so reminders
-    # and other users are not held up while it runs
-    found = await asyncio.to_thread(_figures, app)
-    await update.effective_message.reply_html(
-        en.stats(
-            patients=found.patients,
-            paused=found.paused,
-            enrolling=found.enrolling,
-            caregivers=found.caregivers,
-            active=found.active,
-            inactive=found.inactive,
-            on_time=found.doses.on_time,
-            early=found.doses.early,
-            late=found.doses.late,
-            missed=found.doses.missed,
-            pending=found.pending,
-            days=figures.RECENT_DAYS,
-        )
-    )
-
-
-def _figures(app: Services) -> figures.Figures:
+    kept: DoseFigures | None = context.bot_data.get(DOSES_KEY)
+    counting: Message | None = None
+    if kept is None or app.clock.now() - kept.at > DOSES_FRESH_FOR:
+        counting = await update.effective_message.reply_html(en.STATS_COUNTING)
+        kept = await asyncio.to_thread(_dose_figures, app)
+        context.bot_data[DOSES_KEY] = kept
     with transaction(app.engine) as session:
-        return figures.figures(session, app.clock.now())
+        found = figures.figures(session)
+    text = en.stats(
+        patients=found.patients,
+        paused=found.paused,
+        enrolling=found.enrolling,
+        caregivers=found.caregivers,
+        active=found.active,
+        inactive=found.inactive,
+        pending=found.pending,
+        doses=kept.doses,
+        days=figures.RECENT_DAYS,
+        doses_as_of=kept.at,
+    )
+    if counting is not None:
+        await counting.edit_text(text, parse_mode="HTML")
+    else:
+        await update.effective_message.reply_html(text)
+
+
+def _dose_figures(app: Services) -> DoseFigures:
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        return DoseFigures(figures.recent_doses(session, now), now)

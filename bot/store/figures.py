@@ -24,7 +24,6 @@ class Figures:
     caregivers: int
     active: int
     inactive: int
-    doses: Recent
     pending: int
 
 
@@ -32,9 +31,10 @@ def _count(session: Session, query) -> int:  # type: ignore[no-untyped-def]
     return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 
-def figures(session: Session, now: datetime) -> Figures:
-    """Active users: patients and approved caregivers who have not blocked the bot (a person
-    counted once); inactive: those who have."""
+def figures(session: Session) -> Figures:
+    """The counts, all cheap queries (the dose figures are `recent_doses`). Active users:
+    patients and approved caregivers who have not blocked the bot (a person counted once);
+    inactive: those who have."""
     approved = col(CaregiverLink.approved_at).is_not(None)
     interrupted = col(Conversation.answers)["earlier"]["flow"].as_string()
     signing_up = (col(Conversation.flow) == "enrolment") | (interrupted == "enrolment")
@@ -51,21 +51,29 @@ def figures(session: Session, now: datetime) -> Figures:
         caregivers=_count(session, select(CaregiverLink.caregiver_id).where(approved).distinct()),
         active=active,
         inactive=_count(session, everyone) - active,
-        doses=recent_doses(session, now),
         pending=outbox.count_pending(session),
     )
 
 
 def recent_doses(session: Session, now: datetime, days: int = RECENT_DAYS) -> Recent:
     """On time / early / late / missed over every patient's last `days` days, a chunk of
-    patients at a time (the plan is computed, never stored)."""
+    patients at a time. The plan is computed, never stored, so this costs about 0.2 ms per
+    patient (20 s for 100,000): callers run it off the event loop and keep the result a while."""
     total = Recent()
     last_id: int | None = None
+    columns = (
+        Patient.user_id,
+        Patient.first_injection,
+        Patient.enrolled_after,
+        Patient.time_zone,
+        Patient.reminder_time,
+        Patient.enrolled_at,
+    )
     while True:
-        query = select(Patient).order_by(col(Patient.user_id)).limit(CHUNK)
+        query = select(*columns).order_by(col(Patient.user_id)).limit(CHUNK)
         if last_id is not None:
             query = query.where(col(Patient.user_id) > last_id)
-        chunk = session.scalars(query).all()
+        chunk = session.execute(query).all()  # plain rows: no ORM objects for every patient
         if not chunk:
             return total
         courses = patients.courses_of(session, chunk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Protocol
 
 from sqlmodel import Session, col, delete, select
 
@@ -72,7 +73,15 @@ def course_of(session: Session, patient: Patient) -> Course:
     return courses_of(session, [patient])[patient.user_id]
 
 
-def courses_of(session: Session, people: Iterable[Patient]) -> dict[int, Course]:
+class CourseFacts(Protocol):
+    """What a course is computed from: a Patient, or a row with these columns."""
+
+    user_id: int
+    first_injection: date
+    enrolled_after: int
+
+
+def courses_of(session: Session, people: Iterable[CourseFacts]) -> dict[int, Course]:
     """The courses of several patients in one query (the sweep composes a batch at once)."""
     by_id = {patient.user_id: patient for patient in people}
     taken: dict[int, dict[int, date]] = {user_id: {} for user_id in by_id}

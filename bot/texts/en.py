@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from html import escape, unescape
 
-from bot.domain.adherence import Status
+from bot.domain.adherence import Recent, Status
 from bot.domain.answers import DateProblem
 from bot.domain.broadcast import Audience, Tally
 from bot.domain.broadcast import Status as BroadcastStatus
@@ -328,6 +328,9 @@ STAFF_ONLY = "Sorry, that command is for the support team only."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 
 
+STATS_COUNTING = "📊 Counting… (every patient's plan is worked out; this can take a moment)"
+
+
 def stats(
     *,
     patients: int,
@@ -336,25 +339,23 @@ def stats(
     caregivers: int,
     active: int,
     inactive: int,
-    on_time: int,
-    early: int,
-    late: int,
-    missed: int,
     pending: int,
+    doses: Recent,
     days: int,
+    doses_as_of: datetime,
 ) -> str:
     return (
         "📊 <b>Figures</b> (counts only)\n"
         f"Patients enrolled: {patients} ({paused} with reminders paused)\n"
         f"Caregivers (approved): {caregivers}\n"
         f"Active users: {active} · inactive (blocked the bot): {inactive}\n"
-        f"Sign-ups in progress: {enrolling}\n\n"
-        f"<b>Doses, last {days} days</b>\n"
-        f"Confirmed on time: {on_time}\n"
-        f"Confirmed early: {early}\n"
-        f"Confirmed late: {late}\n"
-        f"Missed (not confirmed): {missed}\n\n"
-        f"Reminders and alerts waiting to be sent: {pending}"
+        f"Sign-ups in progress: {enrolling}\n"
+        f"Reminders and alerts waiting to be sent: {pending}\n\n"
+        f"<b>Doses, last {days} days</b> (worked out at {doses_as_of:%H:%M} UTC)\n"
+        f"Confirmed on time: {doses.on_time}\n"
+        f"Confirmed early: {doses.early}\n"
+        f"Confirmed late: {doses.late}\n"
+        f"Missed (not confirmed): {doses.missed}"
     )
 
 
