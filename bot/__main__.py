@@ -16,6 +16,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import ConfigError, load_settings
 from bot.db import migrate
+from bot.jobs.broadcast import JOB_NAME
 
 
 def main() -> int:
@@ -24,7 +25,8 @@ def main() -> int:
         level=os.environ.get("LOG_LEVEL", "INFO").upper(),
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in URLs
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
+    for name in ("apscheduler.scheduler", "apscheduler.executors.default"):
+        logging.getLogger(name).addFilter(quiet_broadcast_worker)
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -40,6 +42,15 @@ def main() -> int:
     logging.getLogger("bot").info("starting long polling")
     application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+def quiet_broadcast_worker(record: logging.LogRecord) -> bool:
+    """The broadcast worker schedules its own next run every few seconds; APScheduler's INFO
+    lines about that (added, running, done, removed) would drown the log."""
+    if record.levelno > logging.INFO:
+        return True
+    message = record.getMessage()
+    return JOB_NAME not in message and not message.startswith("Removed job")
 
 
 async def send_only(application: Application) -> None:
