@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import BotProcess
+from tests.conftest import missing_tool
+from tests.e2e.harness import BotProcess, libfaketime_path
 from tests.e2e.people import begin, enrol, say
 from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 
@@ -370,3 +371,32 @@ def test_staff_member_answers_in_the_middle_of_their_own_sign_up(
     settle(user)
     assert len(with_text(user, ANSWER_FROM)) == 2
     say(user, "Europe/Vienna", "first")  # the answers did not disturb their sign-up either
+
+
+def test_a_forgotten_answer_prompt_stops_capturing_after_half_an_hour(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    """Under libfaketime: staff tap ↩️ Answer and walk away; half an hour later what they type
+    is no longer sent to the user, and the exchange they had interrupted is back."""
+    if libfaketime_path() is None:
+        missing_tool("libfaketime is not installed (Debian package faketime)")
+    env = {"ADMIN_IDS": "9001"}
+    staff, user = api.user(9001, "Sam"), api.user(4601, "Ivy")
+    bot = BotProcess(api, tmp_path, env, faketime="@2026-03-02 10:00:00").start()
+    try:
+        begin(staff)  # the staff member's own sign-up waits for their time zone
+        [request] = write(user, "Where are my reminders?", staff)
+        staff.tap(request, "↩️ Answer")
+        staff.wait_for(contains="Write your answer")
+        assert conversation_of(bot, staff) == ("support", "answer")
+        bot.stop()
+        bot = BotProcess(api, tmp_path, env, faketime="@2026-03-02 10:29:00").start()
+        assert conversation_of(bot, staff) == ("support", "answer"), "still within 30 minutes"
+        bot.stop()
+        bot = BotProcess(api, tmp_path, env, faketime="@2026-03-02 10:31:00").start()
+        say(staff, "Europe/Berlin", "first")  # the sign-up takes the zone again
+        settle(user)
+        assert not with_text(user, ANSWER_FROM)
+        assert requests_of(bot, user.user_id) == [(number_of(request), False)]
+    finally:
+        bot.stop()
