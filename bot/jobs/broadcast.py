@@ -109,11 +109,9 @@ async def _work_on(
             if broadcast is None:
                 return delivered  # another process took over
             rows = broadcasts.due(session, held.broadcast_id, now, batch_size)
-            finished = not rows and broadcasts.finish(session, held, now)
-        if broadcast.status != Status.SENDING or finished:
-            if finished:
-                with transaction(app.engine) as session:
-                    broadcast = broadcasts.get(session, held.broadcast_id)
+            if not rows and broadcasts.finish(session, held, now):
+                session.refresh(broadcast)  # now done, with its finishing time
+        if broadcast.status != Status.SENDING:
             await _report(bot, app, broadcast)
             return delivered
         if not rows:

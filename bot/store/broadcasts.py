@@ -240,16 +240,6 @@ def has_pending(session: Session, broadcast_id: int) -> bool:
     )
 
 
-def next_try(session: Session, broadcast_id: int) -> datetime | None:
-    """When the earliest postponed recipient may be tried again."""
-    return session.execute(
-        select(func.min(BroadcastDelivery.not_before)).where(
-            col(BroadcastDelivery.broadcast_id) == broadcast_id,
-            col(BroadcastDelivery.finished_at).is_(None),
-        )
-    ).scalar_one()
-
-
 def close(
     session: Session,
     broadcast_id: int,
