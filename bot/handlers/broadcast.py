@@ -69,13 +69,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(app.engine) as session:
         broadcast = broadcasts.get(session, tap.broadcast_id)
         mine = broadcast is not None and broadcast.sender_id == update.effective_user.id
-        if not mine or broadcast is None:
+        if broadcast is None or not mine:
             changed = False
         elif tap.action == "to" and tap.audience is not None:
             changed = broadcasts.choose_audience(session, tap.broadcast_id, tap.audience)
         elif tap.action == "send":
-            started = broadcasts.start(session, tap.broadcast_id, now)
-            changed, broadcast = started is not None, started or broadcast
+            changed = broadcasts.start(session, tap.broadcast_id, now) is not None
         elif tap.action == "cancel":
             changed = broadcasts.cancel(session, tap.broadcast_id)
         elif tap.action == "stop":
