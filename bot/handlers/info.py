@@ -1,12 +1,20 @@
-"""/help, /about, /myid: open to everyone, enrolled or not."""
+"""/help, /about, /myid and the information pages (/sideeffects, /precautions, /howto,
+/storage, /missed, /faq): open to everyone, enrolled or not. Each page offers buttons to
+related topics."""
 
 from __future__ import annotations
 
-from telegram import Update
+from collections.abc import Awaitable, Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import services
-from bot.texts import en
+from bot.texts import en, information
+
+PREFIX = "info"
+TOPICS = ("sideeffects", "precautions", "howto", "storage", "missed", "faq")
+"""The pages with a command of their own; "help_now" is reached by its button."""
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -20,3 +28,36 @@ async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def my_id(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_html(en.my_id(update.effective_user.id))
+
+
+def page(topic: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """The handler of one information command."""
+
+    async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_html(
+            information.PAGES[topic], reply_markup=related(topic)
+        )
+
+    return show
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A related-topic button: that page, as a new message (the one read stays in place)."""
+    query = update.callback_query
+    topic = (query.data or "").partition(":")[2]
+    if topic not in information.PAGES:
+        await query.answer(en.BUTTON_EXPIRED)
+        return
+    await query.answer()
+    await query.message.reply_html(information.PAGES[topic], reply_markup=related(topic))
+
+
+def related(topic: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(information.BUTTONS[other], callback_data=f"{PREFIX}:{other}")
+                for other in information.RELATED[topic]
+            ]
+        ]
+    )

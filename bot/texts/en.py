@@ -280,6 +280,7 @@ HELP = (
     "/settings – reminder time, time zone, pause or resume, your alerts\n"
     "/invite – a link for a caregiver · /caregivers – yours\n"
     "/patients – people you follow as a caregiver · /leave – stop following\n"
+    "/sideeffects · /precautions · /howto · /storage · /missed · /faq – about Kesimpta\n"
     "/about – what this bot is, and what it stores\n"
     "/myid – your Telegram id\n"
     "/support – write to the support team (about the bot, not medical questions)\n"

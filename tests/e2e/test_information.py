@@ -1,0 +1,51 @@
+"""The information commands end to end, for someone who never signed up: each answers with
+its page and buttons to related topics; a button opens that page; a forged one does nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import BotProcess
+from tests.fakebotapi import FakeBotApi
+
+HEADINGS = {
+    "sideeffects": "Side effects of Kesimpta",
+    "precautions": "Before you start, and during treatment",
+    "howto": "Injecting with the pen, step by step",
+    "storage": "Keeping the pens",
+    "missed": "If you missed a dose",
+    "faq": "Questions people ask",
+}
+
+
+@pytest.mark.parametrize("command", sorted(HEADINGS))
+def test_each_command_answers_with_its_page(api: FakeBotApi, bot: BotProcess, command: str) -> None:
+    visitor = api.user(5100 + sorted(HEADINGS).index(command), "Vera")
+    visitor.send(f"/{command}")
+    page = visitor.wait_for(contains=HEADINGS[command])
+    assert page.body.rstrip().endswith("pharmacist.")
+    assert page.buttons and all(label for label in page.buttons)
+
+
+def test_buttons_lead_to_related_pages_and_forged_ones_do_nothing(
+    api: FakeBotApi, bot: BotProcess
+) -> None:
+    visitor = api.user(5200, "Vera")
+    visitor.send("/sideeffects")
+    page = visitor.wait_for(contains=HEADINGS["sideeffects"])
+    visitor.tap(page, "🩺 When to call the doctor")
+    doctor = visitor.wait_for(contains="When to call your doctor promptly")
+    assert "112" in doctor.body and "911" in doctor.body
+    visitor.tap(doctor, "🛡 Precautions")
+    visitor.wait_for(contains=HEADINGS["precautions"])
+    before = len(visitor.messages())
+    query = visitor.tap_data(page, "info:secrets")
+    assert api.wait_for_callback_answer(query).text == "This button is no longer active."
+    visitor.send("/myid")
+    visitor.wait_for(contains="Telegram id")
+    assert len(visitor.messages()) == before + 1
+
+
+def test_the_menu_lists_the_information_commands(api: FakeBotApi, bot: BotProcess) -> None:
+    names = [c["command"] for c in api.commands({"type": "all_private_chats"})]
+    assert set(HEADINGS) <= set(names)
