@@ -69,6 +69,26 @@ class DoseRecord(SQLModel, table=True):
     site: str | None = Field(default=None, max_length=16)
 
 
+class DiaryEntry(SQLModel, table=True):
+    """A side effect or note the patient wrote down (/log): theirs only, never shown to
+    caregivers or staff."""
+
+    __tablename__ = "diary_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("patients.user_id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    noted_on: date = Field(description="the patient's local date")
+    text: str = Field(max_length=500)
+    created_at: datetime
+
+
 class Conversation(SQLModel, table=True):
     """An unfinished exchange (enrolment, a settings change, an erase request): its step and the
     answers so far, kept here so it survives a restart. Deleted when it completes or is dropped;

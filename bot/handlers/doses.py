@@ -23,7 +23,7 @@ from bot.domain.sites import Site, allowed_sites, suggest_next_site
 from bot.domain.timing import local_date
 from bot.handlers.schedule import chunks, status_of
 from bot.models import DoseRecord, Patient
-from bot.store import caregivers, conversations, doses, outbox, patients, reminders
+from bot.store import caregivers, conversations, diary, doses, outbox, patients, reminders
 from bot.texts import en
 
 DONE_WORDS = frozenset({"done", "taken", "injected"})
@@ -418,6 +418,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(app.engine) as session:
         patient = patients.get(session, update.effective_user.id)
         course = patients.course_of(session, patient) if patient else None
+        notes = diary.latest(session, patient.user_id) if patient else []
     if patient is None or course is None:
         await update.effective_message.reply_html(en.NOT_ENROLLED)
         return
@@ -432,11 +433,14 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             continue
         statuses.append(status)
         lines.append(en.history_line(dose.number, dose.planned, dose.taken, status))
-    if not statuses:
-        await update.effective_message.reply_html(en.NO_HISTORY)
-        return
-    counts = summarize(statuses)
-    lines.append(en.history_counts(counts.on_time, counts.early, counts.late, counts.missed))
+    if statuses:
+        counts = summarize(statuses)
+        lines.append(en.history_counts(counts.on_time, counts.early, counts.late, counts.missed))
+    else:
+        lines = [en.NO_HISTORY]
+    if notes:
+        lines += ["", en.DIARY_HEADER]
+        lines += [en.diary_line(note.noted_on, note.text) for note in notes]
     for part in chunks(lines):
         await update.effective_message.reply_html(part)
 

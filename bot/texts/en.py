@@ -276,7 +276,8 @@ HELP = (
     "/schedule – your dose plan, past and upcoming\n"
     "/next – your next dose and when I'll remind you\n"
     "/taken – record your due dose (add a date for an earlier day)\n"
-    "/history – your injections: on time, late, missed\n"
+    "/history – your injections: on time, late, missed; and your diary\n"
+    "/log – note a side effect in your diary\n"
     "/settings – reminder time, time zone, pause or resume, your alerts\n"
     "/invite – a link for a caregiver · /caregivers – yours\n"
     "/patients – people you follow as a caregiver · /leave – stop following\n"
@@ -300,7 +301,9 @@ ABOUT = (
     "or your treatment, ask your doctor, nurse or pharmacist. In an emergency call your local "
     "emergency number (112 in Europe, 911 in North America).\n\n"
     "<b>What it stores</b>: your Telegram id, time zone, reminder time and the injection dates "
-    "you give or confirm, plus your answers while you sign up. Nothing is shared with anyone. "
+    "you give or confirm (with where you injected, if you say), the notes you /log, your "
+    "answers while you sign up, and the caregivers you approve. Caregivers you approve see "
+    "your dose dates, never your notes or injection sites; nothing is shared with anyone else. "
     "/deletedata erases all of it.\n\n" + TIMING_IS_OUR_READING
 )
 
@@ -310,8 +313,8 @@ def my_id(user_id: int) -> str:
 
 
 CONFIRM_ERASE = (
-    "🗑 This erases everything I store about you: your plan, your recorded injections and your "
-    "settings. It can't be undone. Are you sure?"
+    "🗑 This erases everything I store about you: your plan, your recorded injections, your "
+    "diary notes and your settings. It can't be undone. Are you sure?"
 )
 ERASE_BUTTON = "✅ Yes, erase everything"
 KEEP_BUTTON = "✖️ Keep my data"
@@ -705,6 +708,43 @@ SNOOZED_UNTIL = "⏰ OK, I'll remind you again at {when:%H:%M} on {when:%Y-%m-%d
 # --- history -----------------------------------------------------------------------------
 
 HISTORY_HEADER = "📖 <b>Your injections</b>"
+DIARY_HEADER = "📝 <b>Your diary</b> (latest first)"
+DIARY_ASK = (
+    "📝 What did you notice? Pick one, or write it after the command, for example "
+    "<code>/log headache since this morning</code>."
+)
+DIARY_CHOICES = {
+    "headache": "🤕 Headache",
+    "fever": "🌡 Fever or chills",
+    "site": "🔴 Redness or swelling where I injected",
+    "tired": "😴 Tiredness or aching muscles",
+}
+DIARY_NOTES = {
+    "headache": "headache",
+    "fever": "fever or chills",
+    "site": "redness or swelling at the injection site",
+    "tired": "tiredness or aching muscles",
+}
+
+
+def diary_noted(day: date, text: str) -> str:
+    return (
+        f"📝 Noted in your diary for {day:%Y-%m-%d}: <i>{escape(text)}</i>. /history shows it.\n\n"
+        "If it is getting worse, or if you have a fever, chills or other signs of an infection, "
+        "contact your doctor promptly (/sideeffects). Trouble breathing or swelling of the face, "
+        "lips, tongue or throat: call emergency services at once (112 in Europe, 911 in North "
+        "America, otherwise your local emergency number)."
+    )
+
+
+def diary_too_long(limit: int) -> str:
+    return f"That's a bit long for the diary: please keep it under {limit} characters."
+
+
+def diary_line(day: date, text: str) -> str:
+    return f"{day:%Y-%m-%d} · {escape(text)}"
+
+
 NO_HISTORY = "No injections recorded yet. /next shows your first one."
 
 
