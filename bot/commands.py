@@ -23,6 +23,7 @@ EVERYONE = (
     BotCommand("taken", "Record your due dose"),
     BotCommand("history", "Your injections so far, and your diary"),
     BotCommand("log", "Note a side effect in your diary"),
+    BotCommand("pen", "A pen came out of the fridge"),
     BotCommand("settings", "Reminder time, time zone, pause"),
     BotCommand("invite", "Invite a caregiver"),
     BotCommand("caregivers", "Your caregivers"),

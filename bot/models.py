@@ -89,6 +89,28 @@ class DiaryEntry(SQLModel, table=True):
     created_at: datetime
 
 
+class PenPeriod(SQLModel, table=True):
+    """A pen out of the fridge (/pen), for the dose due when it came out: its single
+    room-temperature period counts from `removed_at`. Closed when it got too warm, or when a
+    later /pen finds that dose recorded."""
+
+    __tablename__ = "pen_periods"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("patients.user_id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    dose_number: int
+    removed_at: datetime
+    closed_at: datetime | None = None
+    outcome: str | None = Field(default=None, max_length=16)
+
+
 class Conversation(SQLModel, table=True):
     """An unfinished exchange (enrolment, a settings change, an erase request): its step and the
     answers so far, kept here so it survives a restart. Deleted when it completes or is dropped;

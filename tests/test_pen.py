@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.pen import PenState, first_removal, pen_status
+from bot.domain.pen import PenAlert, PenState, alerts_for, first_removal, pen_status
 
 OUT = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 
@@ -52,3 +52,10 @@ def test_bad_input_is_refused() -> None:
         pen_status(OUT.replace(tzinfo=None), OUT)
     with pytest.raises(ValueError, match="before the pen left"):
         pen_status(OUT, OUT - timedelta(minutes=1))
+
+
+def test_the_two_alerts_fall_at_the_start_of_day_6_and_the_end_of_day_7() -> None:
+    assert alerts_for(OUT) == [
+        (PenAlert.LAST_DAYS, OUT + timedelta(days=5)),
+        (PenAlert.DISCARD, OUT + timedelta(days=7)),
+    ]

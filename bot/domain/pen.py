@@ -64,3 +64,18 @@ def pen_status(
     else:
         state = PenState.FINE
     return PenStatus(state, day, warn_at, discard_at)
+
+
+class PenAlert(StrEnum):
+    """Outbox kinds: the day-6 warning and the end of the period."""
+
+    LAST_DAYS = "pen_last_days"
+    DISCARD = "pen_discard"
+
+
+PEN_ALERT_PRIORITY = 2
+
+
+def alerts_for(removed_at: datetime) -> list[tuple[PenAlert, datetime]]:
+    status = pen_status(removed_at, removed_at)
+    return [(PenAlert.LAST_DAYS, status.warn_at), (PenAlert.DISCARD, status.discard_at)]

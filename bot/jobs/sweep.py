@@ -19,10 +19,11 @@ from bot import delivery, dose_buttons, services
 from bot.db import transaction
 from bot.delivery import Message, Result
 from bot.domain.caregivers import Alert
+from bot.domain.pen import PenAlert
 from bot.domain.reminders import Kind, chains_after, is_late, is_stale
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
-from bot.jobs import alerts
+from bot.jobs import alerts, pen
 from bot.models import Patient
 from bot.services import Services
 from bot.store import caregivers as caregiver_store
@@ -38,6 +39,7 @@ IN_FLIGHT = 4
 LEASE = timedelta(minutes=5)
 LEASE_MARGIN = timedelta(seconds=30)
 CAREGIVER_ALERTS = frozenset(alert.value for alert in Alert)
+PEN_ALERTS = frozenset(alert.value for alert in PenAlert)
 CHAINING = frozenset(kind.value for kind in Kind if chains_after(kind))
 DOSE_KINDS = frozenset(
     {Kind.DOSE, Kind.SNOOZED, Kind.FOLLOW_UP, Kind.EVENING, Kind.MISSED, Kind.OVERDUE}
@@ -86,6 +88,8 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
             if row.kind in CAREGIVER_ALERTS:
                 link = links.get((row.patient_id, row.chat_id))
                 message, skip = alerts.compose(session, row, patient, course, link, now)
+            elif row.kind in PEN_ALERTS:
+                message, skip = pen.compose(session, row, patient, course, now)
             else:
                 message, skip = compose(row, patient, course, now)
         except Exception:  # one row the code cannot compose must not hold up all the others

@@ -10,7 +10,7 @@ from typing import Protocol
 from sqlmodel import Session, col, delete, select
 
 from bot.domain.schedule import Course
-from bot.models import Conversation, DiaryEntry, DoseRecord, OutboxMessage, Patient
+from bot.models import Conversation, DiaryEntry, DoseRecord, OutboxMessage, Patient, PenPeriod
 from bot.store import broadcasts, caregivers, support
 
 
@@ -132,6 +132,7 @@ def erase(session: Session, user_id: int) -> bool:
         (OutboxMessage, OutboxMessage.chat_id),
         (DoseRecord, DoseRecord.patient_id),
         (DiaryEntry, DiaryEntry.patient_id),
+        (PenPeriod, PenPeriod.patient_id),
         (Patient, Patient.user_id),
         (Conversation, Conversation.user_id),
     ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from html import escape, unescape
+from zoneinfo import ZoneInfo
 
 from bot.domain.adherence import Recent, Status
 from bot.domain.answers import DateProblem
@@ -278,6 +279,7 @@ HELP = (
     "/taken – record your due dose (add a date for an earlier day)\n"
     "/history – your injections: on time, late, missed; and your diary\n"
     "/log – note a side effect in your diary\n"
+    "/pen – a pen came out of the fridge: I'll count its days at room temperature\n"
     "/settings – reminder time, time zone, pause or resume, your alerts\n"
     "/invite – a link for a caregiver · /caregivers – yours\n"
     "/patients – people you follow as a caregiver · /leave – stop following\n"
@@ -301,7 +303,8 @@ ABOUT = (
     "or your treatment, ask your doctor, nurse or pharmacist. In an emergency call your local "
     "emergency number (112 in Europe, 911 in North America).\n\n"
     "<b>What it stores</b>: your Telegram id, time zone, reminder time and the injection dates "
-    "you give or confirm (with where you injected, if you say), the notes you /log, your "
+    "you give or confirm (with where you injected, if you say), the notes you /log, when a "
+    "pen came out of the fridge (/pen), your "
     "answers while you sign up, and the caregivers you approve. Caregivers you approve see "
     "your dose dates, never your notes or injection sites; nothing is shared with anyone else. "
     "/deletedata erases all of it.\n\n" + TIMING_IS_OUR_READING
@@ -734,6 +737,52 @@ def diary_noted(day: date, text: str) -> str:
         "contact your doctor promptly (/sideeffects). Trouble breathing or swelling of the face, "
         "lips, tongue or throat: call emergency services at once (112 in Europe, 911 in North "
         "America, otherwise your local emergency number)."
+    )
+
+
+PEN_TOO_WARM_BUTTON = "🌡 It got warmer than 30 °C"
+PEN_TOO_WARM = (
+    "🌡 Above 30 °C the pen can't be trusted any more: please don't use it. Throw it away as "
+    "your pharmacy advises and use a new pen from the fridge (/pen when it comes out). "
+    "/storage has the details."
+)
+
+
+def _local(moment: datetime, zone: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(zone)):%a %Y-%m-%d %H:%M}"
+
+
+def pen_started(removed_at: datetime, discard_at: datetime, zone: str) -> str:
+    return (
+        f"🧊➡️ Noted: a pen came out of the fridge on {_local(removed_at, zone)}.\n"
+        f"It may stay at room temperature (never above 30 °C) until {_local(discard_at, zone)}: "
+        "one period of 7 days, which putting it back in the fridge does not restart. I'll "
+        "remind you on day 6, and I stop as soon as you record the injection (/taken)."
+    )
+
+
+def pen_status(day: int, removed_at: datetime, discard_at: datetime, zone: str) -> str:
+    return (
+        f"🧊 Your pen has been out of the fridge since {_local(removed_at, zone)}: this is day "
+        f"{day} of 7. It may stay out (never above 30 °C) until {_local(discard_at, zone)}. "
+        "Putting it back in the fridge doesn't restart the count."
+    )
+
+
+def pen_last_days(discard_at: datetime, zone: str, discreet: bool) -> str:
+    what = "Your pen" if discreet else "Your Kesimpta pen"
+    return (
+        f"⏳ {what} has been out of the fridge for 5 days: it may stay out until "
+        f"{_local(discard_at, zone)}. Plan your injection before then."
+    )
+
+
+def pen_discard(discreet: bool) -> str:
+    what = "the pen" if discreet else "the Kesimpta pen"
+    return (
+        f"🗑 The 7 days are over for {what} that came out of the fridge: please don't use it. "
+        "Throw it away as your pharmacy advises and take a new one (/pen when it comes out). "
+        "If you already injected with it, record it with /taken."
     )
 
 

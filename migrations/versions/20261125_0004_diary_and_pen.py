@@ -1,8 +1,8 @@
-"""side-effect diary
+"""diary and pen
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-25 19:10:10.375137
+Create Date: 2026-11-25 19:12:17.055272
 """
 
 from collections.abc import Sequence
@@ -38,8 +38,31 @@ def upgrade() -> None:
             batch_op.f("ix_diary_entries_patient_id"), ["patient_id"], unique=False
         )
 
+    op.create_table(
+        "pen_periods",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("patient_id", sa.BigInteger(), nullable=False),
+        sa.Column("dose_number", sa.Integer(), nullable=False),
+        sa.Column("removed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("closed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["patient_id"],
+            ["patients.user_id"],
+            name=op.f("fk_pen_periods_patient_id_patients"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pen_periods")),
+    )
+    with op.batch_alter_table("pen_periods", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_pen_periods_patient_id"), ["patient_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("pen_periods", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pen_periods_patient_id"))
+
+    op.drop_table("pen_periods")
     with op.batch_alter_table("diary_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_diary_entries_patient_id"))
 

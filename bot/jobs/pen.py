@@ -1,0 +1,38 @@
+"""The pen alerts, composed at send time: nothing once the pen's dose is recorded, its period
+closed (too warm), or the patient unreachable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.delivery import Message
+from bot.domain.pen import PenAlert, PenState, pen_status
+from bot.domain.schedule import Course, next_dose
+from bot.domain.timing import local_date
+from bot.models import Patient
+from bot.store import outbox
+from bot.store import pen as pens
+from bot.store.outbox import Claimed
+from bot.texts import en
+
+
+def compose(
+    session: Session, row: Claimed, patient: Patient | None, course: Course | None, now: datetime
+) -> tuple[Message | None, str | None]:
+    if patient is None or course is None or patient.blocked_at is not None:
+        return None, outbox.CANCELLED
+    period = pens.open_period(session, patient.user_id)
+    if period is None or period.dose_number != row.dose_number:
+        return None, outbox.SUPERSEDED
+    if next_dose(course, local_date(now, patient.time_zone)).number > period.dose_number:
+        pens.close(session, period, pens.USED, now)
+        return None, outbox.SUPERSEDED
+    status = pen_status(period.removed_at, now)
+    if PenAlert(row.kind) is PenAlert.DISCARD:
+        return Message(en.pen_discard(patient.discreet)), None
+    if status.state is PenState.DISCARD:
+        return None, outbox.STALE  # the end-of-period message says it all
+    text = en.pen_last_days(status.discard_at, patient.time_zone, patient.discreet)
+    return Message(text), None
