@@ -20,6 +20,16 @@ class Check(StrEnum):
     INACTIVATED_VACCINES = "inactivated_vaccines"
 
 
+KIND = {
+    Check.HEPATITIS_B: "chk_hepatitis_b",
+    Check.IMMUNOGLOBULINS: "chk_antibodies",
+    Check.LIVE_VACCINES: "chk_live_vaccine",
+    Check.INACTIVATED_VACCINES: "chk_vaccine",
+}
+"""The outbox kind of each check's reminder."""
+CHECK_OF_KIND = {kind: check for check, kind in KIND.items()}
+CHECK_PRIORITY = 2
+
 LEAD = {
     Check.HEPATITIS_B: timedelta(days=1),
     Check.IMMUNOGLOBULINS: timedelta(days=1),

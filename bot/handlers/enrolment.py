@@ -22,11 +22,13 @@ from telegram.ext import ContextTypes
 from bot import services
 from bot.db import transaction
 from bot.domain import answers as parse
+from bot.domain.checklist import checklist
 from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
 from bot.domain.timing import find_zone, local_date
 from bot.handlers import caregivers, datepicker
 from bot.handlers.schedule import next_dose_text, reply_schedule
 from bot.models import Conversation
+from bot.store import checklist as checklist_store
 from bot.store import conversations, patients, reminders
 from bot.texts import en
 from bot.zone_lookup import zone_at
@@ -352,6 +354,10 @@ async def finish(
     with transaction(app.engine) as session:
         patient = patients.enrol(session, enrolment, now)
         reminders.replan(session, patient, now)
+        checklist_store.plan(session, patient, now)
         course = patients.course_of(session, patient)
     await update.effective_message.reply_html(en.ENROLLED, reply_markup=ReplyKeyboardRemove())
     await reply_schedule(update, patient, course, now)
+    items = checklist(patient.first_injection, local_date(now, patient.time_zone))
+    if items:
+        await update.effective_message.reply_html(en.checklist_overview(items))

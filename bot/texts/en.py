@@ -12,6 +12,8 @@ from bot.domain.adherence import Recent, Status
 from bot.domain.answers import DateProblem
 from bot.domain.broadcast import Audience, Tally
 from bot.domain.broadcast import Status as BroadcastStatus
+from bot.domain.checklist import Check
+from bot.domain.checklist import Item as ChecklistItem
 from bot.domain.schedule import PlannedDose
 
 NOT_MEDICAL_ADVICE = (
@@ -737,6 +739,40 @@ def diary_noted(day: date, text: str) -> str:
         "contact your doctor promptly (/sideeffects). Trouble breathing or swelling of the face, "
         "lips, tongue or throat: call emergency services at once (112 in Europe, 911 in North "
         "America, otherwise your local emergency number)."
+    )
+
+
+CHECK_NAMES = {
+    "hepatitis_b": "a hepatitis B blood test",
+    "immunoglobulins": "a blood test of your immunoglobulins (antibodies)",
+    "live_vaccines": "any live or live-attenuated vaccine you need",
+    "inactivated_vaccines": "any other (inactivated) vaccine you need",
+}
+
+
+def checklist_overview(items: list[ChecklistItem]) -> str:
+    lines = [
+        "📋 <b>Before your first injection</b>, your doctor usually checks these. I'll remind "
+        "you a week before each date:"
+    ]
+    for item in items:
+        name = CHECK_NAMES[item.check.value]
+        if item.too_late:
+            lines.append(
+                f"• {name}: it should have been done by {item.deadline:%Y-%m-%d}. If it wasn't, "
+                "talk to your doctor before the first injection."
+            )
+        else:
+            lines.append(f"• {name}: by {item.deadline:%Y-%m-%d}")
+    lines.append("\n/precautions explains why. " + NOT_MEDICAL_ADVICE)
+    return "\n".join(lines)
+
+
+def checklist_reminder(check: Check, deadline: date, first_injection: date) -> str:
+    return (
+        f"📋 Before your first injection on {first_injection:%Y-%m-%d}: "
+        f"{CHECK_NAMES[check.value]} should be done by {deadline:%Y-%m-%d}. If it's already done "
+        "or your doctor decided otherwise, nothing to do. /precautions explains why."
     )
 
 

@@ -1,0 +1,30 @@
+"""A pre-start check's reminder, composed at send time: only while the first injection is
+still ahead and the check can still be done in time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.delivery import Message
+from bot.domain.checklist import CHECK_OF_KIND, checklist
+from bot.domain.timing import local_date
+from bot.models import Patient
+from bot.store import outbox
+from bot.store.outbox import Claimed
+from bot.texts import en
+
+
+def compose(
+    row: Claimed, patient: Patient | None, now: datetime
+) -> tuple[Message | None, str | None]:
+    if patient is None or patient.blocked_at is not None:
+        return None, outbox.CANCELLED
+    check = CHECK_OF_KIND[row.kind]
+    items = {
+        item.check: item
+        for item in checklist(patient.first_injection, local_date(now, patient.time_zone))
+    }
+    item = items.get(check)
+    if item is None or item.too_late or item.deadline != row.dose_planned:
+        return None, outbox.SUPERSEDED
+    return Message(en.checklist_reminder(check, item.deadline, patient.first_injection)), None
