@@ -25,6 +25,7 @@ from bot.db import make_engine
 from bot.handlers import (
     broadcast,
     caregivers,
+    checkin,
     datepicker,
     diary,
     doses,
@@ -120,6 +121,7 @@ def build_application(
             CallbackQueryHandler(info.on_button, pattern=rf"^{info.PREFIX}:"),
             CallbackQueryHandler(diary.on_button, pattern=rf"^{diary.PREFIX}:"),
             CallbackQueryHandler(pen.on_button, pattern=rf"^{pen.PREFIX}:"),
+            CallbackQueryHandler(checkin.on_button, pattern=r"^ci:"),
             CallbackQueryHandler(doses.on_who, pattern=r"^who:"),
             CallbackQueryHandler(doses.on_site, pattern=r"^site:"),
             CallbackQueryHandler(doses.on_correction_day, pattern=r"^fixday:"),

@@ -23,7 +23,16 @@ from bot.domain.sites import Site, allowed_sites, suggest_next_site
 from bot.domain.timing import local_date
 from bot.handlers.schedule import chunks, status_of
 from bot.models import DoseRecord, Patient
-from bot.store import caregivers, conversations, diary, doses, outbox, patients, reminders
+from bot.store import (
+    caregivers,
+    checkins,
+    conversations,
+    diary,
+    doses,
+    outbox,
+    patients,
+    reminders,
+)
 from bot.texts import en
 
 DONE_WORDS = frozenset({"done", "taken", "injected"})
@@ -169,6 +178,7 @@ def record_today(
             doses.add(session, patient, current.number, day, now, by=by, source=source)
             following = reminders.replan(session, patient, now)
             caregivers.tell_recorded(session, patient, current, now, by=by)
+            checkins.plan(session, patient, current.number, day, now)
     except IntegrityError as error:  # the same dose recorded at the same moment elsewhere
         raise Refused(en.ALREADY_RECORDED) from error
     return (

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot import services
 from bot.db import transaction
 from bot.domain.answers import parse_consent
-from bot.handlers import doses, enrolment, settings, support
+from bot.handlers import checkin, doses, enrolment, settings, support
 from bot.store import caregivers as caregiver_store
 from bot.store import conversations, patients
 from bot.texts import en
@@ -21,7 +21,10 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     text = message.text
     if text is not None and len(text) > MAX_TEXT:
         text = text[:MAX_TEXT]
-    if message.reply_to_message is not None and await support.on_reply(update, context):
+    replied = message.reply_to_message is not None
+    if replied and await support.on_reply(update, context):
+        return
+    if replied and await checkin.on_reply(update, context):
         return
     with transaction(services.of(context).engine) as session:
         conversation = conversations.get(session, update.effective_user.id)

@@ -19,12 +19,13 @@ from bot import delivery, dose_buttons, services
 from bot.db import transaction
 from bot.delivery import Message, Result
 from bot.domain.caregivers import Alert
+from bot.domain.checkin import KIND as CHECKIN
 from bot.domain.checklist import CHECK_OF_KIND
 from bot.domain.pen import PenAlert
 from bot.domain.reminders import Kind, chains_after, is_late, is_stale
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
-from bot.jobs import alerts, checklist, pen
+from bot.jobs import alerts, checkin, checklist, pen
 from bot.models import Patient
 from bot.services import Services
 from bot.store import caregivers as caregiver_store
@@ -91,6 +92,8 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
                 message, skip = alerts.compose(session, row, patient, course, link, now)
             elif row.kind in PEN_ALERTS:
                 message, skip = pen.compose(session, row, patient, course, now)
+            elif row.kind == CHECKIN:
+                message, skip = checkin.compose(session, row, patient)
             elif row.kind in CHECK_OF_KIND:
                 message, skip = checklist.compose(row, patient, now)
             else:

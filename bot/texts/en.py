@@ -742,6 +742,50 @@ def diary_noted(day: date, text: str) -> str:
     )
 
 
+CHECKIN_ANSWERS = {
+    "fine": "😊 Fine",
+    "fever": "🤒 Fever, chills or aching",
+    "worse": "😣 A reaction that gets worse",
+    "breath": "🚨 Trouble breathing, or a swollen face or throat",
+}
+CHECKIN_NOTES = {
+    "fine": "went fine",
+    "fever": "fever, chills or aching",
+    "worse": "a reaction getting worse",
+    "breath": "trouble breathing or swelling of the face or throat",
+}
+CHECKIN_REPLIES = {
+    "emergency": (
+        "🚑 <b>Call emergency services now</b>: 112 in Europe, 911 in North America, otherwise "
+        "your local emergency number. Trouble breathing or swelling of the face, lips, tongue "
+        "or throat can be a severe allergic reaction. Then tell your doctor."
+    ),
+    "doctor": (
+        "🩺 Please contact your doctor promptly and tell them about it: fever, chills or a "
+        "reaction that gets worse should be looked at. If you have trouble breathing or "
+        "swelling of the face or throat, call emergency services (112 / 911). I've noted it in "
+        "your diary (/history)."
+    ),
+    "diary": (
+        "📝 Thanks, noted in your diary (/history). Reactions after the first injections are "
+        "common and usually mild; if something gets worse, tell your doctor."
+    ),
+}
+
+
+def checkin_question(number: int, discreet: bool) -> str:
+    what = "injection" if discreet else "Kesimpta injection"
+    return (
+        f"👋 How did your {what} (dose {number}) go? Tap what fits, or reply to this message in "
+        "your own words. In the first weeks, fever, headache, aching muscles, chills or "
+        "tiredness within a day of an injection are common."
+    )
+
+
+def checkin_note(number: int, answer: str) -> str:
+    return f"check-in after dose {number}: {answer}"
+
+
 CHECK_NAMES = {
     "hepatitis_b": "a hepatitis B blood test",
     "immunoglobulins": "a blood test of your immunoglobulins (antibodies)",
