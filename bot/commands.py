@@ -24,6 +24,7 @@ EVERYONE = (
     BotCommand("history", "Your injections so far, and your diary"),
     BotCommand("log", "Note a side effect in your diary"),
     BotCommand("pen", "A pen came out of the fridge"),
+    BotCommand("export", "Your records as files (CSV, calendar)"),
     BotCommand("settings", "Reminder time, time zone, pause"),
     BotCommand("invite", "Invite a caregiver"),
     BotCommand("caregivers", "Your caregivers"),

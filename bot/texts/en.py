@@ -281,6 +281,7 @@ HELP = (
     "/taken – record your due dose (add a date for an earlier day)\n"
     "/history – your injections: on time, late, missed; and your diary\n"
     "/log – note a side effect in your diary\n"
+    "/export – your doses and diary as a spreadsheet, and a calendar file\n"
     "/pen – a pen came out of the fridge: I'll count its days at room temperature\n"
     "/settings – reminder time, time zone, pause or resume, your alerts\n"
     "/invite – a link for a caregiver · /caregivers – yours\n"
@@ -740,6 +741,25 @@ def diary_noted(day: date, text: str) -> str:
         "lips, tongue or throat: call emergency services at once (112 in Europe, 911 in North "
         "America, otherwise your local emergency number)."
     )
+
+
+EXPORT_CSV = (
+    "📄 Your doses and diary notes as a spreadsheet (CSV). Only you have it; share it with your "
+    "doctor if you like."
+)
+EXPORT_ICS = (
+    "📅 Your next doses as a calendar file: open it to add them to your phone's calendar. If a "
+    "dose is late the dates after it move, so export again after that (/schedule is always "
+    "current)."
+)
+CALENDAR_DESCRIPTION = (
+    "Planned by the Kesimpta companion bot. Dates after a late dose move: /schedule in the bot "
+    "is always current. Check the timing with your doctor."
+)
+
+
+def calendar_title(discreet: bool) -> str:
+    return "Injection" if discreet else "Kesimpta injection"
 
 
 CHECKIN_ANSWERS = {

@@ -1,0 +1,52 @@
+"""/export: the patient's records as two files, a CSV (doses and diary) and an .ics calendar
+of the upcoming doses."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+from telegram.ext import ContextTypes
+
+from bot import services
+from bot.db import transaction
+from bot.domain.adherence import Status
+from bot.domain.export import calendar_ics, records_csv
+from bot.domain.schedule import build_plan
+from bot.domain.timing import local_date
+from bot.handlers.schedule import status_of
+from bot.store import diary, patients
+from bot.texts import en
+
+UPCOMING = 12
+NOTES = 1000
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    app = services.of(context)
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        patient = patients.get(session, update.effective_user.id)
+        course = patients.course_of(session, patient) if patient else None
+        notes = diary.latest(session, patient.user_id, NOTES) if patient else []
+    if patient is None or course is None:
+        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        return
+    plan = build_plan(course, local_date(now, patient.time_zone), upcoming=UPCOMING)
+    statuses = [(dose, status_of(dose, patient, now)) for dose in plan]
+    records = records_csv(statuses, [(note.noted_on, note.text) for note in reversed(notes)])
+    coming = [dose for dose, status in statuses if status in (Status.UPCOMING, Status.DUE_TODAY)]
+    ics = calendar_ics(
+        coming,
+        reminder_time=patient.reminder_time,
+        zone=patient.time_zone,
+        now=now,
+        uid_prefix=f"{patient.user_id}",
+        title=en.calendar_title(patient.discreet),
+        description=en.CALENDAR_DESCRIPTION,
+    )
+    message = update.effective_message
+    await message.reply_document(
+        InputFile(records.encode(), filename="kesimpta-records.csv"), caption=en.EXPORT_CSV
+    )
+    await message.reply_document(
+        InputFile(ics, filename="kesimpta-doses.ics"), caption=en.EXPORT_ICS
+    )

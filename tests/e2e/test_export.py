@@ -1,0 +1,75 @@
+"""/export end to end: two files, parsed back: the CSV's dose and diary rows, and the .ics
+events of the upcoming doses at the local reminder time."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+
+from tests.e2e.harness import BotProcess
+from tests.e2e.people import enrol, local_today, say, schedule_of
+from tests.fakebotapi import FakeBotApi
+
+
+def test_records_and_calendar_files(api: FakeBotApi, bot: BotProcess) -> None:
+    ana = api.user(6501, "Ana")
+    plan = schedule_of(enrol(ana, zone="Europe/Berlin", first="today", at="09:00"))
+    say(ana, "/taken", "Dose 1 recorded")
+    say(ana, "/log sore thigh, a bit red", "Noted in your diary")
+    ana.send("/export")
+    records = ana.wait_for(
+        lambda m: m.document is not None and m.document.filename.endswith(".csv")
+    )
+    calendar = ana.wait_for(
+        lambda m: m.document is not None and m.document.filename.endswith(".ics"), after=records
+    )
+
+    rows = list(csv.DictReader(io.StringIO(records.document.content.decode())))
+    doses = [row for row in rows if row["record"] == "dose"]
+    notes = [row for row in rows if row["record"] == "diary"]
+    today = local_today("Europe/Berlin")
+    assert doses[0] == {
+        "record": "dose",
+        "dose": "1",
+        "phase": "loading",
+        "planned": today.isoformat(),
+        "taken": today.isoformat(),
+        "status": "on_time",
+        "note": "",
+    }
+    assert [row["dose"] for row in doses[1:]] == [str(n) for n in range(2, 14)]
+    assert notes == [
+        {
+            "record": "diary",
+            "dose": "",
+            "phase": "",
+            "planned": "",
+            "taken": today.isoformat(),
+            "status": "",
+            "note": "sore thigh, a bit red",
+        }
+    ]
+
+    events = Calendar.from_ical(calendar.document.content).walk("VEVENT")
+    starts = [event.decoded("dtstart") for event in events]
+    expected = {line.number: line.day for line in plan}
+    assert len(events) == 12
+    for event, start in zip(events, starts, strict=True):
+        number = int(str(event["summary"]).rsplit(" ", 1)[-1].rstrip(")"))
+        assert start.date() == expected.get(number, start.date())
+        assert start.timetz().replace(tzinfo=None) == time(9, 0)
+        assert (
+            start.utcoffset()
+            == datetime.combine(start.date(), time(9), ZoneInfo("Europe/Berlin")).utcoffset()
+        )
+    assert str(events[0]["summary"]) == "Kesimpta injection (dose 2)"
+    assert len({str(event["uid"]) for event in events}) == 12
+    assert starts == sorted(starts)
+
+
+def test_export_needs_a_plan(api: FakeBotApi, bot: BotProcess) -> None:
+    say(api.user(6502, "Sol"), "/export", "haven't signed up")
