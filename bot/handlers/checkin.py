@@ -4,10 +4,11 @@ fever, chills or a reaction getting worse; every answer goes into the patient's 
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services
+from bot.buttons import number_in_buttons
 from bot.db import transaction
 from bot.domain.checkin import Urgency, urgency_of
 from bot.domain.timing import local_date
@@ -37,24 +38,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """A typed reply to a check-in message. Returns whether it was one."""
     message = update.effective_message
-    number = _checkin_of(message.reply_to_message)
+    number = number_in_buttons(message.reply_to_message, f"{PREFIX}:")
     if number is None or not message.text:
         return False
     text = " ".join(message.text.split())[:500]
     await _answer(update, context, number, urgency_of(text), text)
     return True
-
-
-def _checkin_of(message: Message | None) -> int | None:
-    if message is None or message.reply_markup is None:
-        return None
-    for row in message.reply_markup.inline_keyboard:
-        for button in row:
-            data = button.callback_data
-            if isinstance(data, str) and data.startswith(f"{PREFIX}:"):
-                number = data.split(":")[1]
-                return int(number) if number.isdigit() else None
-    return None
 
 
 async def _answer(

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import delivery, services
+from bot.buttons import number_in_buttons
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.delivery import Result
@@ -133,24 +134,11 @@ async def answer(
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """A staff member replying to a request message answers it. Returns whether it was one."""
     message = update.effective_message
-    number = _request_of(message.reply_to_message)
+    number = number_in_buttons(message.reply_to_message, f"{PREFIX}:answer:")
     if number is None or not services.is_staff(context, update.effective_user.id):
         return False
     await _relay(update, context, number)
     return True
-
-
-def _request_of(message: Message | None) -> int | None:
-    """The request number a bot message is about, read from its ↩️ Answer button."""
-    if message is None or message.reply_markup is None:
-        return None
-    for row in message.reply_markup.inline_keyboard:
-        for button in row:
-            data = button.callback_data
-            if isinstance(data, str) and data.startswith(f"{PREFIX}:answer:"):
-                tail = data.rpartition(":")[2]
-                return int(tail) if tail.isdigit() else None
-    return None
 
 
 async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> bool:
