@@ -1,12 +1,19 @@
-"""The staff's dose figures from the pure domain: which of a patient's doses of the last days
-count as on time, early, late or missed."""
+"""The staff's figures: from the pure domain, which of a patient's doses of the last days count
+as on time, early, late or missed; from the store, the counts on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+from sqlalchemy import Engine
+
+from bot.db import make_engine, migrate, transaction
 from bot.domain.adherence import Recent, recent
 from bot.domain.schedule import Course
+from bot.store import conversations
+from bot.store import figures as figures_store
 
 ZONE = "Europe/Berlin"
 AT = time(9)
@@ -45,3 +52,24 @@ def test_doses_due_before_enrolment_are_never_missed() -> None:
 def test_figures_add_up_over_patients() -> None:
     total = Recent(on_time=1, late=2) + Recent(early=1, missed=3)
     assert total == Recent(on_time=1, early=1, late=2, missed=3)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Engine]:
+    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    migrate(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def test_counts_include_a_sign_up_waiting_behind_a_short_question(engine: Engine) -> None:
+    """The JSON path into an interrupted conversation works on SQLite and PostgreSQL alike."""
+    with transaction(engine) as session:
+        conversations.save(session, 1, "enrolment", "zone", {}, NOW)
+        conversations.save(session, 2, "enrolment", "first", {"zone": "UTC"}, NOW)
+        conversations.interrupt(session, 2, "erase", "confirm", {}, NOW)
+        conversations.save(session, 3, "settings", "time", {}, NOW)
+    with transaction(engine) as session:
+        found = figures_store.figures(session)
+    assert (found.enrolling, found.patients, found.active, found.inactive) == (2, 0, 0, 0)
