@@ -28,6 +28,19 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+def patient_column(*, index: bool = False) -> Any:
+    """The patient a row belongs to: deleted with them (ON DELETE CASCADE), so erasure cannot
+    leave it behind."""
+    return Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("patients.user_id", ondelete="CASCADE"),
+            nullable=False,
+            index=index,
+        )
+    )
+
+
 class Patient(SQLModel, table=True):
     __tablename__ = "patients"
 
@@ -55,11 +68,7 @@ class DoseRecord(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("patient_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = Field(
-        sa_column=Column(
-            BigInteger, ForeignKey("patients.user_id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    patient_id: int = patient_column()
     number: int
     taken_on: date
     recorded_at: datetime
@@ -76,14 +85,7 @@ class DiaryEntry(SQLModel, table=True):
     __tablename__ = "diary_entries"
 
     id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = Field(
-        sa_column=Column(
-            BigInteger,
-            ForeignKey("patients.user_id", ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        )
-    )
+    patient_id: int = patient_column(index=True)
     noted_on: date = Field(description="the patient's local date")
     text: str = Field(max_length=500)
     created_at: datetime
@@ -97,14 +99,7 @@ class PenPeriod(SQLModel, table=True):
     __tablename__ = "pen_periods"
 
     id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = Field(
-        sa_column=Column(
-            BigInteger,
-            ForeignKey("patients.user_id", ondelete="CASCADE"),
-            nullable=False,
-            index=True,
-        )
-    )
+    patient_id: int = patient_column(index=True)
     dose_number: int
     removed_at: datetime
     closed_at: datetime | None = None
@@ -185,11 +180,7 @@ class Invite(SQLModel, table=True):
     __tablename__ = "invites"
 
     id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = Field(
-        sa_column=Column(
-            BigInteger, ForeignKey("patients.user_id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    patient_id: int = patient_column()
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime
     expires_at: datetime
@@ -205,11 +196,7 @@ class CaregiverLink(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("patient_id", "caregiver_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = Field(
-        sa_column=Column(
-            BigInteger, ForeignKey("patients.user_id", ondelete="CASCADE"), nullable=False
-        )
-    )
+    patient_id: int = patient_column()
     caregiver_id: int = Field(sa_type=BigInteger, index=True)
     caregiver_name: str = Field(max_length=64)
     approved_at: datetime | None = None
