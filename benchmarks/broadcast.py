@@ -169,7 +169,6 @@ def seed_patients(url: str, count: int) -> float:
         {
             "user_id": user_id,
             "chat_id": user_id,
-            "language_code": "en",
             "time_zone": "Europe/Berlin",
             "reminder_time": clock_time(9),
             "first_injection": first,

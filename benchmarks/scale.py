@@ -158,7 +158,6 @@ def enrolled(rng: random.Random, user_id: int, plan_now: datetime) -> Enrolled:
     patient = {
         "user_id": user_id,
         "chat_id": user_id,
-        "language_code": "en",
         "time_zone": zone,
         "reminder_time": rng.choice(REMINDER_TIMES),
         "first_injection": first,

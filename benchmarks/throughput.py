@@ -103,7 +103,6 @@ def build_database(url: str, people: Sequence[Recipient], now: datetime) -> None
             {
                 "user_id": person.user_id,
                 "chat_id": person.user_id,
-                "language_code": "en",
                 "time_zone": person.zone,
                 "reminder_time": person.reminder_time,
                 "first_injection": today,

@@ -18,10 +18,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import broadcast_buttons, commands, dose_buttons, services
+from bot import broadcast_buttons, commands, dose_buttons, services, texts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db import make_engine
+from bot.db import make_engine, transaction
 from bot.handlers import (
     broadcast,
     caregivers,
@@ -43,7 +43,7 @@ from bot.handlers import (
 )
 from bot.jobs import broadcast as broadcast_worker
 from bot.jobs import sweep
-from bot.texts import en
+from bot.store import languages
 
 log = logging.getLogger(__name__)
 STAFF_MENUS = "staff_menus"
@@ -115,6 +115,7 @@ def build_application(
             CallbackQueryHandler(enrolment.on_button, pattern=rf"^{enrolment.CALLBACK_PREFIX}:"),
             CallbackQueryHandler(enrolment.on_calendar, pattern=rf"^{datepicker.PREFIX}:"),
             CallbackQueryHandler(settings.on_button, pattern=rf"^{settings.PREFIX}:"),
+            CallbackQueryHandler(settings.on_language, pattern=rf"^{settings.LANGUAGE}:"),
             CallbackQueryHandler(erasure.on_button, pattern=rf"^{erasure.PREFIX}:"),
             CallbackQueryHandler(doses.on_dose_button, pattern=rf"^{dose_buttons.PREFIX}:"),
             CallbackQueryHandler(caregivers.on_button, pattern=rf"^{caregivers.PREFIX}:"),
@@ -140,8 +141,10 @@ async def _post_init(application: Application) -> None:
     app = services.of(application)
     if app.settings.role == "sender":
         return
+    with transaction(app.engine) as session:
+        chosen = languages.chosen_of(session, app.settings.admin_ids)
     application.bot_data[STAFF_MENUS] = await commands.register(
-        application.bot, app.settings.admin_ids
+        application.bot, app.settings.admin_ids, chosen
     )
 
 
@@ -151,12 +154,15 @@ async def _staff_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     done: set[int] = context.bot_data[STAFF_MENUS]
     if user is None or user.id in done or not services.is_staff(context, user.id):
         return
-    if await commands.register_staff(context.bot, user.id):
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        chosen = languages.chosen_of(session, [user.id]).get(user.id)
+    if await commands.register_chat(context.bot, user.id, staff=True, chosen=chosen):
         done.add(user.id)
 
 
 async def _unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer(en.BUTTON_EXPIRED)
+    await update.callback_query.answer(texts.BUTTON_EXPIRED)
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,6 +175,6 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, en.SOMETHING_WENT_WRONG)
+            await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
         except Exception as reply_error:
             log.warning("could not tell the user about the failure: %s", type(reply_error).__name__)

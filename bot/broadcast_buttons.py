@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import texts
 from bot.domain.broadcast import Audience, Tally
-from bot.texts import en
 
 PREFIX = "bc"
 ACTIONS = frozenset({"to", "send", "cancel", "stop", "show"})
@@ -45,7 +45,7 @@ def draft(broadcast_id: int, chosen: Audience, sizes: dict[Audience, int]) -> In
     """Audience choice (the chosen one marked), then ✅ send and cancel."""
     choices = [
         InlineKeyboardButton(
-            en.audience_button(audience, sizes[audience], audience is chosen),
+            texts.audience_button(audience, sizes[audience], audience is chosen),
             callback_data=data("to", broadcast_id, audience),
         )
         for audience in Audience
@@ -55,13 +55,13 @@ def draft(broadcast_id: int, chosen: Audience, sizes: dict[Audience, int]) -> In
             choices,
             [
                 InlineKeyboardButton(
-                    en.send_broadcast_button(sizes[chosen]),
+                    texts.send_broadcast_button(sizes[chosen]),
                     callback_data=data("send", broadcast_id),
                 )
             ],
             [
                 InlineKeyboardButton(
-                    en.CANCEL_BROADCAST_BUTTON, callback_data=data("cancel", broadcast_id)
+                    texts.CANCEL_BROADCAST_BUTTON, callback_data=data("cancel", broadcast_id)
                 )
             ],
         ]
@@ -73,7 +73,7 @@ def progress(broadcast_id: int, tally: Tally, *, sending: bool) -> InlineKeyboar
     rows = [
         [
             InlineKeyboardButton(
-                en.progress_button(tally, sending), callback_data=data("show", broadcast_id)
+                texts.progress_button(tally, sending), callback_data=data("show", broadcast_id)
             )
         ]
     ]
@@ -81,7 +81,7 @@ def progress(broadcast_id: int, tally: Tally, *, sending: bool) -> InlineKeyboar
         rows.append(
             [
                 InlineKeyboardButton(
-                    en.STOP_BROADCAST_BUTTON, callback_data=data("stop", broadcast_id)
+                    texts.STOP_BROADCAST_BUTTON, callback_data=data("stop", broadcast_id)
                 )
             ]
         )

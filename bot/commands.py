@@ -14,54 +14,82 @@ from telegram import (
 from telegram.constants import MessageEntityType
 from telegram.error import BadRequest, Forbidden
 
+from bot.texts.language import DEFAULT, LANGUAGES, N_, _, speaking
+
 log = logging.getLogger(__name__)
 
 EVERYONE = (
-    BotCommand("start", "Sign up, or see where you are"),
-    BotCommand("schedule", "Your dose plan"),
-    BotCommand("next", "Your next dose"),
-    BotCommand("taken", "Record your due dose"),
-    BotCommand("history", "Your injections so far, and your diary"),
-    BotCommand("log", "Note a side effect in your diary"),
-    BotCommand("pen", "A pen came out of the fridge"),
-    BotCommand("export", "Your records as files (CSV, calendar)"),
-    BotCommand("settings", "Reminder time, time zone, pause"),
-    BotCommand("invite", "Invite a caregiver"),
-    BotCommand("caregivers", "Your caregivers"),
-    BotCommand("patients", "People you follow (caregivers)"),
-    BotCommand("leave", "Stop following someone"),
-    BotCommand("sideeffects", "Side effects, and when to get help"),
-    BotCommand("precautions", "Checks before starting, vaccines, pregnancy"),
-    BotCommand("howto", "Injecting with the pen, step by step"),
-    BotCommand("storage", "Keeping the pens: fridge, room temperature"),
-    BotCommand("missed", "If you missed a dose"),
-    BotCommand("faq", "Questions people ask"),
-    BotCommand("help", "What the bot can do"),
-    BotCommand("about", "What this bot is and what it stores"),
-    BotCommand("myid", "Your Telegram id"),
-    BotCommand("support", "Write to the support team"),
-    BotCommand("deletedata", "Erase everything about you"),
+    ("start", N_("Sign up, or see where you are")),
+    ("schedule", N_("Your dose plan")),
+    ("next", N_("Your next dose")),
+    ("taken", N_("Record your due dose")),
+    ("history", N_("Your injections so far, and your diary")),
+    ("log", N_("Note a side effect in your diary")),
+    ("pen", N_("A pen came out of the fridge")),
+    ("export", N_("Your records as files (CSV, calendar)")),
+    ("settings", N_("Reminder time, time zone, language, pause")),
+    ("invite", N_("Invite a caregiver")),
+    ("caregivers", N_("Your caregivers")),
+    ("patients", N_("People you follow (caregivers)")),
+    ("leave", N_("Stop following someone")),
+    ("sideeffects", N_("Side effects, and when to get help")),
+    ("precautions", N_("Checks before starting, vaccines, pregnancy")),
+    ("howto", N_("Injecting with the pen, step by step")),
+    ("storage", N_("Keeping the pens: fridge, room temperature")),
+    ("missed", N_("If you missed a dose")),
+    ("faq", N_("Questions people ask")),
+    ("help", N_("What the bot can do")),
+    ("about", N_("What this bot is and what it stores")),
+    ("myid", N_("Your Telegram id")),
+    ("support", N_("Write to the support team")),
+    ("deletedata", N_("Erase everything about you")),
 )
 STAFF = (
-    BotCommand("broadcast", "Send a notice to users (staff)"),
-    BotCommand("broadcasts", "Recent broadcasts (staff)"),
-    BotCommand("stats", "Aggregate figures (staff)"),
+    ("broadcast", N_("Send a notice to users (staff)")),
+    ("broadcasts", N_("Recent broadcasts (staff)")),
+    ("stats", N_("Aggregate figures (staff)")),
 )
 
 
-async def register(bot: Bot, admin_ids: frozenset[int]) -> set[int]:
-    """setMyCommands for private chats, then a per-chat scope for each staff member. Returns the
-    staff ids whose menu is set; the others have no chat with the bot yet and get theirs when
-    they first write (see `register_staff`)."""
-    await bot.set_my_commands(EVERYONE, scope=BotCommandScopeAllPrivateChats())
-    return {admin_id for admin_id in sorted(admin_ids) if await register_staff(bot, admin_id)}
+def menu(*, staff: bool) -> list[BotCommand]:
+    """The command menu in the current language."""
+    entries = EVERYONE + STAFF if staff else EVERYONE
+    return [BotCommand(command, _(description)) for command, description in entries]
 
 
-async def register_staff(bot: Bot, admin_id: int) -> bool:
+async def register(bot: Bot, admin_ids: frozenset[int], chosen: dict[int, str]) -> set[int]:
+    """The menu for private chats in each language (Telegram shows the one matching the app's
+    language), then each staff member's own. Returns the staff ids whose menu is set; the
+    others have no chat with the bot yet and get theirs when they first write. `chosen` holds
+    the languages people picked in /settings."""
+    for code in LANGUAGES:
+        with speaking(code):
+            await bot.set_my_commands(
+                menu(staff=False),
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=None if code == DEFAULT else code,
+            )
+    return {
+        admin_id
+        for admin_id in sorted(admin_ids)
+        if await register_chat(bot, admin_id, staff=True, chosen=chosen.get(admin_id))
+    }
+
+
+async def register_chat(bot: Bot, chat_id: int, *, staff: bool, chosen: str | None) -> bool:
+    """A menu for one chat: a staff member's (with the staff commands), or anyone's who chose a
+    language in /settings. A chosen language wins over the app's in every variant; otherwise
+    each app language gets its own."""
     try:
-        await bot.set_my_commands(EVERYONE + STAFF, scope=BotCommandScopeChat(admin_id))
+        for code in LANGUAGES:
+            with speaking(chosen or code):
+                await bot.set_my_commands(
+                    menu(staff=staff),
+                    scope=BotCommandScopeChat(chat_id),
+                    language_code=None if code == DEFAULT else code,
+                )
     except (BadRequest, Forbidden) as error:
-        log.info("staff menu not set yet for one admin chat: %s", error.message)
+        log.info("a chat's menu was not set yet: %s", error.message)
         return False
     return True
 

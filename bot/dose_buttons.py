@@ -9,8 +9,8 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import texts
 from bot.domain.sites import Injector, Site, allowed_sites
-from bot.texts import en
 
 PREFIX = "dose"
 ACTIONS = frozenset({"ok", "1h", "3h", "tomorrow", "problem", "pause", "fix", "undo"})
@@ -45,9 +45,9 @@ def reminder_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyb
 
     return InlineKeyboardMarkup(
         [
-            [button(en.CONFIRM_BUTTON, "ok")],
-            [button(label, action) for action, label in en.SNOOZE_BUTTONS],
-            [button(en.PROBLEM_BUTTON, "problem")],
+            [button(texts.CONFIRM_BUTTON, "ok")],
+            [button(label, action) for action, label in texts.SNOOZE_BUTTONS],
+            [button(texts.PROBLEM_BUTTON, "problem")],
         ]
     )
 
@@ -57,10 +57,10 @@ def recorded_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyb
         [
             [
                 InlineKeyboardButton(
-                    en.CORRECT_BUTTON, callback_data=data(patient_id, number, planned, "fix")
+                    texts.CORRECT_BUTTON, callback_data=data(patient_id, number, planned, "fix")
                 ),
                 InlineKeyboardButton(
-                    en.UNDO_BUTTON, callback_data=data(patient_id, number, planned, "undo")
+                    texts.UNDO_BUTTON, callback_data=data(patient_id, number, planned, "undo")
                 ),
             ]
         ]
@@ -72,7 +72,7 @@ def problem_keyboard(patient_id: int, number: int, planned: date) -> InlineKeybo
         [
             [
                 InlineKeyboardButton(
-                    en.PAUSE_BUTTON, callback_data=data(patient_id, number, planned, "pause")
+                    texts.PAUSE_BUTTON, callback_data=data(patient_id, number, planned, "pause")
                 )
             ],
             [InlineKeyboardButton("⏰ 3 h", callback_data=data(patient_id, number, planned, "3h"))],
@@ -84,7 +84,7 @@ def who_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(label, callback_data=f"who:{patient_id}:{number}:{who}")]
-            for who, label in en.WHO_BUTTONS
+            for who, label in texts.WHO_BUTTONS
         ]
     )
 
@@ -94,7 +94,7 @@ def site_keyboard(
 ) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            en.SITE_NAMES[site].capitalize(),
+            texts.SITE_NAMES[site].capitalize(),
             callback_data=f"site:{patient_id}:{number}:{injector}:{site}",
         )
         for site in sites
@@ -107,7 +107,7 @@ def correction_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(label, callback_data=f"fixday:{patient_id}:{number}:{ago}")
-                for ago, label in en.CORRECTION_DAYS
+                for ago, label in texts.CORRECTION_DAYS
             ]
         ]
     )
@@ -141,7 +141,7 @@ def parse_site_tap(raw: str) -> SiteTap | None:
 def parse_correction_tap(raw: str) -> tuple[int, int, int] | None:
     """`fixday:<patient>:<n>:<days ago>` → (patient, n, days ago), days ago within the buttons."""
     parts = raw.split(":")
-    valid_days = {ago for ago, _ in en.CORRECTION_DAYS}
+    valid_days = {ago for ago, _ in texts.CORRECTION_DAYS}
     if len(parts) != 4 or parts[0] != "fixday" or parts[3] not in valid_days:
         return None
     try:

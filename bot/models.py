@@ -49,7 +49,6 @@ class Patient(SQLModel, table=True):
     )
     chat_id: int = Field(sa_type=BigInteger)
     first_name: str | None = Field(default=None, max_length=64, description="shown to caregivers")
-    language_code: str | None = Field(default=None, max_length=16)
     time_zone: str = Field(max_length=64)
     reminder_time: time
     first_injection: date
@@ -278,3 +277,18 @@ class SupportRequest(SQLModel, table=True):
     user_id: int = Field(sa_type=BigInteger, index=True)
     created_at: datetime
     answered_at: datetime | None = None
+
+
+class LanguageChoice(SQLModel, table=True):
+    """The language the bot writes to someone in, for messages composed later (reminders,
+    alerts). Kept only for people the bot stores anyway (patients, caregivers) or who chose a
+    language in /settings; anyone else simply gets the language of their Telegram app."""
+
+    __tablename__ = "languages"
+
+    user_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    code: str = Field(max_length=8)
+    chosen: bool = Field(default=False, description="picked in /settings, not Telegram's")
+    updated_at: datetime

@@ -11,6 +11,8 @@ from bot.domain.answers import (
     DateProblem,
     check_first_injection,
     check_last_injection,
+    is_cancel,
+    is_done,
     parse_clock,
     parse_consent,
     parse_day,
@@ -265,3 +267,13 @@ def test_check_last_injection(day: date, expected: DateProblem | None) -> None:
 
 def test_problems_are_codes() -> None:
     assert DateProblem.TOO_FAR_AHEAD.value == "too_far_ahead"
+
+
+def test_german_words_are_accepted_alongside_english() -> None:
+    assert parse_day("heute", TODAY, keywords=ALL) == TODAY
+    assert parse_day("Gestern", TODAY, keywords=ALL) == date(2026, 5, 3)
+    assert parse_day("morgen", TODAY, keywords=LAST) is None, "still only the allowed ones"
+    assert parse_consent("Ja") is True
+    assert parse_consent("nein danke") is False
+    assert is_done("Erledigt!") and is_done("done") and not is_done("noch nicht")
+    assert is_cancel("Abbrechen") and is_cancel("cancel") and not is_cancel("09:00")

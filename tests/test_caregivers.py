@@ -66,7 +66,7 @@ def engine(sqlite_url: str) -> Engine:
         user_id=PATIENT,
         chat_id=PATIENT,
         first_name="Ana",
-        language_code="en",
+        language="en",
         time_zone="Europe/Berlin",
         reminder_time=time(10, 0),
         first_injection=date(2026, 3, 2),

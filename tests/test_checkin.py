@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from bot.domain.checkin import Urgency, needs_checkin, urgency_of
+from bot.domain.checkin import Urgency, needs_checkin, still_worth_asking, urgency_of
 
 
 @pytest.mark.parametrize(
@@ -41,3 +43,29 @@ def test_fever_with_swollen_lips_is_still_an_emergency() -> None:
 
 def test_check_ins_follow_the_loading_doses_only() -> None:
     assert [n for n in range(1, 8) if needs_checkin(n)] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("answer", "urgency"),
+    [
+        ("Ich habe Atemnot", Urgency.EMERGENCY),
+        ("Bekomme keine Luft", Urgency.EMERGENCY),
+        ("Schwellung im Gesicht und an den Lippen", Urgency.EMERGENCY),
+        ("die Zunge ist geschwollen", Urgency.EMERGENCY),
+        ("Fieber seit gestern Abend", Urgency.DOCTOR),
+        ("Schüttelfrost", Urgency.DOCTOR),
+        ("die Rötung wird schlimmer", Urgency.DOCTOR),
+        ("alles gut", Urgency.DIARY),
+        ("etwas müde", Urgency.DIARY),
+    ],
+)
+def test_german_answers_are_read_too(answer: str, urgency: Urgency) -> None:
+    assert urgency_of(answer) is urgency
+
+
+def test_a_check_in_is_not_asked_a_week_late() -> None:
+    injected = date(2026, 3, 2)
+    assert still_worth_asking(injected, date(2026, 3, 3))
+    assert still_worth_asking(injected, date(2026, 3, 4))
+    assert not still_worth_asking(injected, date(2026, 3, 5))
+    assert not still_worth_asking(injected, date(2026, 3, 9))

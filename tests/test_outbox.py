@@ -63,7 +63,7 @@ def enrol(engine: Engine, now: datetime, user_id: int = 1, first: date = date(20
         user_id=user_id,
         chat_id=user_id,
         first_name="Ana",
-        language_code="en",
+        language="en",
         time_zone="Europe/Berlin",
         reminder_time=time(10, 0),
         first_injection=first,

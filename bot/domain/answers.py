@@ -21,8 +21,15 @@ DAY_KEYWORDS: Mapping[str, timedelta] = MappingProxyType(
     }
 )
 
-_YES = frozenset({"yes", "agree", "i agree", "y", "ok"})
-_NO = frozenset({"no", "decline", "no thanks"})
+DAY_WORDS: Mapping[str, str] = MappingProxyType(
+    {"gestern": "yesterday", "heute": "today", "morgen": "tomorrow"}
+)
+"""The same day keywords in the other languages the bot speaks; both are always accepted."""
+_YES = frozenset({"yes", "agree", "i agree", "y", "ok", "ja", "einverstanden", "ich stimme zu"})
+_NO = frozenset({"no", "decline", "no thanks", "nein", "nein danke", "ablehnen"})
+DONE_WORDS = frozenset({"done", "taken", "injected", "erledigt", "gespritzt", "genommen"})
+"""A typed reply to a reminder that means it is done."""
+CANCEL_WORDS = frozenset({"cancel", "stop", "back", "abbrechen", "zurück"})
 _YES_MARKS = ("✅",)
 _NO_MARKS = ("✖", "❌")
 _TRAILING = ".!?,;"
@@ -75,6 +82,7 @@ def parse_day(text: str, today: date, *, keywords: frozenset[str]) -> date | Non
     word = _normalize(text)
     if not word:
         return None
+    word = DAY_WORDS.get(word, word)
     if word in DAY_KEYWORDS:
         allowed = word in {keyword.lower() for keyword in keywords}
         return today + DAY_KEYWORDS[word] if allowed else None
@@ -84,6 +92,14 @@ def parse_day(text: str, today: date, *, keywords: frozenset[str]) -> date | Non
         return date.fromisoformat(word)
     except ValueError:
         return None
+
+
+def is_done(text: str) -> bool:
+    return _normalize(text) in DONE_WORDS
+
+
+def is_cancel(text: str) -> bool:
+    return _normalize(text) in CANCEL_WORDS
 
 
 def parse_clock(text: str) -> time | None:

@@ -5,10 +5,13 @@ infection, a reaction getting worse), or just a note in the diary."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from enum import StrEnum
 
 LOADING_DOSES = frozenset({1, 2, 3})
 KIND = "checkin"
+ASK_UNTIL = timedelta(days=2)
+"""After a downtime, a check-in more than two days after the injection is no longer asked."""
 CHECKIN_PRIORITY = 2
 
 
@@ -27,7 +30,15 @@ EMERGENCY_SIGNS = (
     r"throat (?:\w+ )?(?:tight|closing)",
     r"anaphyla",
     r"faint",
+    r"atem",
+    r"luft ?not",
+    r"keine luft",
+    r"(?:schwell|geschwollen)\w*.{0,25}(?:gesicht|lippe|zunge|hals|rachen)",
+    r"(?:gesicht|lippe|zunge|hals|rachen)\w*.{0,25}(?:schwell|geschwollen)",
+    r"ohnmacht",
+    r"bewusstlos",
 )
+"""English and German: a typed answer is read in both, whatever the chosen language."""
 DOCTOR_SIGNS = (
     r"fever",
     r"chills?",
@@ -39,6 +50,16 @@ DOCTOR_SIGNS = (
     r"sore throat",
     r"yellow",
     r"rash",
+    r"fieber",
+    r"schüttelfrost",
+    r"temperatur",
+    r"schlimmer",
+    r"verschlechter",
+    r"infekt",
+    r"husten",
+    r"halsschmerz",
+    r"gelb",
+    r"ausschlag",
 )
 
 
@@ -55,3 +76,8 @@ def urgency_of(answer: str) -> Urgency:
 def needs_checkin(dose_number: int) -> bool:
     """The loading doses, the first above all, are when whole-body reactions are most likely."""
     return dose_number in LOADING_DOSES
+
+
+def still_worth_asking(taken_on: date, today: date) -> bool:
+    """ "How did it go?" makes sense the day after, or the day after that; not a week later."""
+    return today <= taken_on + ASK_UNTIL

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -50,11 +50,12 @@ def calendar_ics(
     zone: str,
     now: datetime,
     uid_prefix: str,
-    title: str,
+    title: Callable[[int], str],
     description: str,
 ) -> bytes:
     """One event per upcoming dose, at the local reminder time, with a stable UID so that a
-    second import updates the events instead of doubling them."""
+    second import updates the events instead of doubling them. `title` names a dose's event
+    (in the patient's language)."""
     calendar = Calendar()
     calendar.add("prodid", "-//kesimpta-companion-bot//EN")
     calendar.add("version", "2.0")
@@ -62,7 +63,7 @@ def calendar_ics(
         start = datetime.combine(dose.planned, reminder_time, tzinfo=ZoneInfo(zone))
         event = Event()
         event.add("uid", f"{uid_prefix}-dose-{dose.number}@kesimpta-companion-bot")
-        event.add("summary", f"{title} (dose {dose.number})")
+        event.add("summary", title(dose.number))
         event.add("dtstart", start)
         event.add("dtend", start + EVENT_LENGTH)
         event.add("dtstamp", now)

@@ -7,28 +7,28 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import broadcast_buttons, services
+from bot import broadcast_buttons, services, texts
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.domain.broadcast import Audience, FormattingError, Status, check_formatting
 from bot.jobs.broadcast import progress_markup
-from bot.store import broadcasts
-from bot.texts import en
+from bot.store import broadcasts, languages
+from bot.texts import language
 
 
 async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if not services.is_staff(context, update.effective_user.id):
-        await message.reply_html(en.STAFF_ONLY)
+        await message.reply_html(texts.STAFF_ONLY)
         return
     text = text_after_command(message)
     if not text:
-        await message.reply_html(en.BROADCAST_USAGE)
+        await message.reply_html(texts.BROADCAST_USAGE)
         return
     try:
         check_formatting(text)
     except FormattingError as problem:
-        await message.reply_html(en.broadcast_formatting_problem(str(problem)))
+        await message.reply_html(texts.broadcast_formatting_problem(str(problem)))
         return
     app = services.of(context)
     user = update.effective_user
@@ -36,9 +36,10 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         draft = broadcasts.create_draft(
             session, sender_id=user.id, sender_name=user.full_name, text=text, now=app.clock.now()
         )
+        languages.remember(session, user.id, language.current(), app.clock.now())
         sizes = broadcasts.audience_sizes(session)
     broadcast_id = draft.id or 0
-    await message.reply_html(en.BROADCAST_PREVIEW_INTRO)
+    await message.reply_html(texts.BROADCAST_PREVIEW_INTRO)
     try:
         preview = await message.reply_html(
             text,
@@ -47,7 +48,7 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except BadRequest as error:  # a formatting subtlety only Telegram itself caught
         with transaction(app.engine) as session:
             broadcasts.cancel(session, broadcast_id)
-        await message.reply_html(en.broadcast_formatting_problem(error.message))
+        await message.reply_html(texts.broadcast_formatting_problem(error.message))
         return
     with transaction(app.engine) as session:
         broadcasts.set_preview(
@@ -59,10 +60,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = broadcast_buttons.parse(query.data or "")
     if not services.is_staff(context, update.effective_user.id):
-        await query.answer(en.STAFF_ONLY, show_alert=True)
+        await query.answer(texts.STAFF_ONLY, show_alert=True)
         return
     if tap is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     app = services.of(context)
     now = app.clock.now()
@@ -85,10 +86,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if broadcast is not None:
             session.refresh(broadcast)
     if broadcast is None or not mine:
-        await query.answer(en.NOT_YOUR_BROADCAST, show_alert=True)
+        await query.answer(texts.NOT_YOUR_BROADCAST, show_alert=True)
         return
     if not changed:
-        await query.answer(en.broadcast_state(broadcast.status))
+        await query.answer(texts.broadcast_state(broadcast.status))
         return
     match tap.action:
         case "to":
@@ -96,20 +97,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             chosen = Audience(broadcast.audience)
             await _edit_buttons(query, broadcast_buttons.draft(broadcast.id or 0, chosen, sizes))
         case "send":
-            await query.answer(en.broadcast_started(broadcast.total))
+            await query.answer(texts.broadcast_started(broadcast.total))
             await _edit_buttons(query, progress_markup(broadcast))
             with transaction(app.engine) as session:
                 current = broadcasts.get(session, tap.broadcast_id)
             if current is not None and current.reported_at is not None:
                 await _edit_buttons(query, progress_markup(current))  # the worker was quicker
         case "cancel":
-            await query.answer(en.BROADCAST_CANCELLED)
+            await query.answer(texts.BROADCAST_CANCELLED)
             await _edit_buttons(query, None)
-            await query.message.reply_html(en.BROADCAST_CANCELLED)
+            await query.message.reply_html(texts.BROADCAST_CANCELLED)
         case "stop":
-            await query.answer(en.BROADCAST_STOPPING)
+            await query.answer(texts.BROADCAST_STOPPING)
         case _:
-            await query.answer(en.broadcast_figures(broadcasts.tally(broadcast)))
+            await query.answer(texts.broadcast_figures(broadcasts.tally(broadcast)))
 
 
 async def _edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
@@ -124,16 +125,16 @@ async def _edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | Non
 async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/broadcasts: the audit trail of the latest notices (text, sender, audience, outcome)."""
     if not services.is_staff(context, update.effective_user.id):
-        await update.effective_message.reply_html(en.STAFF_ONLY)
+        await update.effective_message.reply_html(texts.STAFF_ONLY)
         return
     with transaction(services.of(context).engine) as session:
         latest = broadcasts.recent(session)
     if not latest:
-        await update.effective_message.reply_html(en.NO_BROADCASTS)
+        await update.effective_message.reply_html(texts.NO_BROADCASTS)
         return
-    lines = [en.BROADCASTS_HEADER]
+    lines = [texts.BROADCASTS_HEADER]
     lines += [
-        en.broadcast_line(
+        texts.broadcast_line(
             item.id or 0,
             item.created_at,
             item.sender_name,

@@ -5,6 +5,7 @@ a patient; the server checks that the tapping user is the one side of it allowed
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -12,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.db import transaction
 from bot.domain.adherence import Status, summarize
 from bot.domain.caregivers import INVITE_VALID_FOR, looks_like_token
@@ -20,8 +21,8 @@ from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
 from bot.handlers.schedule import status_of
 from bot.models import CaregiverLink
-from bot.store import caregivers, patients, reminders
-from bot.texts import en
+from bot.store import caregivers, languages, patients, reminders
+from bot.texts import language
 
 PREFIX = "cg"
 log = logging.getLogger(__name__)
@@ -38,13 +39,15 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if patient is not None:
             token, row = caregivers.create_invite(session, patient, app.clock.now())
     if patient is None:
-        await update.effective_message.reply_html(en.INVITE_ONLY_PATIENTS)
+        await update.effective_message.reply_html(texts.INVITE_ONLY_PATIENTS)
         return
     link = f"https://t.me/{context.bot.username}?start={token}"
     hours = int(INVITE_VALID_FOR.total_seconds() // 3600)
     await update.effective_message.reply_html(
-        en.invite_link(link, hours),
-        reply_markup=InlineKeyboardMarkup([[button(en.REVOKE_INVITE_BUTTON, "invrevoke", row.id)]]),
+        texts.invite_link(link, hours),
+        reply_markup=InlineKeyboardMarkup(
+            [[button(texts.REVOKE_INVITE_BUTTON, "invrevoke", row.id)]]
+        ),
     )
 
 
@@ -53,37 +56,43 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
     app = services.of(context)
     user = update.effective_user
     if not looks_like_token(payload):
-        await update.effective_message.reply_html(en.INVITE_PROBLEMS["unknown"])
+        await update.effective_message.reply_html(texts.INVITE_PROBLEMS["unknown"])
         return
     with transaction(app.engine) as session:
         link, problem = caregivers.redeem(
             session, payload, user.id, user.first_name or "?", app.clock.now()
         )
         patient = patients.get(session, link.patient_id) if link is not None else None
+        if link is not None:
+            languages.remember(session, user.id, language.current(), app.clock.now())
     if link is None or patient is None:
-        await update.effective_message.reply_html(en.INVITE_PROBLEMS[problem or "unknown"])
+        await update.effective_message.reply_html(texts.INVITE_PROBLEMS[problem or "unknown"])
         return
-    name = patient.first_name or en.THE_PATIENT
+    name = patient.first_name or texts.THE_PATIENT
     if link.approved_at is not None:
-        await update.effective_message.reply_text(en.already_following(name))
+        await update.effective_message.reply_text(texts.already_following(name))
         return
-    await update.effective_message.reply_text(en.waiting_for_approval(name))
-    buttons = InlineKeyboardMarkup(
-        [
+    await update.effective_message.reply_text(texts.waiting_for_approval(name))
+    await _tell(
+        context,
+        patient.chat_id,
+        lambda: texts.approve_request(link.caregiver_name),
+        lambda: InlineKeyboardMarkup(
             [
-                button(en.APPROVE_BUTTON, "approve", link.id),
-                button(en.DECLINE_BUTTON, "decline", link.id),
+                [
+                    button(texts.APPROVE_BUTTON, "approve", link.id),
+                    button(texts.DECLINE_BUTTON, "decline", link.id),
+                ]
             ]
-        ]
+        ),
     )
-    await _tell(context, patient.chat_id, en.approve_request(link.caregiver_name), buttons)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
     if len(parts) != 3 or not parts[2].lstrip("-").isdigit() or parts[1] not in ACTIONS:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await ACTIONS[parts[1]](update, context, int(parts[2]))
 
@@ -94,9 +103,9 @@ async def revoke_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, invi
         done = caregivers.revoke_invite(
             session, update.effective_user.id, invite_id, app.clock.now()
         )
-    await update.callback_query.answer(None if done else en.BUTTON_EXPIRED)
+    await update.callback_query.answer(None if done else texts.BUTTON_EXPIRED)
     if done:
-        await update.callback_query.edit_message_text(en.INVITE_REVOKED)
+        await update.callback_query.edit_message_text(texts.INVITE_REVOKED)
 
 
 def _own_link(session: Session, link_id: int, patient_id: int) -> CaregiverLink | None:
@@ -124,20 +133,20 @@ async def decide(
             caregivers.remove(session, link, now)
     query = update.callback_query
     if not pending or link is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    name = (patient.first_name if patient else None) or en.THE_PATIENT
+    name = (patient.first_name if patient else None) or texts.THE_PATIENT
     if approve:
         await query.edit_message_text(
-            en.approved_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+            texts.approved_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
         )
-        await _tell(context, link.caregiver_id, en.approved_for_caregiver(name))
+        await _tell(context, link.caregiver_id, lambda: texts.approved_for_caregiver(name))
     else:
         await query.edit_message_text(
-            en.declined_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+            texts.declined_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
         )
-        await _tell(context, link.caregiver_id, en.declined_for_caregiver(name))
+        await _tell(context, link.caregiver_id, lambda: texts.declined_for_caregiver(name))
 
 
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
@@ -154,19 +163,19 @@ async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         patient = patients.get(session, update.effective_user.id)
         links = list(caregivers.links_of_patient(session, patient.user_id)) if patient else []
     if patient is None:
-        await update.effective_message.reply_html(en.INVITE_ONLY_PATIENTS)
+        await update.effective_message.reply_html(texts.INVITE_ONLY_PATIENTS)
         return
     if not links:
-        await update.effective_message.reply_html(en.NO_CAREGIVERS)
+        await update.effective_message.reply_html(texts.NO_CAREGIVERS)
         return
-    lines = [en.CAREGIVERS_HEADER]
+    lines = [texts.CAREGIVERS_HEADER]
     rows = []
     for link in links:
         approved = link.approved_at is not None
-        lines.append(en.caregiver_line(link.caregiver_name, approved, link.may_confirm))
-        row = [button(en.revoke_button(link.caregiver_name), "revoke", link.id)]
+        lines.append(texts.caregiver_line(link.caregiver_name, approved, link.may_confirm))
+        row = [button(texts.revoke_button(link.caregiver_name), "revoke", link.id)]
         if approved:
-            label = en.allow_confirm_button(link.caregiver_name, link.may_confirm)
+            label = texts.allow_confirm_button(link.caregiver_name, link.may_confirm)
             row.append(button(label, "allow", link.id))
         rows.append(row)
     await update.effective_message.reply_html(
@@ -179,13 +188,15 @@ async def ask_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id
         link = _own_link(session, link_id, update.effective_user.id)
     query = update.callback_query
     if link is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     await update.effective_chat.send_message(
-        en.confirm_revoke(link.caregiver_name),
+        texts.confirm_revoke(link.caregiver_name),
         parse_mode=ParseMode.HTML,
-        reply_markup=InlineKeyboardMarkup([[button(en.YES_REMOVE_BUTTON, "revokeyes", link.id)]]),
+        reply_markup=InlineKeyboardMarkup(
+            [[button(texts.YES_REMOVE_BUTTON, "revokeyes", link.id)]]
+        ),
     )
 
 
@@ -199,14 +210,14 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: in
         patient = patients.get(session, user_id)
     query = update.callback_query
     if link is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     await query.edit_message_text(
-        en.revoked_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+        texts.revoked_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
     )
-    name = (patient.first_name if patient else None) or en.THE_PATIENT
-    await _tell(context, link.caregiver_id, en.revoked_for_caregiver(name))
+    name = (patient.first_name if patient else None) or texts.THE_PATIENT
+    await _tell(context, link.caregiver_id, lambda: texts.revoked_for_caregiver(name))
 
 
 async def toggle_confirming(
@@ -220,7 +231,7 @@ async def toggle_confirming(
             session.add(link)
     query = update.callback_query
     if link is None or link.approved_at is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer("🔓" if link.may_confirm else "🔒")
     await list_caregivers(update, context)
@@ -234,9 +245,9 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         pairs = list(caregivers.followed(session, update.effective_user.id))
         courses = patients.courses_of(session, [patient for _, patient in pairs])
     if not pairs:
-        await update.effective_message.reply_html(en.NOT_FOLLOWING)
+        await update.effective_message.reply_html(texts.NOT_FOLLOWING)
         return
-    parts = [en.PATIENTS_HEADER]
+    parts = [texts.PATIENTS_HEADER]
     for _, patient in pairs:
         plan = build_plan(courses[patient.user_id], local_date(now, patient.time_zone), upcoming=3)
         statuses = [status_of(dose, patient, now) for dose in plan]
@@ -245,8 +256,8 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         last = (taken[-1].number, taken[-1].taken) if taken else None
         counts = summarize(s for s in statuses if s is not Status.BEFORE_ENROLMENT)
         parts.append(
-            en.patient_summary(
-                patient.first_name or en.THE_PATIENT,
+            texts.patient_summary(
+                patient.first_name or texts.THE_PATIENT,
                 upcoming,
                 last,
                 counts.on_time + counts.early,
@@ -261,14 +272,20 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(services.of(context).engine) as session:
         pairs = list(caregivers.followed(session, update.effective_user.id))
     if not pairs:
-        await update.effective_message.reply_html(en.NOT_FOLLOWING)
+        await update.effective_message.reply_html(texts.NOT_FOLLOWING)
         return
     rows = [
-        [button(en.leave_button(patient.first_name or en.THE_PATIENT), "leave", patient.user_id)]
+        [
+            button(
+                texts.leave_button(patient.first_name or texts.THE_PATIENT),
+                "leave",
+                patient.user_id,
+            )
+        ]
         for _, patient in pairs
     ]
     await update.effective_message.reply_html(
-        en.LEAVE_HEADER, reply_markup=InlineKeyboardMarkup(rows)
+        texts.LEAVE_HEADER, reply_markup=InlineKeyboardMarkup(rows)
     )
 
 
@@ -281,11 +298,11 @@ async def leave_one(update: Update, context: ContextTypes.DEFAULT_TYPE, patient_
             caregivers.remove(session, link, app.clock.now())
     query = update.callback_query
     if link is None or patient is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await query.edit_message_text(en.left_for_caregiver(patient.first_name or en.THE_PATIENT))
-    await _tell(context, patient.chat_id, en.left_for_patient(link.caregiver_name))
+    await query.edit_message_text(texts.left_for_caregiver(patient.first_name or texts.THE_PATIENT))
+    await _tell(context, patient.chat_id, lambda: texts.left_for_patient(link.caregiver_name))
 
 
 async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -294,8 +311,10 @@ async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE)
         pairs = list(caregivers.followed(session, update.effective_user.id))
     for link, patient in pairs:
         await update.effective_message.reply_html(
-            en.caregiver_settings(
-                patient.first_name or en.THE_PATIENT, link.alert_confirmations, link.alert_heads_up
+            texts.caregiver_settings(
+                patient.first_name or texts.THE_PATIENT,
+                link.alert_confirmations,
+                link.alert_heads_up,
             ),
             reply_markup=_alert_buttons(link),
         )
@@ -307,12 +326,16 @@ def _alert_buttons(link: CaregiverLink) -> InlineKeyboardMarkup:
         [
             [
                 button(
-                    en.toggle_confirmations_button(link.alert_confirmations),
+                    texts.toggle_confirmations_button(link.alert_confirmations),
                     "alertconf",
                     link.patient_id,
                 )
             ],
-            [button(en.toggle_heads_up_button(link.alert_heads_up), "alerthead", link.patient_id)],
+            [
+                button(
+                    texts.toggle_heads_up_button(link.alert_heads_up), "alerthead", link.patient_id
+                )
+            ],
         ]
     )
 
@@ -332,12 +355,12 @@ async def toggle_alert(
                 reminders.replan(session, patient, app.clock.now())  # writes or drops it
     query = update.callback_query
     if link is None or patient is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     await query.edit_message_text(
-        en.caregiver_settings(
-            patient.first_name or en.THE_PATIENT, link.alert_confirmations, link.alert_heads_up
+        texts.caregiver_settings(
+            patient.first_name or texts.THE_PATIENT, link.alert_confirmations, link.alert_heads_up
         ),
         parse_mode=ParseMode.HTML,
         reply_markup=_alert_buttons(link),
@@ -362,11 +385,11 @@ async def caregiver_welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         pairs = list(caregivers.followed(session, update.effective_user.id))
     if not pairs:
         return False
-    names = ", ".join(patient.first_name or en.THE_PATIENT for _, patient in pairs)
+    names = ", ".join(patient.first_name or texts.THE_PATIENT for _, patient in pairs)
     await update.effective_message.reply_text(
-        en.CAREGIVER_WELCOME.format(names=names),
+        texts.CAREGIVER_WELCOME.format(names=names),
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(en.SIGN_UP_MYSELF_BUTTON, callback_data="enrol:signup")]]
+            [[InlineKeyboardButton(texts.SIGN_UP_MYSELF_BUTTON, callback_data="enrol:signup")]]
         ),
     )
     return True
@@ -375,13 +398,19 @@ async def caregiver_welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def _tell(
     context: ContextTypes.DEFAULT_TYPE,
     chat_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
+    text: Callable[[], str],
+    markup: Callable[[], InlineKeyboardMarkup] | None = None,
 ) -> None:
-    """Best effort: the other side may have blocked the bot; nothing about it is lost."""
+    """A notice to the other side, composed in their language. Best effort: they may have
+    blocked the bot; nothing about it is lost."""
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        speaks = languages.of(session, chat_id)
+    with language.speaking(speaks):
+        notice, buttons = text(), markup() if markup is not None else None
     try:
         await context.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            chat_id, notice, parse_mode=ParseMode.HTML, reply_markup=buttons
         )
     except TelegramError as error:
         log.info("a caregiver notice was not delivered: %s", type(error).__name__)

@@ -7,14 +7,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.buttons import number_in_buttons
 from bot.db import transaction
 from bot.domain.checkin import Urgency, urgency_of
 from bot.domain.timing import local_date
 from bot.jobs.checkin import PREFIX
 from bot.store import diary, doses, patients
-from bot.texts import en
 
 BUTTON_URGENCY = {
     "fine": Urgency.DIARY,
@@ -28,11 +27,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
     if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in BUTTON_URGENCY:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     number, answer = int(parts[1]), parts[2]
-    await _answer(update, context, number, BUTTON_URGENCY[answer], en.CHECKIN_NOTES[answer])
+    await _answer(update, context, number, BUTTON_URGENCY[answer], texts.CHECKIN_NOTES[answer])
 
 
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -56,8 +55,8 @@ async def _answer(
         recorded = patient is not None and doses.get(session, patient.user_id, number) is not None
         if patient is not None and recorded:
             day = local_date(now, patient.time_zone)
-            diary.add(session, patient, en.checkin_note(number, note), day, now)
+            diary.add(session, patient, texts.checkin_note(number, note), day, now)
     if not recorded:
-        await update.effective_message.reply_html(en.BUTTON_EXPIRED)
+        await update.effective_message.reply_html(texts.BUTTON_EXPIRED)
         return
-    await update.effective_message.reply_html(en.CHECKIN_REPLIES[urgency.value])
+    await update.effective_message.reply_html(texts.CHECKIN_REPLIES[urgency.value])

@@ -7,8 +7,9 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.texts.language import month_year, weekday_initials
+
 PREFIX = "cal"
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 NOOP = f"{PREFIX}:-"
 
 
@@ -21,11 +22,11 @@ def keyboard(month: date, lowest: date, highest: date) -> InlineKeyboardMarkup:
     rows.append(
         [
             _nav("«", previous) if _last_day(previous) >= lowest else _blank(),
-            InlineKeyboardButton(f"{first:%B %Y}", callback_data=NOOP),
+            InlineKeyboardButton(month_year(first), callback_data=NOOP),
             _nav("»", following) if following <= highest else _blank(),
         ]
     )
-    rows.append([InlineKeyboardButton(day, callback_data=NOOP) for day in WEEKDAYS])
+    rows.append([InlineKeyboardButton(day, callback_data=NOOP) for day in weekday_initials()])
     for week in calendar.Calendar().monthdayscalendar(first.year, first.month):
         row = []
         for number in week:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.domain.timing import local_date
 from bot.store import diary, patients
-from bot.texts import en
 
 PREFIX = "log"
 MAX_LENGTH = 500
@@ -23,18 +22,18 @@ async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with transaction(services.of(context).engine) as session:
             enrolled = patients.get(session, update.effective_user.id) is not None
         if not enrolled:
-            await update.effective_message.reply_html(en.NOT_ENROLLED)
+            await update.effective_message.reply_html(texts.NOT_ENROLLED)
             return
         choices = [
             [InlineKeyboardButton(label, callback_data=f"{PREFIX}:{key}")]
-            for key, label in en.DIARY_CHOICES.items()
+            for key, label in texts.DIARY_CHOICES.items()
         ]
         await update.effective_message.reply_html(
-            en.DIARY_ASK, reply_markup=InlineKeyboardMarkup(choices)
+            texts.DIARY_ASK, reply_markup=InlineKeyboardMarkup(choices)
         )
         return
     if len(text) > MAX_LENGTH:
-        await update.effective_message.reply_html(en.diary_too_long(MAX_LENGTH))
+        await update.effective_message.reply_html(texts.diary_too_long(MAX_LENGTH))
         return
     await _note(update, context, " ".join(text.split()))
 
@@ -42,11 +41,11 @@ async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     key = (query.data or "").partition(":")[2]
-    if key not in en.DIARY_CHOICES:
-        await query.answer(en.BUTTON_EXPIRED)
+    if key not in texts.DIARY_CHOICES:
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await _note(update, context, en.DIARY_NOTES[key])
+    await _note(update, context, texts.DIARY_NOTES[key])
 
 
 async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -58,6 +57,6 @@ async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -
         if patient is not None and day is not None:
             diary.add(session, patient, text, day, now)
     if day is None:
-        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        await update.effective_message.reply_html(texts.NOT_ENROLLED)
         return
-    await update.effective_message.reply_html(en.diary_noted(day, text))
+    await update.effective_message.reply_html(texts.diary_noted(day, text))

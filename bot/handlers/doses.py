@@ -4,6 +4,7 @@ user who owns the dose and against the plan as it stands now."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import dose_buttons, services
+from bot import chart, dose_buttons, services, texts
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.adherence import Status, summarize
@@ -33,9 +34,8 @@ from bot.store import (
     patients,
     reminders,
 )
-from bot.texts import en
+from bot.texts import chart as chart_text
 
-DONE_WORDS = frozenset({"done", "taken", "injected"})
 CORRECT_FLOW = "correct"
 
 
@@ -47,7 +47,7 @@ async def on_dose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     tap = dose_buttons.parse(query.data or "")
     if tap is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     if tap.patient_id != update.effective_user.id:
         await confirm_as_caregiver(update, context, tap)
@@ -95,7 +95,7 @@ async def confirm_as_caregiver(
         link = caregivers.approved_link(session, tap.patient_id, caregiver_id)
         patient = patients.get(session, tap.patient_id)
     if tap.action != "ok" or link is None or not link.may_confirm or patient is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     try:
         text, _, _ = record_today(
@@ -106,7 +106,7 @@ async def confirm_as_caregiver(
         return
     await query.answer("✅")
     await query.edit_message_text(
-        f"{en.recorded_for(patient.first_name or en.THE_PATIENT)}\n{text}",
+        f"{texts.recorded_for(patient.first_name or texts.THE_PATIENT)}\n{text}",
         parse_mode=ParseMode.HTML,
     )
 
@@ -115,7 +115,7 @@ async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
     """Records the dose when someone answers done, taken or injected to a reminder (or types it
     while a dose is due). Returns False if the text was not such an answer."""
     message = update.effective_message
-    if (message.text or "").strip().lower().rstrip(".!") not in DONE_WORDS:
+    if not parse.is_done(message.text or ""):
         return False
     user_id = update.effective_user.id
     app = services.of(context)
@@ -124,7 +124,7 @@ async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
         with transaction(app.engine) as session:
             row = outbox.by_message(session, message.chat_id, message.reply_to_message.message_id)
         if row is None or row.patient_id != user_id or row.dose_number is None:
-            await message.reply_html(en.NOT_A_REMINDER)
+            await message.reply_html(texts.NOT_A_REMINDER)
             return True
         number, planned = row.dose_number, row.dose_planned
     try:
@@ -161,28 +161,28 @@ def record_today(
         with transaction(app.engine) as session:
             patient = patients.get(session, user_id)
             if patient is None:
-                raise Refused(en.NOT_ENROLLED)
+                raise Refused(texts.NOT_ENROLLED)
             today = local_date(now, patient.time_zone)
             course = patients.course_of(session, patient)
             current = next_dose(course, today)
             if number is not None and (current.number, current.planned) != (number, planned):
                 recorded = doses.get(session, user_id, number) is not None
-                raise Refused(en.ALREADY_RECORDED if recorded else en.STALE_DOSE_BUTTON)
+                raise Refused(texts.ALREADY_RECORDED if recorded else texts.STALE_DOSE_BUTTON)
             if due_only and current.planned > today:
-                raise Refused(en.not_due_yet(current.number, current.planned))
+                raise Refused(texts.not_due_yet(current.number, current.planned))
             day = day or today
             problem = check_recorded_date(course, current.number, day, today)
             if problem is not None:
-                raise Refused(en.TAKEN_PROBLEMS[problem.value])
+                raise Refused(texts.TAKEN_PROBLEMS[problem.value])
             by = by or user_id
             doses.add(session, patient, current.number, day, now, by=by, source=source)
             following = reminders.replan(session, patient, now)
             caregivers.tell_recorded(session, patient, current, now, by=by)
             checkins.plan(session, patient, current.number, day, now)
     except IntegrityError as error:  # the same dose recorded at the same moment elsewhere
-        raise Refused(en.ALREADY_RECORDED) from error
+        raise Refused(texts.ALREADY_RECORDED) from error
     return (
-        en.recorded(current.number, day, following.number, following.planned),
+        texts.recorded(current.number, day, following.number, following.planned),
         current.number,
         following.planned,
     )
@@ -190,7 +190,7 @@ def record_today(
 
 async def ask_who(update: Update, patient_id: int, number: int) -> None:
     await update.effective_chat.send_message(
-        en.ASK_WHO, reply_markup=dose_buttons.who_keyboard(patient_id, number)
+        texts.ASK_WHO, reply_markup=dose_buttons.who_keyboard(patient_id, number)
     )
 
 
@@ -198,12 +198,12 @@ async def on_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = dose_buttons.parse_site_tap(query.data or "")
     if tap is None or tap.site is not None or tap.patient_id != update.effective_user.id:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     sites = tuple(site.value for site in allowed_sites(tap.injector))
     await query.edit_message_text(
-        en.ASK_SITE,
+        texts.ASK_SITE,
         reply_markup=dose_buttons.site_keyboard(tap.patient_id, tap.number, tap.injector, sites),
     )
 
@@ -212,7 +212,7 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = dose_buttons.parse_site_tap(query.data or "")
     if tap is None or tap.site is None or tap.patient_id != update.effective_user.id:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     app = services.of(context)
     with transaction(app.engine) as session:
@@ -223,11 +223,11 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             session.flush()
             recent = [Site(value) for value in doses.recent_sites(session, tap.patient_id)]
     if record is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     suggestion = suggest_next_site(recent, tap.injector)
-    await query.edit_message_text(en.site_noted(tap.site.value, suggestion.value))
+    await query.edit_message_text(texts.site_noted(tap.site.value, suggestion.value))
 
 
 async def snooze(
@@ -242,11 +242,11 @@ async def snooze(
             until = snooze_until(Snooze(tap.action), now, patient.time_zone)
             reminders.snooze(session, patient, current, until, now)
     if patient is None or current is None:
-        await query.answer(en.STALE_DOSE_BUTTON)
+        await query.answer(texts.STALE_DOSE_BUTTON)
         return
     await query.answer("⏰")
     local = until.astimezone(ZoneInfo(patient.time_zone))
-    await update.effective_chat.send_message(en.SNOOZED_UNTIL.format(when=local))
+    await update.effective_chat.send_message(texts.SNOOZED_UNTIL.format(when=local))
 
 
 async def problem(
@@ -254,7 +254,7 @@ async def problem(
 ) -> None:
     await update.callback_query.answer()
     await update.effective_chat.send_message(
-        en.problem_advice(tap.number),
+        texts.problem_advice(tap.number),
         reply_markup=dose_buttons.problem_keyboard(tap.patient_id, tap.number, tap.planned),
     )
 
@@ -269,7 +269,7 @@ async def pause(
         if patient is not None:
             reminders.change_reachability(session, patient, now, paused=True)
     await update.callback_query.answer()
-    await update.effective_chat.send_message(en.PAUSED if patient else en.NOT_ENROLLED)
+    await update.effective_chat.send_message(texts.PAUSED if patient else texts.NOT_ENROLLED)
 
 
 async def ask_correction(
@@ -289,11 +289,11 @@ async def ask_correction(
                 app.clock.now(),
             )
     if record is None:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     await update.effective_chat.send_message(
-        en.ASK_CORRECT_DATE.format(number=tap.number, taken_on=record.taken_on),
+        texts.ASK_CORRECT_DATE.format(number=tap.number, taken_on=record.taken_on),
         parse_mode=ParseMode.HTML,
         reply_markup=dose_buttons.correction_keyboard(tap.patient_id, tap.number),
     )
@@ -303,7 +303,7 @@ async def on_correction_day(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query = update.callback_query
     tap = dose_buttons.parse_correction_tap(query.data or "")
     if tap is None or tap[0] != update.effective_user.id:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     await correct(update, context, tap[1], days_ago=tap[2])
@@ -313,10 +313,10 @@ async def answer_correction(
     update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
 ) -> None:
     """A typed date for the dose being corrected (the conversation is in the database)."""
-    if text.strip().lower() in {"cancel", "stop"}:
+    if parse.is_cancel(text):
         with transaction(services.of(context).engine) as session:
             conversations.drop(session, update.effective_user.id)
-        await update.effective_message.reply_html(en.SETTINGS_CANCELLED)
+        await update.effective_message.reply_html(texts.SETTINGS_CANCELLED)
         return
     await correct(update, context, number, typed=text)
 
@@ -338,7 +338,7 @@ async def correct(
         record = doses.get(session, user_id, number) if patient else None
         if patient is None or record is None or number <= patient.enrolled_after:
             conversations.drop(session, user_id)
-            outcome = en.BUTTON_EXPIRED
+            outcome = texts.BUTTON_EXPIRED
         else:
             today = local_date(now, patient.time_zone)
             day = (
@@ -347,7 +347,7 @@ async def correct(
                 else parse.parse_day(typed or "", today, keywords=frozenset({"today", "yesterday"}))
             )
             if day is None:
-                outcome = en.date_unreadable(typed or "", today, ("today", "yesterday"))
+                outcome = texts.date_unreadable(typed or "", today, ("today", "yesterday"))
             else:
                 outcome = _apply_correction(session, patient, record, day, today, now)
     await reply(outcome, parse_mode=ParseMode.HTML)
@@ -360,13 +360,13 @@ def _apply_correction(
     number = record.number
     problem = check_recorded_date(patients.course_of(session, patient), number, day, today)
     if problem is not None:
-        return en.TAKEN_PROBLEMS[problem.value]
+        return texts.TAKEN_PROBLEMS[problem.value]
     record.taken_on = day
     session.add(record)
     session.flush()
     conversations.drop(session, patient.user_id)
     following = reminders.replan(session, patient, now)
-    return en.recorded(number, day, following.number, following.planned)
+    return texts.recorded(number, day, following.number, following.planned)
 
 
 async def undo(
@@ -388,10 +388,10 @@ async def undo(
             doses.remove(session, tap.patient_id, tap.number)
             reminders.replan(session, patient, now)
     if not allowed:
-        await query.answer(en.CANNOT_UNDO if record is not None else en.BUTTON_EXPIRED)
+        await query.answer(texts.CANNOT_UNDO if record is not None else texts.BUTTON_EXPIRED)
         return
     await query.answer("↩️")
-    await query.edit_message_text(en.undone(tap.number))
+    await query.edit_message_text(texts.undone(tap.number))
 
 
 async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -403,12 +403,12 @@ async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with transaction(app.engine) as session:
             patient = patients.get(session, update.effective_user.id)
         if patient is None:
-            await update.effective_message.reply_html(en.NOT_ENROLLED)
+            await update.effective_message.reply_html(texts.NOT_ENROLLED)
             return
         today = local_date(app.clock.now(), patient.time_zone)
         day = parse.parse_day(" ".join(args), today, keywords=frozenset({"today", "yesterday"}))
         if day is None:
-            await update.effective_message.reply_html(en.TAKEN_USAGE)
+            await update.effective_message.reply_html(texts.TAKEN_USAGE)
             return
     user_id = update.effective_user.id
     try:
@@ -430,11 +430,11 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         course = patients.course_of(session, patient) if patient else None
         notes = diary.latest(session, patient.user_id) if patient else []
     if patient is None or course is None:
-        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        await update.effective_message.reply_html(texts.NOT_ENROLLED)
         return
     today = local_date(now, patient.time_zone)
     plan = build_plan(course, today, upcoming=1)
-    lines, statuses = [en.HISTORY_HEADER], []
+    lines, statuses, points = [texts.HISTORY_HEADER], [], []
     for dose in plan:
         status = status_of(dose, patient, now)
         if status in (Status.UPCOMING, Status.DUE_TODAY) or (
@@ -442,17 +442,22 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ):
             continue
         statuses.append(status)
-        lines.append(en.history_line(dose.number, dose.planned, dose.taken, status))
+        lines.append(texts.history_line(dose.number, dose.planned, dose.taken, status))
+        if status in chart.PLOTTED:
+            points.append(chart.DosePoint(dose.number, dose.planned, dose.taken, status))
     if statuses:
         counts = summarize(statuses)
-        lines.append(en.history_counts(counts.on_time, counts.early, counts.late, counts.missed))
+        lines.append(texts.history_counts(counts.on_time, counts.early, counts.late, counts.missed))
     else:
-        lines = [en.NO_HISTORY]
+        lines = [texts.NO_HISTORY]
     if notes:
-        lines += ["", en.DIARY_HEADER]
-        lines += [en.diary_line(note.noted_on, note.text) for note in notes]
+        lines += ["", texts.DIARY_HEADER]
+        lines += [texts.diary_line(note.noted_on, note.text) for note in notes]
     for part in chunks(lines):
         await update.effective_message.reply_html(part)
+    if points:
+        png = await asyncio.to_thread(chart.adherence_png, points, chart_text.labels())
+        await update.effective_message.reply_photo(png, caption=texts.CHART_CAPTION)
 
 
 def _current(

@@ -19,7 +19,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.checklist import checklist
@@ -30,7 +30,7 @@ from bot.handlers.schedule import next_dose_text, reply_schedule
 from bot.models import Conversation
 from bot.store import checklist as checklist_store
 from bot.store import conversations, patients, reminders
-from bot.texts import en
+from bot.texts import language
 from bot.zone_lookup import zone_at
 
 FLOW = "enrolment"
@@ -51,15 +51,15 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if patient is not None and course is not None:
         summary = next_dose_text(patient, course, app.clock.now())
-        await update.effective_message.reply_html(en.status_summary(summary))
+        await update.effective_message.reply_html(texts.status_summary(summary))
         return
     if conversation is not None and conversation.flow == FLOW:
-        await update.effective_message.reply_html(en.ENROLMENT_RESUMED)
+        await update.effective_message.reply_html(texts.ENROLMENT_RESUMED)
         await ask(update, context, conversation.step, conversation.answers)
         return
     if conversation is None and await caregivers.caregiver_welcome(update, context):
         return
-    await update.effective_message.reply_html(en.CONSENT, reply_markup=consent_buttons())
+    await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_buttons())
 
 
 def consent_buttons() -> InlineKeyboardMarkup:
@@ -67,10 +67,10 @@ def consent_buttons() -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    en.CONSENT_AGREE_BUTTON, callback_data=f"{CALLBACK_PREFIX}:agree"
+                    texts.CONSENT_AGREE_BUTTON, callback_data=f"{CALLBACK_PREFIX}:agree"
                 ),
                 InlineKeyboardButton(
-                    en.CONSENT_DECLINE_BUTTON, callback_data=f"{CALLBACK_PREFIX}:decline"
+                    texts.CONSENT_DECLINE_BUTTON, callback_data=f"{CALLBACK_PREFIX}:decline"
                 ),
             ]
         ]
@@ -82,14 +82,14 @@ async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     question, or else the question (again)."""
     decision = parse.parse_consent(text)
     if decision is None:
-        await update.effective_message.reply_html(en.CONSENT, reply_markup=consent_buttons())
+        await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_buttons())
         return
     await decide_consent(update, context, decision)
 
 
 async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agree: bool) -> None:
     if not agree:
-        await update.effective_message.reply_html(en.CONSENT_DECLINED)
+        await update.effective_message.reply_html(texts.CONSENT_DECLINED)
         return
     app = services.of(context)
     user = update.effective_user
@@ -99,10 +99,10 @@ async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agr
         if existing is not None and existing.flow == FLOW:
             step, answers = existing.step, existing.answers
         elif not enrolled:
-            step, answers = ZONE, {"language": user.language_code}
+            step, answers = ZONE, {}
             conversations.save(session, user.id, FLOW, step, answers, app.clock.now())
     if enrolled:
-        await update.effective_message.reply_html(en.BUTTON_EXPIRED)
+        await update.effective_message.reply_html(texts.BUTTON_EXPIRED)
         return
     await ask(update, context, step, answers)
 
@@ -114,7 +114,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action == "signup":
         await query.answer()
         await update.effective_chat.send_message(
-            en.CONSENT, parse_mode="HTML", reply_markup=consent_buttons()
+            texts.CONSENT, parse_mode="HTML", reply_markup=consent_buttons()
         )
         return
     if action in ("agree", "decline"):
@@ -127,7 +127,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         await answer_which(update, context, conversation, action.removeprefix("dose:"))
         return
-    await query.answer(en.BUTTON_EXPIRED)
+    await query.answer(texts.BUTTON_EXPIRED)
 
 
 async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -136,7 +136,7 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     conversation = current(context, update.effective_user.id)
     parsed = datepicker.parse(query.data or "")
     if conversation is None or conversation.step not in (FIRST, LAST) or parsed is None:
-        await query.answer(en.BUTTON_EXPIRED if parsed is not None else None)
+        await query.answer(texts.BUTTON_EXPIRED if parsed is not None else None)
         return
     kind, day = parsed
     lowest, highest = date_bounds(context, conversation)
@@ -144,7 +144,7 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer()
         await query.edit_message_reply_markup(datepicker.keyboard(day, lowest, highest))
         return
-    await query.answer(en.PICKED.format(day=day))
+    await query.answer(texts.PICKED.format(day=day))
     await query.edit_message_reply_markup(None)
     await answer(update, context, conversation, day.isoformat())
 
@@ -173,37 +173,37 @@ async def ask(
 ) -> None:
     message = update.effective_message
     if step == ZONE:
-        await message.reply_html(en.ASK_TIME_ZONE, reply_markup=zone_keyboard())
+        await message.reply_html(texts.ASK_TIME_ZONE, reply_markup=zone_keyboard())
     elif step in (FIRST, LAST):
         today = today_for(context, answers)
         if step == FIRST:
-            text, lowest, highest = en.ASK_FIRST_INJECTION, FIRST_APPROVAL, add_months(today, 12)
+            text, lowest, highest = texts.ASK_FIRST_INJECTION, FIRST_APPROVAL, add_months(today, 12)
         else:
             first = date.fromisoformat(answers["first"])
-            text, lowest, highest = en.ASK_LAST_INJECTION.format(first=first), first, today
+            text, lowest, highest = texts.ASK_LAST_INJECTION.format(first=first), first, today
         await message.reply_html(text, reply_markup=datepicker.keyboard(today, lowest, highest))
     elif step == WHICH:
         candidates = tuple(answers["candidates"])
         buttons = [
             InlineKeyboardButton(
-                en.which_dose_button(n), callback_data=f"{CALLBACK_PREFIX}:dose:{n}"
+                texts.which_dose_button(n), callback_data=f"{CALLBACK_PREFIX}:dose:{n}"
             )
             for n in candidates
         ]
         last = date.fromisoformat(answers["last"])
         await message.reply_html(
-            en.ask_which_dose(last, candidates), reply_markup=InlineKeyboardMarkup([buttons])
+            texts.ask_which_dose(last, candidates), reply_markup=InlineKeyboardMarkup([buttons])
         )
     elif step == TIME:
         keyboard = ReplyKeyboardMarkup(
-            [list(row) for row in en.COMMON_TIMES], resize_keyboard=True, one_time_keyboard=True
+            [list(row) for row in texts.COMMON_TIMES], resize_keyboard=True, one_time_keyboard=True
         )
-        await message.reply_html(en.ASK_REMINDER_TIME, reply_markup=keyboard)
+        await message.reply_html(texts.ASK_REMINDER_TIME, reply_markup=keyboard)
 
 
 def zone_keyboard() -> ReplyKeyboardMarkup:
-    rows = [[KeyboardButton(en.SHARE_LOCATION_BUTTON, request_location=True)]]
-    rows += [[KeyboardButton(zone) for zone in row] for row in en.COMMON_ZONES]
+    rows = [[KeyboardButton(texts.SHARE_LOCATION_BUTTON, request_location=True)]]
+    rows += [[KeyboardButton(zone) for zone in row] for row in texts.COMMON_ZONES]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
@@ -227,7 +227,7 @@ async def answer_location(
         return
     zone = zone_at(location.latitude, location.longitude)
     if zone is None or find_zone(zone) is None:
-        await update.effective_message.reply_html(en.LOCATION_WITHOUT_ZONE)
+        await update.effective_message.reply_html(texts.LOCATION_WITHOUT_ZONE)
         return
     await accept_zone(update, context, conversation, zone)
 
@@ -238,7 +238,7 @@ async def answer_zone(
     zone = find_zone(text)
     if zone is None:
         await update.effective_message.reply_html(
-            en.ZONE_UNKNOWN.format(text=escape(en.shorten(text)))
+            texts.ZONE_UNKNOWN.format(text=escape(texts.shorten(text)))
         )
         return
     await accept_zone(update, context, conversation, zone)
@@ -249,7 +249,7 @@ async def accept_zone(
 ) -> None:
     local_now = services.of(context).clock.now().astimezone(ZoneInfo(zone))
     await update.effective_message.reply_html(
-        en.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
+        texts.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
     )
     await advance(update, context, conversation, FIRST, zone=zone)
 
@@ -261,11 +261,11 @@ async def answer_first(
     keywords = ("today", "tomorrow")
     day = parse.parse_day(text, today, keywords=frozenset(keywords))
     if day is None:
-        await update.effective_message.reply_html(en.date_unreadable(text, today, keywords))
+        await update.effective_message.reply_html(texts.date_unreadable(text, today, keywords))
         return
     problem = parse.check_first_injection(day, today)
     if problem is not None:
-        await update.effective_message.reply_html(en.DATE_PROBLEMS[problem])
+        await update.effective_message.reply_html(texts.DATE_PROBLEMS[problem])
         await ask(update, context, FIRST, conversation.answers)
         return
     next_step = LAST if day < today else TIME
@@ -280,11 +280,11 @@ async def answer_last(
     keywords = ("today", "yesterday")
     day = parse.parse_day(text, today, keywords=frozenset(keywords))
     if day is None:
-        await update.effective_message.reply_html(en.date_unreadable(text, today, keywords))
+        await update.effective_message.reply_html(texts.date_unreadable(text, today, keywords))
         return
     problem = parse.check_last_injection(day, first, today)
     if problem is not None:
-        await update.effective_message.reply_html(en.DATE_PROBLEMS[problem].format(first=first))
+        await update.effective_message.reply_html(texts.DATE_PROBLEMS[problem].format(first=first))
         await ask(update, context, LAST, conversation.answers)
         return
     candidates = infer_last_dose(first, day)
@@ -303,7 +303,7 @@ async def answer_which(
     number = text.strip().lower().removeprefix("dose").strip()
     if not number.isdigit() or int(number) not in candidates:
         choices = " or ".join(str(n) for n in candidates)
-        await update.effective_message.reply_html(en.WHICH_DOSE_UNCLEAR.format(choices=choices))
+        await update.effective_message.reply_html(texts.WHICH_DOSE_UNCLEAR.format(choices=choices))
         return
     await advance(update, context, conversation, TIME, dose=int(number))
 
@@ -313,7 +313,7 @@ async def answer_time(
 ) -> None:
     at = parse.parse_clock(text)
     if at is None:
-        await update.effective_message.reply_html(en.time_unreadable(text))
+        await update.effective_message.reply_html(texts.time_unreadable(text))
         return
     await finish(update, context, conversation, at)
 
@@ -343,7 +343,7 @@ async def finish(
         user_id=conversation.user_id,
         chat_id=update.effective_chat.id,
         first_name=(update.effective_user.first_name or "")[:64] or None,
-        language_code=answers.get("language"),
+        language=language.current(),
         time_zone=answers["zone"],
         reminder_time=at,
         first_injection=date.fromisoformat(answers["first"]),
@@ -356,8 +356,8 @@ async def finish(
         reminders.replan(session, patient, now)
         checklist_store.plan(session, patient, now)
         course = patients.course_of(session, patient)
-    await update.effective_message.reply_html(en.ENROLLED, reply_markup=ReplyKeyboardRemove())
+    await update.effective_message.reply_html(texts.ENROLLED, reply_markup=ReplyKeyboardRemove())
     await reply_schedule(update, patient, course, now)
     items = checklist(patient.first_injection, local_date(now, patient.time_zone))
     if items:
-        await update.effective_message.reply_html(en.checklist_overview(items))
+        await update.effective_message.reply_html(texts.checklist_overview(items))

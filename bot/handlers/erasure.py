@@ -8,10 +8,9 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.db import transaction
 from bot.store import caregivers, conversations, patients
-from bot.texts import en
 
 FLOW = "erase"
 PREFIX = "erase"
@@ -33,15 +32,15 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:  # nothing personal, but no trace either (say, of a support request)
             patients.erase(session, user_id)
     if not has_data:
-        await update.effective_message.reply_html(en.NOTHING_TO_ERASE)
+        await update.effective_message.reply_html(texts.NOTHING_TO_ERASE)
         return
     buttons = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(en.ERASE_BUTTON, callback_data=f"{PREFIX}:yes")],
-            [InlineKeyboardButton(en.KEEP_BUTTON, callback_data=f"{PREFIX}:no")],
+            [InlineKeyboardButton(texts.ERASE_BUTTON, callback_data=f"{PREFIX}:yes")],
+            [InlineKeyboardButton(texts.KEEP_BUTTON, callback_data=f"{PREFIX}:no")],
         ]
     )
-    await update.effective_message.reply_html(en.CONFIRM_ERASE, reply_markup=buttons)
+    await update.effective_message.reply_html(texts.CONFIRM_ERASE, reply_markup=buttons)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -63,7 +62,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         elif live:
             conversations.resume(session, pending, now)
     if not live:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await query.edit_message_text(en.ERASED if decision == "yes" else en.ERASE_KEPT)
+    await query.edit_message_text(texts.ERASED if decision == "yes" else texts.ERASE_KEPT)

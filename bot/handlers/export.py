@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.db import transaction
 from bot.domain.adherence import Status
 from bot.domain.export import calendar_ics, records_csv
@@ -14,7 +14,6 @@ from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
 from bot.handlers.schedule import status_of
 from bot.store import diary, patients
-from bot.texts import en
 
 UPCOMING = 12
 NOTES = 1000
@@ -28,7 +27,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         course = patients.course_of(session, patient) if patient else None
         notes = diary.latest(session, patient.user_id, NOTES) if patient else []
     if patient is None or course is None:
-        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        await update.effective_message.reply_html(texts.NOT_ENROLLED)
         return
     plan = build_plan(course, local_date(now, patient.time_zone), upcoming=UPCOMING)
     statuses = [(dose, status_of(dose, patient, now)) for dose in plan]
@@ -40,13 +39,13 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         zone=patient.time_zone,
         now=now,
         uid_prefix=f"{patient.user_id}",
-        title=en.calendar_title(patient.discreet),
-        description=en.CALENDAR_DESCRIPTION,
+        title=lambda number: texts.calendar_title(patient.discreet, number),
+        description=texts.CALENDAR_DESCRIPTION,
     )
     message = update.effective_message
     await message.reply_document(
-        InputFile(records.encode(), filename="kesimpta-records.csv"), caption=en.EXPORT_CSV
+        InputFile(records.encode(), filename="kesimpta-records.csv"), caption=texts.EXPORT_CSV
     )
     await message.reply_document(
-        InputFile(ics, filename="kesimpta-doses.ics"), caption=en.EXPORT_ICS
+        InputFile(ics, filename="kesimpta-doses.ics"), caption=texts.EXPORT_ICS
     )

@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import services
-from bot.texts import en, information
+from bot import services, texts
+from bot.texts import information
+from bot.texts.language import translate
 
 PREFIX = "info"
 TOPICS = ("sideeffects", "precautions", "howto", "storage", "missed", "faq")
@@ -19,15 +20,15 @@ TOPICS = ("sideeffects", "precautions", "howto", "storage", "missed", "faq")
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     staff = services.is_staff(context, update.effective_user.id)
-    await update.effective_message.reply_html(en.HELP + (en.STAFF_HELP if staff else ""))
+    await update.effective_message.reply_html(texts.HELP + (texts.STAFF_HELP if staff else ""))
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_html(en.ABOUT)
+    await update.effective_message.reply_html(texts.ABOUT)
 
 
 async def my_id(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_html(en.my_id(update.effective_user.id))
+    await update.effective_message.reply_html(texts.my_id(update.effective_user.id))
 
 
 def page(topic: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
@@ -35,7 +36,7 @@ def page(topic: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[
 
     async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_html(
-            information.PAGES[topic], reply_markup=related(topic)
+            translate(information.PAGES[topic]), reply_markup=related(topic)
         )
 
     return show
@@ -46,17 +47,18 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     topic = (query.data or "").partition(":")[2]
     if topic not in information.PAGES:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await query.message.reply_html(information.PAGES[topic], reply_markup=related(topic))
+    await query.message.reply_html(translate(information.PAGES[topic]), reply_markup=related(topic))
 
 
 def related(topic: str) -> InlineKeyboardMarkup:
+    labels = translate(information.BUTTONS)
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(information.BUTTONS[other], callback_data=f"{PREFIX}:{other}")
+                InlineKeyboardButton(labels[other], callback_data=f"{PREFIX}:{other}")
                 for other in information.RELATED[topic]
             ]
         ]

@@ -8,14 +8,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.db import transaction
 from bot.domain.pen import PenState, pen_status
 from bot.domain.schedule import next_dose
 from bot.domain.timing import local_date
 from bot.store import patients
 from bot.store import pen as pens
-from bot.texts import en
 
 PREFIX = "pen"
 
@@ -39,18 +38,24 @@ async def pen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if started:
                 period = pens.start(session, patient, current.number, now)
     if patient is None or period is None:
-        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        await update.effective_message.reply_html(texts.NOT_ENROLLED)
         return
     status = pen_status(period.removed_at, now)
     button = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(en.PEN_TOO_WARM_BUTTON, callback_data=f"{PREFIX}:warm:{period.id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    texts.PEN_TOO_WARM_BUTTON, callback_data=f"{PREFIX}:warm:{period.id}"
+                )
+            ]
+        ]
     )
     if started:
-        text = en.pen_started(period.removed_at, status.discard_at, patient.time_zone)
+        text = texts.pen_started(period.removed_at, status.discard_at, patient.time_zone)
     elif status.state is PenState.DISCARD:
-        text = en.pen_discard(patient.discreet)
+        text = texts.pen_discard(patient.discreet)
     else:
-        text = en.pen_status(status.day, period.removed_at, status.discard_at, patient.time_zone)
+        text = texts.pen_status(status.day, period.removed_at, status.discard_at, patient.time_zone)
     await update.effective_message.reply_html(text, reply_markup=button)
 
 
@@ -66,7 +71,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if valid and period is not None:
             pens.close(session, period, pens.TOO_WARM, app.clock.now())
     if not valid:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await query.message.reply_html(en.PEN_TOO_WARM)
+    await query.message.reply_html(texts.PEN_TOO_WARM)

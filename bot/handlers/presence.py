@@ -9,7 +9,8 @@ from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
-from bot.store import reminders
+from bot.store import languages, reminders
+from bot.texts import language
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -26,10 +27,16 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A message or tap from someone marked as having blocked the bot means they are back."""
+    """Runs first for every update: picks the language of the answer (the user's choice, else
+    their Telegram app's), and a message or tap from someone marked as having blocked the bot
+    means they are back."""
     user = update.effective_user
-    if user is None or update.my_chat_member is not None:
+    if user is None:
+        language.activate(language.DEFAULT)
         return
     app = services.of(context)
+    now = app.clock.now()
     with transaction(app.engine) as session:
-        reminders.user_back(session, user.id, app.clock.now())
+        language.activate(languages.follow(session, user.id, user.language_code, now))
+        if update.my_chat_member is None:
+            reminders.user_back(session, user.id, now)

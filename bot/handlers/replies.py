@@ -5,13 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.db import transaction
 from bot.domain.answers import parse_consent
 from bot.handlers import checkin, doses, enrolment, settings, support
 from bot.store import caregivers as caregiver_store
 from bot.store import conversations, patients
-from bot.texts import en
 
 MAX_TEXT = 1000
 
@@ -52,10 +51,10 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if enrolled and text is not None and await doses.on_done_reply(update, context):
         return
     if enrolled:
-        await message.reply_html(en.FALLBACK)
+        await message.reply_html(texts.FALLBACK)
     elif follows and (text is None or parse_consent(text) is None):
-        await message.reply_html(en.CAREGIVER_FALLBACK)
+        await message.reply_html(texts.CAREGIVER_FALLBACK)
     elif text is not None:
         await enrolment.on_consent_text(update, context, text)
     else:
-        await message.reply_html(en.NOT_ENROLLED)
+        await message.reply_html(texts.NOT_ENROLLED)

@@ -8,14 +8,13 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.db import transaction
 from bot.domain.adherence import Status, status_for
 from bot.domain.schedule import Course, PlannedDose, build_plan, next_dose
 from bot.domain.timing import local_date, local_instant
 from bot.models import Patient
 from bot.store import patients
-from bot.texts import en
 
 MESSAGE_LIMIT = 4000
 
@@ -34,19 +33,19 @@ def schedule_lines(patient: Patient, course: Course, now: datetime) -> list[str]
     """One line per dose; undocumented doses from before enrolment are folded into one line."""
     today = local_date(now, patient.time_zone)
     plan = build_plan(course, today, upcoming=12)
-    lines = [en.schedule_header(patient.time_zone, patient.reminder_time, patient.paused)]
+    lines = [texts.schedule_header(patient.time_zone, patient.reminder_time, patient.paused)]
     hidden = 0
     for dose in plan:
         if dose.before_enrolment and dose.taken is None:
             hidden += 1
             continue
         if hidden:
-            lines.append(en.undocumented_doses(hidden))
+            lines.append(texts.undocumented_doses(hidden))
             hidden = 0
-        lines.append(en.schedule_line(dose, status_of(dose, patient, now)))
+        lines.append(texts.schedule_line(dose, status_of(dose, patient, now)))
     if any(dose.provisional for dose in plan):
-        lines.append("\n" + en.PROVISIONAL_NOTE)
-    lines.append("\n" + en.TIMING_IS_OUR_READING)
+        lines.append("\n" + texts.PROVISIONAL_NOTE)
+    lines.append("\n" + texts.TIMING_IS_OUR_READING)
     return lines
 
 
@@ -54,14 +53,14 @@ def next_dose_text(patient: Patient, course: Course, now: datetime) -> str:
     today = local_date(now, patient.time_zone)
     dose = next_dose(course, today)
     reminder_at = local_instant(dose.planned, patient.reminder_time, patient.time_zone)
-    text = en.next_dose(
+    text = texts.next_dose(
         dose,
         status_of(dose, patient, now),
         reminder_at.astimezone(ZoneInfo(patient.time_zone)),
         reminder_at - now,
         patient.time_zone,
     )
-    return text + ("\n" + en.PAUSED if patient.paused else "")
+    return text + ("\n" + texts.PAUSED if patient.paused else "")
 
 
 def chunks(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -86,7 +85,7 @@ async def reply_schedule(update: Update, patient: Patient, course: Course, now: 
 async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     loaded = load_patient(update, context)
     if loaded is None:
-        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        await update.effective_message.reply_html(texts.NOT_ENROLLED)
         return
     patient, course, now = loaded
     await reply_schedule(update, patient, course, now)
@@ -95,7 +94,7 @@ async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def show_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     loaded = load_patient(update, context)
     if loaded is None:
-        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        await update.effective_message.reply_html(texts.NOT_ENROLLED)
         return
     patient, course, now = loaded
     await update.effective_message.reply_html(next_dose_text(patient, course, now))

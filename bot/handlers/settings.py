@@ -10,22 +10,22 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import commands, services, texts
 from bot.db import transaction
-from bot.domain.answers import parse_clock
+from bot.domain.answers import is_cancel, parse_clock
 from bot.domain.timing import find_zone
 from bot.handlers import caregivers
 from bot.handlers.enrolment import zone_keyboard
 from bot.models import Conversation, Patient
-from bot.store import conversations, patients, reminders
-from bot.texts import en
+from bot.store import conversations, languages, patients, reminders
+from bot.texts import language
 from bot.zone_lookup import zone_at
 
 FLOW = "settings"
 PREFIX = "set"
+LANGUAGE = "lang"
 TIME, ZONE = "time", "zone"
 PROMPT_VALID_FOR = timedelta(minutes=30)
-CANCEL_WORDS = frozenset({"cancel", "stop", "back"})
 TOGGLES: dict[str, dict[str, bool]] = {
     "pause": {"paused": True},
     "resume": {"paused": False},
@@ -36,22 +36,22 @@ TOGGLES: dict[str, dict[str, bool]] = {
 
 def overview_markup(patient: Patient) -> InlineKeyboardMarkup:
     toggle = (
-        InlineKeyboardButton(en.SETTINGS_RESUME_BUTTON, callback_data=f"{PREFIX}:resume")
+        InlineKeyboardButton(texts.SETTINGS_RESUME_BUTTON, callback_data=f"{PREFIX}:resume")
         if patient.paused
-        else InlineKeyboardButton(en.SETTINGS_PAUSE_BUTTON, callback_data=f"{PREFIX}:pause")
+        else InlineKeyboardButton(texts.SETTINGS_PAUSE_BUTTON, callback_data=f"{PREFIX}:pause")
     )
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(en.SETTINGS_TIME_BUTTON, callback_data=f"{PREFIX}:{TIME}"),
-                InlineKeyboardButton(en.SETTINGS_ZONE_BUTTON, callback_data=f"{PREFIX}:{ZONE}"),
+                InlineKeyboardButton(texts.SETTINGS_TIME_BUTTON, callback_data=f"{PREFIX}:{TIME}"),
+                InlineKeyboardButton(texts.SETTINGS_ZONE_BUTTON, callback_data=f"{PREFIX}:{ZONE}"),
             ],
             [toggle],
             [
-                InlineKeyboardButton(en.SETTINGS_NAMED_BUTTON, callback_data=f"{PREFIX}:named")
+                InlineKeyboardButton(texts.SETTINGS_NAMED_BUTTON, callback_data=f"{PREFIX}:named")
                 if patient.discreet
                 else InlineKeyboardButton(
-                    en.SETTINGS_DISCREET_BUTTON, callback_data=f"{PREFIX}:discreet"
+                    texts.SETTINGS_DISCREET_BUTTON, callback_data=f"{PREFIX}:discreet"
                 )
             ],
         ]
@@ -59,21 +59,61 @@ def overview_markup(patient: Patient) -> InlineKeyboardMarkup:
 
 
 def overview(patient: Patient) -> str:
-    return en.settings_overview(
+    return texts.settings_overview(
         patient.time_zone, patient.reminder_time, patient.paused, patient.discreet
     )
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user_id = update.effective_user.id
     with transaction(services.of(context).engine) as session:
-        patient = patients.get(session, update.effective_user.id)
+        patient = patients.get(session, user_id)
+        chosen = user_id in languages.chosen_of(session, [user_id])
     if patient is not None:
         await update.effective_message.reply_html(
             overview(patient), reply_markup=overview_markup(patient)
         )
     follows = await caregivers.show_alert_choices(update, context)
     if patient is None and not follows:
-        await update.effective_message.reply_html(en.NOT_ENROLLED)
+        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+    await update.effective_message.reply_html(
+        texts.language_overview(chosen), reply_markup=language_markup()
+    )
+
+
+def language_markup() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.language_button(code), callback_data=f"{LANGUAGE}:{code}"
+                )
+                for code in language.LANGUAGES
+            ]
+        ]
+    )
+
+
+async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A language picked in /settings: kept over the app's, for answers, reminders and the
+    command menu. A forged code changes nothing."""
+    query = update.callback_query
+    code = (query.data or "").partition(":")[2]
+    if code not in language.LANGUAGES:
+        await query.answer(texts.BUTTON_EXPIRED)
+        return
+    app = services.of(context)
+    user_id = update.effective_user.id
+    with transaction(app.engine) as session:
+        languages.remember(session, user_id, code, app.clock.now(), chosen=True)
+    language.activate(code)
+    await query.answer()
+    await query.edit_message_text(
+        texts.language_overview(True), parse_mode="HTML", reply_markup=language_markup()
+    )
+    await update.effective_message.reply_html(texts.LANGUAGE_CHANGED)
+    staff = services.is_staff(context, user_id)
+    await commands.register_chat(context.bot, update.effective_chat.id, staff=staff, chosen=code)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -91,7 +131,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         elif patient is not None and action in (TIME, ZONE):
             conversations.save(session, user_id, FLOW, action, {}, now)
     if patient is None or (action not in TOGGLES and action not in (TIME, ZONE)):
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     if action in TOGGLES:
@@ -99,12 +139,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             overview(patient), parse_mode="HTML", reply_markup=overview_markup(patient)
         )
         if action in ("pause", "resume"):
-            await update.effective_message.reply_html(en.PAUSED if patient.paused else en.RESUMED)
+            await update.effective_message.reply_html(
+                texts.PAUSED if patient.paused else texts.RESUMED
+            )
     elif action == TIME:
-        await update.effective_message.reply_html(en.ASK_NEW_REMINDER_TIME)
+        await update.effective_message.reply_html(texts.ASK_NEW_REMINDER_TIME)
     else:
         await update.effective_message.reply_html(
-            en.ASK_NEW_TIME_ZONE, reply_markup=zone_keyboard()
+            texts.ASK_NEW_TIME_ZONE, reply_markup=zone_keyboard()
         )
 
 
@@ -123,23 +165,23 @@ async def answer(
     app = services.of(context)
     message = update.effective_message
     user_id = update.effective_user.id
-    if text is not None and text.strip().lower() in CANCEL_WORDS:
+    if text is not None and is_cancel(text):
         with transaction(app.engine) as session:
             conversations.drop(session, user_id)
-        await message.reply_html(en.SETTINGS_CANCELLED, reply_markup=ReplyKeyboardRemove())
+        await message.reply_html(texts.SETTINGS_CANCELLED, reply_markup=ReplyKeyboardRemove())
         return
     now = app.clock.now()
     if conversation.step == TIME:
         at = parse_clock(text or "")
         if at is None:
-            await message.reply_html(en.time_unreadable(text or ""))
+            await message.reply_html(texts.time_unreadable(text or ""))
             return
         changes = {"reminder_time": at}
     else:
         zone = _zone_from(update, text)
         if zone is None:
-            reply = en.LOCATION_WITHOUT_ZONE if text is None else en.ZONE_UNKNOWN
-            await message.reply_html(reply.format(text=escape(en.shorten(text or ""))))
+            reply = texts.LOCATION_WITHOUT_ZONE if text is None else texts.ZONE_UNKNOWN
+            await message.reply_html(reply.format(text=escape(texts.shorten(text or ""))))
             return
         changes = {"time_zone": zone}
     with transaction(app.engine) as session:
@@ -149,13 +191,16 @@ async def answer(
             reminders.replan(session, patient, now)
         conversations.drop(session, user_id)
     if patient is None:
-        await message.reply_html(en.NOT_ENROLLED)
+        await message.reply_html(texts.NOT_ENROLLED)
     elif conversation.step == TIME:
-        await message.reply_html(en.reminder_time_changed(patient.reminder_time, patient.time_zone))
+        await message.reply_html(
+            texts.reminder_time_changed(patient.reminder_time, patient.time_zone)
+        )
     else:
         local_now = now.astimezone(ZoneInfo(patient.time_zone))
         await message.reply_html(
-            en.time_zone_changed(patient.time_zone, local_now), reply_markup=ReplyKeyboardRemove()
+            texts.time_zone_changed(patient.time_zone, local_now),
+            reply_markup=ReplyKeyboardRemove(),
         )
 
 

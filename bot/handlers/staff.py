@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot import services
+from bot import services, texts
 from bot.db import transaction
 from bot.domain.adherence import Recent
 from bot.services import Services
 from bot.store import figures
-from bot.texts import en
 
 DOSES_KEY = "dose_figures"
 DOSES_FRESH_FOR = timedelta(minutes=10)
@@ -30,18 +29,18 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Counts are read live; the dose figures (every patient's plan worked out, seconds for
     many patients) are computed in a thread and reused for a few minutes."""
     if not services.is_staff(context, update.effective_user.id):
-        await update.effective_message.reply_html(en.STAFF_ONLY)
+        await update.effective_message.reply_html(texts.STAFF_ONLY)
         return
     app = services.of(context)
     kept: DoseFigures | None = context.bot_data.get(DOSES_KEY)
     counting: Message | None = None
     if kept is None or app.clock.now() - kept.at > DOSES_FRESH_FOR:
-        counting = await update.effective_message.reply_html(en.STATS_COUNTING)
+        counting = await update.effective_message.reply_html(texts.STATS_COUNTING)
         kept = await asyncio.to_thread(_dose_figures, app)
         context.bot_data[DOSES_KEY] = kept
     with transaction(app.engine) as session:
         found = figures.figures(session)
-    text = en.stats(
+    text = texts.stats(
         patients=found.patients,
         paused=found.paused,
         enrolling=found.enrolling,

@@ -9,14 +9,14 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import delivery, services
+from bot import delivery, services, texts
 from bot.buttons import number_in_buttons
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.delivery import Result
 from bot.models import Conversation
-from bot.store import conversations, reminders, support
-from bot.texts import en
+from bot.store import conversations, languages, reminders, support
+from bot.texts import language
 
 FLOW = "support"
 PREFIX = "sup"
@@ -29,44 +29,55 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     text = text_after_command(message)
     if not text:
-        await message.reply_html(en.SUPPORT_USAGE)
+        await message.reply_html(texts.SUPPORT_USAGE)
         return
     if len(text) > MAX_REQUEST:
-        await message.reply_html(en.support_too_long(MAX_REQUEST))
+        await message.reply_html(texts.support_too_long(MAX_REQUEST))
         return
     app = services.of(context)
     with transaction(app.engine) as session:
         opened = support.open_request(session, update.effective_user.id, app.clock.now())
+        if opened is not None:  # the answer comes later, in the language they wrote in
+            languages.remember(
+                session, update.effective_user.id, language.current(), app.clock.now()
+            )
+        speaks = languages.of_many(session, app.settings.admin_ids)
     if opened is None:
-        await message.reply_html(en.SUPPORT_TOO_OFTEN)
+        await message.reply_html(texts.SUPPORT_TOO_OFTEN)
         return
     number = opened.id or 0
-    answer = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(en.ANSWER_BUTTON, callback_data=f"{PREFIX}:answer:{number}")]]
-    )
     reached = 0
     for staff_id in sorted(app.settings.admin_ids):
-        result = await delivery.send(
-            context.bot, staff_id, en.support_request(number, text), answer
-        )
+        with language.speaking(speaks.get(staff_id, language.DEFAULT)):
+            request_text = texts.support_request(number, text)
+            answer = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            texts.ANSWER_BUTTON, callback_data=f"{PREFIX}:answer:{number}"
+                        )
+                    ]
+                ]
+            )
+        result = await delivery.send(context.bot, staff_id, request_text, answer)
         reached += result.result is Result.SENT
     if not reached:
         with transaction(app.engine) as session:
             support.withdraw(session, number)
-        await message.reply_html(en.SUPPORT_UNREACHABLE)
+        await message.reply_html(texts.SUPPORT_UNREACHABLE)
         return
-    await message.reply_html(en.SUPPORT_SENT)
+    await message.reply_html(texts.SUPPORT_SENT)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """↩️ Answer: the staff member's next message is the answer (✖️ drops it)."""
     query = update.callback_query
     if not services.is_staff(context, update.effective_user.id):
-        await query.answer(en.STAFF_ONLY, show_alert=True)
+        await query.answer(texts.STAFF_ONLY, show_alert=True)
         return
     parts = (query.data or "").split(":")
     if len(parts) != 3 or parts[1] not in ("answer", "drop") or not parts[2].isdigit():
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     app = services.of(context)
     staff_id, number = update.effective_user.id, int(parts[2])
@@ -82,24 +93,24 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         elif parts[1] == "drop" and awaited:
             conversations.resume(session, pending, app.clock.now())
     if parts[1] == "drop" and not awaited:
-        await query.answer(en.BUTTON_EXPIRED)
+        await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     if parts[1] == "drop":
-        await query.edit_message_text(en.ANSWER_DROPPED)
+        await query.edit_message_text(texts.ANSWER_DROPPED)
     elif not exists:
-        await query.message.reply_html(en.SUPPORT_REQUEST_GONE)
+        await query.message.reply_html(texts.SUPPORT_REQUEST_GONE)
     else:
         drop = InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        en.CANCEL_ANSWER_BUTTON, callback_data=f"{PREFIX}:drop:{number}"
+                        texts.CANCEL_ANSWER_BUTTON, callback_data=f"{PREFIX}:drop:{number}"
                     )
                 ]
             ]
         )
-        await query.message.reply_html(en.answer_prompt(number), reply_markup=drop)
+        await query.message.reply_html(texts.answer_prompt(number), reply_markup=drop)
 
 
 def is_live(conversation: Conversation, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -122,7 +133,7 @@ async def answer(
     if not services.is_staff(context, update.effective_user.id):
         with transaction(services.of(context).engine) as session:
             conversations.resume(session, conversation, services.of(context).clock.now())
-        await update.effective_message.reply_html(en.STAFF_ONLY)
+        await update.effective_message.reply_html(texts.STAFF_ONLY)
         return
     if await _relay(update, context, int(conversation.answers["request"])):
         with transaction(services.of(context).engine) as session:
@@ -147,31 +158,34 @@ async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
     message = update.effective_message
     text = (message.text or "").strip()
     if not text:
-        await message.reply_html(en.answer_prompt(number))
+        await message.reply_html(texts.answer_prompt(number))
         return False
     if len(text) > MAX_ANSWER:
-        await message.reply_html(en.support_too_long(MAX_ANSWER))
+        await message.reply_html(texts.support_too_long(MAX_ANSWER))
         return False
     app = services.of(context)
     with transaction(app.engine) as session:
         found = support.get(session, number)
         user_id = found.user_id if found is not None else None
+        speaks = languages.of(session, user_id) if user_id is not None else language.DEFAULT
     if user_id is None:
-        await message.reply_html(en.SUPPORT_REQUEST_GONE)
+        await message.reply_html(texts.SUPPORT_REQUEST_GONE)
         return True
-    result = await delivery.send(context.bot, user_id, en.support_answer(text))
+    with language.speaking(speaks):
+        answer_text = texts.support_answer(text)
+    result = await delivery.send(context.bot, user_id, answer_text)
     if result.result is Result.SENT:
         with transaction(app.engine) as session:
             support.mark_answered(session, number, app.clock.now())
-        await message.reply_html(en.answer_delivered(number))
+        await message.reply_html(texts.answer_delivered(number))
         return True
     if result.result is Result.RETRY:
-        await message.reply_html(en.ANSWER_NOT_NOW)
+        await message.reply_html(texts.ANSWER_NOT_NOW)
         return False
     if result.result is Result.BLOCKED:
         with transaction(app.engine) as session:
             reminders.user_blocked(session, user_id, app.clock.now())
-        await message.reply_html(en.ANSWER_BLOCKED)
+        await message.reply_html(texts.ANSWER_BLOCKED)
         return True
-    await message.reply_html(en.SUPPORT_REQUEST_GONE)
+    await message.reply_html(texts.SUPPORT_REQUEST_GONE)
     return True

@@ -20,14 +20,14 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import broadcast_buttons, delivery, services
+from bot import broadcast_buttons, delivery, services, texts
 from bot.db import transaction
 from bot.delivery import Result
 from bot.domain.broadcast import Status
 from bot.models import Broadcast
 from bot.services import Services
-from bot.store import broadcasts, reminders
-from bot.texts import en
+from bot.store import broadcasts, languages, reminders
+from bot.texts import language
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,7 @@ async def _work_on(
             broadcast = broadcasts.renew(session, held, now, LEASE)
             if broadcast is None:
                 return delivered  # another process took over
+            language.activate(languages.of(session, broadcast.sender_id))
             rows = broadcasts.due(session, held.broadcast_id, now, batch_size)
             if not rows and broadcasts.finish(session, held, now):
                 session.refresh(broadcast)  # now done, with its finishing time
@@ -211,7 +212,7 @@ async def _report(bot: Bot, app: Services, broadcast: Broadcast) -> None:
     duration = (broadcast.finished_at or app.clock.now()) - (
         broadcast.started_at or app.clock.now()
     )
-    text = en.broadcast_report(
+    text = texts.broadcast_report(
         broadcast.id or 0,
         broadcasts.tally(broadcast),
         duration,

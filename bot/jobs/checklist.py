@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import texts
 from bot.delivery import Message
 from bot.domain.checklist import CHECK_OF_KIND, checklist
 from bot.domain.timing import local_date
 from bot.models import Patient
 from bot.store import outbox
 from bot.store.outbox import Claimed
-from bot.texts import en
 
 
 def compose(
@@ -27,4 +27,4 @@ def compose(
     item = items.get(check)
     if item is None or item.too_late or item.deadline != row.dose_planned:
         return None, outbox.SUPERSEDED
-    return Message(en.checklist_reminder(check, item.deadline, patient.first_injection)), None
+    return Message(texts.checklist_reminder(check, item.deadline, patient.first_injection)), None

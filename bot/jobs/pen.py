@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot import texts
 from bot.delivery import Message
 from bot.domain.pen import PenAlert, PenState, pen_status
 from bot.domain.schedule import Course, next_dose
@@ -15,7 +16,6 @@ from bot.models import Patient
 from bot.store import outbox
 from bot.store import pen as pens
 from bot.store.outbox import Claimed
-from bot.texts import en
 
 
 def compose(
@@ -31,8 +31,8 @@ def compose(
         return None, outbox.SUPERSEDED
     status = pen_status(period.removed_at, now)
     if PenAlert(row.kind) is PenAlert.DISCARD:
-        return Message(en.pen_discard(patient.discreet)), None
+        return Message(texts.pen_discard(patient.discreet)), None
     if status.state is PenState.DISCARD:
         return None, outbox.STALE  # the end-of-period message says it all
-    text = en.pen_last_days(status.discard_at, patient.time_zone, patient.discreet)
+    text = texts.pen_last_days(status.discard_at, patient.time_zone, patient.discreet)
     return Message(text), None

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from telegram import Bot
 from telegram.ext import ContextTypes
 
-from bot import delivery, dose_buttons, services
+from bot import delivery, dose_buttons, services, texts
 from bot.db import transaction
 from bot.delivery import Message, Result
 from bot.domain.caregivers import Alert
@@ -29,9 +29,9 @@ from bot.jobs import alerts, checkin, checklist, pen
 from bot.models import Patient
 from bot.services import Services
 from bot.store import caregivers as caregiver_store
-from bot.store import outbox, patients, reminders
+from bot.store import languages, outbox, patients, reminders
 from bot.store.outbox import Claimed
-from bot.texts import en
+from bot.texts import language
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +82,12 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
     people = patients.get_many(session, ids)
     courses = patients.courses_of(session, people.values())
     links = caregiver_store.links_of(session, ids)
+    speaks = languages.of_many(session, {row.chat_id for row in batch})
     ready = []
     for row in batch:
         patient = people.get(row.patient_id) if row.patient_id is not None else None
         course = courses.get(row.patient_id) if row.patient_id is not None else None
+        language.activate(speaks.get(row.chat_id, language.DEFAULT))
         try:
             if row.kind in CAREGIVER_ALERTS:
                 link = links.get((row.patient_id, row.chat_id))
@@ -93,7 +95,7 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
             elif row.kind in PEN_ALERTS:
                 message, skip = pen.compose(session, row, patient, course, now)
             elif row.kind == CHECKIN:
-                message, skip = checkin.compose(session, row, patient)
+                message, skip = checkin.compose(session, row, patient, now)
             elif row.kind in CHECK_OF_KIND:
                 message, skip = checklist.compose(row, patient, now)
             else:
@@ -128,18 +130,20 @@ def compose(
     late = is_late(kind, row.due_at, now)
     match kind:
         case Kind.HEADS_UP:
-            text = en.heads_up(number, planned, patient.reminder_time, discreet)
+            text = texts.heads_up(number, planned, patient.reminder_time, discreet)
         case Kind.TAKE_OUT:
-            text = en.take_out(number, discreet)
+            text = texts.take_out(number, discreet)
         case Kind.DOSE | Kind.SNOOZED:
             snoozed = kind is Kind.SNOOZED
-            text = en.dose_reminder(number, planned, late=late, discreet=discreet, snoozed=snoozed)
+            text = texts.dose_reminder(
+                number, planned, late=late, discreet=discreet, snoozed=snoozed
+            )
         case Kind.FOLLOW_UP | Kind.EVENING:
-            text = en.follow_up(number, planned, discreet)
+            text = texts.follow_up(number, planned, discreet)
         case Kind.MISSED:
-            text = en.missed(number, planned, discreet)
+            text = texts.missed(number, planned, discreet)
         case Kind.OVERDUE:
-            text = en.overdue(number, planned, discreet)
+            text = texts.overdue(number, planned, discreet)
     markup = (
         dose_buttons.reminder_keyboard(patient.user_id, number, planned)
         if kind in DOSE_KINDS

@@ -10,8 +10,16 @@ from typing import Protocol
 from sqlmodel import Session, col, delete, select
 
 from bot.domain.schedule import Course
-from bot.models import Conversation, DiaryEntry, DoseRecord, OutboxMessage, Patient, PenPeriod
-from bot.store import broadcasts, caregivers, support
+from bot.models import (
+    Conversation,
+    DiaryEntry,
+    DoseRecord,
+    LanguageChoice,
+    OutboxMessage,
+    Patient,
+    PenPeriod,
+)
+from bot.store import broadcasts, caregivers, languages, support
 
 
 @dataclass(frozen=True)
@@ -21,7 +29,7 @@ class Enrolment:
     user_id: int
     chat_id: int
     first_name: str | None
-    language_code: str | None
+    language: str
     time_zone: str
     reminder_time: time
     first_injection: date
@@ -40,7 +48,6 @@ def enrol(session: Session, enrolment: Enrolment, now: datetime) -> Patient:
         user_id=enrolment.user_id,
         chat_id=enrolment.chat_id,
         first_name=enrolment.first_name,
-        language_code=enrolment.language_code,
         time_zone=enrolment.time_zone,
         reminder_time=enrolment.reminder_time,
         first_injection=enrolment.first_injection,
@@ -57,6 +64,7 @@ def enrol(session: Session, enrolment: Enrolment, now: datetime) -> Patient:
                 DoseRecord(patient_id=patient.user_id, number=number, taken_on=day, recorded_at=now)
             )
     session.exec(delete(Conversation).where(Conversation.user_id == enrolment.user_id))
+    languages.remember(session, enrolment.user_id, enrolment.language, now)
     return patient
 
 
@@ -135,6 +143,7 @@ def erase(session: Session, user_id: int) -> bool:
         (PenPeriod, PenPeriod.patient_id),
         (Patient, Patient.user_id),
         (Conversation, Conversation.user_id),
+        (LanguageChoice, LanguageChoice.user_id),
     ):
         result = session.exec(delete(table).where(column == user_id))
         found = found or bool(result.rowcount)

@@ -1,5 +1,6 @@
 """The information commands end to end, for someone who never signed up: each answers with
-its page and buttons to related topics; a button opens that page; a forged one does nothing."""
+its page and buttons to related topics; a button opens that page; a forged one does nothing;
+someone whose Telegram speaks German reads pages and buttons in German."""
 
 from __future__ import annotations
 
@@ -44,6 +45,22 @@ def test_buttons_lead_to_related_pages_and_forged_ones_do_nothing(
     visitor.send("/myid")
     visitor.wait_for(contains="Telegram id")
     assert len(visitor.messages()) == before + 1
+
+
+def test_a_german_speaker_reads_the_pages_and_buttons_in_german(
+    api: FakeBotApi, bot: BotProcess
+) -> None:
+    visitor = api.user(5300, "Vera", language_code="de")
+    visitor.send("/sideeffects")
+    page = visitor.wait_for(contains="Nebenwirkungen von Kesimpta")
+    assert "39%" in page.body and "112" in page.body and "Notruf" in page.body
+    assert "Side effects" not in page.body
+    assert "🩺 Wann zum Arzt" in page.buttons
+    visitor.tap(page, "🩺 Wann zum Arzt")
+    doctor = visitor.wait_for(contains="Wann Sie umgehend Ihre Ärztin oder Ihren Arzt anrufen")
+    assert "112" in doctor.body and "911" in doctor.body
+    visitor.tap(doctor, "🛡 Vorsichtsmaßnahmen")
+    visitor.wait_for(contains="Vor dem Start und während der Behandlung")
 
 
 def test_the_menu_lists_the_information_commands(api: FakeBotApi, bot: BotProcess) -> None:

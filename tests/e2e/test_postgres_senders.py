@@ -35,7 +35,6 @@ def seed(url: str, now: datetime) -> list[int]:
         {
             "user_id": user_id,
             "chat_id": user_id,
-            "language_code": "en",
             "time_zone": "UTC",
             "reminder_time": clock_time(0, 0),
             "first_injection": today,

@@ -1,0 +1,236 @@
+"""History, diary, export, the check-in after loading doses, the pre-start checklist and
+the pen timer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from bot.domain.adherence import Status
+from bot.domain.checklist import Check
+from bot.domain.checklist import Item as ChecklistItem
+from bot.texts.common import (
+    NOT_MEDICAL_ADVICE,
+    medicine,
+    status_mark,
+)
+from bot.texts.language import N_, _, moment
+
+# --- history -----------------------------------------------------------------------------
+
+HISTORY_HEADER = N_("📖 <b>Your injections</b>")
+DIARY_HEADER = N_("📝 <b>Your diary</b> (latest first)")
+DIARY_ASK = N_(
+    "📝 What did you notice? Pick one, or write it after the command, for example "
+    "<code>/log headache since this morning</code>."
+)
+DIARY_CHOICES = {
+    "headache": N_("🤕 Headache"),
+    "fever": N_("🌡 Fever or chills"),
+    "site": N_("🔴 Redness or swelling where I injected"),
+    "tired": N_("😴 Tiredness or aching muscles"),
+}
+DIARY_NOTES = {
+    "headache": N_("headache"),
+    "fever": N_("fever or chills"),
+    "site": N_("redness or swelling at the injection site"),
+    "tired": N_("tiredness or aching muscles"),
+}
+
+
+def diary_noted(day: date, text: str) -> str:
+    return _(
+        "📝 Noted in your diary for {day:%Y-%m-%d}: <i>{text}</i>. /history shows it.\n\n"
+        "If it is getting worse, or if you have a fever, chills or other signs of an infection, "
+        "contact your doctor promptly (/sideeffects). Trouble breathing or swelling of the face, "
+        "lips, tongue or throat: call emergency services at once (112 in Europe, 911 in North "
+        "America, otherwise your local emergency number)."
+    ).format(day=day, text=escape(text))
+
+
+EXPORT_CSV = N_(
+    "📄 Your doses and diary notes as a spreadsheet (CSV). Only you have it; share it with your "
+    "doctor if you like."
+)
+EXPORT_ICS = N_(
+    "📅 Your next doses as a calendar file: open it to add them to your phone's calendar. If a "
+    "dose is late the dates after it move, so export again after that (/schedule is always "
+    "current)."
+)
+CALENDAR_DESCRIPTION = N_(
+    "Planned by the Kesimpta companion bot. Dates after a late dose move: /schedule in the bot "
+    "is always current. Check the timing with your doctor."
+)
+
+
+def calendar_title(discreet: bool, number: int) -> str:
+    """A calendar event's title; discreet mode keeps the medicine's name off the calendar."""
+    if discreet:
+        return _("Injection (dose {number})").format(number=number)
+    return _("Kesimpta injection (dose {number})").format(number=number)
+
+
+CHECKIN_ANSWERS = {
+    "fine": N_("😊 Fine"),
+    "fever": N_("🤒 Fever, chills or aching"),
+    "worse": N_("😣 A reaction that gets worse"),
+    "breath": N_("🚨 Trouble breathing, or a swollen face or throat"),
+}
+CHECKIN_NOTES = {
+    "fine": N_("went fine"),
+    "fever": N_("fever, chills or aching"),
+    "worse": N_("a reaction getting worse"),
+    "breath": N_("trouble breathing or swelling of the face or throat"),
+}
+CHECKIN_REPLIES = {
+    "emergency": N_(
+        "🚑 <b>Call emergency services now</b>: 112 in Europe, 911 in North America, otherwise "
+        "your local emergency number. Trouble breathing or swelling of the face, lips, tongue "
+        "or throat can be a severe allergic reaction. Then tell your doctor."
+    ),
+    "doctor": N_(
+        "🩺 Please contact your doctor promptly and tell them about it: fever, chills or a "
+        "reaction that gets worse should be looked at. If you have trouble breathing or "
+        "swelling of the face or throat, call emergency services (112 / 911). I've noted it in "
+        "your diary (/history)."
+    ),
+    "diary": N_(
+        "📝 Thanks, noted in your diary (/history). Reactions after the first injections are "
+        "common and usually mild; if something gets worse, tell your doctor."
+    ),
+}
+
+
+def checkin_question(number: int, discreet: bool) -> str:
+    return _(
+        "👋 How did {medicine} (dose {number}) go? Tap what fits, or reply to this message in "
+        "your own words. In the first weeks, fever, headache, aching muscles, chills or "
+        "tiredness within a day of an injection are common."
+    ).format(medicine=medicine(discreet), number=number)
+
+
+def checkin_note(number: int, answer: str) -> str:
+    return _("check-in after dose {number}: {answer}").format(number=number, answer=answer)
+
+
+CHECK_NAMES = {
+    "hepatitis_b": N_("a hepatitis B blood test"),
+    "immunoglobulins": N_("a blood test of your immunoglobulins (antibodies)"),
+    "live_vaccines": N_("any live or live-attenuated vaccine you need"),
+    "inactivated_vaccines": N_("any other (inactivated) vaccine you need"),
+}
+
+
+def checklist_overview(items: list[ChecklistItem]) -> str:
+    lines = [
+        _(
+            "📋 <b>Before your first injection</b>, your doctor usually checks these. I'll remind "
+            "you a week before each date:"
+        )
+    ]
+    for item in items:
+        name = _(CHECK_NAMES[item.check.value])
+        if item.too_late:
+            line = _(
+                "• {name}: it should have been done by {deadline:%Y-%m-%d}. If it wasn't, talk to "
+                "your doctor before the first injection."
+            )
+        else:
+            line = _("• {name}: by {deadline:%Y-%m-%d}")
+        lines.append(line.format(name=name, deadline=item.deadline))
+    lines.append("\n" + _("/precautions explains why.") + " " + _(NOT_MEDICAL_ADVICE))
+    return "\n".join(lines)
+
+
+def checklist_reminder(check: Check, deadline: date, first_injection: date) -> str:
+    return _(
+        "📋 Before your first injection on {first_injection:%Y-%m-%d}: {check} should be done by "
+        "{deadline:%Y-%m-%d}. If it's already done or your doctor decided otherwise, nothing to "
+        "do. /precautions explains why."
+    ).format(first_injection=first_injection, check=_(CHECK_NAMES[check.value]), deadline=deadline)
+
+
+PEN_TOO_WARM_BUTTON = N_("🌡 It got warmer than 30 °C")
+PEN_TOO_WARM = N_(
+    "🌡 Above 30 °C the pen can't be trusted any more: please don't use it. Throw it away as "
+    "your pharmacy advises and use a new pen from the fridge (/pen when it comes out). "
+    "/storage has the details."
+)
+
+
+def _local(at: datetime, zone: str) -> str:
+    """`at` as a date and time in the patient's zone, in the current language."""
+    return moment(at.astimezone(ZoneInfo(zone)))
+
+
+def pen_started(removed_at: datetime, discard_at: datetime, zone: str) -> str:
+    return _(
+        "🧊➡️ Noted: a pen came out of the fridge on {removed_at}.\n"
+        "It may stay at room temperature (never above 30 °C) until {discard_at}: one period of 7 "
+        "days, which putting it back in the fridge does not restart. I'll remind you on day 6, "
+        "and I stop as soon as you record the injection (/taken)."
+    ).format(removed_at=_local(removed_at, zone), discard_at=_local(discard_at, zone))
+
+
+def pen_status(day: int, removed_at: datetime, discard_at: datetime, zone: str) -> str:
+    return _(
+        "🧊 Your pen has been out of the fridge since {removed_at}: this is day {day} of 7. It "
+        "may stay out (never above 30 °C) until {discard_at}. Putting it back in the fridge "
+        "doesn't restart the count."
+    ).format(removed_at=_local(removed_at, zone), day=day, discard_at=_local(discard_at, zone))
+
+
+def pen_last_days(discard_at: datetime, zone: str, discreet: bool) -> str:
+    if discreet:
+        text = _(
+            "⏳ Your pen has been out of the fridge for 5 days: it may stay out until "
+            "{discard_at}. Plan your injection before then."
+        )
+    else:
+        text = _(
+            "⏳ Your Kesimpta pen has been out of the fridge for 5 days: it may stay out until "
+            "{discard_at}. Plan your injection before then."
+        )
+    return text.format(discard_at=_local(discard_at, zone))
+
+
+def pen_discard(discreet: bool) -> str:
+    if discreet:
+        return _(
+            "🗑 The 7 days are over for the pen that came out of the fridge: please don't use "
+            "it. Throw it away as your pharmacy advises and take a new one (/pen when it comes "
+            "out). If you already injected with it, record it with /taken."
+        )
+    return _(
+        "🗑 The 7 days are over for the Kesimpta pen that came out of the fridge: please don't "
+        "use it. Throw it away as your pharmacy advises and take a new one (/pen when it comes "
+        "out). If you already injected with it, record it with /taken."
+    )
+
+
+def diary_too_long(limit: int) -> str:
+    return _("That's a bit long for the diary: please keep it under {limit} characters.").format(
+        limit=limit
+    )
+
+
+def diary_line(day: date, text: str) -> str:
+    return f"{day:%Y-%m-%d} · {escape(text)}"
+
+
+NO_HISTORY = N_("No injections recorded yet. /next shows your first one.")
+
+
+def history_line(number: int, planned: date, taken: date | None, status: Status) -> str:
+    mark, label = status_mark(status)
+    actual = _("injected {taken}").format(taken=taken) if taken else _("not recorded")
+    return _("{mark} Dose {number} · planned {planned} · {actual} · {label}").format(
+        mark=mark, number=number, planned=planned, actual=actual, label=label
+    )
+
+
+def history_counts(on_time: int, early: int, late: int, missed_now: int) -> str:
+    return "\n" + _(
+        "On time: {on_time} · early: {early} · late: {late} · missed (open): {missed_now}"
+    ).format(on_time=on_time, early=early, late=late, missed_now=missed_now)

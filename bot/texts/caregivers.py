@@ -1,0 +1,253 @@
+"""Caregivers: invites, approval, alerts, and what they see."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from bot.texts.common import (
+    dose_phase,
+)
+from bot.texts.language import N_, _
+
+# --- caregivers --------------------------------------------------------------------------
+
+THE_PATIENT = N_("the person you follow")
+A_CAREGIVER = N_("a caregiver")
+INVITE_ONLY_PATIENTS = N_(
+    "Only someone signed up with their own dose plan can invite caregivers. Send /start to sign up."
+)
+
+
+def invite_link(link: str, hours: int) -> str:
+    return _(
+        "🤝 Send this link to the person who helps you (a partner, a parent, a nurse):\n"
+        "{link}\n\n"
+        "It works once, for {hours} hours. When they open it, I'll ask you to approve them. "
+        "Once approved they get an alert if a dose is missed and, if they wish, when one is "
+        "recorded. They never see your injection sites or notes. /caregivers lists them and "
+        "lets you remove anyone at any time."
+    ).format(link=link, hours=hours)
+
+
+REVOKE_INVITE_BUTTON = N_("❌ Cancel this invite")
+INVITE_REVOKED = N_("This invite is cancelled: the link no longer works.")
+INVITE_PROBLEMS = {
+    "unknown": N_("This invite link isn't valid. Please ask for a new one."),
+    "expired": N_("This invite link has expired (they last 48 hours). Please ask for a new one."),
+    "used": N_("This invite link was already used. Please ask for a new one."),
+    "revoked": N_("This invite was cancelled. Please ask for a new one if needed."),
+    "own": N_("That's your own invite link: send it to the person who helps you."),
+}
+
+
+def waiting_for_approval(name: str) -> str:
+    return _(
+        "👋 {name} invited you to follow their Kesimpta injections. Once they approve you, "
+        "you'll get an alert if a dose is missed and, unless you switch it off, when one is "
+        "recorded. You won't see their injection sites or notes.\n\n"
+        "⏳ Waiting for their approval."
+    ).format(name=name)
+
+
+def already_following(name: str) -> str:
+    return _("You already follow {name}. /patients shows their upcoming doses.").format(name=name)
+
+
+def approve_request(name: str) -> str:
+    return _(
+        "🤝 <b>{name}</b> opened your invite and would like to follow your injections "
+        "(missed-dose alerts, and confirmations unless they switch them off). Approve?"
+    ).format(name=escape(name))
+
+
+APPROVE_BUTTON = N_("✅ Approve")
+DECLINE_BUTTON = N_("❌ Decline")
+
+
+def approved_for_patient(name: str) -> str:
+    return _("✅ {name} now follows your injections. /caregivers to manage.").format(
+        name=escape(name)
+    )
+
+
+def declined_for_patient(name: str) -> str:
+    return _("{name} was not added.").format(name=escape(name))
+
+
+def approved_for_caregiver(name: str) -> str:
+    return _(
+        "✅ {name} approved you. You'll be told if a dose is missed. /patients shows "
+        "their upcoming doses; /settings chooses your alerts; /leave stops following."
+    ).format(name=escape(name))
+
+
+def declined_for_caregiver(name: str) -> str:
+    return _("{name} did not approve the request. Nothing about them is shared with you.").format(
+        name=escape(name)
+    )
+
+
+NO_CAREGIVERS = N_("No caregivers yet. /invite creates a link for one.")
+CAREGIVERS_HEADER = N_("🤝 <b>Your caregivers</b>")
+
+
+def caregiver_line(name: str, approved: bool, may_confirm: bool) -> str:
+    if approved and may_confirm:
+        line = _("• {name}: approved, may confirm doses for you")
+    elif approved:
+        line = _("• {name}: approved")
+    elif may_confirm:
+        line = _("• {name}: waiting for your approval, may confirm doses for you")
+    else:
+        line = _("• {name}: waiting for your approval")
+    return line.format(name=escape(name))
+
+
+def revoke_button(name: str) -> str:
+    return _("❌ Remove {name}").format(name=name)
+
+
+def allow_confirm_button(name: str, allowed: bool) -> str:
+    if allowed:
+        return _("🔒 Stop {name} confirm doses").format(name=name)
+    return _("🔓 Let {name} confirm doses").format(name=name)
+
+
+def confirm_revoke(name: str) -> str:
+    return _("Remove {name}? They'll get no more alerts about you.").format(name=escape(name))
+
+
+YES_REMOVE_BUTTON = N_("✅ Yes, remove")
+
+
+def revoked_for_patient(name: str) -> str:
+    return _("{name} no longer follows your injections.").format(name=escape(name))
+
+
+def revoked_for_caregiver(name: str) -> str:
+    return _("{name} removed you as a caregiver. You won't get alerts about them any more.").format(
+        name=escape(name)
+    )
+
+
+NOT_FOLLOWING = N_("You don't follow anyone. A patient can invite you with /invite.")
+PATIENTS_HEADER = N_("👥 <b>People you follow</b>")
+
+
+def patient_summary(
+    name: str,
+    upcoming: list[tuple[int, date]],
+    last: tuple[int, date] | None,
+    on_time: int,
+    late: int,
+    missed: int,
+) -> str:
+    lines = [f"<b>{escape(name)}</b>"]
+    if last is not None:
+        lines.append(_("Last dose: dose {number} on {day}").format(number=last[0], day=last[1]))
+    for number, day in upcoming:
+        lines.append(
+            _("Next: dose {number} ({phase}) on {day}").format(
+                number=number, phase=dose_phase(number), day=day
+            )
+        )
+    lines.append(
+        _("Adherence: on time {on_time}, late {late}, missed {missed}").format(
+            on_time=on_time, late=late, missed=missed
+        )
+    )
+    return "\n".join(lines)
+
+
+LEAVE_HEADER = N_("Stop following whom?")
+
+
+def leave_button(name: str) -> str:
+    return _("🚪 Stop following {name}").format(name=name)
+
+
+def left_for_caregiver(name: str) -> str:
+    return _("You no longer follow {name}.").format(name=name)
+
+
+def left_for_patient(name: str) -> str:
+    return _("{name} stopped following your injections.").format(name=escape(name))
+
+
+def caregiver_settings(name: str, confirmations: bool, heads_up: bool) -> str:
+    return "\n".join(
+        (
+            _("🔔 <b>Alerts about {name}</b>").format(name=escape(name)),
+            _("Missed doses: always"),
+            _("Recorded doses: on") if confirmations else _("Recorded doses: off"),
+            _("The day before a dose: on") if heads_up else _("The day before a dose: off"),
+        )
+    )
+
+
+def toggle_confirmations_button(on: bool) -> str:
+    return _("🔕 Stop recorded-dose alerts") if on else _("🔔 Get recorded-dose alerts")
+
+
+def toggle_heads_up_button(on: bool) -> str:
+    return _("🔕 Stop day-before alerts") if on else _("🔔 Get day-before alerts")
+
+
+CAREGIVER_WELCOME = N_(
+    "👋 Welcome back. You follow: {names}.\n\n"
+    "/patients – their upcoming doses · /settings – your alerts · /leave – stop following\n"
+    "If you take Kesimpta yourself too, tap below to set up your own plan."
+)
+SIGN_UP_MYSELF_BUTTON = N_("💉 I take Kesimpta too: sign me up")
+
+
+def caregiver_missed(name: str, number: int, planned: date) -> str:
+    return _(
+        "❗ {name}'s dose {number}, planned {planned}, looks <b>missed</b>: it isn't "
+        "recorded 24 hours after the reminder. They should inject as soon as possible and check "
+        "the timing of the next doses with their doctor (or pause reminders if the doctor said "
+        "to wait)."
+    ).format(name=escape(name), number=number, planned=planned)
+
+
+def confirm_for(name: str) -> str:
+    return _("✅ {name} has injected").format(name=name)
+
+
+def caregiver_heads_up(name: str, number: int, planned: date) -> str:
+    return _("📅 Tomorrow, {planned}, is {name}'s dose {number} ({phase}).").format(
+        planned=planned, name=escape(name), number=number, phase=dose_phase(number)
+    )
+
+
+def caregiver_confirmed(name: str, number: int, taken_on: date, by: str | None) -> str:
+    if by:
+        return _("✅ {name}'s dose {number} was injected on {taken_on} (recorded by {by}).").format(
+            name=escape(name), number=number, taken_on=taken_on, by=escape(by)
+        )
+    return _("✅ {name}'s dose {number} was injected on {taken_on}.").format(
+        name=escape(name), number=number, taken_on=taken_on
+    )
+
+
+def confirmed_for_you(by: str, number: int, taken_on: date) -> str:
+    return _(
+        "✅ {by} recorded your dose {number} as injected on {taken_on}. /next shows what's next."
+    ).format(by=escape(by), number=number, taken_on=taken_on)
+
+
+def caregiver_reachability(name: str, resumed: bool, paused: bool) -> str:
+    if resumed:
+        return _("▶️ {name}'s reminders are running again.").format(name=escape(name))
+    if paused:
+        return _("⏸ {name} paused their reminders. You may want to check in with them.").format(
+            name=escape(name)
+        )
+    return _(
+        "⏸ {name} is no longer receiving reminders from me. You may want to check in with them."
+    ).format(name=escape(name))
+
+
+def recorded_for(name: str) -> str:
+    return _("Recorded for {name}; they are told it was you.").format(name=escape(name))

@@ -1,0 +1,192 @@
+"""Dose reminders and what follows them: confirming, correcting, snoozing."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from bot.texts.common import (
+    dose_phase,
+    medicine,
+)
+from bot.texts.language import N_, _
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def heads_up(number: int, planned: date, at: time, discreet: bool) -> str:
+    return _(
+        "📅 Tomorrow, <b>{planned}</b>, is dose {number} ({phase}) of {medicine}. I'll remind you "
+        "at {at:%H:%M}."
+    ).format(
+        planned=planned, number=number, phase=dose_phase(number), medicine=medicine(discreet), at=at
+    )
+
+
+def take_out(number: int, discreet: bool) -> str:
+    if discreet:
+        text = _(
+            "🧊 Time to take your pen out of the fridge: it should sit at room temperature for "
+            "15–30 minutes before you inject. Don't shake it, and keep it in its carton, away "
+            "from light. Dose {number} reminder in 30 minutes."
+        )
+    else:
+        text = _(
+            "🧊 Time to take your Kesimpta pen out of the fridge: it should sit at room "
+            "temperature for 15–30 minutes before you inject. Don't shake it, and keep it in its "
+            "carton, away from light. Dose {number} reminder in 30 minutes."
+        )
+    return text.format(number=number)
+
+
+FIRST_DOSE_NOTE = N_(
+    "The first injection is usually given under the guidance of a healthcare professional."
+)
+
+
+def dose_reminder(number: int, planned: date, *, late: bool, discreet: bool, snoozed: bool) -> str:
+    if snoozed:
+        text = _(
+            "⏰ Reminder, as you asked: dose {number} ({phase}) of {medicine}, planned {planned}."
+        )
+    else:
+        text = _("💉 It's time for dose {number} ({phase}) of {medicine}, planned {planned}.")
+    text = text.format(
+        number=number, phase=dose_phase(number), medicine=medicine(discreet), planned=planned
+    )
+    if late:
+        text += "\n" + _("(This reminder comes late: I couldn't send it on time.)")
+    if number == 1:
+        text += "\n" + _(FIRST_DOSE_NOTE)
+    return text + "\n\n" + _("Tap ✅ once you've injected, or reply <b>done</b> to this message.")
+
+
+def follow_up(number: int, planned: date, discreet: bool) -> str:
+    return _(
+        "👋 Just checking: have you injected dose {number} ({medicine}) planned {planned}? Tap ✅ "
+        "when it's done."
+    ).format(number=number, medicine=medicine(discreet), planned=planned)
+
+
+def missed(number: int, planned: date, discreet: bool) -> str:
+    return _(
+        "❗ Dose {number} ({medicine}), planned {planned}, looks missed: it isn't recorded 24 "
+        "hours after its reminder.\n\n"
+        "Inject it as soon as you can; don't wait for the next date. Please check the timing of "
+        "your next doses with your doctor. If your doctor told you to wait (for example during "
+        "an infection), tap “Not yet / a problem” to pause reminders."
+    ).format(number=number, medicine=medicine(discreet), planned=planned)
+
+
+def overdue(number: int, planned: date, discreet: bool) -> str:
+    return _(
+        "⚠️ Dose {number} ({medicine}), planned {planned}, is still not recorded. Inject it as "
+        "soon as you can, then tap ✅. Your next doses will count from the day you inject it; "
+        "check the timing with your doctor."
+    ).format(number=number, medicine=medicine(discreet), planned=planned)
+
+
+CONFIRM_BUTTON = N_("✅ Done, I injected")
+SNOOZE_BUTTONS = (("1h", N_("⏰ 1 h")), ("3h", N_("⏰ 3 h")), ("tomorrow", N_("⏰ Tomorrow")))
+PROBLEM_BUTTON = N_("🤔 Not yet / a problem")
+
+
+def recorded(number: int, taken_on: date, next_number: int, next_planned: date) -> str:
+    return _(
+        "✅ Dose {number} recorded as injected on <b>{taken_on}</b>.\n"
+        "Next: dose {next_number} ({next_phase}) on <b>{next_planned}</b>."
+    ).format(
+        number=number,
+        taken_on=taken_on,
+        next_number=next_number,
+        next_phase=dose_phase(next_number),
+        next_planned=next_planned,
+    )
+
+
+ALREADY_RECORDED = N_("This dose is already recorded.")
+
+
+def not_due_yet(number: int, planned: date) -> str:
+    return _(
+        "Your next dose, dose {number}, is planned for {planned}. If you injected it early, "
+        "record it with /taken."
+    ).format(number=number, planned=planned)
+
+
+NOT_A_REMINDER = N_(
+    "I can only record a dose from a reply to one of your dose reminders. Use /taken to record "
+    "your due dose."
+)
+STALE_DOSE_BUTTON = N_("This reminder is out of date: the plan has changed. See /next.")
+CORRECT_BUTTON = N_("📅 I injected on another day")
+UNDO_BUTTON = N_("↩️ Undo")
+ASK_WHO = N_("Who gave the injection?")
+WHO_BUTTONS = (
+    ("self", N_("🙋 I did")),
+    ("caregiver", N_("🤝 A caregiver")),
+    ("professional", N_("🩺 A healthcare professional")),
+)
+ASK_SITE = N_("Where was it injected?")
+SITE_NAMES = {
+    "thigh_left": N_("left thigh"),
+    "thigh_right": N_("right thigh"),
+    "abdomen_left": N_("left side of the belly"),
+    "abdomen_right": N_("right side of the belly"),
+    "arm_left": N_("left upper arm"),
+    "arm_right": N_("right upper arm"),
+}
+
+
+def site_noted(site: str, suggestion: str) -> str:
+    return _(
+        "📍 Noted: {site}. Next time, try the {suggestion}, so each spot gets a rest. (Front of "
+        "the thigh, or the belly at least 5 cm from the navel; the upper arm only when someone "
+        "else injects.)"
+    ).format(site=_(SITE_NAMES[site]), suggestion=_(SITE_NAMES[suggestion]))
+
+
+ASK_CORRECT_DATE = N_(
+    "On which day did you inject dose {number}? Tap one, or type <code>YYYY-MM-DD</code> "
+    "(or <b>today</b> / <b>yesterday</b>). Type <b>cancel</b> to keep {taken_on}."
+)
+CORRECTION_DAYS = (
+    ("0", N_("Today")),
+    ("1", N_("Yesterday")),
+    ("2", N_("2 days ago")),
+    ("3", N_("3 days ago")),
+)
+
+
+def undone(number: int) -> str:
+    return _("↩️ Undone: dose {number} is no longer recorded.").format(number=number)
+
+
+CANNOT_UNDO = N_("That can't be undone any more: a later dose is recorded after it.")
+
+TAKEN_PROBLEMS = {
+    "in_future": N_("That date is in the future; I can only record injections that happened."),
+    "before_previous_dose": N_("That's not after your previous recorded injection."),
+    "after_next_dose": N_("That's after your next recorded injection."),
+    "before_first_approval": N_("That's before Kesimpta was first approved (2020-08-20)."),
+}
+TAKEN_USAGE = N_(
+    "Send /taken to record your due dose as injected today, or /taken <code>YYYY-MM-DD</code> "
+    "for an earlier day."
+)
+
+
+def problem_advice(number: int) -> str:
+    return _(
+        "No problem. About dose {number}:\n"
+        "• If you simply haven't had time, inject as soon as you can; don't wait for the next "
+        "date. The following doses then count from the day you inject (check the timing with "
+        "your doctor).\n"
+        "• If your doctor told you to wait, for example because you have an infection, you can "
+        "pause reminders and resume them in /settings when you're cleared.\n"
+        "• Signs of infection, or anything that worries you: contact your doctor. In an "
+        "emergency, call your local emergency number (112 in Europe, 911 in North America)."
+    ).format(number=number)
+
+
+PAUSE_BUTTON = N_("⏸ Pause reminders (doctor said wait)")
+SNOOZED_UNTIL = N_("⏰ OK, I'll remind you again at {when:%H:%M} on {when:%Y-%m-%d}.")

@@ -1,0 +1,209 @@
+"""Staff only: aggregate figures and broadcasts."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from html import escape, unescape
+
+from bot.domain.adherence import Recent
+from bot.domain.broadcast import Audience, Tally
+from bot.domain.broadcast import Status as BroadcastStatus
+from bot.texts.common import (
+    shorten,
+)
+from bot.texts.language import N_, _, ngettext
+
+STATS_COUNTING = N_("📊 Counting… (every patient's plan is worked out; this can take a moment)")
+
+
+def stats(
+    *,
+    patients: int,
+    paused: int,
+    enrolling: int,
+    caregivers: int,
+    active: int,
+    inactive: int,
+    pending: int,
+    doses: Recent,
+    days: int,
+    doses_as_of: datetime,
+) -> str:
+    return _(
+        "📊 <b>Figures</b> (counts only)\n"
+        "Patients enrolled: {patients} ({paused} with reminders paused)\n"
+        "Caregivers (approved): {caregivers}\n"
+        "Active users: {active} · inactive (blocked the bot): {inactive}\n"
+        "Sign-ups in progress: {enrolling}\n"
+        "Reminders and alerts waiting to be sent: {pending}\n\n"
+        "<b>Doses, last {days} days</b> (worked out at {doses_as_of:%H:%M} UTC)\n"
+        "Confirmed on time: {on_time}\n"
+        "Confirmed early: {early}\n"
+        "Confirmed late: {late}\n"
+        "Missed (not confirmed): {missed}"
+    ).format(
+        patients=patients,
+        paused=paused,
+        caregivers=caregivers,
+        active=active,
+        inactive=inactive,
+        enrolling=enrolling,
+        pending=pending,
+        days=days,
+        doses_as_of=doses_as_of,
+        on_time=doses.on_time,
+        early=doses.early,
+        late=doses.late,
+        missed=doses.missed,
+    )
+
+
+# --- broadcasts (staff) ------------------------------------------------------------------
+
+BROADCAST_USAGE = N_(
+    "Write the notice after the command, for example:\n"
+    "<code>/broadcast The bot will be down for maintenance tonight from 22:00 to 22:30.</code>\n\n"
+    "Several lines are fine, and Telegram's HTML formatting works: &lt;b&gt;bold&lt;/b&gt;, "
+    '&lt;i&gt;italic&lt;/i&gt;, &lt;a href="https://…"&gt;a link&lt;/a&gt;. '
+    "You'll see a preview before anything is sent."
+)
+BROADCAST_PREVIEW_INTRO = N_(
+    "👀 Here is the notice exactly as people will see it. Choose who gets it, then press ✅ to "
+    "send, or cancel."
+)
+BROADCAST_CANCELLED = N_("Broadcast cancelled: nothing was sent.")
+BROADCAST_STOPPING = N_("Stopping: nobody else will get it. The report follows.")
+NOT_YOUR_BROADCAST = N_("Only the staff member who wrote this broadcast can use its buttons.")
+CANCEL_BROADCAST_BUTTON = N_("✖️ Cancel")
+STOP_BROADCAST_BUTTON = N_("⏹ Stop sending")
+NO_BROADCASTS = N_("No broadcasts yet. /broadcast &lt;text&gt; writes one.")
+BROADCASTS_HEADER = N_("📣 <b>Recent broadcasts</b> (newest first)")
+AUDIENCE_NAMES = {
+    "everyone": N_("Everyone"),
+    "patients": N_("Patients"),
+    "caregivers": N_("Caregivers"),
+}
+AUDIENCE_IN_SENTENCE = {
+    "everyone": N_("everyone"),
+    "patients": N_("patients"),
+    "caregivers": N_("caregivers"),
+}
+"""The audience inside a broadcast's summary line ("to patients"); its own words, since not
+every language writes these in lower case."""
+BROADCAST_STATES = {
+    "draft": N_("not sent yet"),
+    "sending": N_("sending"),
+    "done": N_("sent"),
+    "stopped": N_("stopped"),
+    "cancelled": N_("cancelled, nothing sent"),
+}
+
+
+def broadcast_formatting_problem(problem: str) -> str:
+    return _(
+        "⚠️ I can't send that: {problem}.\n\n"
+        "Telegram understands &lt;b&gt;, &lt;i&gt;, &lt;u&gt;, &lt;s&gt;, &lt;code&gt;, "
+        '&lt;pre&gt;, &lt;blockquote&gt;, &lt;a href="…"&gt; and '
+        "&lt;tg-spoiler&gt;; write a literal &lt; as &amp;lt;. Nothing was sent."
+    ).format(problem=escape(problem))
+
+
+def audience_button(audience: Audience, size: int, chosen: bool) -> str:
+    name = _(AUDIENCE_NAMES[str(audience)])
+    return f"{'🔘' if chosen else '⚪️'} {name} ({size})"
+
+
+def send_broadcast_button(size: int) -> str:
+    return ngettext("✅ Send to {count} person", "✅ Send to {count} people", size).format(
+        count=size
+    )
+
+
+def broadcast_started(total: int) -> str:
+    return ngettext("Sending to {count} person…", "Sending to {count} people…", total).format(
+        count=total
+    )
+
+
+def _state(status: str) -> str:
+    """A broadcast's state in words, in the current language."""
+    return _(BROADCAST_STATES.get(status, status))
+
+
+def broadcast_state(status: str) -> str:
+    return _("This broadcast is {state}.").format(state=_state(status))
+
+
+def progress_button(tally: Tally, sending: bool) -> str:
+    done, total = tally.done, tally.total
+    delivered = tally.delivered
+    if sending:
+        return _("📤 Sending… {done} of {total}").format(done=done, total=total)
+    return _("✅ Delivered to {delivered} of {total}").format(delivered=delivered, total=total)
+
+
+def broadcast_figures(tally: Tally) -> str:
+    return _("{delivered} delivered, {failed} failed, {blocked} blocked, of {total}").format(
+        delivered=tally.delivered, failed=tally.failed, blocked=tally.blocked, total=tally.total
+    )
+
+
+def duration_text(duration: timedelta) -> str:
+    seconds = max(int(duration.total_seconds()), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    if minutes:
+        return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=seconds)
+    return _("{seconds} s").format(seconds=seconds)
+
+
+def broadcast_report(number: int, tally: Tally, duration: timedelta, *, stopped: bool) -> str:
+    dropped = tally.cancelled
+    if stopped:
+        title = _("📣 <b>Broadcast #{number} stopped</b>")
+    else:
+        title = _("📣 <b>Broadcast #{number} finished</b>")
+    lines = [
+        title.format(number=number),
+        _("Delivered: {delivered} of {total}").format(delivered=tally.delivered, total=tally.total),
+        _("Failed: {failed}").format(failed=tally.failed),
+        _("Blocked the bot: {blocked} (now marked inactive)").format(blocked=tally.blocked),
+    ]
+    if dropped:
+        lines.append(_("Not sent (stopped): {dropped}").format(dropped=dropped))
+    lines.append(_("Duration: {duration}").format(duration=duration_text(duration)))
+    return "\n".join(lines)
+
+
+def broadcast_line(
+    number: int,
+    created: datetime,
+    sender_name: str,
+    sender_id: int,
+    audience: Audience,
+    status: BroadcastStatus,
+    tally: Tally,
+    text: str,
+) -> str:
+    outcome = _state(str(status))
+    if str(status) in ("sending", "done", "stopped"):
+        outcome += " · " + broadcast_figures(tally)
+    heading = _(
+        "<b>#{number}</b> · {created:%Y-%m-%d %H:%M} UTC · by {sender} "
+        "(<code>{sender_id}</code>) · to {audience}"
+    ).format(
+        number=number,
+        created=created,
+        sender=escape(sender_name),
+        sender_id=sender_id,
+        audience=_(AUDIENCE_IN_SENTENCE[str(audience)]),
+    )
+    return f"{heading}\n{outcome}\n<i>{escape(shorten(plain_text(text), 80))}</i>"
+
+
+def plain_text(html_text: str) -> str:
+    """The words of an HTML notice without its tags, for a one-line summary."""
+    return unescape(re.sub(r"<[^>]*>", "", html_text))
