@@ -13,6 +13,8 @@ TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 DEFAULT_SQLITE_FILE = "kesimpta_bot.db"
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 ROLES = frozenset({"all", "sender"})
+LOG_FORMATS = frozenset({"text", "json"})
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(Exception):
@@ -28,6 +30,16 @@ class Settings:
     role: str = "all"
     rate_limit: bool = True
     broadcast_rate: float = 20.0
+    webhook_url: str | None = None
+    port: int = 8080
+    webhook_secret: str | None = None
+    log_format: str = "text"
+    retention_days: int = 180
+    flood_limit: int = 20
+
+    @property
+    def uses_webhook(self) -> bool:
+        return self.webhook_url is not None
 
     @property
     def is_sqlite(self) -> bool:
@@ -82,7 +94,47 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         role=parse_role(env.get("BOT_ROLE")),
         rate_limit=env.get("TELEGRAM_RATE_LIMIT", "on").strip().lower() not in {"off", "0", "no"},
         broadcast_rate=parse_broadcast_rate(env.get("BROADCAST_RATE")),
+        **parse_webhook(env),
+        log_format=parse_choice("LOG_FORMAT", env.get("LOG_FORMAT"), LOG_FORMATS, "text"),
+        retention_days=parse_count("RETENTION_DAYS", env.get("RETENTION_DAYS"), 180, low=7),
+        flood_limit=parse_count("FLOOD_LIMIT", env.get("FLOOD_LIMIT"), 20, low=3),
     )
+
+
+def parse_webhook(env: dict[str, str]) -> dict[str, object]:
+    """Webhook mode when WEBHOOK_URL is set: Telegram posts updates to it, and it must be
+    https; the secret token proves a request comes from Telegram."""
+    url = env.get("WEBHOOK_URL", "").strip() or None
+    secret = env.get("WEBHOOK_SECRET", "").strip() or None
+    port = parse_count("PORT", env.get("PORT"), 8080, low=1)
+    if port > 65535:
+        raise ConfigError(f"PORT must be a TCP port number (1 to 65535), not {port}.")
+    if url is None:
+        return {"port": port}
+    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigError(
+            f"WEBHOOK_URL must be an https:// address Telegram can reach, not {url!r}."
+        )
+    if secret is None or not SECRET_PATTERN.match(secret):
+        raise ConfigError(
+            "WEBHOOK_SECRET must be set with WEBHOOK_URL: 1 to 256 letters, digits, _ or -; "
+            "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return {"webhook_url": url, "webhook_secret": secret, "port": port}
+
+
+def parse_choice(name: str, raw: str | None, choices: frozenset[str], default: str) -> str:
+    value = (raw or default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(sorted(choices))}, not {raw!r}.")
+    return value
+
+
+def parse_count(name: str, raw: str | None, default: int, *, low: int) -> int:
+    text = (raw or str(default)).strip()
+    if not text.isdigit() or int(text) < low:
+        raise ConfigError(f"{name} must be a whole number of at least {low}, not {raw!r}.")
+    return int(text)
 
 
 def parse_broadcast_rate(raw: str | None) -> float:

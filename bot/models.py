@@ -119,6 +119,9 @@ class Conversation(SQLModel, table=True):
     step: str = Field(max_length=32)
     answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     updated_at: datetime
+    warned_at: datetime | None = Field(
+        default=None, description="told that this unfinished sign-up will be deleted"
+    )
 
 
 PENDING = text("finished_at IS NULL")
@@ -292,3 +295,14 @@ class LanguageChoice(SQLModel, table=True):
     code: str = Field(max_length=8)
     chosen: bool = Field(default=False, description="picked in /settings, not Telegram's")
     updated_at: datetime
+
+
+class Lease(SQLModel, table=True):
+    """A role only one process may hold at a time (receiving updates): the holder renews it
+    before it expires; if the holder dies, another process takes it over once it has expired."""
+
+    __tablename__ = "leases"
+
+    name: str = Field(primary_key=True, max_length=32)
+    holder: str = Field(max_length=64)
+    expires_at: datetime
