@@ -1,4 +1,6 @@
-"""`python -m bot`: settings → migrations (SQLite) → application → long polling."""
+"""`python -m bot`: settings → migrations (SQLite) → application → one way of running it:
+a webhook server (WEBHOOK_URL set), long polling while this process holds the receiver lease
+(the default), or sending due messages only (BOT_ROLE=sender)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,13 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Update
 from telegram.ext import Application
 
+from bot import logs, receiver, webhook
 from bot.app import build_application
 from bot.config import ConfigError, load_settings
 from bot.db import migrate
@@ -20,11 +23,6 @@ from bot.jobs.broadcast import JOB_NAME
 
 
 def main() -> int:
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in URLs
     for name in ("apscheduler.scheduler", "apscheduler.executors.default"):
         logging.getLogger(name).addFilter(quiet_broadcast_worker)
     try:
@@ -32,15 +30,17 @@ def main() -> int:
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    logs.configure(settings)
     if settings.is_sqlite:
         migrate(settings.database_url)
     application = build_application(settings)
     if settings.role == "sender":
         logging.getLogger("bot").info("starting as a sender: due messages only, no updates")
-        asyncio.run(send_only(application))
-        return 0
-    logging.getLogger("bot").info("starting long polling")
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(run(application, send_only))
+    elif settings.uses_webhook:
+        asyncio.run(run(application, webhook.receive))
+    else:
+        asyncio.run(run(application, receiver.receive))
     return 0
 
 
@@ -53,16 +53,34 @@ def quiet_broadcast_worker(record: logging.LogRecord) -> bool:
     return JOB_NAME not in message and not message.startswith("Removed job")
 
 
-async def send_only(application: Application) -> None:
-    """Run the job queue (the outbox sweep) without receiving updates, until SIGTERM/SIGINT."""
+Receive = Callable[[Application, asyncio.Event], Awaitable[None]]
+
+
+async def run(application: Application, receive: Receive) -> None:
+    """Start the application (its job queue sends due messages), let `receive` take updates in
+    until SIGTERM or SIGINT, then stop in order: first receiving, then the application, which
+    handles the updates already taken in. PTB's post_* hooks run where run_polling runs them."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     async with application:
+        if application.post_init:
+            await application.post_init(application)
         await application.start()
-        await stop.wait()
-        await application.stop()
+        try:
+            await receive(application, stop)
+        finally:
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+    if application.post_shutdown:
+        await application.post_shutdown(application)
+
+
+async def send_only(application: Application, stop: asyncio.Event) -> None:
+    """No updates: only the job queue runs (the outbox sweep, broadcasts)."""
+    await stop.wait()
 
 
 if __name__ == "__main__":

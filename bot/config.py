@@ -36,6 +36,7 @@ class Settings:
     log_format: str = "text"
     retention_days: int = 180
     flood_limit: int = 20
+    receiver_lease_seconds: int = 30
 
     @property
     def uses_webhook(self) -> bool:
@@ -98,6 +99,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         log_format=parse_choice("LOG_FORMAT", env.get("LOG_FORMAT"), LOG_FORMATS, "text"),
         retention_days=parse_count("RETENTION_DAYS", env.get("RETENTION_DAYS"), 180, low=7),
         flood_limit=parse_count("FLOOD_LIMIT", env.get("FLOOD_LIMIT"), 20, low=3),
+        receiver_lease_seconds=parse_count(
+            "RECEIVER_LEASE_SECONDS", env.get("RECEIVER_LEASE_SECONDS"), 30, low=3
+        ),
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -13,11 +14,20 @@ from bot.config import Settings
 KEY = "services"
 
 
+@dataclass
+class Heartbeat:
+    """When this process last worked through the outbox (in memory, each process its own):
+    `/healthz` reports its age, so a sweep that stopped running shows."""
+
+    swept_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Services:
     settings: Settings
     engine: Engine
     clock: Clock
+    heartbeat: Heartbeat = field(default_factory=Heartbeat)
 
 
 def of(context: Any) -> Services:
