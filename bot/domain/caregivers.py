@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 INVITE_VALID_FOR = timedelta(hours=48)
+MAX_OPEN_INVITES = 3
+"""Links waiting to be opened at one time: enough for a family, not a way to spray links."""
 TOKEN_BYTES = 24  # 32 URL-safe characters: fits Telegram's 64-character /start payload
 
 

@@ -5,7 +5,8 @@ a patient; the server checks that the tapping user is the one side of it allowed
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,11 +17,11 @@ from telegram.ext import ContextTypes
 from bot import services, texts
 from bot.db import transaction
 from bot.domain.adherence import Status, summarize
-from bot.domain.caregivers import INVITE_VALID_FOR, looks_like_token
+from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES, looks_like_token
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
 from bot.handlers.schedule import status_of
-from bot.models import CaregiverLink
+from bot.models import CaregiverLink, Invite
 from bot.store import caregivers, languages, patients, reminders
 from bot.texts import language
 
@@ -34,20 +35,46 @@ def button(label: str, action: str, ident: int) -> InlineKeyboardButton:
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
+    now = app.clock.now()
+    waiting: Sequence[Invite] = ()
     with transaction(app.engine) as session:
         patient = patients.get(session, update.effective_user.id)
         if patient is not None:
-            token, row = caregivers.create_invite(session, patient, app.clock.now())
+            waiting = caregivers.open_invites(session, patient, now)
+        if patient is not None and len(waiting) < MAX_OPEN_INVITES:
+            token, row = caregivers.create_invite(session, patient, now)
     if patient is None:
         await update.effective_message.reply_html(texts.INVITE_ONLY_PATIENTS)
         return
-    link = f"https://t.me/{context.bot.username}?start={token}"
     hours = int(INVITE_VALID_FOR.total_seconds() // 3600)
+    if len(waiting) >= MAX_OPEN_INVITES:
+        await _at_limit(update, waiting, patient.time_zone, hours)
+        return
+    link = f"https://t.me/{context.bot.username}?start={token}"
     await update.effective_message.reply_html(
         texts.invite_link(link, hours),
         reply_markup=InlineKeyboardMarkup(
             [[button(texts.REVOKE_INVITE_BUTTON, "invrevoke", row.id)]]
         ),
+    )
+
+
+async def _at_limit(update: Update, waiting: Sequence[Invite], zone: str, hours: int) -> None:
+    """Too many links out already: each open one with a button to cancel it."""
+    rows = [
+        [
+            button(
+                texts.cancel_invite(
+                    number, language.moment(row.created_at.astimezone(ZoneInfo(zone)))
+                ),
+                "invrevoke",
+                row.id or 0,
+            )
+        ]
+        for number, row in enumerate(waiting, start=1)
+    ]
+    await update.effective_message.reply_html(
+        texts.invites_at_limit(len(waiting), hours), reply_markup=InlineKeyboardMarkup(rows)
     )
 
 

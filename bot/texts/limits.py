@@ -1,0 +1,35 @@
+"""Abuse limits: a flood of messages, a message too long or not text, too many open invites."""
+
+from __future__ import annotations
+
+from bot.texts.language import N_, _
+
+FLOOD_PAUSE = N_(
+    "You're sending messages faster than I can read them, so I'll pause for a minute and then "
+    "answer again. If you feel unwell, don't wait for me: call your doctor, or your local "
+    "emergency number in an emergency."
+)
+ONLY_TEXT = N_(
+    "I can only read text messages (and a shared location when I ask for your time zone). "
+    "Please type what you'd like to tell me, or send /help to see what I can do."
+)
+
+
+def too_long(limit: int) -> str:
+    return _(
+        "That message is too long for me: please keep it under {limit} characters. Nothing was "
+        "saved or changed."
+    ).format(limit=limit)
+
+
+def invites_at_limit(count: int, hours: int) -> str:
+    return _(
+        "You already have {count} invite links waiting to be opened, the most at one time. Each "
+        "stays open until someone uses it, you cancel it, or {hours} hours pass. To make a new "
+        "one, cancel one of them below (or with ❌ under its link), then send /invite again."
+    ).format(count=count, hours=hours)
+
+
+def cancel_invite(number: int, when: str) -> str:
+    """A button under the limit message; `when` is the local time the link was made."""
+    return _("❌ Cancel link {number}, made {when}").format(number=number, when=when)
