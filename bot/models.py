@@ -71,7 +71,7 @@ class DoseRecord(SQLModel, table=True):
     number: int
     taken_on: date
     recorded_at: datetime
-    recorded_by: int | None = Field(default=None, sa_type=BigInteger)
+    recorded_by: int | None = Field(default=None, sa_type=BigInteger, index=True)
     source: str = Field(default="enrolment", max_length=16)
     injector: str | None = Field(default=None, max_length=16)
     site: str | None = Field(default=None, max_length=16)
@@ -182,12 +182,12 @@ class Invite(SQLModel, table=True):
     __tablename__ = "invites"
 
     id: int | None = Field(default=None, primary_key=True)
-    patient_id: int = patient_column()
+    patient_id: int = patient_column(index=True)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
-    used_by: int | None = Field(default=None, sa_type=BigInteger)
+    used_by: int | None = Field(default=None, sa_type=BigInteger, index=True)
     revoked_at: datetime | None = None
 
 

@@ -29,7 +29,7 @@ from bot.handlers import caregivers, datepicker
 from bot.handlers.schedule import next_dose_text, reply_schedule
 from bot.models import Conversation
 from bot.store import checklist as checklist_store
-from bot.store import conversations, patients, reminders
+from bot.store import conversations, languages, patients, reminders
 from bot.texts import language
 from bot.zone_lookup import zone_at
 
@@ -101,6 +101,7 @@ async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agr
         elif not enrolled:
             step, answers = ZONE, {}
             conversations.save(session, user.id, FLOW, step, answers, app.clock.now())
+            languages.remember(session, user.id, language.current(), app.clock.now())
     if enrolled:
         await update.effective_message.reply_html(texts.BUTTON_EXPIRED)
         return

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot import services
 from bot.db import transaction
-from bot.store import languages, reminders
+from bot.store import languages, reminders, retention
 from bot.texts import language
 
 
@@ -29,7 +29,8 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Runs first for every update: picks the language of the answer (the user's choice, else
     their Telegram app's), and a message or tap from someone marked as having blocked the bot
-    means they are back."""
+    means they are back; from someone half-way through signing up, that they are not quiet
+    (see `bot.domain.retention`)."""
     user = update.effective_user
     if user is None:
         language.activate(language.DEFAULT)
@@ -40,3 +41,4 @@ async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         language.activate(languages.follow(session, user.id, user.language_code, now))
         if update.my_chat_member is None:
             reminders.user_back(session, user.id, now)
+            retention.touch_sign_up(session, user.id, language.current(), now)

@@ -2,9 +2,10 @@
 preview with progress, then reports to the staff member who sent it.
 
 It runs as a job that schedules its own next run, so a broadcast of an hour is one long run
-(checking between messages whether the bot is stopping) rather than a repeating job that
-APScheduler would keep skipping. A lease on the broadcast row means one process sends it,
-so the cap holds across processes; reminders keep the rest of Telegram's ~30 msg/s."""
+(checking between messages whether the bot is stopping; sends in flight then get a few
+seconds, see `inflight`) rather than a repeating job that APScheduler would keep skipping.
+A lease on the broadcast row means one process sends it, so the cap holds across processes;
+reminders keep the rest of Telegram's ~30 msg/s."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from bot import broadcast_buttons, delivery, services, texts
 from bot.db import transaction
 from bot.delivery import Result
 from bot.domain.broadcast import Status
+from bot.jobs import inflight
 from bot.models import Broadcast
 from bot.services import Services
 from bot.store import broadcasts, languages, reminders
@@ -118,14 +120,15 @@ async def _work_on(
         if not rows:
             return delivered  # only postponed recipients left: back on a later run
         lease_until = now + LEASE
-        sent = await asyncio.gather(
-            *(
+        sent = await inflight.run_all(
+            (
                 _deliver(bot, app, limiter, slots, broadcast, row, lease_until, keep_going)
                 for row in rows
-            )
+            ),
+            keep_going,
         )
         delivered += sum(sent)
-        if app.clock.now() - progress_at >= PROGRESS_EVERY:
+        if keep_going() and app.clock.now() - progress_at >= PROGRESS_EVERY:
             progress_at = app.clock.now()
             with transaction(app.engine) as session:
                 current = broadcasts.get(session, held.broadcast_id)

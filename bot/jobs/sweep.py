@@ -3,12 +3,17 @@
 Each message is committed as sent right after Telegram accepts it, so the only window in which
 a crash can repeat a message is that one commit. A row whose process died mid-way is claimed
 again when its lease runs out. A few messages are in flight at once: Telegram's latency, not
-the database, would otherwise set the pace."""
+the database, would otherwise set the pace.
+
+When the bot is stopping (SIGTERM), no new batch is claimed and no new send starts; sends in
+flight get a few seconds (`inflight.GRACE`), and every claimed row not sent is given back, so
+the next process sends it at once and nothing stays claimed."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -25,7 +30,7 @@ from bot.domain.pen import PenAlert
 from bot.domain.reminders import Kind, chains_after, is_late, is_stale
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
-from bot.jobs import alerts, checkin, checklist, pen
+from bot.jobs import alerts, checkin, checklist, inflight, pen, retention
 from bot.models import Patient
 from bot.services import Services
 from bot.store import caregivers as caregiver_store
@@ -55,24 +60,38 @@ def chains(kind: str) -> bool:
 
 
 async def sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await run(context.bot, services.of(context))
+    application = context.application
+    await run(context.bot, services.of(context), lambda: application.running)
 
 
-async def run(bot: Bot, app: Services) -> int:
-    """Send everything due now, most urgent first. Returns how many messages went out."""
+def _always() -> bool:
+    return True
+
+
+async def run(bot: Bot, app: Services, keep_going: Callable[[], bool] = _always) -> int:
+    """Send everything due now, most urgent first, until done or asked to stop. Returns how
+    many messages went out."""
     sent = 0
     slots = asyncio.Semaphore(IN_FLIGHT)
-    while True:
+    while keep_going():
         now = app.clock.now()
         with transaction(app.engine) as session:
             batch = outbox.claim(session, now, BATCH, LEASE)
             messages = prepare(session, batch, now)
-        results = await asyncio.gather(
-            *(deliver(bot, app, row, message, slots) for row, message in messages)
-        )
+        app.heartbeat.swept_at = now  # each batch: a long backlog is progress, not a stall
+        try:
+            results = await inflight.run_all(
+                (deliver(bot, app, row, message, slots, keep_going) for row, message in messages),
+                keep_going,
+            )
+        finally:
+            if batch:  # what was neither sent nor given back for a retry: claimable again now
+                with transaction(app.engine) as session:
+                    outbox.release(session, batch)
         sent += sum(results)
         if len(batch) < BATCH:
             return sent
+    return sent
 
 
 def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple[Claimed, Message]]:
@@ -98,6 +117,8 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
                 message, skip = checkin.compose(session, row, patient, now)
             elif row.kind in CHECK_OF_KIND:
                 message, skip = checklist.compose(row, patient, now)
+            elif row.kind == retention.KIND:
+                message, skip = retention.compose(session, row, now)
             else:
                 message, skip = compose(row, patient, course, now)
         except Exception:  # one row the code cannot compose must not hold up all the others
@@ -153,11 +174,16 @@ def compose(
 
 
 async def deliver(
-    bot: Bot, app: Services, row: Claimed, message: Message, slots: asyncio.Semaphore
+    bot: Bot,
+    app: Services,
+    row: Claimed,
+    message: Message,
+    slots: asyncio.Semaphore,
+    keep_going: Callable[[], bool] = _always,
 ) -> int:
     async with slots:
-        if app.clock.now() >= row.lease_until - LEASE_MARGIN:
-            return 0  # held up too long (rate limits): it will be claimed again
+        if not keep_going() or app.clock.now() >= row.lease_until - LEASE_MARGIN:
+            return 0  # stopping, or held up too long (rate limits): given back after the batch
         result = await delivery.send(bot, row.chat_id, message.text, message.markup)
         with transaction(app.engine) as session:
             return record(session, row, result, app.clock.now())

@@ -33,6 +33,25 @@ def create_invite(session: Session, patient: Patient, now: datetime) -> tuple[st
     return token, invite
 
 
+def open_invites(session: Session, patient: Patient, now: datetime) -> Sequence[Invite]:
+    """The patient's invites still waiting to be opened (not used, cancelled or expired),
+    oldest first. Locks the patient's row (PostgreSQL), so two /invite at once cannot both
+    pass the limit."""
+    session.exec(
+        select(Patient).where(Patient.user_id == patient.user_id).with_for_update()
+    ).first()
+    return session.exec(
+        select(Invite)
+        .where(
+            Invite.patient_id == patient.user_id,
+            col(Invite.used_at).is_(None),
+            col(Invite.revoked_at).is_(None),
+            Invite.expires_at > now,
+        )
+        .order_by(col(Invite.created_at), col(Invite.id))
+    ).all()
+
+
 def revoke_invite(session: Session, patient_id: int, invite_id: int, now: datetime) -> bool:
     invite = session.get(Invite, invite_id)
     if invite is None or invite.patient_id != patient_id or invite.used_at or invite.revoked_at:
@@ -236,7 +255,9 @@ def mark_back(session: Session, caregiver_id: int) -> int:
 
 
 def erase(session: Session, user_id: int) -> None:
-    """Both sides: links where the user is the patient or the caregiver, and their invites."""
+    """Both sides: links where the user is the patient or the caregiver, their invites, and
+    their id on the invites they opened (the patient's used invite stays, used by nobody)."""
     session.exec(delete(CaregiverLink).where(CaregiverLink.caregiver_id == user_id))
     session.exec(delete(CaregiverLink).where(CaregiverLink.patient_id == user_id))
     session.exec(delete(Invite).where(Invite.patient_id == user_id))
+    session.execute(update(Invite).where(col(Invite.used_by) == user_id).values(used_by=None))

@@ -190,6 +190,25 @@ def retry_at(
     )
 
 
+def release(session: Session, batch: Sequence[Claimed]) -> int:
+    """Give back what a claim still holds unsent (the sweep stopped before sending it, or it
+    waited too long for its turn), to be claimed again at once by any process. Rows already
+    finished, or handed back for a retry later, keep what they have."""
+    if not batch:
+        return 0
+    table = OutboxMessage.__table__
+    result = session.connection().execute(
+        update(table)
+        .where(
+            table.c.id.in_([row.id for row in batch]),
+            table.c.claim_token == batch[0].claim_token,
+            table.c.finished_at.is_(None),
+        )
+        .values(lease_until=None, claim_token=None)
+    )
+    return result.rowcount
+
+
 def cancel_pending(
     session: Session, now: datetime, *, patient_id: int, kinds: Iterable[str] | None = None
 ) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Protocol
 
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, delete, select
 
 from bot.domain.schedule import Course
@@ -134,6 +135,11 @@ def erase(session: Session, user_id: int) -> bool:
     caregivers.erase(session, user_id)
     broadcasts.erase_recipient(session, user_id)
     support.erase(session, user_id)
+    session.execute(  # doses they recorded for someone they followed stay, unattributed
+        sql_update(DoseRecord)
+        .where(col(DoseRecord.recorded_by) == user_id)
+        .values(recorded_by=None)
+    )
     found = False
     for table, column in (
         (OutboxMessage, OutboxMessage.patient_id),
