@@ -1,14 +1,27 @@
 """Shared fixtures. A test that needs a tool pip cannot install (PostgreSQL, libfaketime) skips
-with its reason on a bare machine, but fails under CI=true, where .ci/run installs the tools."""
+with its reason on a bare machine, but fails under CI=true, where .ci/run installs the tools.
+A test that touches a database asks for ``database``/``database_url`` (or, end to end, just
+runs the bot) and so runs twice: ``[sqlite]`` and ``[postgresql]``."""
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.database import (
+    BACKENDS,
+    NO_SERVER,
+    Backend,
+    TestDatabases,
+    create_postgres_database,
+    databases,
+    drop_postgres_database,
+    libpq_url,
+    server_url,
+)
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
@@ -23,6 +36,29 @@ def missing_tool(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The database a test runs on; a test (or module) limited to one backend says so with
+    ``@pytest.mark.parametrize("backend", ["postgresql"])``."""
+    return request.param
+
+
+@pytest.fixture
+def database(backend: Backend, tmp_path: Path) -> Iterator[TestDatabases]:
+    """The test's databases on its backend: ``tmp_path`` (and each directory below it) stands
+    for one, made when first asked for (see tests/database.py)."""
+    if backend == "postgresql" and server_url() is None:
+        missing_tool(NO_SERVER)
+    with databases(backend, tmp_path) as found:
+        yield found
+
+
+@pytest.fixture
+def database_url(database: TestDatabases) -> str:
+    """An empty database on the test's backend (SQLAlchemy URL)."""
+    return database.url()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'bot.db'}"
@@ -30,17 +66,10 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, dropped afterwards (TEST_DATABASE_URL names a server)."""
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        missing_tool("TEST_DATABASE_URL is not set (no PostgreSQL server; .ci/run starts one)")
-    import psycopg
-
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = server.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    base = admin.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A fresh, empty PostgreSQL database, dropped afterwards (a ``postgresql://`` URL), for a
+    test about PostgreSQL alone; a test for both backends takes ``database_url``."""
+    if server_url() is None:
+        missing_tool(NO_SERVER)
+    url = create_postgres_database()
+    yield libpq_url(url)
+    drop_postgres_database(url)

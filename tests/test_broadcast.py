@@ -108,11 +108,10 @@ def test_button_data_round_trips_and_forgeries_are_refused() -> None:
 # --- recipients, drafts, lease -------------------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def engine(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Engine]:
-    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    migrate(url)
-    engine = make_engine(url)
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    migrate(database_url)
+    engine = make_engine(database_url)
     yield engine
     engine.dispose()
 

@@ -3,6 +3,7 @@ what, and which alerts the outbox holds for whom."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -59,9 +60,9 @@ def test_alert_choices() -> None:
 
 
 @pytest.fixture
-def engine(sqlite_url: str) -> Engine:
-    migrate(sqlite_url)
-    engine = make_engine(sqlite_url)
+def engine(database_url: str) -> Iterator[Engine]:
+    migrate(database_url)
+    engine = make_engine(database_url)
     enrolment = Enrolment(
         user_id=PATIENT,
         chat_id=PATIENT,
@@ -75,7 +76,8 @@ def engine(sqlite_url: str) -> Engine:
     )
     with transaction(engine) as session:
         reminders.replan(session, patients.enrol(session, enrolment, T0), T0)
-    return engine
+    yield engine
+    engine.dispose()
 
 
 def invite_and_open(engine: Engine, opener: int = CAREGIVER, at: datetime = T0) -> CaregiverLink:

@@ -54,11 +54,10 @@ def test_figures_add_up_over_patients() -> None:
     assert total == Recent(on_time=1, early=1, late=2, missed=3)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def engine(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Engine]:
-    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    migrate(url)
-    engine = make_engine(url)
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    migrate(database_url)
+    engine = make_engine(database_url)
     yield engine
     engine.dispose()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,7 +13,6 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from bot import models  # noqa: F401  (registers the tables)
-from bot.config import normalize_database_url
 from bot.db import alembic_config, make_engine, migrate
 from tests.conftest import REPO_ROOT
 
@@ -28,21 +26,14 @@ def differences(url: str) -> list[object]:
     return diff
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> str:
-    if request.param == "sqlite":
-        return request.getfixturevalue("sqlite_url")
-    return normalize_database_url(request.getfixturevalue("postgres_url"))
-
-
 def test_models_and_migrations_agree(database_url: str) -> None:
     migrate(database_url)
     assert differences(database_url) == []
 
 
-def test_an_empty_database_differs_from_the_models(sqlite_url: str) -> None:
+def test_an_empty_database_differs_from_the_models(database_url: str) -> None:
     """The comparison above can fail: without migrations, every table is missing."""
-    added = {diff[1].name for diff in differences(sqlite_url) if diff[0] == "add_table"}
+    added = {diff[1].name for diff in differences(database_url) if diff[0] == "add_table"}
     assert added == set(SQLModel.metadata.tables)
 
 
@@ -57,15 +48,15 @@ def test_downgrade_to_base_and_back(database_url: str) -> None:
     assert differences(database_url) == []
 
 
-def test_alembic_command_line_uses_database_url(sqlite_url: str) -> None:
+def test_alembic_command_line_uses_database_url(database_url: str) -> None:
     """The Procfile's release step: `alembic upgrade head` reading DATABASE_URL."""
     result = subprocess.run(
         [sys.executable, "-m", "alembic", "upgrade", "head"],
         cwd=REPO_ROOT,
-        env={"DATABASE_URL": sqlite_url, "PATH": ""},
+        env={"DATABASE_URL": database_url, "PATH": ""},
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert differences(sqlite_url) == []
+    assert differences(database_url) == []

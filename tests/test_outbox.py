@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
@@ -15,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot import delivery
 from bot.clock import FixedClock
-from bot.config import Settings, normalize_database_url
+from bot.config import Settings
 from bot.db import make_engine, migrate, transaction
 from bot.domain.reminders import Kind
 from bot.jobs import sweep
@@ -42,9 +43,11 @@ class StandInBot:
 
 
 @pytest.fixture
-def engine(sqlite_url: str) -> Engine:
-    migrate(sqlite_url)
-    return make_engine(sqlite_url)
+def engine(database_url: str) -> Iterator[Engine]:
+    migrate(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
@@ -209,16 +212,17 @@ def concurrent_claims(engine: Engine, workers: int, rows: int) -> list[list[int]
     return results
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_concurrent_claims_never_overlap_on_sqlite(engine: Engine) -> None:
     results = concurrent_claims(engine, workers=4, rows=300)
     claimed = [row_id for result in results for row_id in result]
     assert len(claimed) == len(set(claimed)) == 300
 
 
-def test_concurrent_claims_skip_locked_rows_on_postgresql(postgres_url: str) -> None:
-    url = normalize_database_url(postgres_url)
-    migrate(url)
-    engine = make_engine(url, pool_size=8)
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_concurrent_claims_skip_locked_rows_on_postgresql(database_url: str) -> None:
+    migrate(database_url)
+    engine = make_engine(database_url, pool_size=8)
     results = concurrent_claims(engine, workers=4, rows=2000)
     claimed = [row_id for result in results for row_id in result]
     assert len(claimed) == len(set(claimed)) == 2000

@@ -8,18 +8,22 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import missing_tool
+from tests.database import TestDatabases
 from tests.e2e import harness
 from tests.e2e.harness import BotProcess, libfaketime_path
 from tests.fakebotapi import FakeBotApi
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBotApi]:
+def api(database: TestDatabases) -> Iterator[FakeBotApi]:
+    """The fake Bot API. A test that talks to the bot runs once per backend: ``tmp_path``
+    stands for the bot's database (``BotProcess`` finds it by its working directory; read it
+    back with ``tests.database.rows``/``value``)."""
     yield from harness.fake_api_session()
 
 
 @pytest.fixture
-def bot(api: FakeBotApi, tmp_path: Path) -> Iterator[harness.BotProcess]:
+def bot(api: FakeBotApi, tmp_path: Path, database: TestDatabases) -> Iterator[harness.BotProcess]:
     yield from harness.bot_process_session(api, tmp_path, {"ADMIN_IDS": "9001"})
 
 
@@ -27,7 +31,7 @@ Start = Callable[[str], BotProcess]
 
 
 @pytest.fixture
-def start_at(api: FakeBotApi, tmp_path: Path) -> Iterator[Start]:
+def start_at(api: FakeBotApi, tmp_path: Path, database: TestDatabases) -> Iterator[Start]:
     """Start the bot with its clock at a given UTC time; only one runs at a time."""
     if libfaketime_path() is None:
         missing_tool("libfaketime is not installed (Debian package faketime)")

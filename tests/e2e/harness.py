@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Self
 
+from tests.database import database_url
 from tests.fakebotapi import FakeBotApi
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +94,8 @@ class BotProcess:
             {
                 "TELEGRAM_BOT_TOKEN": self.api.token,
                 "TELEGRAM_API_BASE_URL": self.api.base_url,
-                "DATABASE_URL": f"sqlite:///{self.workdir}/bot.db",
+                # the test's backend (tests/database.py), unless the caller names a database
+                "DATABASE_URL": self.extra_env.get("DATABASE_URL") or database_url(self.workdir),
                 "PTB_TIMEDELTA": "1",
                 "ADMIN_IDS": "",
                 "PYTHONUNBUFFERED": "1",

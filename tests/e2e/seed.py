@@ -1,25 +1,21 @@
-"""Seed the bot's SQLite file directly, before the bot starts: enrolling hundreds of people
-through the chat would take minutes, and a broadcast only needs who is active.
+"""Seed the bot's database directly (SQLite or PostgreSQL, see tests/database.py), before the
+bot starts: enrolling hundreds of people through the chat would take minutes, and a broadcast
+only needs who is active. ``rows``/``value`` read it back on either backend.
 
 Seeded patients have no outbox rows (only enrolment and settings plan reminders), so nothing
 but the broadcast is sent to them while a test runs."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
-from contextlib import closing
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from bot.db import make_engine, migrate, transaction
 from bot.models import CaregiverLink, Patient
+from tests.database import database_url, rows, value
 
-
-def database_url(workdir: Path) -> str:
-    """The URL the harness gives the bot for this working directory."""
-    return f"sqlite:///{workdir}/bot.db"
+__all__ = ["database_url", "rows", "seed", "value"]
 
 
 def seed(
@@ -73,16 +69,3 @@ def seed(
                 )
     finally:
         engine.dispose()
-
-
-def rows(workdir: Path, sql: str, *params: object) -> list[sqlite3.Row]:
-    """Rows of a query on the bot's SQLite file (read while the bot may be running)."""
-    with closing(sqlite3.connect(workdir / "bot.db", timeout=30)) as connection:
-        connection.row_factory = sqlite3.Row
-        return connection.execute(sql, params).fetchall()
-
-
-def value(workdir: Path, sql: str, *params: object) -> Any:
-    """The single value of a one-row, one-column query."""
-    [row] = rows(workdir, sql, *params)
-    return row[0]

@@ -1,7 +1,7 @@
 """Broadcasts end to end: staff write a notice, see it exactly as users will, pick an audience
 and send it; the real bot process delivers it once to each active user under faults (403, 429,
 a restart, a stop), reports the outcome, and keeps the audit figures when a recipient erases
-their data. Recipients are seeded straight into the SQLite file before the bot starts."""
+their data. Recipients are seeded straight into the database before the bot starts."""
 
 from __future__ import annotations
 
@@ -206,13 +206,12 @@ def test_each_active_user_gets_it_once_and_blocked_ones_become_inactive(
     assert final_buttons(staff, preview, "✅ Delivered") == ["✅ Delivered to 150 of 153"]
 
     # the users who refused it are inactive now: no more reminders, no more broadcasts
-    blocked = {
-        row["user_id"] for row in rows(tmp_path, "SELECT user_id FROM patients WHERE blocked_at")
-    }
+    inactive = "SELECT {} FROM {} WHERE blocked_at IS NOT NULL"
+    blocked = {row["user_id"] for row in rows(tmp_path, inactive.format("user_id", "patients"))}
     assert blocked == {10_010, 10_020, blocked_patient}
     assert {
         row["caregiver_id"]
-        for row in rows(tmp_path, "SELECT caregiver_id FROM caregiver_links WHERE blocked_at")
+        for row in rows(tmp_path, inactive.format("caregiver_id", "caregiver_links"))
     } == {20_001}
     outcome = Counter(
         row["status"] for row in rows(tmp_path, "SELECT status FROM broadcast_deliveries")

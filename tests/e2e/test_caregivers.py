@@ -5,11 +5,10 @@ nothing."""
 from __future__ import annotations
 
 import re
-import sqlite3
-from contextlib import closing
 from datetime import datetime, timedelta
-from typing import Any
 
+from tests.database import Row
+from tests.database import rows as database_rows
 from tests.e2e.conftest import Start
 from tests.e2e.harness import BotProcess
 from tests.e2e.people import enrol, say, schedule_of
@@ -20,10 +19,9 @@ EXPIRED = "This button is no longer active."
 NEXT_LINE = re.compile(r"Next: dose (\d+) \([^)]*\) on (\d{4}-\d{2}-\d{2})")
 
 
-def rows(bot: BotProcess, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """Rows of a query on the bot's SQLite database."""
-    with closing(sqlite3.connect(bot.workdir / "bot.db")) as connection:
-        return connection.execute(sql, params).fetchall()
+def rows(bot: BotProcess, sql: str, *params: object) -> list[Row]:
+    """Rows of a query on the bot's database."""
+    return database_rows(bot.workdir, sql, *params)
 
 
 def links_of(bot: BotProcess, patient_id: int) -> dict[int, bool]:
@@ -86,7 +84,7 @@ def pending_missed(bot: BotProcess, caregiver_id: int) -> tuple[datetime, str]:
         "WHERE chat_id = ? AND kind = 'cg_missed' AND finished_at IS NULL",
         caregiver_id,
     )
-    return datetime.fromisoformat(str(due_at)).replace(tzinfo=None), str(planned)
+    return due_at.replace(tzinfo=None), planned.isoformat()
 
 
 def at(moment: datetime) -> str:
@@ -278,7 +276,7 @@ def test_missed_alert_and_confirming_for_the_patient(api: FakeBotApi, start_at: 
     assert "Recorded for Lea" in done.body and done.buttons == []
     assert rows(
         bot, "SELECT taken_on, recorded_by FROM dose_records WHERE patient_id = 6611 AND number = 3"
-    ) == [(today, 6612)]
+    ) == [(due.date(), 6612)]
     start_at(at(due + timedelta(minutes=2)))
     told = patient.wait_for(contains="recorded your dose 3", timeout=30)
     assert "Max" in told.body and today in told.body
@@ -308,10 +306,8 @@ def test_confirmation_notices_follow_the_caregivers_choice(
     assert "Recorded doses: on" in choices.body and "The day before a dose: off" in choices.body
     quiet.tap(choices, "🔕 Stop recorded-dose alerts")
     assert "Recorded doses: off" in quiet.wait_for_edit(choices).body
-    assert rows(bot, "SELECT caregiver_id, alert_confirmations FROM caregiver_links") == [
-        (6702, 0),
-        (6703, 1),
-    ]
+    alerts_on = "SELECT caregiver_id, alert_confirmations FROM caregiver_links ORDER BY 1"
+    assert rows(bot, alerts_on) == [(6702, 0), (6703, 1)]
 
     start_at("2026-03-09 09:00:30")
     reminder = patient.wait_for(contains="It's time for dose 2", timeout=30)

@@ -4,10 +4,10 @@ already past says to talk to the doctor, never "do it now"; nothing once treatme
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 
+from tests.database import rows
 from tests.e2e.conftest import Start
 from tests.e2e.people import enrol, say
 from tests.fakebotapi import FakeBotApi
@@ -15,13 +15,15 @@ from tests.fakebotapi import FakeBotApi
 OVERVIEW = "Before your first injection"
 
 
-def checklist_rows(workdir: Path, user_id: int) -> list[tuple[str, str, str]]:
-    with closing(sqlite3.connect(workdir / "bot.db", timeout=30)) as connection:
-        return connection.execute(
-            "SELECT kind, dose_planned, due_at FROM outbox WHERE patient_id = ? "
-            "AND kind LIKE 'chk_%' ORDER BY due_at, kind",
-            (user_id,),
-        ).fetchall()
+def checklist_rows(workdir: Path, user_id: int) -> list[tuple[str, str, datetime]]:
+    """The checklist reminders planned: kind, the check's deadline (ISO date), when due."""
+    found = rows(
+        workdir,
+        "SELECT kind, dose_planned, due_at FROM outbox WHERE patient_id = ? "
+        "AND kind LIKE 'chk_%' ORDER BY due_at, kind",
+        user_id,
+    )
+    return [(kind, deadline.isoformat(), due) for kind, deadline, due in found]
 
 
 def test_dated_checks_and_their_reminders(api: FakeBotApi, start_at: Start, tmp_path: Path) -> None:

@@ -3,19 +3,18 @@
 
 from __future__ import annotations
 
-import sqlite3
+from pathlib import Path
 
+from tests.database import rows
 from tests.e2e.conftest import Start
 from tests.e2e.people import enrol, say
 from tests.fakebotapi import FakeBotApi
 
 
-def recorded_days(workdir, user_id: int) -> dict[int, str]:  # type: ignore[no-untyped-def]
-    with sqlite3.connect(workdir / "bot.db") as connection:
-        rows = connection.execute(
-            "SELECT number, taken_on FROM dose_records WHERE patient_id = ?", (user_id,)
-        ).fetchall()
-    return dict(rows)
+def recorded_days(workdir: Path, user_id: int) -> dict[int, str]:
+    """Dose number → the day it was injected (ISO date)."""
+    found = rows(workdir, "SELECT number, taken_on FROM dose_records WHERE patient_id = ?", user_id)
+    return {number: taken_on.isoformat() for number, taken_on in found}
 
 
 def test_snooze_then_confirm(api: FakeBotApi, start_at: Start) -> None:

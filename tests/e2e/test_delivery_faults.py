@@ -1,21 +1,20 @@
 """Delivery under faults: a crash between claim and send, downtime, 429, 403, 5xx and forged
 buttons. The real bot runs under libfaketime; the clock moves by restarting it at a later time,
-and what reached the chat is checked against the outbox rows in its SQLite file."""
+and what reached the chat is checked against the outbox rows in its database."""
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
 from tests.conftest import missing_tool
+from tests.database import Row, moment, rows
 from tests.e2e.harness import BotProcess, libfaketime_path
 from tests.e2e.people import enrol
 from tests.fakebotapi import Call, ChatMessage, FakeBotApi, FakeUser
@@ -31,7 +30,7 @@ SWEEP_DONE = re.compile(r'Job "outbox sweep [^"]*" executed successfully')
 @pytest.fixture
 def start_at(api: FakeBotApi, tmp_path: Path) -> Iterator[Start]:
     """Start the bot with its clock at a given UTC time (extra settings as keywords); only one
-    runs at a time, all on the same SQLite file."""
+    runs at a time, all on the same database."""
     if libfaketime_path() is None:
         missing_tool("libfaketime is not installed (Debian package faketime)")
     running: list[BotProcess] = []
@@ -51,38 +50,37 @@ def start_at(api: FakeBotApi, tmp_path: Path) -> Iterator[Start]:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    return tmp_path / "bot.db"
+    """The working directory, which stands for the bot's database (tests/database.py)."""
+    return tmp_path
 
 
-def query(db: Path, sql: str, *args: object) -> list[sqlite3.Row]:
-    with closing(sqlite3.connect(db, timeout=30)) as connection:
-        connection.row_factory = sqlite3.Row
-        return connection.execute(sql, args).fetchall()
+def query(db: Path, sql: str, *args: object) -> list[Row]:
+    return rows(db, sql, *args)
 
 
-def outbox_of(db: Path, user: FakeUser, kind: str | None = None) -> list[sqlite3.Row]:
+def outbox_of(db: Path, user: FakeUser, kind: str | None = None) -> list[Row]:
     rows = query(db, "SELECT * FROM outbox WHERE patient_id = ? ORDER BY id", user.user_id)
     return [row for row in rows if kind is None or row["kind"] == kind]
 
 
-def finished_row(db: Path, user: FakeUser, kind: str) -> sqlite3.Row:
+def finished_row(db: Path, user: FakeUser, kind: str) -> Row:
     """The user's only row of this kind, once its outcome is recorded (just after the send)."""
 
-    def check() -> sqlite3.Row | None:
+    def check() -> Row | None:
         (row,) = outbox_of(db, user, kind)
         return row if row["outcome"] is not None else None
 
     return eventually(check, f"the outcome of the {kind} row")
 
 
-def blocked_at(db: Path, user: FakeUser) -> str | None:
+def blocked_at(db: Path, user: FakeUser) -> datetime | None:
     (row,) = query(db, "SELECT blocked_at FROM patients WHERE user_id = ?", user.user_id)
     return row["blocked_at"]
 
 
-def utc(text: str) -> datetime:
-    """A UTC time written without an offset, as here and in the SQLite file."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+def utc(found: str | datetime) -> datetime:
+    """A UTC time written without an offset, as here, or read from the database."""
+    return moment(found)
 
 
 def eventually(check: Callable[[], T | None], what: str, timeout: float = 20.0) -> T:

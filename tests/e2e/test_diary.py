@@ -4,19 +4,16 @@ them."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-
+from tests.database import rows
 from tests.e2e.harness import BotProcess
 from tests.e2e.people import enrol, say
 from tests.fakebotapi import FakeBotApi
 
 
 def diary_rows(bot: BotProcess, user_id: int) -> list[str]:
-    with closing(sqlite3.connect(bot.workdir / "bot.db")) as connection:
-        found = connection.execute(
-            "SELECT text FROM diary_entries WHERE patient_id = ? ORDER BY id", (user_id,)
-        ).fetchall()
+    found = rows(
+        bot.workdir, "SELECT text FROM diary_entries WHERE patient_id = ? ORDER BY id", user_id
+    )
     return [text for (text,) in found]
 
 

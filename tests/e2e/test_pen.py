@@ -4,11 +4,10 @@ nothing once its dose is recorded; "warmer than 30 °C" ends it at once."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from contextlib import closing
 from pathlib import Path
 
+from tests.database import Row, rows
 from tests.e2e.conftest import Start
 from tests.e2e.people import enrol, say
 from tests.fakebotapi import FakeBotApi
@@ -17,13 +16,12 @@ DAY_6 = "out of the fridge for 5 days"
 OVER = "The 7 days are over"
 
 
-def pen_rows(workdir: Path, user_id: int) -> list[tuple[str, str | None]]:
-    with closing(sqlite3.connect(workdir / "bot.db", timeout=30)) as connection:
-        return connection.execute(
-            "SELECT kind, outcome FROM outbox WHERE patient_id = ? AND kind LIKE 'pen_%' "
-            "ORDER BY id",
-            (user_id,),
-        ).fetchall()
+def pen_rows(workdir: Path, user_id: int) -> list[Row]:
+    return rows(
+        workdir,
+        "SELECT kind, outcome FROM outbox WHERE patient_id = ? AND kind LIKE 'pen_%' ORDER BY id",
+        user_id,
+    )
 
 
 def eventually_rows(workdir: Path, user_id: int, expected: list[tuple[str, str | None]]) -> None:

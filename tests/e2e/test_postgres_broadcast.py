@@ -1,6 +1,6 @@
 """A broadcast on PostgreSQL with two processes (the poller and a sender): one holds the
 broadcast's lease at a time, so everyone gets it exactly once and the cap holds for the bot as
-a whole, not per process."""
+a whole, not per process. Extra processes are for PostgreSQL only (README: BOT_ROLE)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, insert
 
 from bot.db import migrate
@@ -21,14 +22,15 @@ STAFF = 9001
 RECIPIENTS = list(range(610_001, 610_121))
 RATE = 20
 
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
+
 
 def test_two_processes_send_one_broadcast_once_within_one_cap(
-    api: FakeBotApi, tmp_path: Path, postgres_url: str
+    api: FakeBotApi, tmp_path: Path, database_url: str
 ) -> None:
-    url = postgres_url.replace("postgresql://", "postgresql+psycopg://")
-    migrate(url)
+    migrate(database_url)
     now = datetime.now(UTC)
-    engine = create_engine(url)
+    engine = create_engine(database_url)
     with engine.begin() as connection:
         connection.execute(
             insert(Patient.__table__),
@@ -51,7 +53,7 @@ def test_two_processes_send_one_broadcast_once_within_one_cap(
     engine.dispose()
     api.accept_any_chat()
     staff = api.user(STAFF, "Sam")
-    env = {"DATABASE_URL": postgres_url, "ADMIN_IDS": str(STAFF), "BROADCAST_RATE": str(RATE)}
+    env = {"DATABASE_URL": database_url, "ADMIN_IDS": str(STAFF), "BROADCAST_RATE": str(RATE)}
     notice = "<b>Both processes</b> are up"
     with ExitStack() as stack:
         stack.enter_context(

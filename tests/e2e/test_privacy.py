@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+from tests.database import value
 from tests.e2e.harness import BotProcess
 from tests.e2e.people import begin, enrol
 from tests.fakebotapi import FakeBotApi
@@ -12,18 +11,12 @@ TABLES = ("patients", "dose_records", "conversations")
 
 
 def rows_about(bot: BotProcess, user_id: int) -> dict[str, int]:
-    with sqlite3.connect(bot.workdir / "bot.db") as connection:
-        return {
-            "patients": connection.execute(
-                "SELECT count(*) FROM patients WHERE user_id = ?", (user_id,)
-            ).fetchone()[0],
-            "dose_records": connection.execute(
-                "SELECT count(*) FROM dose_records WHERE patient_id = ?", (user_id,)
-            ).fetchone()[0],
-            "conversations": connection.execute(
-                "SELECT count(*) FROM conversations WHERE user_id = ?", (user_id,)
-            ).fetchone()[0],
-        }
+    count = "SELECT count(*) FROM {} WHERE {} = ?"
+    return {
+        "patients": value(bot.workdir, count.format("patients", "user_id"), user_id),
+        "dose_records": value(bot.workdir, count.format("dose_records", "patient_id"), user_id),
+        "conversations": value(bot.workdir, count.format("conversations", "user_id"), user_id),
+    }
 
 
 def test_deletedata_erases_everything_after_confirmation(api: FakeBotApi, bot: BotProcess) -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from bot.db import make_engine, migrate, transaction
 from bot.models import CaregiverLink, Conversation, DoseRecord, OutboxMessage, Patient
+from tests.database import database_url
 from tests.e2e.harness import BotProcess
 from tests.e2e.people import begin, say
 from tests.fakebotapi import FakeBotApi, FakeUser
@@ -148,9 +149,9 @@ SECRETS += ["Europe", "America", "Asia", "UTC", "Kesimpta"]
 SECRETS += [str(p.user_id) for p in PEOPLE] + ["2001", "2002", "2003", "3001", "3002"]
 
 
-def seed(database_url: str, now: datetime) -> None:
-    migrate(database_url)
-    engine = make_engine(database_url)
+def seed(url: str, now: datetime) -> None:
+    migrate(url)
+    engine = make_engine(url)
     try:
         with transaction(engine) as session:
             for person in PEOPLE:
@@ -251,7 +252,7 @@ def figures_of(staff: FakeUser) -> tuple[dict[str, int], str]:
 @pytest.fixture
 def seeded(api: FakeBotApi, tmp_path: Path) -> Iterator[BotProcess]:
     clear_of_midnight(sorted({p.zone for p in PEOPLE}))
-    seed(f"sqlite:///{tmp_path}/bot.db", datetime.now(UTC))
+    seed(database_url(tmp_path), datetime.now(UTC))
     bot = BotProcess(api, tmp_path, {"ADMIN_IDS": "9001"})
     bot.start()
     try:

@@ -6,15 +6,14 @@ member who answers in the middle of their own sign-up."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import missing_tool
+from tests.database import Row
+from tests.database import rows as database_rows
 from tests.e2e.harness import BotProcess, libfaketime_path
 from tests.e2e.people import begin, enrol, say
 from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
@@ -40,9 +39,8 @@ def two_staff(api: FakeBotApi, tmp_path: Path) -> Iterator[BotProcess]:
         bot.stop()
 
 
-def rows(bot: BotProcess, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    with closing(sqlite3.connect(bot.workdir / "bot.db")) as connection:
-        return connection.execute(sql, params).fetchall()
+def rows(bot: BotProcess, sql: str, *params: object) -> list[Row]:
+    return database_rows(bot.workdir, sql, *params)
 
 
 def requests_of(bot: BotProcess, user_id: int) -> list[tuple[int, bool]]:
