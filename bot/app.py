@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -31,8 +29,11 @@ from bot.handlers import (
     doses,
     enrolment,
     erasure,
+    errors,
     export,
+    flood,
     info,
+    limits,
     pen,
     presence,
     replies,
@@ -42,10 +43,9 @@ from bot.handlers import (
     support,
 )
 from bot.jobs import broadcast as broadcast_worker
-from bot.jobs import sweep
+from bot.jobs import retention, sweep
 from bot.store import languages
 
-log = logging.getLogger(__name__)
 STAFF_MENUS = "staff_menus"
 MESSAGES_PER_SECOND = 28  # evenly spaced, never a burst: Telegram allows about 30 per second
 
@@ -76,18 +76,28 @@ def build_application(
         name="outbox sweep",
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
+    retention.schedule(application.job_queue)
     application.bot_data[broadcast_worker.LIMITER] = broadcast_worker.limiter_for(
         config.broadcast_rate
     )
     application.job_queue.run_once(
         broadcast_worker.work, when=broadcast_worker.IDLE, name=broadcast_worker.JOB_NAME
     )
+    application.add_error_handler(errors.on_error)
     if config.role == "sender":
         return application
 
     private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, flood.guard), group=-3)
     application.add_handler(TypeHandler(Update, presence.on_any_update), group=-2)
     application.add_handler(TypeHandler(Update, _staff_menu, block=False), group=-1)
+    staff_ids = filters.User(user_id=config.admin_ids)
+    application.add_handlers(  # first in group 0: before any command sees the text
+        [
+            MessageHandler(private & ~staff_ids & limits.LONG_TEXT, limits.refuse_long),
+            MessageHandler(private & limits.NOT_TEXT, limits.only_text),
+        ]
+    )
     application.add_handlers(
         [
             CommandHandler("start", enrolment.start, filters=private),
@@ -133,7 +143,6 @@ def build_application(
             MessageHandler(private & (filters.TEXT | filters.LOCATION), replies.on_message),
         ]
     )
-    application.add_error_handler(_on_error)
     return application
 
 
@@ -163,18 +172,3 @@ async def _staff_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def _unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer(texts.BUTTON_EXPIRED)
-
-
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure without the update's content (it may hold health data) and tell the user."""
-    error = context.error
-    log.error(
-        "handler failed: %s",
-        type(error).__name__,
-        exc_info=(type(error), error, error.__traceback__),
-    )
-    if isinstance(update, Update) and update.effective_chat is not None:
-        try:
-            await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
-        except Exception as reply_error:
-            log.warning("could not tell the user about the failure: %s", type(reply_error).__name__)

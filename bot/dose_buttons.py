@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot import texts
 from bot.domain.sites import Injector, Site, allowed_sites
@@ -37,6 +37,19 @@ def parse(raw: str) -> DoseTap | None:
         return DoseTap(int(parts[1]), int(parts[2]), day, parts[4])
     except ValueError:
         return None
+
+
+def tap_in(message: Message | None) -> DoseTap | None:
+    """The dose a bot message's buttons are about: a reply to a reminder says which dose it
+    answers even before the reminder's message id is recorded."""
+    if message is None or message.reply_markup is None:
+        return None
+    for row in message.reply_markup.inline_keyboard:
+        for button in row:
+            tap = parse(button.callback_data) if isinstance(button.callback_data, str) else None
+            if tap is not None:
+                return tap
+    return None
 
 
 def reminder_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyboardMarkup:
@@ -75,7 +88,12 @@ def problem_keyboard(patient_id: int, number: int, planned: date) -> InlineKeybo
                     texts.PAUSE_BUTTON, callback_data=data(patient_id, number, planned, "pause")
                 )
             ],
-            [InlineKeyboardButton("⏰ 3 h", callback_data=data(patient_id, number, planned, "3h"))],
+            [
+                InlineKeyboardButton(
+                    dict(texts.SNOOZE_BUTTONS)["3h"],
+                    callback_data=data(patient_id, number, planned, "3h"),
+                )
+            ],
         ]
     )
 

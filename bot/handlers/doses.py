@@ -123,10 +123,14 @@ async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
     if message.reply_to_message is not None:
         with transaction(app.engine) as session:
             row = outbox.by_message(session, message.chat_id, message.reply_to_message.message_id)
-        if row is None or row.patient_id != user_id or row.dose_number is None:
+        tap = dose_buttons.tap_in(message.reply_to_message)
+        if row is not None and row.patient_id == user_id and row.dose_number is not None:
+            number, planned = row.dose_number, row.dose_planned
+        elif row is None and tap is not None and tap.patient_id == user_id:
+            number, planned = tap.number, tap.planned  # sent, its message id not yet recorded
+        else:
             await message.reply_html(texts.NOT_A_REMINDER)
             return True
-        number, planned = row.dose_number, row.dose_planned
     try:
         text, recorded, day = record_today(
             context, user_id, number, planned, "reply", due_only=number is None

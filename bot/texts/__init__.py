@@ -11,8 +11,11 @@ from bot.texts import (
     chart,
     common,
     enrolment,
+    errors,
+    limits,
     preferences,
     reminders,
+    retention,
     schedule,
     staff,
     support,
@@ -31,6 +34,9 @@ _MODULES = (
     caregivers,
     chart,
     preferences,
+    errors,
+    limits,
+    retention,
 )
 
 
