@@ -27,7 +27,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 
 from benchmarks.common import TELEGRAM_RATE, ServerProcess, max_in_window, print_table, verdict
-from bot import dose_buttons, services
+from bot import dose_buttons, services, texts
 from bot.app import build_application
 from bot.clock import FixedClock
 from bot.config import load_settings
@@ -37,7 +37,6 @@ from bot.domain.timing import local_date, local_instant
 from bot.jobs import sweep
 from bot.models import OutboxMessage, Patient
 from bot.store import outbox
-from bot.texts import en
 
 GOAL_RATIO = 0.8
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "UTC")
@@ -151,7 +150,7 @@ def outcomes(url: str) -> dict[str | None, int]:
 async def bare_loop(server: ServerProcess, people: Sequence[Recipient], now: datetime) -> float:
     """(a) The transport alone: the same text and keyboard the sweep sends, one after another."""
     today = now.date()
-    text = en.dose_reminder(1, today, late=False, discreet=False, snoozed=False)
+    text = texts.dose_reminder(1, today, late=False, discreet=False, snoozed=False)
     async with Bot(server.token, base_url=server.base_url) as bot:
         started = time.perf_counter()
         for person in people:

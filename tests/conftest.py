@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
+from bot.db import make_engine, migrate
 from tests.database import (
     BACKENDS,
     NO_SERVER,
@@ -57,6 +59,15 @@ def database(backend: Backend, tmp_path: Path) -> Iterator[TestDatabases]:
 def database_url(database: TestDatabases) -> str:
     """An empty database on the test's backend (SQLAlchemy URL)."""
     return database.url()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """The test's database, migrated to the newest schema."""
+    migrate(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ blocked users marked inactive, 429s and faults retried, a stop half-way resumed)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
@@ -17,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from bot import broadcast_buttons
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.db import make_engine, migrate, transaction
+from bot.db import transaction
 from bot.domain.broadcast import MAX_LENGTH, Audience, FormattingError, Status, check_formatting
 from bot.jobs import broadcast as worker
 from bot.models import Broadcast, BroadcastDelivery, CaregiverLink, Patient
@@ -106,14 +105,6 @@ def test_button_data_round_trips_and_forgeries_are_refused() -> None:
 
 
 # --- recipients, drafts, lease -------------------------------------------------------------
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def add_patient(engine: Engine, user_id: int, *, blocked: bool = False) -> None:

@@ -3,20 +3,19 @@ what, and which alerts the outbox holds for whom."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from bot.db import make_engine, migrate, transaction
+from bot.db import transaction
 from bot.domain import caregivers as rules
 from bot.domain.caregivers import Alert, InviteProblem, InviteState, Preferences
 from bot.domain.schedule import next_dose
 from bot.models import CaregiverLink, Invite, OutboxMessage, Patient
 from bot.store import caregivers, doses, patients, reminders
-from bot.store.patients import Enrolment
+from tests import factories
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 PATIENT, CAREGIVER, OTHER = 1, 2, 3
@@ -60,24 +59,10 @@ def test_alert_choices() -> None:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    enrolment = Enrolment(
-        user_id=PATIENT,
-        chat_id=PATIENT,
-        first_name="Ana",
-        language="en",
-        time_zone="Europe/Berlin",
-        reminder_time=time(10, 0),
-        first_injection=date(2026, 3, 2),
-        last_injection=None,
-        last_dose_number=0,
-    )
-    with transaction(engine) as session:
-        reminders.replan(session, patients.enrol(session, enrolment, T0), T0)
-    yield engine
-    engine.dispose()
+def engine(engine: Engine) -> Engine:
+    """The shared database, with the patient enrolled."""
+    factories.enrol(engine, PATIENT, T0)
+    return engine
 
 
 def invite_and_open(engine: Engine, opener: int = CAREGIVER, at: datetime = T0) -> CaregiverLink:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -20,7 +19,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot import services
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.db import make_engine, migrate
 from bot.handlers import errors
 from bot.handlers.errors import ReportThrottle
 from bot.logs import user_ref
@@ -81,14 +79,6 @@ class StandInBot:
 
     def to(self, chat_id: int) -> list[str]:
         return [text for chat, text in self.sent if chat == chat_id]
-
-
-@pytest.fixture
-def engine(sqlite_url: str) -> Iterator[Engine]:
-    migrate(sqlite_url)
-    engine = make_engine(sqlite_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

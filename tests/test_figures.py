@@ -3,13 +3,11 @@ as on time, early, late or missed; from the store, the counts on SQLite and Post
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
-import pytest
 from sqlalchemy import Engine
 
-from bot.db import make_engine, migrate, transaction
+from bot.db import transaction
 from bot.domain.adherence import Recent, recent
 from bot.domain.schedule import Course
 from bot.store import conversations
@@ -52,14 +50,6 @@ def test_doses_due_before_enrolment_are_never_missed() -> None:
 def test_figures_add_up_over_patients() -> None:
     total = Recent(on_time=1, late=2) + Recent(early=1, missed=3)
     assert total == Recent(on_time=1, early=1, late=2, missed=3)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_counts_include_a_sign_up_waiting_behind_a_short_question(engine: Engine) -> None:

@@ -3,42 +3,27 @@ as open (not used, cancelled or expired), under a fixed clock, on each database 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
 
-from bot.db import make_engine, migrate, transaction
+from bot.db import transaction
 from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES
 from bot.models import Patient
-from bot.store import caregivers, patients
-from bot.store.patients import Enrolment
+from bot.store import caregivers
+from tests import factories
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 PATIENT, OTHER_PATIENT, CAREGIVER = 1, 4, 2
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    with transaction(engine) as session:
-        for user_id in (PATIENT, OTHER_PATIENT):
-            enrolment = Enrolment(
-                user_id=user_id,
-                chat_id=user_id,
-                first_name="Ana",
-                language="en",
-                time_zone="Europe/Berlin",
-                reminder_time=time(10, 0),
-                first_injection=date(2026, 3, 2),
-                last_injection=None,
-                last_dose_number=0,
-            )
-            patients.enrol(session, enrolment, T0)
-    yield engine
-    engine.dispose()
+def engine(engine: Engine) -> Engine:
+    """The shared database, with two patients enrolled."""
+    for user_id in (PATIENT, OTHER_PATIENT):
+        factories.enrol(engine, user_id, T0, plan=False)
+    return engine
 
 
 def open_ids(engine: Engine, patient_id: int, now: datetime) -> list[int]:

@@ -4,7 +4,7 @@ target that is not empty or a source at an older schema is refused before anythi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +13,8 @@ from sqlmodel import SQLModel
 from bot.db import make_engine, migrate, transaction
 from bot.models import DiaryEntry, OutboxMessage, SupportRequest
 from bot.move_database import main
-from bot.store import diary, languages, patients, reminders, support
+from bot.store import diary, languages, patients, support
+from tests import factories
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -22,20 +23,9 @@ def fill(url: str) -> None:
     migrate(url)
     engine = make_engine(url)
     for user_id in (1, 2, 3):
-        enrolment = patients.Enrolment(
-            user_id=user_id,
-            chat_id=user_id,
-            first_name=f"P{user_id}",
-            language="de" if user_id == 2 else "en",
-            time_zone="Europe/Berlin",
-            reminder_time=time(9),
-            first_injection=date(2026, 3, 2),
-            last_injection=None,
-            last_dose_number=0,
-        )
+        language = "de" if user_id == 2 else "en"
+        patient = factories.enrol(engine, user_id, NOW, name=f"P{user_id}", language=language)
         with transaction(engine) as session:
-            patient = patients.enrol(session, enrolment, NOW)
-            reminders.replan(session, patient, NOW)
             diary.add(session, patient, f"note {user_id}", date(2026, 3, 3), NOW)
             support.open_request(session, user_id, NOW)
     engine.dispose()

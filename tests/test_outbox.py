@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
@@ -23,6 +22,7 @@ from bot.jobs import sweep
 from bot.models import OutboxMessage, Patient
 from bot.services import Services
 from bot.store import doses, outbox, patients, reminders
+from tests import factories
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)  # Sunday 07:00 in Berlin
 LEASE = timedelta(minutes=5)
@@ -43,14 +43,6 @@ class StandInBot:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(T0)
 
@@ -62,19 +54,7 @@ def app(engine: Engine, clock: FixedClock) -> Services:
 
 
 def enrol(engine: Engine, now: datetime, user_id: int = 1, first: date = date(2026, 3, 2)) -> None:
-    enrolment = patients.Enrolment(
-        user_id=user_id,
-        chat_id=user_id,
-        first_name="Ana",
-        language="en",
-        time_zone="Europe/Berlin",
-        reminder_time=time(10, 0),
-        first_injection=first,
-        last_injection=None,
-        last_dose_number=0,
-    )
-    with transaction(engine) as session:
-        reminders.replan(session, patients.enrol(session, enrolment, now), now)
+    factories.enrol(engine, user_id, now, first=first)
 
 
 def pending(engine: Engine, user_id: int = 1) -> list[tuple[str, datetime, int]]:

@@ -5,7 +5,6 @@ stays; the warning as the sweep sends it; and coming back in time."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
@@ -16,7 +15,7 @@ from sqlmodel import SQLModel
 from bot import texts
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.db import make_engine, migrate, transaction
+from bot.db import transaction
 from bot.domain.retention import (
     NOTICE,
     SignUpFate,
@@ -105,14 +104,6 @@ def test_the_sign_up_flow_is_the_enrolment_conversation() -> None:
 
 
 # --- the daily run over a database ----------------------------------------------------------
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

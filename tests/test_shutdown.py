@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time as timing
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 
@@ -15,12 +14,13 @@ from sqlalchemy import Engine, select
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.db import make_engine, migrate, transaction
+from bot.db import transaction
 from bot.jobs import broadcast as worker
 from bot.jobs import inflight, sweep
 from bot.models import Broadcast, BroadcastDelivery, OutboxMessage, Patient
 from bot.services import Services
-from bot.store import broadcasts, patients, reminders
+from bot.store import broadcasts
+from tests import factories
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 DOSE_DUE = datetime(2026, 3, 2, 9, 0, 30, tzinfo=UTC)  # 10:00:30 in Berlin
@@ -82,14 +82,6 @@ def test_a_failure_is_raised_only_once_every_send_has_ended() -> None:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    migrate(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(T0)
 
@@ -101,19 +93,7 @@ def app(engine: Engine, clock: FixedClock) -> Services:
 
 
 def enrol(engine: Engine, user_id: int) -> None:
-    enrolment = patients.Enrolment(
-        user_id=user_id,
-        chat_id=user_id,
-        first_name="Ana",
-        language="en",
-        time_zone="Europe/Berlin",
-        reminder_time=time(10, 0),
-        first_injection=date(2026, 3, 2),
-        last_injection=None,
-        last_dose_number=0,
-    )
-    with transaction(engine) as session:
-        reminders.replan(session, patients.enrol(session, enrolment, T0), T0)
+    factories.enrol(engine, user_id, T0)
 
 
 class SlowBot:
