@@ -53,9 +53,10 @@ ABOUT = Joined(
         "<b>What it stores</b>: your Telegram id, time zone, reminder time and the injection dates "
         "you give or confirm (with where you injected, if you say), the notes you /log, when a "
         "pen came out of the fridge (/pen), your "
-        "answers while you sign up, and the caregivers you approve. Caregivers you approve see "
-        "your dose dates, never your notes or injection sites; nothing is shared with anyone else. "
-        "/deletedata erases all of it."
+        "answers while you sign up, the language you chose, and the caregivers you approve. "
+        "Caregivers you approve see your dose dates, never your notes or injection sites; nothing "
+        "is shared with anyone else. /deletedata erases all of it. If you block the bot, or leave "
+        "the sign-up unfinished, it is deleted after a while."
     ),
     "\n\n",
     TIMING_IS_OUR_READING,
