@@ -31,7 +31,15 @@ Start = Callable[[str], BotProcess]
 
 
 @pytest.fixture
-def start_at(api: FakeBotApi, tmp_path: Path, database: TestDatabases) -> Iterator[Start]:
+def bot_env() -> dict[str, str]:
+    """Extra settings for the bot `start_at` starts; a test module overrides it (e.g. staff)."""
+    return {}
+
+
+@pytest.fixture
+def start_at(
+    api: FakeBotApi, tmp_path: Path, database: TestDatabases, bot_env: dict[str, str]
+) -> Iterator[Start]:
     """Start the bot with its clock at a given UTC time; only one runs at a time."""
     if libfaketime_path() is None:
         missing_tool("libfaketime is not installed (Debian package faketime)")
@@ -41,7 +49,7 @@ def start_at(api: FakeBotApi, tmp_path: Path, database: TestDatabases) -> Iterat
         for bot in running:
             bot.stop()
         running.clear()
-        bot = BotProcess(api, tmp_path, faketime=f"@{at}").start()
+        bot = BotProcess(api, tmp_path, bot_env, faketime=f"@{at}").start()
         running.append(bot)
         return bot
 

@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
 from tests.database import database_url
 from tests.fakebotapi import FakeBotApi
+
+T = TypeVar("T")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 30.0
@@ -181,6 +185,17 @@ class BotProcess:
         self.stop()
         return self.start()
 
+    def wait_for_log(self, pattern: re.Pattern[str], what: str, timeout: float = 30.0) -> None:
+        """Wait until the running process (this start) has logged a line matching `pattern`,
+        e.g. a job that APScheduler reports as executed."""
+
+        def logged() -> bool:
+            assert self.running, f"the bot exited\n{self.logs()}"
+            current = self.stderr_path.read_text(errors="replace").rsplit("----- start #", 1)[-1]
+            return pattern.search(current) is not None
+
+        eventually(logged, what, timeout)
+
     def logs(self) -> str:
         """Captured stdout and stderr (all starts), with the bot token redacted."""
         sections = []
@@ -194,6 +209,16 @@ class BotProcess:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def eventually(check: Callable[[], T | None], what: str, timeout: float = 30.0) -> T:
+    """Poll `check` until it returns something other than None or False."""
+    deadline = time.monotonic() + timeout
+    while (value := check()) is None or value is False:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.1)
+    return value
 
 
 def fake_api_session(token: str | None = None) -> Iterator[FakeBotApi]:

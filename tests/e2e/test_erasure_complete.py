@@ -11,15 +11,12 @@ Aggregate counts stay by design: a broadcast's `total`/`delivered` still count t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import missing_tool
-from tests.database import TestDatabases, rows, value
+from tests.database import rows, value
 from tests.e2e.conftest import Start
-from tests.e2e.harness import BotProcess, libfaketime_path
 from tests.e2e.people import enrol, say
 from tests.e2e.traces import traces
 from tests.fakebotapi import FakeBotApi, FakeUser
@@ -31,23 +28,9 @@ INVITE_LINK = re.compile(r"https://t\.me/kesimpta_test_bot\?start=([A-Za-z0-9_-]
 
 
 @pytest.fixture
-def start_at(api: FakeBotApi, tmp_path: Path, database: TestDatabases) -> Iterator[Start]:
-    """The bot under libfaketime, with support staff; only one runs at a time."""
-    if libfaketime_path() is None:
-        missing_tool("libfaketime is not installed (Debian package faketime)")
-    running: list[BotProcess] = []
-
-    def start(at: str) -> BotProcess:
-        for bot in running:
-            bot.stop()
-        running.clear()
-        bot = BotProcess(api, tmp_path, {"ADMIN_IDS": str(STAFF)}, faketime=f"@{at}").start()
-        running.append(bot)
-        return bot
-
-    yield start
-    for bot in running:
-        bot.stop()
+def bot_env() -> dict[str, str]:
+    """The bot under libfaketime (`start_at`), with support staff."""
+    return {"ADMIN_IDS": str(STAFF)}
 
 
 def invite(patient: FakeUser) -> str:

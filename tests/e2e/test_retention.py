@@ -6,30 +6,17 @@ enrolled patient is never touched."""
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from tests.database import rows
 from tests.e2e.conftest import Start
-from tests.e2e.harness import BotProcess
+from tests.e2e.harness import BotProcess, eventually
 from tests.e2e.people import begin, enrol, say
 from tests.e2e.traces import traces
 from tests.fakebotapi import FakeBotApi
 
 WARNING = "will be deleted on"
 RETENTION_DONE = re.compile(r'Job "retention [^"]*" executed successfully')
-T = TypeVar("T")
-
-
-def eventually(check: Callable[[], T | None], what: str, timeout: float = 30.0) -> T:
-    deadline = time.monotonic() + timeout
-    while (value := check()) is None or value is False:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.2)
-    return value
 
 
 def conversation(workdir: Path, user_id: int) -> list[tuple[object, ...]]:
@@ -39,13 +26,7 @@ def conversation(workdir: Path, user_id: int) -> list[tuple[object, ...]]:
 
 def retention_ran(bot: BotProcess) -> None:
     """Wait for the daily run that each start makes a few seconds in."""
-
-    def done() -> bool:
-        assert bot.running, f"the bot exited\n{bot.logs()}"
-        current = bot.stderr_path.read_text(errors="replace").rsplit("----- start #", 1)[-1]
-        return RETENTION_DONE.search(current) is not None
-
-    eventually(done, "the retention run")
+    bot.wait_for_log(RETENTION_DONE, "the retention run")
 
 
 def test_unfinished_sign_up_warned_then_deleted_and_enrolled_patient_kept(

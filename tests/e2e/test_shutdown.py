@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from tests.database import rows
 from tests.e2e.conftest import Start
-from tests.e2e.harness import BotProcess
+from tests.e2e.harness import BotProcess, eventually
 from tests.e2e.people import enrol
 from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 
@@ -20,7 +18,6 @@ DAY = "2026-03-02"
 DOSE_1 = "It's time for dose 1"
 BUDGET = 10.0
 SWEEP_DONE = re.compile(r'Job "outbox sweep [^"]*" executed successfully')
-T = TypeVar("T")
 
 
 def enrolled(api: FakeBotApi, user_id: int) -> FakeUser:
@@ -63,22 +60,8 @@ def terminate(bot: BotProcess) -> tuple[int | None, float]:
     return code, time.monotonic() - began
 
 
-def eventually(check: Callable[[], T | None], what: str, timeout: float = 30.0) -> T:
-    deadline = time.monotonic() + timeout
-    while (value := check()) is None or value is False:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
-    return value
-
-
 def wait_for_sweep(bot: BotProcess) -> None:
-    def finished() -> bool:
-        assert bot.running, f"the bot exited\n{bot.logs()}"
-        current = bot.stderr_path.read_text(errors="replace").rsplit("----- start #", 1)[-1]
-        return SWEEP_DONE.search(current) is not None
-
-    eventually(finished, "a finished sweep")
+    bot.wait_for_log(SWEEP_DONE, "a finished sweep")
 
 
 def test_sigterm_during_a_sweep_lets_sends_in_flight_finish_and_gives_back_the_rest(
