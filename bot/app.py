@@ -151,7 +151,7 @@ async def _post_init(application: Application) -> None:
     if app.settings.role == "sender":
         return
     with transaction(app.engine) as session:
-        chosen = languages.chosen_of(session, app.settings.admin_ids)
+        chosen = languages.of_many(session, app.settings.admin_ids, chosen_only=True)
     application.bot_data[STAFF_MENUS] = await commands.register(
         application.bot, app.settings.admin_ids, chosen
     )
@@ -165,7 +165,7 @@ async def _staff_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     app = services.of(context)
     with transaction(app.engine) as session:
-        chosen = languages.chosen_of(session, [user.id]).get(user.id)
+        chosen = languages.of_many(session, [user.id], chosen_only=True).get(user.id)
     if await commands.register_chat(context.bot, user.id, staff=True, chosen=chosen):
         done.add(user.id)
 

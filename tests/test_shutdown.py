@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time as timing
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.db import transaction
 from bot.jobs import broadcast as worker
 from bot.jobs import inflight, sweep
-from bot.models import Broadcast, BroadcastDelivery, OutboxMessage, Patient
+from bot.models import Broadcast, BroadcastDelivery, OutboxMessage
 from bot.services import Services
 from bot.store import broadcasts
 from tests import factories
@@ -202,19 +202,9 @@ def test_a_broadcast_send_cut_by_the_grace_stays_pending_and_the_lease_is_given_
     app: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(inflight, "GRACE", 0.5)
+    for user_id in (1, 2, 3):
+        factories.enrol(app.engine, user_id, T0, plan=False)
     with transaction(app.engine) as session:
-        for user_id in (1, 2, 3):
-            session.add(
-                Patient(
-                    user_id=user_id,
-                    chat_id=user_id,
-                    time_zone="UTC",
-                    reminder_time=time(9),
-                    first_injection=date(2026, 9, 1),
-                    enrolled_at=T0,
-                    updated_at=T0,
-                )
-            )
         draft = broadcasts.create_draft(
             session, sender_id=9001, sender_name="Staff", text="Notice", now=T0
         )

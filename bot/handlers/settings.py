@@ -68,7 +68,7 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user_id = update.effective_user.id
     with transaction(services.of(context).engine) as session:
         patient = patients.get(session, user_id)
-        chosen = user_id in languages.chosen_of(session, [user_id])
+        chosen = user_id in languages.of_many(session, [user_id], chosen_only=True)
     if patient is not None:
         await update.effective_message.reply_html(
             overview(patient), reply_markup=overview_markup(patient)

@@ -45,26 +45,18 @@ def of(session: Session, user_id: int) -> str:
     return row.code if row is not None else DEFAULT
 
 
-def of_many(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
-    """Each person's language, for a batch of messages; people not stored get the default."""
+def of_many(
+    session: Session, user_ids: Iterable[int], *, chosen_only: bool = False
+) -> dict[int, str]:
+    """Each stored person's language, for a batch of messages (people not stored are missing:
+    they get the default). `chosen_only`: only languages picked in /settings, for menus."""
     ids = set(user_ids)
     if not ids:
         return {}
-    rows = session.exec(select(LanguageChoice).where(col(LanguageChoice.user_id).in_(ids)))
-    return {row.user_id: row.code for row in rows}
-
-
-def chosen_of(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
-    """The languages these people picked in /settings (for their command menus)."""
-    ids = set(user_ids)
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(LanguageChoice).where(
-            col(LanguageChoice.user_id).in_(ids), col(LanguageChoice.chosen).is_(True)
-        )
-    )
-    return {row.user_id: row.code for row in rows}
+    query = select(LanguageChoice).where(col(LanguageChoice.user_id).in_(ids))
+    if chosen_only:
+        query = query.where(col(LanguageChoice.chosen).is_(True))
+    return {row.user_id: row.code for row in session.exec(query)}
 
 
 def erase(session: Session, user_id: int) -> None:
