@@ -28,6 +28,10 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+NOTE_LENGTH = 500
+"""A diary note's column size: longer notes are cut to it, never refused by the database."""
+
+
 def patient_column(*, index: bool = False) -> Any:
     """The patient a row belongs to: deleted with them (ON DELETE CASCADE), so erasure cannot
     leave it behind."""
@@ -86,8 +90,11 @@ class DiaryEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = patient_column(index=True)
     noted_on: date = Field(description="the patient's local date")
-    text: str = Field(max_length=500)
+    text: str = Field(max_length=NOTE_LENGTH)
     created_at: datetime
+    checkin_dose: int | None = Field(
+        default=None, description="the dose whose check-in this note answers"
+    )
 
 
 class PenPeriod(SQLModel, table=True):

@@ -1,8 +1,11 @@
-"""Answers to the check-in after a loading dose, by button or by replying in words: emergency
-advice at once for signs of a severe allergic reaction, "contact your doctor promptly" for
-fever, chills or a reaction getting worse; every answer goes into the patient's diary."""
+"""Answers to the check-in after a loading dose: a tap, a typed reply to the question, or the
+day's next plain message after it. Only a clearly fine answer is reassured; every other answer
+gets the emergency and the doctor advice, sent before anything is written, so that an undone
+dose, a long note or a database error can never hold it back. Answers go into the diary."""
 
 from __future__ import annotations
+
+import re
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -10,53 +13,91 @@ from telegram.ext import ContextTypes
 from bot import services, texts
 from bot.buttons import number_in_buttons
 from bot.db import transaction
-from bot.domain.checkin import Urgency, urgency_of
 from bot.domain.timing import local_date
+from bot.domain.triage import Urgency, triage_answer
+from bot.handlers import advice
+from bot.handlers.advice import Advised
 from bot.jobs.checkin import PREFIX
-from bot.store import diary, doses, patients
+from bot.store import checkins, diary, doses, patients
+from bot.texts import safety
 
 BUTTON_URGENCY = {
-    "fine": Urgency.DIARY,
+    "fine": Urgency.FINE,
     "fever": Urgency.DOCTOR,
     "worse": Urgency.DOCTOR,
     "breath": Urgency.EMERGENCY,
 }
+_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in BUTTON_URGENCY:
+    if len(parts) != 3 or not _NUMBER.fullmatch(parts[1]) or parts[2] not in BUTTON_URGENCY:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    number, answer = int(parts[1]), parts[2]
-    await _answer(update, context, number, BUTTON_URGENCY[answer], texts.CHECKIN_NOTES[answer])
+    urgency = BUTTON_URGENCY[parts[2]]
+    note = texts.CHECKIN_NOTES[parts[2]]
+    await _answer(update, context, int(parts[1]), urgency, note, None)
 
 
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """A typed reply to a check-in message. Returns whether it was one."""
+    """A typed reply to a check-in message (Telegram's Reply). Returns whether it was one."""
     message = update.effective_message
     number = number_in_buttons(message.reply_to_message, f"{PREFIX}:")
     if number is None or not message.text:
         return False
-    text = " ".join(message.text.split())[:500]
-    await _answer(update, context, number, urgency_of(text), text)
+    text = " ".join(message.text.split())
+    await _answer(update, context, number, triage_answer(text), text, None)
     return True
 
 
-async def _answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, urgency: Urgency, note: str
-) -> None:
+async def on_open_question(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, advised: Advised | None
+) -> bool:
+    """A plain message on the day a check-in was sent, before it had an answer: the answer.
+    `advised` is the advice the router already sent for this message, if any."""
     app = services.of(context)
     now = app.clock.now()
     with transaction(app.engine) as session:
         patient = patients.get(session, update.effective_user.id)
-        recorded = patient is not None and doses.get(session, patient.user_id, number) is not None
-        if patient is not None and recorded:
-            day = local_date(now, patient.time_zone)
-            diary.add(session, patient, texts.checkin_note(number, note), day, now)
-    if not recorded:
-        await update.effective_message.reply_html(texts.BUTTON_EXPIRED)
-        return
-    await update.effective_message.reply_html(texts.CHECKIN_REPLIES[urgency.value])
+        number = None if patient is None else checkins.open_question(session, patient, now)
+    if number is None:
+        return False
+    text = " ".join(text.split())
+    await _answer(update, context, number, triage_answer(text), text, advised)
+    return True
+
+
+async def _answer(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    number: int,
+    urgency: Urgency,
+    note: str,
+    advised: Advised | None,
+) -> None:
+    message = update.effective_message
+    if urgency is not Urgency.FINE and advised is None:
+        advised = await advice.advise(message, urgency)
+    noted = _note(context, update.effective_user.id, number, note)
+    if advised is None:
+        reply = safety.answer(urgency)
+        await message.reply_html(safety.with_noted(reply) if noted else reply)
+    elif noted:
+        await advice.amend(advised, safety.noted())
+
+
+def _note(context: ContextTypes.DEFAULT_TYPE, user_id: int, number: int, note: str) -> bool:
+    """Notes the answer in the diary of a patient whose dose is still recorded; whether it did."""
+    app = services.of(context)
+    now = app.clock.now()
+    with transaction(app.engine) as session:
+        patient = patients.get(session, user_id)
+        if patient is None or doses.get(session, patient.user_id, number) is None:
+            return False
+        day = local_date(now, patient.time_zone)
+        text = texts.checkin_note(number, note)
+        diary.add(session, patient, text, day, now, checkin_dose=number)
+    return True

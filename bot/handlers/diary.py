@@ -1,5 +1,6 @@
 """/log: a patient notes a side effect (typed after the command, or picked from buttons); the
-diary shows in /history. Only the patient sees it: not caregivers, not staff."""
+diary shows in /history. Only the patient sees it: not caregivers, not staff. A note that is not
+clearly fine gets the safety advice first, before it is written."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from bot import services, texts
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.domain.timing import local_date
+from bot.domain.triage import Urgency, triage_answer
+from bot.handlers import advice
 from bot.store import diary, patients
 
 PREFIX = "log"
@@ -32,10 +35,13 @@ async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             texts.DIARY_ASK, reply_markup=InlineKeyboardMarkup(choices)
         )
         return
+    urgency = triage_answer(text)
     if len(text) > MAX_LENGTH:
+        if urgency is not Urgency.FINE:
+            await advice.advise(update.effective_message, urgency)
         await update.effective_message.reply_html(texts.diary_too_long(MAX_LENGTH))
         return
-    await _note(update, context, " ".join(text.split()))
+    await _note(update, context, " ".join(text.split()), urgency)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,10 +51,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await _note(update, context, texts.DIARY_NOTES[key])
+    urgency = Urgency.DOCTOR if key == "fever" else Urgency.UNCLEAR
+    await _note(update, context, texts.DIARY_NOTES[key], urgency)
 
 
-async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def _note(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, urgency: Urgency
+) -> None:
+    advised = None
+    if urgency is not Urgency.FINE:
+        advised = await advice.advise(update.effective_message, urgency)
     app = services.of(context)
     now = app.clock.now()
     with transaction(app.engine) as session:
@@ -58,5 +70,7 @@ async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -
             diary.add(session, patient, text, day, now)
     if day is None:
         await update.effective_message.reply_html(texts.NOT_ENROLLED)
-        return
-    await update.effective_message.reply_html(texts.diary_noted(day, text))
+    elif advised is None:
+        await update.effective_message.reply_html(texts.diary_noted(day, text))
+    else:
+        await advice.amend(advised, texts.diary_noted(day, text))

@@ -23,7 +23,7 @@ from bot.delivery import Result
 from bot.logs import code_path, describe, is_own, short, user_ref
 from bot.services import Services
 from bot.store import languages
-from bot.texts import language
+from bot.texts import language, safety
 
 log = logging.getLogger(__name__)
 THROTTLE = "error_reports"
@@ -141,7 +141,8 @@ async def apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 pass
         chat = update.effective_chat
         if chat is not None and chat.type == ChatType.PRIVATE:
-            await context.bot.send_message(chat.id, texts.SOMETHING_WENT_WRONG)
+            apology = safety.with_safety_line(texts.SOMETHING_WENT_WRONG)
+            await context.bot.send_message(chat.id, apology)
     except Exception as reply_error:
         log.warning("could not tell the user about the failure: %s", describe(reply_error))
 

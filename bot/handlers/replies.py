@@ -1,4 +1,6 @@
-"""Routes a typed message or a shared location to the conversation waiting for it."""
+"""Routes a typed message or a shared location to the conversation waiting for it. A message
+that speaks of how someone feels gets the safety advice first, before any lookup, whatever
+else it turns out to be; "I didn't understand" always says where to get help."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from telegram.ext import ContextTypes
 from bot import services, texts
 from bot.db import transaction
 from bot.domain.answers import parse_consent
-from bot.handlers import checkin, doses, enrolment, settings, support
+from bot.domain.triage import triage_message
+from bot.handlers import advice, checkin, doses, enrolment, settings, support
 from bot.store import caregivers as caregiver_store
 from bot.store import conversations, patients
+from bot.texts import safety
 
 MAX_TEXT = 1000
 
@@ -25,6 +29,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if replied and await checkin.on_reply(update, context):
         return
+    urgency = triage_message(message.text) if message.text else None
+    advised = await advice.advise(message, urgency) if urgency is not None else None
     with transaction(services.of(context).engine) as session:
         conversation = conversations.get(session, update.effective_user.id)
         enrolled = patients.get(session, update.effective_user.id) is not None
@@ -50,10 +56,14 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if enrolled and text is not None and await doses.on_done_reply(update, context):
         return
+    if enrolled and text and await checkin.on_open_question(update, context, text, advised):
+        return
+    if advised is not None:
+        return
     if enrolled:
-        await message.reply_html(texts.FALLBACK)
+        await message.reply_html(safety.with_safety_line(texts.FALLBACK))
     elif follows and (text is None or parse_consent(text) is None):
-        await message.reply_html(texts.CAREGIVER_FALLBACK)
+        await message.reply_html(safety.with_safety_line(texts.CAREGIVER_FALLBACK))
     elif text is not None:
         await enrolment.on_consent_text(update, context, text)
     else:

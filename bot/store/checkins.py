@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.domain.checkin import CHECKIN_PRIORITY, KIND, needs_checkin
 from bot.domain.timing import local_date, local_instant
-from bot.models import Patient
-from bot.store import outbox
+from bot.models import OutboxMessage, Patient
+from bot.store import diary, outbox
 
 
 def plan(session: Session, patient: Patient, number: int, taken_on: date, now: datetime) -> None:
@@ -22,3 +22,24 @@ def plan(session: Session, patient: Patient, number: int, taken_on: date, now: d
     outbox.add_to_patient(
         session, patient, KIND, CHECKIN_PRIORITY, max(at, now), now, number=number, planned=taken_on
     )
+
+
+def open_question(session: Session, patient: Patient, now: datetime) -> int | None:
+    """The dose whose check-in was sent today (the patient's local day) and not yet answered:
+    the patient's next plain message is its answer. Most people type without Telegram's Reply."""
+    today = local_date(now, patient.time_zone)
+    since = local_instant(today, time(0, 0), patient.time_zone)
+    row = session.exec(
+        select(OutboxMessage.dose_number)
+        .where(
+            OutboxMessage.patient_id == patient.user_id,
+            OutboxMessage.kind == KIND,
+            OutboxMessage.outcome == outbox.SENT,
+            col(OutboxMessage.finished_at) >= since,
+        )
+        .order_by(col(OutboxMessage.finished_at).desc())
+        .limit(1)
+    ).first()
+    if row is None or diary.answered_checkin(session, patient.user_id, row, since):
+        return None
+    return row

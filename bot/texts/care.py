@@ -40,13 +40,9 @@ DIARY_NOTES = {
 
 
 def diary_noted(day: date, text: str) -> str:
-    return _(
-        "📝 Noted in your diary for {day:%Y-%m-%d}: <i>{text}</i>. /history shows it.\n\n"
-        "If it is getting worse, or if you have a fever, chills or other signs of an infection, "
-        "contact your doctor promptly (/sideeffects). Trouble breathing or swelling of the face, "
-        "lips, tongue or throat: call emergency services at once (112 in Europe, 911 in North "
-        "America, otherwise your local emergency number)."
-    ).format(day=day, text=escape(text))
+    return _("📝 Noted in your diary for {day:%Y-%m-%d}: <i>{text}</i>. /history shows it.").format(
+        day=day, text=escape(text)
+    )
 
 
 EXPORT_CSV = N_(
@@ -82,23 +78,6 @@ CHECKIN_NOTES = {
     "fever": N_("fever, chills or aching"),
     "worse": N_("a reaction getting worse"),
     "breath": N_("trouble breathing or swelling of the face or throat"),
-}
-CHECKIN_REPLIES = {
-    "emergency": N_(
-        "🚑 <b>Call emergency services now</b>: 112 in Europe, 911 in North America, otherwise "
-        "your local emergency number. Trouble breathing or swelling of the face, lips, tongue "
-        "or throat can be a severe allergic reaction. Then tell your doctor."
-    ),
-    "doctor": N_(
-        "🩺 Please contact your doctor promptly and tell them about it: fever, chills or a "
-        "reaction that gets worse should be looked at. If you have trouble breathing or "
-        "swelling of the face or throat, call emergency services (112 / 911). I've noted it in "
-        "your diary (/history)."
-    ),
-    "diary": N_(
-        "📝 Thanks, noted in your diary (/history). Reactions after the first injections are "
-        "common and usually mild; if something gets worse, tell your doctor."
-    ),
 }
 
 
