@@ -21,7 +21,7 @@ def test_a_tap_on_trouble_breathing_gets_the_emergency_number_and_a_diary_note(
     start_at("2026-03-03 09:01:00")
     question = ana.wait_for(contains=QUESTION, timeout=30)
     ana.tap(question, "🚨 Trouble breathing, or a swollen face or throat")
-    advice = ana.wait_for(contains="Call emergency services now").body
+    advice = ana.wait_for(contains="Call 112 / 911 or your local emergency number now").body
     assert "112" in advice and "911" in advice
     history = say(ana, "/history", "Your diary").body
     assert "check-in after dose 1: trouble breathing" in history
@@ -37,7 +37,7 @@ def test_a_typed_reply_about_fever_means_the_doctor_promptly(
     start_at("2026-03-03 09:01:00")
     question = ben.wait_for(contains=QUESTION, timeout=30)
     ben.reply_to(question, "I had a fever last night and chills")
-    ben.wait_for(contains="contact your doctor promptly")
+    ben.wait_for(contains="Contact your doctor promptly")
     history = say(ben, "/history", "Your diary").body
     assert "check-in after dose 1: I had a fever last night and chills" in history
 
