@@ -103,13 +103,22 @@ def recorded(number: int, taken_on: date, next_number: int, next_planned: date) 
     )
 
 
+def earlier_than_plan(earlier: int, later: int, minimum_days: int) -> str:
+    """Said after recording, never before: it must not read as leave to inject early."""
+    return _(
+        "⚠️ <b>Earlier than the plan</b>: dose {later} came sooner after dose {earlier} than the "
+        "label's spacing (at least {minimum} days apart). I've recorded it as you said. Please "
+        "tell your doctor or nurse, and check the timing of your next doses with them."
+    ).format(earlier=earlier, later=later, minimum=minimum_days)
+
+
 ALREADY_RECORDED = N_("This dose is already recorded.")
 
 
 def not_due_yet(number: int, planned: date) -> str:
     return _(
-        "Your next dose, dose {number}, is planned for {planned}. If you injected it early, "
-        "record it with /taken."
+        "Your next dose, dose {number}, is planned for {planned}. If you have already injected "
+        "it, record it with /taken."
     ).format(number=number, planned=planned)
 
 
