@@ -106,7 +106,8 @@ def checkin_question(number: int, discreet: bool) -> str:
     return _(
         "👋 How did {medicine} (dose {number}) go? Tap what fits, or reply to this message in "
         "your own words. In the first weeks, fever, headache, aching muscles, chills or "
-        "tiredness within a day of an injection are common."
+        "tiredness within a day of an injection are common, especially after the first "
+        "injection."
     ).format(medicine=medicine(discreet), number=number)
 
 

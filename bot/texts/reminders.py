@@ -141,16 +141,16 @@ SITE_NAMES = {
     "thigh_right": N_("right thigh"),
     "abdomen_left": N_("left side of the belly"),
     "abdomen_right": N_("right side of the belly"),
-    "arm_left": N_("left upper arm"),
-    "arm_right": N_("right upper arm"),
+    "arm_left": N_("left upper outer arm"),
+    "arm_right": N_("right upper outer arm"),
 }
 
 
 def site_noted(site: str, suggestion: str) -> str:
     return _(
         "📍 Noted: {site}. Next time, try the {suggestion}, so each spot gets a rest. (Front of "
-        "the thigh, or the belly at least 5 cm from the navel; the upper arm only when someone "
-        "else injects.)"
+        "the thigh, or the belly at least 5 cm from the navel; the upper outer arm only when "
+        "someone else injects.)"
     ).format(site=_(SITE_NAMES[site]), suggestion=_(SITE_NAMES[suggestion]))
 
 
@@ -193,7 +193,7 @@ def problem_advice(number: int) -> str:
         "• If your doctor told you to wait, for example because you have an infection, you can "
         "pause reminders and resume them in /settings when you're cleared.\n"
         "• Signs of infection, or anything that worries you: contact your doctor. In an "
-        "emergency, call your local emergency number (112 in Europe, 911 in North America)."
+        "emergency, call 112 in Europe, 911 in North America, or your local emergency number."
     ).format(number=number)
 
 

@@ -135,3 +135,23 @@ def test_a_german_speaker_reads_the_early_dose_notice_in_german(
     assert notice != texts.earlier_than_plan(1, 2, 7), "translated"
     early = say(user, "/taken", re.sub(r"<[^>]+>", "", notice))
     assert "Früher als im Plan" in early.body and "Pflegefachkraft" in early.body
+
+
+def test_the_arm_is_the_upper_outer_arm_and_the_check_in_names_the_first_injection(
+    api: FakeBotApi, start_at: Start
+) -> None:
+    start_at("2026-03-02 07:00:00")
+    hana = api.user(8008, "Hana")
+    enrol(hana, zone="UTC", first="today", at="09:00")
+    say(hana, "/taken", "Dose 1 recorded")
+    who = hana.wait_for(contains="Who gave the injection?")
+    hana.tap(who, "🤝 A caregiver")
+    where = hana.wait_for_edit(who)
+    assert "Left upper outer arm" in where.buttons
+    hana.tap(where, "Left upper outer arm")
+    noted = hana.wait_for_edit(where).body
+    assert "Noted: left upper outer arm" in noted
+    assert "the upper outer arm only when someone else injects" in noted
+    start_at("2026-03-03 09:01:00")
+    question = hana.wait_for(contains="How did your Kesimpta injection (dose 1) go?", timeout=30)
+    assert "are common, especially after the first injection." in question.body
