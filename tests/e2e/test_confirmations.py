@@ -11,6 +11,7 @@ from bot.texts import language
 from tests.database import rows
 from tests.e2e.conftest import Start
 from tests.e2e.people import enrol, say
+from tests.e2e.test_caregivers import link
 from tests.fakebotapi import FakeBotApi
 
 
@@ -95,8 +96,9 @@ def test_an_early_dose_is_recorded_with_a_word_for_the_doctor(
     api: FakeBotApi, start_at: Start
 ) -> None:
     start_at("2026-04-06 05:00:00")
-    user = api.user(8005, "Eli")
+    user, caregiver = api.user(8005, "Eli"), api.user(8009, "Ivo")
     enrol(user, zone="Europe/Paris", first="today", at="09:00")
+    link(user, caregiver)
     on_time = say(user, "/taken", "Dose 1 recorded as injected on 2026-04-06")
     assert EARLY not in on_time.body
     bot = start_at("2026-04-07 08:00:00")  # the day after dose 1
@@ -104,6 +106,8 @@ def test_an_early_dose_is_recorded_with_a_word_for_the_doctor(
     assert EARLY in early.body and "tell your doctor or nurse" in early.body
     assert "dose 2 came sooner after dose 1" in early.body and "at least 7 days" in early.body
     assert recorded_days(bot.workdir, 8005) == {1: "2026-04-06", 2: "2026-04-07"}
+    told = caregiver.wait_for(contains="Eli's dose 2 was injected on 2026-04-07", timeout=30)
+    assert EARLY not in told.body, "the caregiver's notice stays neutral"
 
 
 def test_a_correction_that_brings_doses_too_close_says_so(api: FakeBotApi, start_at: Start) -> None:
