@@ -1,5 +1,6 @@
-"""The checks before a first injection, dated from it: the label's vaccine lead times, a
-week's notice, and a deadline already past turned into "talk to your doctor"."""
+"""The checks before a first injection: the tests undated ("before your first injection; ask
+your clinic when"), the vaccines dated with the label's lead times and a week's notice, and a
+vaccine deadline already past turned into "talk to your doctor"."""
 
 from __future__ import annotations
 
@@ -8,33 +9,41 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import texts
 from bot.domain.checklist import Check, Item, checklist
+from bot.texts import language
 
 FIRST = date(2026, 6, 15)
+UNDATED = [
+    Item(Check.HEPATITIS_B, None, None, False),
+    Item(Check.IMMUNOGLOBULINS, None, None, False),
+]
 
 
-def test_far_ahead_every_check_has_a_dated_reminder() -> None:
+def test_far_ahead_the_tests_are_undated_and_the_vaccines_have_dated_reminders() -> None:
     assert checklist(FIRST, date(2026, 4, 1)) == [
+        *UNDATED,
         Item(Check.LIVE_VACCINES, date(2026, 5, 18), date(2026, 5, 11), False),
         Item(Check.INACTIVATED_VACCINES, date(2026, 6, 1), date(2026, 5, 25), False),
-        Item(Check.HEPATITIS_B, date(2026, 6, 14), date(2026, 6, 7), False),
-        Item(Check.IMMUNOGLOBULINS, date(2026, 6, 14), date(2026, 6, 7), False),
     ]
+
+
+def test_the_tests_never_get_a_deadline_even_the_day_before() -> None:
+    items = checklist(FIRST, FIRST - timedelta(days=1))
+    assert items[:2] == UNDATED
 
 
 def test_a_deadline_already_past_is_for_the_doctor_never_do_it_now() -> None:
     items = {item.check: item for item in checklist(FIRST, date(2026, 6, 5))}
     assert items[Check.LIVE_VACCINES].too_late and items[Check.LIVE_VACCINES].remind_on is None
     assert items[Check.INACTIVATED_VACCINES].too_late
-    assert items[Check.HEPATITIS_B] == Item(
-        Check.HEPATITIS_B, date(2026, 6, 14), date(2026, 6, 7), False
-    )
+    assert items[Check.HEPATITIS_B] == UNDATED[0]
 
 
 def test_inside_the_notice_the_reminder_is_today() -> None:
-    today = date(2026, 6, 10)
+    today = date(2026, 5, 30)
     items = {item.check: item for item in checklist(FIRST, today)}
-    assert items[Check.IMMUNOGLOBULINS].remind_on == today
+    assert items[Check.INACTIVATED_VACCINES].remind_on == today
 
 
 def test_nothing_once_treatment_has_started() -> None:
@@ -49,8 +58,29 @@ def test_nothing_once_treatment_has_started() -> None:
 def test_reminders_never_fall_after_deadlines_or_in_the_past(first: date, before: int) -> None:
     today = first - timedelta(days=before)
     for item in checklist(first, today):
+        if item.deadline is None:
+            assert item.check in (Check.HEPATITIS_B, Check.IMMUNOGLOBULINS)
+            assert item.remind_on is None and not item.too_late
+            continue
         assert item.deadline < first
         if item.too_late:
             assert item.deadline < today and item.remind_on is None
         else:
             assert item.remind_on is not None and today <= item.remind_on <= item.deadline
+
+
+def test_the_overview_asks_the_clinic_when_for_the_tests_in_both_languages() -> None:
+    items = checklist(FIRST, date(2026, 4, 1))
+    english = texts.checklist_overview(items)
+    assert (
+        english.count(
+            "before your first injection — your doctor needs the results first; ask "
+            "your clinic when"
+        )
+        == 2
+    )
+    assert "2026-06-14" not in english and "day before" not in english
+    with language.speaking("de"):
+        german = texts.checklist_overview(items)
+    assert german.count("vor Ihrer ersten Injektion") == 2 and "Praxis" in german
+    assert "2026-06-14" not in german

@@ -16,13 +16,16 @@ from bot.domain.schedule import (
     Course,
     Phase,
     PlannedDose,
+    ShortGap,
     TakenDateProblem,
     add_months,
     build_plan,
     check_recorded_date,
     infer_last_dose,
+    minimum_gap,
     next_dose,
     phase_of,
+    short_gap,
 )
 from tests.conftest import missing_tool
 
@@ -509,6 +512,44 @@ def test_check_recorded_date_after_the_enrolment_gap() -> None:
     assert check_recorded_date(course, 5, D("2026-02-06"), today) is None
 
 
+# --- earlier than the label's spacing ---------------------------------------------------
+
+
+def test_dose_2_the_day_after_dose_1_is_earlier_than_the_label_allows() -> None:
+    course = Course(D("2026-05-04"), {1: D("2026-05-04")})
+    assert short_gap(course, 2, D("2026-05-05")) == ShortGap(1, 2, timedelta(days=7))
+    assert short_gap(course, 2, D("2026-05-10")) == ShortGap(1, 2, timedelta(days=7))
+    assert short_gap(course, 2, D("2026-05-11")) is None
+    assert short_gap(course, 2, D("2026-05-20")) is None
+
+
+def test_the_first_monthly_dose_needs_two_weeks_after_dose_3() -> None:
+    course = take_in_order(D("2026-05-04"), {}, 3)
+    assert short_gap(course, 4, D("2026-05-31")) == ShortGap(3, 4, timedelta(days=14))
+    assert short_gap(course, 4, D("2026-06-01")) is None
+
+
+def test_a_monthly_dose_10_days_after_the_last_is_earlier_than_the_label_allows() -> None:
+    course = take_in_order(D("2026-05-04"), {}, 4)
+    last = course.taken[4]
+    assert short_gap(course, 5, last + timedelta(days=10)) == ShortGap(4, 5, timedelta(days=28))
+    assert short_gap(course, 5, last + timedelta(days=27)) is not None
+    assert short_gap(course, 5, last + timedelta(days=28)) is None
+
+
+def test_a_correction_can_bring_a_dose_too_close_to_the_next() -> None:
+    course = take_in_order(D("2026-05-04"), {}, 3)
+    assert short_gap(course, 2, D("2026-05-12")) == ShortGap(2, 3, timedelta(days=7))
+    assert short_gap(course, 2, D("2026-05-11")) is None
+    assert short_gap(course, 1, D("2026-05-04")) is None
+
+
+def test_minimum_gap_follows_the_label() -> None:
+    assert [minimum_gap(n).days for n in range(2, 7)] == [7, 7, 14, 28, 28]
+    with pytest.raises(ValueError):
+        minimum_gap(1)
+
+
 # --- properties --------------------------------------------------------------------------
 
 MIN_INTERVAL = {2: 7, 3: 7, 4: 14}
@@ -604,3 +645,14 @@ def test_monthly_doses_keep_the_anchor_day(drawn: tuple[Course, date]) -> None:
             assert dose.planned.day == min(anchor.day, last), (dose, anchor)
         if dose.number == 4 or dose.number == course.enrolled_after or day != dose.planned:
             anchor_number, anchor = dose.number, day
+
+
+@PROPERTY_SETTINGS
+@given(courses())
+def test_the_planned_date_is_never_earlier_than_the_label_allows(
+    drawn: tuple[Course, date],
+) -> None:
+    course, today = drawn
+    upcoming = next_dose(course, today)
+    if upcoming.number > 1 and not upcoming.provisional:
+        assert short_gap(course, upcoming.number, upcoming.planned) is None

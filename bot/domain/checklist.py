@@ -1,8 +1,9 @@
-"""The checks before a first injection, dated back from it. The lead times of the vaccines are
-the label's (live vaccines at least 4 weeks before, inactivated ones at least 2 weeks before);
-the tests (hepatitis B, immunoglobulins) only need to be done before the first dose. Each item
-gets a reminder a week before its deadline. A deadline already past is never "do it now": it is
-something to talk over with the doctor before the first injection."""
+"""The checks before a first injection. The vaccines are dated back from it with the label's
+lead times (live vaccines at least 4 weeks before, inactivated ones at least 2 weeks before) and
+get a reminder a week before their deadline. The tests (hepatitis B, immunoglobulins) have no
+date: the label only says "before the first dose", the doctor needs the results first, and the
+clinic decides when, so a bot-made deadline would be a guess. A deadline already past is never
+"do it now": it is something to talk over with the doctor before the first injection."""
 
 from __future__ import annotations
 
@@ -30,31 +31,32 @@ KIND = {
 CHECK_OF_KIND = {kind: check for check, kind in KIND.items()}
 CHECK_PRIORITY = 2
 
+UNDATED = (Check.HEPATITIS_B, Check.IMMUNOGLOBULINS)
+"""Before the first injection, when the clinic says: no deadline, no reminder."""
 LEAD = {
-    Check.HEPATITIS_B: timedelta(days=1),
-    Check.IMMUNOGLOBULINS: timedelta(days=1),
     Check.LIVE_VACCINES: timedelta(weeks=4),
     Check.INACTIVATED_VACCINES: timedelta(weeks=2),
 }
-"""How long before the first injection each check must be done by (tests: the day before)."""
+"""How long before the first injection each vaccine must be given by."""
 
 
 @dataclass(frozen=True)
 class Item:
     check: Check
-    deadline: date  # the last day it can be done in time
-    remind_on: date | None  # when to remind; None when the deadline has passed
+    deadline: date | None  # the last day it can be done in time; None: ask the clinic when
+    remind_on: date | None  # when to remind; None when undated or the deadline has passed
     too_late: bool  # past: talk to the doctor before the first injection
 
 
 def checklist(first_injection: date, today: date) -> list[Item]:
-    """Only for a first injection still to come; ordered by deadline, earliest first."""
+    """Only for a first injection still to come: the undated tests first, then the vaccines by
+    deadline, earliest first."""
     if first_injection <= today:
         return []
-    items = []
+    items = [Item(check, None, None, False) for check in UNDATED]
     for check, lead in LEAD.items():
         deadline = first_injection - lead
         too_late = deadline < today
         remind_on = None if too_late else max(deadline - NOTICE, today)
         items.append(Item(check, deadline, remind_on, too_late))
-    return sorted(items, key=lambda item: (item.deadline, list(Check).index(item.check)))
+    return items

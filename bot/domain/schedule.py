@@ -27,6 +27,12 @@ LOADING_GAPS: Mapping[int, timedelta] = MappingProxyType(
 
 FIRST_MONTHLY = 4
 
+MONTHLY_MINIMUM = timedelta(days=28)
+"""The shortest gap between monthly doses that still keeps the label's rhythm. The label says
+"monthly" and sets no minimum; this project reads it as four weeks (the shortest calendar month,
+and the spacing the trials used). Closer doses are reported as earlier than the plan, and the
+patient is told to check with the doctor."""
+
 
 class Phase(StrEnum):
     LOADING = "loading"
@@ -258,4 +264,33 @@ def check_recorded_date(
     later = [course.taken[n] for n in course.taken if n > number]
     if later and day >= later[0]:
         return TakenDateProblem.AFTER_NEXT_DOSE
+    return None
+
+
+@dataclass(frozen=True)
+class ShortGap:
+    """Two neighbouring doses closer together than the label's spacing allows."""
+
+    earlier: int
+    later: int
+    minimum: timedelta
+
+
+def minimum_gap(number: int) -> timedelta:
+    """The shortest spacing from dose ``number - 1`` to dose ``number``: the label's weeks 0, 1,
+    2 and 4 for the loading doses, then MONTHLY_MINIMUM."""
+    if number < 2:
+        raise ValueError(f"dose 1 has no previous dose, got {number}")
+    return LOADING_GAPS.get(number, MONTHLY_MINIMUM)
+
+
+def short_gap(course: Course, number: int, day: date) -> ShortGap | None:
+    """Whether recording ``day`` for dose ``number`` leaves it closer to a recorded neighbour
+    (the dose before, or after for a correction) than the label's spacing: then it is recorded
+    all the same, and the patient is told it is earlier than the plan."""
+    before, after = course.taken.get(number - 1), course.taken.get(number + 1)
+    if before is not None and day - before < minimum_gap(number):
+        return ShortGap(number - 1, number, minimum_gap(number))
+    if after is not None and after - day < minimum_gap(number + 1):
+        return ShortGap(number, number + 1, minimum_gap(number + 1))
     return None

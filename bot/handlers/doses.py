@@ -19,7 +19,14 @@ from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.adherence import Status, summarize
 from bot.domain.reminders import Snooze, snooze_until
-from bot.domain.schedule import PlannedDose, build_plan, check_recorded_date, next_dose
+from bot.domain.schedule import (
+    PlannedDose,
+    ShortGap,
+    build_plan,
+    check_recorded_date,
+    next_dose,
+    short_gap,
+)
 from bot.domain.sites import Site, allowed_sites, suggest_next_site
 from bot.domain.timing import local_date
 from bot.handlers.schedule import chunks, status_of
@@ -178,6 +185,7 @@ def record_today(
             problem = check_recorded_date(course, current.number, day, today)
             if problem is not None:
                 raise Refused(texts.TAKEN_PROBLEMS[problem.value])
+            gap = short_gap(course, current.number, day)
             by = by or user_id
             doses.add(session, patient, current.number, day, now, by=by, source=source)
             following = reminders.replan(session, patient, now)
@@ -185,8 +193,11 @@ def record_today(
             checkins.plan(session, patient, current.number, day, now)
     except IntegrityError as error:  # the same dose recorded at the same moment elsewhere
         raise Refused(texts.ALREADY_RECORDED) from error
+    text = texts.recorded(current.number, day, following.number, following.planned)
+    if source != "caregiver":
+        text += _notice(gap)
     return (
-        texts.recorded(current.number, day, following.number, following.planned),
+        text,
         current.number,
         following.planned,
     )
@@ -362,15 +373,25 @@ def _apply_correction(
 ) -> str:
     """The new date, if it fits between the neighbouring doses; the plan follows it."""
     number = record.number
-    problem = check_recorded_date(patients.course_of(session, patient), number, day, today)
+    course = patients.course_of(session, patient)
+    problem = check_recorded_date(course, number, day, today)
     if problem is not None:
         return texts.TAKEN_PROBLEMS[problem.value]
+    gap = short_gap(course, number, day)
     record.taken_on = day
     session.add(record)
     session.flush()
     conversations.drop(session, patient.user_id)
     following = reminders.replan(session, patient, now)
-    return texts.recorded(number, day, following.number, following.planned)
+    return texts.recorded(number, day, following.number, following.planned) + _notice(gap)
+
+
+def _notice(gap: ShortGap | None) -> str:
+    """The patient's own confirmation says when a dose came sooner than the label's spacing;
+    a caregiver's stays neutral."""
+    if gap is None:
+        return ""
+    return "\n\n" + texts.earlier_than_plan(gap.earlier, gap.later, gap.minimum.days)
 
 
 async def undo(

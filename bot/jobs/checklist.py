@@ -1,5 +1,6 @@
 """A pre-start check's reminder, composed at send time: only while the first injection is
-still ahead and the check can still be done in time."""
+still ahead and the check is dated and can still be done in time (a test's reminder planned
+before the tests lost their date is dropped)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,6 @@ def compose(
         for item in checklist(patient.first_injection, local_date(now, patient.time_zone))
     }
     item = items.get(check)
-    if item is None or item.too_late or item.deadline != row.dose_planned:
+    if item is None or item.deadline is None or item.too_late or item.deadline != row.dose_planned:
         return None, outbox.SUPERSEDED
     return Message(texts.checklist_reminder(check, item.deadline, patient.first_injection)), None

@@ -85,7 +85,8 @@ def checkin_question(number: int, discreet: bool) -> str:
     return _(
         "👋 How did {medicine} (dose {number}) go? Tap what fits, or reply to this message in "
         "your own words. In the first weeks, fever, headache, aching muscles, chills or "
-        "tiredness within a day of an injection are common."
+        "tiredness within a day of an injection are common, especially after the first "
+        "injection."
     ).format(medicine=medicine(discreet), number=number)
 
 
@@ -102,15 +103,15 @@ CHECK_NAMES = {
 
 
 def checklist_overview(items: list[ChecklistItem]) -> str:
-    lines = [
-        _(
-            "📋 <b>Before your first injection</b>, your doctor usually checks these. I'll remind "
-            "you a week before each date:"
-        )
-    ]
+    lines = [_("📋 <b>Before your first injection</b>, your doctor usually checks these:")]
     for item in items:
         name = _(CHECK_NAMES[item.check.value])
-        if item.too_late:
+        if item.deadline is None:
+            line = _(
+                "• {name}: before your first injection — your doctor needs the results first; "
+                "ask your clinic when."
+            )
+        elif item.too_late:
             line = _(
                 "• {name}: it should have been done by {deadline:%Y-%m-%d}. If it wasn't, talk to "
                 "your doctor before the first injection."
@@ -118,6 +119,8 @@ def checklist_overview(items: list[ChecklistItem]) -> str:
         else:
             line = _("• {name}: by {deadline:%Y-%m-%d}")
         lines.append(line.format(name=name, deadline=item.deadline))
+    if any(item.remind_on is not None for item in items):
+        lines.append(_("I'll remind you a week before each date."))
     lines.append("\n" + _("/precautions explains why.") + " " + _(NOT_MEDICAL_ADVICE))
     return "\n".join(lines)
 

@@ -1,6 +1,7 @@
 """Information pages in English, written for this project from the facts in shared/reference
-(never copied). Each fits a phone screen, names the source of its figures, and ends with the
-reminder that it does not replace a doctor's or pharmacist's advice."""
+(never copied). Each fits a phone screen, names the source of its figures, points to the package
+leaflet and the pen's Instructions for Use, and ends with the reminder that it does not replace
+a doctor's or pharmacist's advice."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from bot.texts.common import NOT_MEDICAL_ADVICE
 from bot.texts.language import N_, Joined
 
 EMERGENCY = N_(
-    "🚑 <b>Emergency</b>: trouble breathing, or swelling of the face, lips, tongue or throat, "
-    "can be a severe allergic reaction. Call emergency services at once: 112 in Europe, 911 in "
-    "North America, otherwise your local emergency number."
+    "🚑 <b>Emergency</b>: call emergency services at once (112 in Europe, 911 in North America, "
+    "or your local emergency number) for trouble breathing, swelling of the face, lips, tongue "
+    "or throat, or any other sign of a severe allergic reaction, and for weakness on one side "
+    "of the body that comes on suddenly."
 )
+LEAFLET = N_("📄 More in the package leaflet and your pen's Instructions for Use.")
 
 SIDE_EFFECTS = Joined(
     N_(
@@ -23,17 +26,18 @@ SIDE_EFFECTS = Joined(
         "were mild or moderate\n"
         "• headache: 13% (12%)\n"
         "• redness, pain, itching or swelling where you injected: 11% (6%)\n"
+        "• a lower level of one kind of antibody (IgM) in the blood: 7.7% (3.1%)\n"
         "Urinary tract infections and back pain are also common.\n\n"
-        "<b>Less common but serious</b>: serious infections, hepatitis B coming back, a low level "
-        "of antibodies in the blood (immunoglobulins), and very rarely PML, a brain infection. "
-        "Allergic reactions have been reported since the medicine came on the market.\n\n"
-        "Mild effects often pass; if one lasts or bothers you, talk to your doctor. The button "
-        "below says when to call the doctor promptly.\n\n"
-        "<b>Reporting a side effect</b> helps everyone: tell your doctor, or your national "
-        "medicines agency (in the US: FDA MedWatch)."
+        "<b>Serious risks</b>: serious infections, hepatitis B coming back, and rarely PML, a "
+        "brain infection. Allergic reactions have been reported since the medicine came on the "
+        "market.\n\n"
+        "If an effect lasts or bothers you, talk to your doctor. <b>Reporting side effects</b> to "
+        "your doctor or your national medicines agency (in the US: FDA MedWatch) helps everyone."
     ),
     "\n\n",
     EMERGENCY,
+    "\n\n",
+    LEAFLET,
     "\n\n",
     NOT_MEDICAL_ADVICE,
 )
@@ -45,12 +49,15 @@ HELP_NOW = Joined(
         "urination, aching all over\n"
         "• signs from the liver: tiredness that keeps getting worse, yellow skin or eyes\n"
         "• new or worsening nerve symptoms: weakness on one side, clumsiness, changes in vision, "
-        "or your MS seeming to get worse\n"
+        "or your MS seeming to get worse (weakness on one side that comes on suddenly is an "
+        "emergency: see below)\n"
         "• reactions to an injection that get worse, or a new strong reaction after a later "
         "injection"
     ),
     "\n\n",
     EMERGENCY,
+    "\n\n",
+    LEAFLET,
     "\n\n",
     NOT_MEDICAL_ADVICE,
 )
@@ -58,24 +65,26 @@ HELP_NOW = Joined(
 PRECAUTIONS = Joined(
     N_(
         "🛡 <b>Before you start, and during treatment</b>\n"
-        "• <b>Hepatitis B</b>: a blood test comes first. With an active hepatitis B infection "
-        "Kesimpta must not be used; if the test shows an old or silent infection, a liver "
+        "• <b>Hepatitis B</b>: a blood test before the first injection. With an active hepatitis "
+        "B infection Kesimpta must not be used; after an old or silent infection, a liver "
         "specialist is involved.\n"
         "• <b>Immunoglobulins</b> (antibodies in the blood) are measured before starting and "
-        "checked during treatment.\n"
+        "checked during and after treatment.\n"
         "• <b>Vaccines</b>: live or live-attenuated ones at least 4 weeks before the first "
         "injection, and not during treatment, nor after stopping until your B cells have "
-        "recovered; other (inactivated) ones, where possible, at least 2 weeks before.\n"
+        "recovered; inactivated ones, where possible, at least 2 weeks before.\n"
         "• <b>Infections</b>: with an active infection the injection may be delayed until it is "
         "over. Ask your doctor.\n"
-        "• <b>Pregnancy</b>: use contraception during treatment and for 6 months after the last "
-        "dose. Kesimpta can lower a baby's B cells; if you are pregnant or planning to be, talk "
-        "to your doctor. A baby exposed in the womb should not get live vaccines until its B cells "
-        "have recovered.\n"
+        "• <b>Pregnancy</b>: if you could become pregnant, use contraception during treatment and "
+        "for 6 months after the last dose. Kesimpta can lower a baby's B cells; if you are "
+        "pregnant or planning to be, talk to your doctor. A baby exposed in the womb should not "
+        "get live vaccines until its B cells have recovered.\n"
         "• <b>Breastfeeding</b> has not been studied: decide with your doctor.\n"
-        "• Not for you if you had an allergic reaction to ofatumumab, or a life-threatening "
-        "reaction to an injection of it."
+        "• Not for you after an allergic reaction to ofatumumab, or a life-threatening reaction "
+        "to an injection of it."
     ),
+    "\n\n",
+    LEAFLET,
     "\n\n",
     NOT_MEDICAL_ADVICE,
 )
@@ -83,16 +92,19 @@ PRECAUTIONS = Joined(
 HOW_TO = Joined(
     N_(
         "💉 <b>Injecting with the pen, step by step</b>\n"
+        "With an infection or a fever, ask your doctor before injecting.\n"
         "1. Take the pen out of the fridge 15–30 minutes before, so it reaches room temperature.\n"
         "2. Pick a spot: the front of the thigh, or the belly at least 5 cm from the navel. The "
         "upper outer arm only when someone else (a caregiver or a nurse) injects for you.\n"
         "3. Avoid skin that is tender, bruised, red, scaly or hard, and moles, scars or stretch "
         "marks. A different spot each time is good practice.\n"
-        "4. Take the cap off and inject within 5 minutes, following your pen's instructions and "
-        "what your nurse showed you.\n"
+        "4. Take the cap off and inject within 5 minutes, following the pen's Instructions for "
+        "Use and what your nurse showed you.\n"
         "5. Then tell me: /taken (I'll ask where you injected, to help you vary the spot).\n\n"
         "Your first injection is done with a healthcare professional."
     ),
+    "\n\n",
+    LEAFLET,
     "\n\n",
     NOT_MEDICAL_ADVICE,
 )
@@ -109,6 +121,8 @@ STORAGE = Joined(
         "• Before injecting: 15–30 minutes out of the fridge."
     ),
     "\n\n",
+    LEAFLET,
+    "\n\n",
     NOT_MEDICAL_ADVICE,
 )
 
@@ -124,6 +138,8 @@ MISSED = Joined(
         "doctor. /schedule shows your new dates."
     ),
     "\n\n",
+    LEAFLET,
+    "\n\n",
     NOT_MEDICAL_ADVICE,
 )
 
@@ -135,12 +151,15 @@ FAQ = Joined(
         "chemotherapy does.\n\n"
         "<b>How does it compare with Ocrevus?</b> Both are monoclonal antibodies for relapsing "
         "MS. Kesimpta is injected under the skin at home, once a month after the first weeks; "
-        "Ocrevus is given as an infusion, and is also approved for primary progressive MS. Which "
-        "suits you is a question for your neurologist.\n\n"
+        "Ocrevus is given mainly as an infusion, and is also approved for primary progressive "
+        "MS. Which suits you is a question for your neurologist.\n\n"
         "<b>Can children use it?</b> No, it is approved for adults only.\n\n"
         "<b>What does it cost?</b> That depends on your country, your insurance and your pharmacy; "
-        "there is no cheaper biosimilar version. Your pharmacy or insurer can tell you more."
+        "at the time of writing there is no cheaper biosimilar version. Your pharmacy or insurer "
+        "can tell you more."
     ),
+    "\n\n",
+    LEAFLET,
     "\n\n",
     NOT_MEDICAL_ADVICE,
 )

@@ -103,13 +103,22 @@ def recorded(number: int, taken_on: date, next_number: int, next_planned: date) 
     )
 
 
+def earlier_than_plan(earlier: int, later: int, minimum_days: int) -> str:
+    """Said after recording, never before: it must not read as leave to inject early."""
+    return _(
+        "⚠️ <b>Earlier than the plan</b>: dose {later} came sooner after dose {earlier} than the "
+        "label's spacing (at least {minimum} days apart). I've recorded it as you said. Please "
+        "tell your doctor or nurse, and check the timing of your next doses with them."
+    ).format(earlier=earlier, later=later, minimum=minimum_days)
+
+
 ALREADY_RECORDED = N_("This dose is already recorded.")
 
 
 def not_due_yet(number: int, planned: date) -> str:
     return _(
-        "Your next dose, dose {number}, is planned for {planned}. If you injected it early, "
-        "record it with /taken."
+        "Your next dose, dose {number}, is planned for {planned}. If you have already injected "
+        "it, record it with /taken."
     ).format(number=number, planned=planned)
 
 
@@ -132,16 +141,16 @@ SITE_NAMES = {
     "thigh_right": N_("right thigh"),
     "abdomen_left": N_("left side of the belly"),
     "abdomen_right": N_("right side of the belly"),
-    "arm_left": N_("left upper arm"),
-    "arm_right": N_("right upper arm"),
+    "arm_left": N_("left upper outer arm"),
+    "arm_right": N_("right upper outer arm"),
 }
 
 
 def site_noted(site: str, suggestion: str) -> str:
     return _(
         "📍 Noted: {site}. Next time, try the {suggestion}, so each spot gets a rest. (Front of "
-        "the thigh, or the belly at least 5 cm from the navel; the upper arm only when someone "
-        "else injects.)"
+        "the thigh, or the belly at least 5 cm from the navel; the upper outer arm only when "
+        "someone else injects.)"
     ).format(site=_(SITE_NAMES[site]), suggestion=_(SITE_NAMES[suggestion]))
 
 
@@ -184,7 +193,7 @@ def problem_advice(number: int) -> str:
         "• If your doctor told you to wait, for example because you have an infection, you can "
         "pause reminders and resume them in /settings when you're cleared.\n"
         "• Signs of infection, or anything that worries you: contact your doctor. In an "
-        "emergency, call your local emergency number (112 in Europe, 911 in North America)."
+        "emergency, call 112 in Europe, 911 in North America, or your local emergency number."
     ).format(number=number)
 
 

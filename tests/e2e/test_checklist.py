@@ -1,6 +1,8 @@
 """The pre-start checklist end to end under libfaketime: shown after sign-up when the first
-injection is ahead, with dated reminders a week before each check's deadline; a deadline
-already past says to talk to the doctor, never "do it now"; nothing once treatment started."""
+injection is ahead; the hepatitis B and immunoglobulin tests "before your first injection, ask
+your clinic when", with no date and no reminder; the vaccines dated, with reminders a week
+before their deadline; a deadline already past says to talk to the doctor, never "do it now";
+nothing once treatment started."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ from tests.e2e.people import enrol, say
 from tests.fakebotapi import FakeBotApi
 
 OVERVIEW = "Before your first injection"
+ASK_THE_CLINIC = (
+    "before your first injection — your doctor needs the results first; ask your clinic when."
+)
 
 
 def checklist_rows(workdir: Path, user_id: int) -> list[tuple[str, str, datetime]]:
@@ -34,13 +39,13 @@ def test_dated_checks_and_their_reminders(api: FakeBotApi, start_at: Start, tmp_
     overview = shown.body
     assert "live or live-attenuated vaccine you need: by 2026-03-18" in overview
     assert "(inactivated) vaccine you need: by 2026-04-01" in overview
-    assert "hepatitis B blood test: by 2026-04-14" in overview
+    assert f"hepatitis B blood test: {ASK_THE_CLINIC}" in overview
+    assert f"immunoglobulins (antibodies): {ASK_THE_CLINIC}" in overview
+    assert "2026-04-14" not in overview and "by the day before" not in overview
     assert "talk to your doctor" not in overview
     assert [(kind, day) for kind, day, _ in checklist_rows(tmp_path, 6301)] == [
         ("chk_live_vaccine", "2026-03-18"),
         ("chk_vaccine", "2026-04-01"),
-        ("chk_antibodies", "2026-04-14"),
-        ("chk_hepatitis_b", "2026-04-14"),
     ]
     start_at("2026-03-11 08:01:00")  # 09:01 in Berlin, a week before the live-vaccine deadline
     reminder = ana.wait_for(contains="should be done by", after=shown, timeout=30)
@@ -57,11 +62,10 @@ def test_a_deadline_already_past_is_for_the_doctor(
     enrol(ben, zone="UTC", first="2026-03-12", at="09:00")
     overview = ben.wait_for(contains=OVERVIEW).body
     assert overview.count("talk to your doctor before the first injection") == 2
+    assert overview.count(ASK_THE_CLINIC) == 2
     assert "now" not in overview.lower().replace("know", "")
-    assert [(kind, day) for kind, day, _ in checklist_rows(tmp_path, 6302)] == [
-        ("chk_antibodies", "2026-03-11"),
-        ("chk_hepatitis_b", "2026-03-11"),
-    ]
+    assert "remind you" not in overview
+    assert checklist_rows(tmp_path, 6302) == []
 
 
 def test_no_checklist_once_treatment_has_started(

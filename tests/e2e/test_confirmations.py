@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from bot import texts
+from bot.texts import language
 from tests.database import rows
 from tests.e2e.conftest import Start
 from tests.e2e.people import enrol, say
+from tests.e2e.test_caregivers import link
 from tests.fakebotapi import FakeBotApi
 
 
@@ -83,3 +87,75 @@ def test_discreet_reminders_leave_out_the_name(api: FakeBotApi, start_at: Start)
     pen_note = [m for m in user.messages() if "fridge" in m.body]
     assert "Kesimpta" not in reminder.body
     assert all("Kesimpta" not in m.body for m in pen_note)
+
+
+EARLY = "Earlier than the plan"
+
+
+def test_an_early_dose_is_recorded_with_a_word_for_the_doctor(
+    api: FakeBotApi, start_at: Start
+) -> None:
+    start_at("2026-04-06 05:00:00")
+    user, caregiver = api.user(8005, "Eli"), api.user(8009, "Ivo")
+    enrol(user, zone="Europe/Paris", first="today", at="09:00")
+    link(user, caregiver)
+    on_time = say(user, "/taken", "Dose 1 recorded as injected on 2026-04-06")
+    assert EARLY not in on_time.body
+    bot = start_at("2026-04-07 08:00:00")  # the day after dose 1
+    early = say(user, "/taken", "Dose 2 recorded as injected on 2026-04-07")
+    assert EARLY in early.body and "tell your doctor or nurse" in early.body
+    assert "dose 2 came sooner after dose 1" in early.body and "at least 7 days" in early.body
+    assert recorded_days(bot.workdir, 8005) == {1: "2026-04-06", 2: "2026-04-07"}
+    told = caregiver.wait_for(contains="Eli's dose 2 was injected on 2026-04-07", timeout=30)
+    assert EARLY not in told.body, "the caregiver's notice stays neutral"
+
+
+def test_a_correction_that_brings_doses_too_close_says_so(api: FakeBotApi, start_at: Start) -> None:
+    start_at("2026-04-06 05:00:00")
+    user = api.user(8006, "Fin")
+    enrol(user, zone="Europe/Paris", first="today", at="09:00")
+    first = say(user, "/taken", "Dose 1 recorded as injected on 2026-04-06")
+    start_at("2026-04-13 08:00:00")
+    assert EARLY not in say(user, "/taken", "Dose 2 recorded as injected on 2026-04-13").body
+    user.tap(first, "📅")
+    user.wait_for(contains="On which day did you inject dose 1")
+    corrected = say(user, "2026-04-12", "Dose 1 recorded as injected on 2026-04-12")
+    assert EARLY in corrected.body and "dose 2 came sooner after dose 1" in corrected.body
+
+
+def test_a_german_speaker_reads_the_early_dose_notice_in_german(
+    api: FakeBotApi, start_at: Start
+) -> None:
+    start_at("2026-04-06 05:00:00")
+    user = api.user(8007, "Gud")
+    enrol(user, zone="Europe/Berlin", first="today", at="09:00")
+    say(user, "/taken", "Dose 1 recorded as injected on 2026-04-06")
+    user.send("/settings")
+    user.tap(user.wait_for(contains="🌐"), "🌐 Deutsch")
+    user.wait_for(contains="Ab jetzt schreibe ich Ihnen auf Deutsch")
+    start_at("2026-04-07 08:00:00")
+    with language.speaking("de"):
+        notice = texts.earlier_than_plan(1, 2, 7)
+    assert notice != texts.earlier_than_plan(1, 2, 7), "translated"
+    early = say(user, "/taken", re.sub(r"<[^>]+>", "", notice))
+    assert "Früher als im Plan" in early.body and "Pflegefachkraft" in early.body
+
+
+def test_the_arm_is_the_upper_outer_arm_and_the_check_in_names_the_first_injection(
+    api: FakeBotApi, start_at: Start
+) -> None:
+    start_at("2026-03-02 07:00:00")
+    hana = api.user(8008, "Hana")
+    enrol(hana, zone="UTC", first="today", at="09:00")
+    say(hana, "/taken", "Dose 1 recorded")
+    who = hana.wait_for(contains="Who gave the injection?")
+    hana.tap(who, "🤝 A caregiver")
+    where = hana.wait_for_edit(who)
+    assert "Left upper outer arm" in where.buttons
+    hana.tap(where, "Left upper outer arm")
+    noted = hana.wait_for_edit(where).body
+    assert "Noted: left upper outer arm" in noted
+    assert "the upper outer arm only when someone else injects" in noted
+    start_at("2026-03-03 09:01:00")
+    question = hana.wait_for(contains="How did your Kesimpta injection (dose 1) go?", timeout=30)
+    assert "are common, especially after the first injection." in question.body

@@ -25,6 +25,7 @@ def test_each_command_answers_with_its_page(api: FakeBotApi, bot: BotProcess, co
     visitor.send(f"/{command}")
     page = visitor.wait_for(contains=HEADINGS[command])
     assert page.body.rstrip().endswith("pharmacist.")
+    assert "package leaflet and your pen's Instructions for Use" in page.body
     assert page.buttons and all(label for label in page.buttons)
 
 
@@ -36,7 +37,9 @@ def test_buttons_lead_to_related_pages_and_forged_ones_do_nothing(
     page = visitor.wait_for(contains=HEADINGS["sideeffects"])
     visitor.tap(page, "🩺 When to call the doctor")
     doctor = visitor.wait_for(contains="When to call your doctor promptly")
-    assert "112" in doctor.body and "911" in doctor.body
+    assert "112 in Europe, 911 in North America, or your local emergency number" in doctor.body
+    assert "or any other sign of a severe allergic reaction" in doctor.body
+    assert "weakness on one side of the body that comes on suddenly" in doctor.body
     visitor.tap(doctor, "🛡 Precautions")
     visitor.wait_for(contains=HEADINGS["precautions"])
     before = len(visitor.messages())
@@ -54,6 +57,8 @@ def test_a_german_speaker_reads_the_pages_and_buttons_in_german(
     visitor.send("/sideeffects")
     page = visitor.wait_for(contains="Nebenwirkungen von Kesimpta")
     assert "39%" in page.body and "112" in page.body and "Notruf" in page.body
+    assert "und selten PML" in page.body and "sehr selten" not in page.body
+    assert "Packungsbeilage" in page.body and "Rachen" in page.body and "Hals" not in page.body
     assert "Side effects" not in page.body
     assert "🩺 Wann zum Arzt" in page.buttons
     visitor.tap(page, "🩺 Wann zum Arzt")
