@@ -36,14 +36,19 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _leave(
     update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, *, answer: bool
 ) -> None:
+    """Answer (a group) and leave, the first time this chat is seen or whenever the bot is
+    added again; the messages queued before it left cost no call at all."""
     answered: Answered = context.bot_data.setdefault(KEY, Answered())
+    first = answered.first_time(chat_id)
+    if not first and update.my_chat_member is None:
+        return
     user = update.effective_user
     try:
-        if answer and answered.first_time(chat_id):
+        if answer and first:
             with language.speaking(language.choose(user.language_code if user else None)):
                 text = texts.private_chats_only(context.bot.username)
             await context.bot.send_message(chat_id, text)
         await context.bot.leave_chat(chat_id)
         log.info("left a %s", "group" if answer else "channel")
     except TelegramError as error:  # removed meanwhile, or no right to post: nothing to add
-        log.info("could not answer or leave a group: %s", type(error).__name__)
+        log.info("could not answer in or leave a group: %s", type(error).__name__)
