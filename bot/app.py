@@ -41,6 +41,7 @@ from bot.handlers import (
     settings,
     staff,
     support,
+    updates,
 )
 from bot.jobs import broadcast as broadcast_worker
 from bot.jobs import retention, sweep
@@ -87,7 +88,10 @@ def build_application(
     if config.role == "sender":
         return application
 
-    private = filters.ChatType.PRIVATE
+    # new messages in private chats; the gate (group -4) already stops edits, business
+    # messages and groups before anything else sees them
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(Update, updates.gate), group=-4)
     application.add_handler(TypeHandler(Update, flood.guard), group=-3)
     application.add_handler(TypeHandler(Update, presence.on_any_update), group=-2)
     application.add_handler(TypeHandler(Update, _staff_menu, block=False), group=-1)

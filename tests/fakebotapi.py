@@ -646,6 +646,9 @@ class _StoredMessage:
     edit_date: int | None = None
     history: list[HistoryEntry] = field(default_factory=list)
     deleted: bool = False
+    sender: int | None = None
+    """The user who wrote it, in a group (in a private chat the chat is the user)."""
+    business_connection_id: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -697,11 +700,7 @@ class FakeUser:
 
     def send(self, text: str) -> ChatMessage:
         """Send a text message; a leading "/" gets a bot_command entity like Telegram adds."""
-        entities: list[JSONDict] = []
-        if text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command)})
-        return self.server._user_message(self, text=text, entities=entities)
+        return self.server._user_message(self, text=text, entities=_command_entities(text))
 
     def send_location(self, latitude: float, longitude: float) -> ChatMessage:
         """Share a location (as a reply-keyboard request_location button would)."""
@@ -711,6 +710,18 @@ class FakeUser:
         """Reply to a (bot) message with text, e.g. answering a ForceReply prompt."""
         message_id = message if isinstance(message, int) else message.message_id
         return self.server._user_message(self, text=text, reply_to=message_id)
+
+    def edit(self, message: ChatMessage | int, text: str) -> ChatMessage:
+        """Edit one of this user's own messages: Telegram sends an ``edited_message`` update."""
+        message_id = message if isinstance(message, int) else message.message_id
+        return self.server._user_edit(self, message_id, text)
+
+    def send_business(self, text: str, connection_id: str = "business-1") -> ChatMessage:
+        """A message this user, as a customer, writes to a business account that has the bot
+        connected: a ``business_message`` update in the user's private chat."""
+        return self.server._user_message(
+            self, kind="business_message", text=text, business_connection_id=connection_id
+        )
 
     def tap(self, message: ChatMessage | int, button: str) -> str:
         """Tap the inline button with this text (or text prefix); returns the callback query id."""
@@ -833,6 +844,34 @@ class FakeUser:
         )
 
 
+class FakeGroup:
+    """A group, supergroup or channel with the bot in it, driven by the test (thread-safe)."""
+
+    def __init__(self, server: FakeBotApi, chat_id: int, title: str, kind: str) -> None:
+        self.server = server
+        self.chat_id = chat_id
+        self.title = title
+        self.kind = kind
+        self.reply_keyboard: list[str] = []
+        self.bot_member = True
+
+    def chat_api(self) -> JSONDict:
+        return {"id": self.chat_id, "type": self.kind, "title": self.title}
+
+    def add_bot(self, by: FakeUser) -> None:
+        """Someone adds the bot: a ``my_chat_member`` update (left -> member or, in a channel,
+        administrator)."""
+        self.server._add_bot(self, by)
+
+    def send(self, user: FakeUser | None, text: str) -> ChatMessage:
+        """A message in the group from ``user``; in a channel, a ``channel_post`` (no user)."""
+        return self.server._group_message(self, user, text)
+
+    def messages(self) -> list[ChatMessage]:
+        """The bot's messages in this chat, oldest first."""
+        return [m for m in self.server.chat_messages(self.chat_id) if m.from_bot]
+
+
 # --------------------------------------------------------------------------------------------
 # The server
 # --------------------------------------------------------------------------------------------
@@ -866,6 +905,7 @@ class FakeBotApi:
         self._seq = itertools.count(1)
         self._last_seq = 0
         self._users: dict[int, FakeUser] = {}
+        self._groups: dict[int, FakeGroup] = {}
         self._chats: dict[int, list[_StoredMessage]] = {}
         self._next_message_id: dict[int, int] = {}
         self._updates: list[tuple[int, JSONDict]] = []
@@ -918,6 +958,7 @@ class FakeBotApi:
             "setChatMenuButton": self._set_chat_menu_button,
             "getChatMenuButton": self._get_chat_menu_button,
             "getChat": self._get_chat,
+            "leaveChat": self._leave_chat,
             "setMyDescription": self._set_bot_text("description"),
             "setMyShortDescription": self._set_bot_text("short_description"),
             "setMyName": self._set_bot_text("name"),
@@ -1054,6 +1095,19 @@ class FakeBotApi:
                 self._chats[user_id] = []
                 self._next_message_id[user_id] = 1
             return self._users[user_id]
+
+    def group(
+        self, chat_id: int = -1_001_234, title: str = "Family", *, kind: str = "group"
+    ) -> FakeGroup:
+        """Get or create a group (``kind``: "group", "supergroup" or "channel")."""
+        if chat_id >= 0 or kind not in ("group", "supergroup", "channel"):
+            raise ValueError("a group has a negative id and a group, supergroup or channel kind")
+        with self._lock:
+            if chat_id not in self._groups:
+                self._groups[chat_id] = FakeGroup(self, chat_id, title, kind)
+                self._chats[chat_id] = []
+                self._next_message_id[chat_id] = 1
+            return self._groups[chat_id]
 
     @property
     def calls(self) -> list[Call]:
@@ -1305,7 +1359,17 @@ class FakeBotApi:
         return None
 
     def _chat_api(self, chat_id: int) -> JSONDict:
-        return self._users[chat_id].chat_api()
+        group = self._groups.get(chat_id)
+        return group.chat_api() if group is not None else self._users[chat_id].chat_api()
+
+    def _sender_api(self, message: _StoredMessage) -> JSONDict | None:
+        if message.from_bot:
+            return self.bot_user
+        if message.sender is not None:
+            return self._users[message.sender].to_api()
+        if message.chat_id in self._groups:
+            return None  # a channel post has no sender
+        return self._users[message.chat_id].to_api()
 
     def _message_api(self, message: _StoredMessage, *, nested: bool = True) -> JSONDict:
         """The Telegram ``Message`` object for a stored message."""
@@ -1313,8 +1377,14 @@ class FakeBotApi:
             "message_id": message.message_id,
             "date": message.date,
             "chat": self._chat_api(message.chat_id),
-            "from": self.bot_user if message.from_bot else self._users[message.chat_id].to_api(),
         }
+        sender = self._sender_api(message)
+        if sender is not None:
+            data["from"] = sender
+        else:
+            data["sender_chat"] = self._chat_api(message.chat_id)
+        if message.business_connection_id is not None:
+            data["business_connection_id"] = message.business_connection_id
         if message.text is not None:
             data["text"] = message.text
             if message.entities:
@@ -1361,12 +1431,62 @@ class FakeBotApi:
         self._cond.notify_all()
         self._notify_update()
 
-    def _user_message(self, user: FakeUser, **fields: Any) -> ChatMessage:
+    def _user_message(self, user: FakeUser, kind: str = "message", **fields: Any) -> ChatMessage:
         with self._lock:
             message = self._new_message(user.chat_id, from_bot=False, **fields)
             user.cursor = message.seq
-            self._enqueue("message", self._message_api(message))
+            self._enqueue(kind, self._message_api(message))
             return self._snapshot(message)
+
+    def _user_edit(self, user: FakeUser, message_id: int, text: str) -> ChatMessage:
+        with self._lock:
+            stored = self._find_message(user.chat_id, message_id)
+            if stored is None or stored.from_bot or stored.deleted:
+                raise AssertionError(f"no message {message_id} of {user.first_name} to edit")
+            stored.history.append(HistoryEntry(stored.text, stored.reply_markup))
+            stored.text = text
+            stored.entities = _command_entities(text)
+            stored.version += 1
+            stored.edit_date = int(time.time())
+            user.cursor = self._bump()
+            self._enqueue("edited_message", self._message_api(stored))
+            return self._snapshot(stored)
+
+    def _group_message(self, group: FakeGroup, user: FakeUser | None, text: str) -> ChatMessage:
+        channel = group.kind == "channel"
+        if channel != (user is None):
+            raise ValueError("a channel post has no user; a group message has one")
+        with self._lock:
+            message = self._new_message(
+                group.chat_id,
+                from_bot=False,
+                text=text,
+                entities=_command_entities(text),
+                sender=None if user is None else user.user_id,
+            )
+            if user is not None:
+                user.cursor = message.seq
+            self._enqueue("channel_post" if channel else "message", self._message_api(message))
+            return self._snapshot(message)
+
+    def _add_bot(self, group: FakeGroup, by: FakeUser) -> None:
+        with self._lock:
+            group.bot_member = True
+            by.cursor = self._bump()
+            status = "administrator" if group.kind == "channel" else "member"
+            joined: JSONDict = {"status": status, "user": self.bot_user}
+            if status == "administrator":
+                joined.update(_ADMIN_RIGHTS)
+            self._enqueue(
+                "my_chat_member",
+                {
+                    "chat": group.chat_api(),
+                    "from": by.to_api(),
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "left", "user": self.bot_user},
+                    "new_chat_member": joined,
+                },
+            )
 
     def _callback_query(self, user: FakeUser, message_id: int, data: str) -> str:
         with self._lock:
@@ -1551,11 +1671,17 @@ class FakeBotApi:
             "pending_update_count": len(self._updates),
         }
 
-    def _target_chat(self, params: JSONDict) -> FakeUser:
-        """Resolve chat_id to a known user's private chat, enforcing blocks."""
+    def _target_chat(self, params: JSONDict) -> FakeUser | FakeGroup:
+        """Resolve chat_id to a known user's private chat or a group, enforcing blocks and
+        membership."""
         chat_id = params.get("chat_id")
         if chat_id in (None, ""):
             raise _bad_request("chat_id is empty")
+        group = self._groups.get(chat_id) if isinstance(chat_id, int) else None
+        if group is not None:
+            if not group.bot_member:
+                raise ApiError(403, f"Forbidden: bot is not a member of the {group.kind} chat")
+            return group
         user = self._users.get(chat_id) if isinstance(chat_id, int) else None
         if user is None and self._any_chat and isinstance(chat_id, int) and chat_id > 0:
             user = self.user(chat_id, f"User {chat_id}")
@@ -1581,7 +1707,7 @@ class FakeBotApi:
             raise _bad_request("message to be replied not found")
         return target.message_id
 
-    def _finish_send(self, user: FakeUser, params: JSONDict, **fields: Any) -> JSONDict:
+    def _finish_send(self, user: FakeUser | FakeGroup, params: JSONDict, **fields: Any) -> JSONDict:
         markup = _validate_markup(params.get("reply_markup"))
         reply_to = self._reply_target(user.chat_id, params)
         message = self._new_message(
@@ -1844,6 +1970,24 @@ class FakeBotApi:
             },
         }
 
+    def _leave_chat(self, params: JSONDict) -> bool:
+        """The bot leaves a group: a ``my_chat_member`` update (member -> left) follows."""
+        chat = self._target_chat(params)
+        if not isinstance(chat, FakeGroup):
+            raise _bad_request("chat member status can't be changed in private chats")
+        chat.bot_member = False
+        self._enqueue(
+            "my_chat_member",
+            {
+                "chat": chat.chat_api(),
+                "from": self.bot_user,
+                "date": int(time.time()),
+                "old_chat_member": {"status": "member", "user": self.bot_user},
+                "new_chat_member": {"status": "left", "user": self.bot_user},
+            },
+        )
+        return True
+
     def _set_bot_text(self, key: str) -> Callable[[JSONDict], bool]:
         def handler(params: JSONDict) -> bool:
             self._bot_texts[key] = str(params.get(key) or "")
@@ -1862,6 +2006,31 @@ class _Upload:
     filename: str | None
     content: bytes
     content_type: str | None
+
+
+_ADMIN_RIGHTS: JSONDict = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": False,
+    "can_manage_video_chats": False,
+    "can_restrict_members": False,
+    "can_promote_members": False,
+    "can_change_info": False,
+    "can_invite_users": False,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_post_messages": True,
+}
+
+
+def _command_entities(text: str) -> list[JSONDict]:
+    """The bot_command entity Telegram adds to a text starting with "/"."""
+    if not text.startswith("/"):
+        return []
+    command = text.split(maxsplit=1)[0]
+    return [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
 
 
 def _json_response(body: JSONDict, status: int) -> web.Response:

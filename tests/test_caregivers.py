@@ -3,13 +3,14 @@ what, and which alerts the outbox holds for whom."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import select
 
-from bot.db import transaction
+from bot.db import is_postgres, transaction
 from bot.domain import caregivers as rules
 from bot.domain.caregivers import Alert, InviteProblem, InviteState, Preferences
 from bot.domain.schedule import next_dose
@@ -103,6 +104,47 @@ def test_an_invite_works_once_and_is_stored_hashed(engine: Engine) -> None:
     with transaction(engine) as session:
         late, problem = caregivers.redeem(session, "x" * 32, OTHER, "Cy", T0)
     assert late is None and problem is InviteProblem.UNKNOWN
+
+
+def test_two_people_opening_one_invite_at_once_get_one_link(engine: Engine) -> None:
+    """The second opener read the invite as unused before the first committed: the
+    conditional update finds it used and only one link is made."""
+    with transaction(engine) as session:
+        token, _ = caregivers.create_invite(session, session.get(Patient, PATIENT), T0)
+    second: list[tuple[CaregiverLink | None, InviteProblem | None]] = []
+
+    def open_second() -> None:
+        with transaction(engine) as session:
+            second.append(caregivers.redeem(session, token, OTHER, "Cy", T0))
+
+    with transaction(engine) as session:
+        first, problem = caregivers.redeem(session, token, CAREGIVER, "Ben", T0)
+        assert problem is None and first is not None
+        racer = threading.Thread(target=open_second)
+        racer.start()
+        if is_postgres(engine):  # the second waits on the first's row lock before it commits
+            wait_for_lock_wait(engine)
+    racer.join(timeout=30)
+    assert second == [(None, InviteProblem.USED)]
+    with transaction(engine) as session:
+        links = session.exec(select(CaregiverLink)).all()
+        stored = session.exec(select(Invite)).one()
+    assert [link.caregiver_id for link in links] == [CAREGIVER]
+    assert stored.used_by == CAREGIVER
+
+
+def wait_for_lock_wait(engine: Engine) -> None:
+    """Until some transaction on this PostgreSQL database waits for a lock."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(300):
+        with engine.connect() as connection:
+            if connection.execute(query).scalar_one():
+                return
+        threading.Event().wait(0.05)
+    raise AssertionError("the second opener never waited for the first")
 
 
 def test_expired_and_revoked_invites(engine: Engine) -> None:

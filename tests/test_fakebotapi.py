@@ -444,6 +444,50 @@ async def test_block_and_unblock(bot: Bot, server: FakeBotApi, ana: FakeUser) ->
     assert [m.text for m in ana.messages()] == ["welcome back"]
 
 
+async def test_edits_business_messages_groups_and_channels(
+    bot: Bot, server: FakeBotApi, ana: FakeUser
+) -> None:
+    sent = ana.send("/log tired")
+    ana.edit(sent, "/log very tired")
+    ana.send_business("hello shop")
+    family = server.group(-1002, "Family")
+    family.send(ana, "/next@kesimpta_test_bot")
+    news = server.group(-1003, "News", kind="channel")
+    news.add_bot(by=ana)
+    news.send(None, "today's news")
+    wanted = ["message", "edited_message", "business_message", "channel_post", "my_chat_member"]
+    updates = await bot.get_updates(allowed_updates=wanted)
+    kinds = [next(kind for kind in wanted if getattr(update, kind)) for update in updates]
+    assert kinds == [
+        "message",
+        "edited_message",
+        "business_message",
+        "message",
+        "my_chat_member",
+        "channel_post",
+    ]
+    edited = updates[1].edited_message
+    assert edited.message_id == sent.message_id and edited.text == "/log very tired"
+    assert edited.edit_date is not None and edited.entities[0].type == "bot_command"
+    assert updates[2].business_message.business_connection_id == "business-1"
+    in_group = updates[3].message
+    assert in_group.chat.type == "group" and in_group.from_user.id == 1001
+    assert updates[4].my_chat_member.new_chat_member.status == "administrator"
+    post = updates[5].channel_post
+    assert post.from_user is None and post.sender_chat.id == -1003
+
+    await bot.send_message(-1002, "private chats only")
+    assert [m.text for m in family.messages()] == ["private chats only"]
+    assert await bot.leave_chat(-1002)
+    assert not family.bot_member
+    with pytest.raises(Forbidden, match=tg_error("bot is not a member of the group chat")):
+        await bot.send_message(-1002, "still here?")
+    with pytest.raises(BadRequest):
+        await bot.leave_chat(1001)
+    (left,) = await bot.get_updates(offset=updates[-1].update_id + 1)
+    assert left.my_chat_member.new_chat_member.status == "left"
+
+
 def test_wait_for_cursor_and_timeout_dump(server: FakeBotApi, ana: FakeUser) -> None:
     def bot_send(text: str) -> None:
         http(server, "sendMessage", query=f"chat_id=1001&text={urllib.request.quote(text)}")

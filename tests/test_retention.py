@@ -26,6 +26,8 @@ from bot.domain.retention import (
 from bot.handlers import enrolment
 from bot.jobs import retention, sweep
 from bot.models import (
+    Broadcast,
+    BroadcastDelivery,
     CaregiverLink,
     Conversation,
     DiaryEntry,
@@ -33,9 +35,10 @@ from bot.models import (
     LanguageChoice,
     OutboxMessage,
     Patient,
+    SupportRequest,
 )
 from bot.services import Services
-from bot.store import outbox
+from bot.store import languages, outbox
 from bot.store import retention as store
 from bot.texts import language
 
@@ -211,6 +214,8 @@ def people(engine: Engine) -> set[int]:
         "dose_records": ("patient_id",),
         "diary_entries": ("patient_id",),
         "outbox": ("chat_id", "patient_id"),
+        "support_requests": ("user_id",),
+        "broadcast_deliveries": ("user_id",),
     }
     found: set[int] = set()
     with engine.connect() as connection:
@@ -247,7 +252,7 @@ def test_exactly_who_goes_in_a_mixed_crowd(engine: Engine, app: Services) -> Non
     sign_up(engine, 103, ago(200), warned_at=ago(8), language="de")  # warned, quiet: goes
     sign_up(engine, 104, ago(3), warned_at=ago(8))  # wrote after the warning: stays
     sign_up(engine, 105, ago(190), warned_at=ago(3))  # warned 3 days ago: stays for now
-    sign_up(engine, 106, ago(300), flow="settings")  # not a sign-up: not the rule's business
+    sign_up(engine, 106, ago(300), flow="settings")  # a prompt left 300 days ago: deleted
     patient(engine, 201, ago(400))  # enrolled, quiet for 400 days: NEVER deleted
     patient(engine, 202, ago(400), blocked_at=ago(200))  # blocked long ago: goes
     patient(engine, 203, ago(400), blocked_at=ago(100))  # blocked recently: stays
@@ -256,18 +261,21 @@ def test_exactly_who_goes_in_a_mixed_crowd(engine: Engine, app: Services) -> Non
     caregiver(engine, 203, 302)  # ... but not on the other: stays
     patient(engine, 204, ago(400), blocked_at=ago(300))  # blocked as patient...
     caregiver(engine, 201, 204)  # ... and still reachable as caregiver: stays
-    caregiver(engine, 202, 303)  # the caregiver of a patient who goes: the link goes, they stay
+    caregiver(engine, 202, 303)  # the caregiver of a patient who goes: the link goes, and
+    # with it the last thing keeping their language, set 500 days ago
     sign_up(engine, 304, ago(300))  # half-way through signing up, but also a caregiver:
     caregiver(engine, 201, 304)  # they are not only a sign-up, so no warning
 
     everyone = people(engine)
     outcome = retention.run(app)
 
-    assert outcome == retention.Outcome(warned=1, sign_ups_deleted=1, blocked_deleted=2)
-    assert everyone - people(engine) == {103, 202, 301}
+    assert outcome == retention.Outcome(
+        warned=1, sign_ups_deleted=1, blocked_deleted=2, exchanges_ended=1, loose_rows_deleted=1
+    )
+    assert everyone - people(engine) == {103, 106, 202, 301, 303}
     assert warned(engine)[101] == NOW
     assert warnings_queued(engine) == [(101, NOW)]
-    assert {101, 102, 104, 105, 106, 201, 203, 204, 302, 303, 304} <= people(engine)
+    assert {101, 102, 104, 105, 201, 203, 204, 302, 304} <= people(engine)
     with transaction(engine) as session:
         links = session.execute(select(CaregiverLink.patient_id, CaregiverLink.caregiver_id))
         assert sorted(links.all()) == [(201, 204), (201, 302), (201, 304), (203, 302)]
@@ -355,6 +363,101 @@ def test_coming_back_from_a_block_in_time_keeps_everything(
     clock.set(NOW + 30 * DAY)
     assert retention.run(app) == retention.Outcome()
     assert people(engine) == {202}
+
+
+def test_every_table_has_a_retention_rule() -> None:
+    """A new table must say how its rows end (or why it holds nothing about a person)."""
+    ruled, exempt = set(store.RULES), set(store.NO_PERSONAL_DATA)
+    assert not ruled & exempt
+    missing = set(SQLModel.metadata.tables) - ruled - exempt
+    assert not missing, f"tables without a retention rule in bot.store.retention: {missing}"
+    assert set(SQLModel.metadata.tables) == ruled | exempt, "a rule for a table that is gone"
+    assert all(rule.strip() for rule in (*store.RULES.values(), *store.NO_PERSONAL_DATA.values()))
+
+
+def test_a_sign_up_interrupted_by_another_exchange_is_warned_then_deleted(
+    engine: Engine, app: Services, clock: FixedClock
+) -> None:
+    def interrupted(zone: str) -> dict[str, object]:
+        return {"earlier": {"flow": store.SIGN_UP, "step": "first", "answers": {"zone": zone}}}
+
+    sign_up(engine, 101, ago(200), flow="erase", answers=interrupted("Asia/Tokyo"))
+    sign_up(engine, 102, ago(200), flow="support", answers={"request": 7, **interrupted("UTC")})
+    sign_up(engine, 103, ago(200), flow="erase", answers={"earlier": None})  # nothing under it
+    sign_up(engine, 104, ago(10), flow="erase", answers=interrupted("UTC"))  # recent: waits
+    patient(engine, 201, ago(400))  # a patient's own left-over request goes with them
+    sign_up(engine, 201, ago(400), flow="erase", answers={"earlier": None})
+
+    assert retention.run(app) == retention.Outcome(warned=2, exchanges_ended=3)
+    with transaction(engine) as session:
+        given_back = {
+            row.user_id: (row.flow, row.step, row.answers, row.warned_at)
+            for row in session.execute(select(Conversation)).scalars()
+        }
+    assert given_back[101] == ("enrolment", "first", {"zone": "Asia/Tokyo"}, NOW)
+    assert given_back[102] == ("enrolment", "first", {"zone": "UTC"}, NOW)
+    assert 103 not in given_back and 103 not in people(engine)
+    assert given_back[104][0] == given_back[201][0] == "erase"
+    sent = dict(send_due(app))
+    assert "will be deleted on 2026-09-08" in sent[101] and "/start" in sent[102]
+
+    clock.set(NOW + NOTICE)
+    assert retention.run(app) == retention.Outcome(sign_ups_deleted=2)
+    assert people(engine) == {104, 201}
+
+
+def test_rows_about_people_no_longer_served_expire(engine: Engine, clock: FixedClock) -> None:
+    settings = Settings(token="1:x", database_url="", admin_ids=frozenset({403}), api_base_url="")
+    app = Services(settings=settings, engine=engine, clock=clock)
+    with transaction(engine) as session:
+        for user_id, asked in ((401, ago(200)), (402, ago(100)), (404, ago(400))):
+            session.add(SupportRequest(user_id=user_id, created_at=asked))
+        for user_id, seen in ((401, ago(200)), (402, ago(200)), (403, ago(500)), (405, ago(500))):
+            session.add(LanguageChoice(user_id=user_id, code="de", chosen=True, updated_at=seen))
+        session.add(LanguageChoice(user_id=406, code="de", chosen=True, updated_at=ago(200)))
+        notice = Broadcast(sender_id=403, sender_name="S", text="t", created_at=ago(300))
+        session.add(notice)
+        session.flush()
+        for user_id, finished in ((405, ago(200)), (201, ago(200)), (406, None)):
+            session.add(
+                BroadcastDelivery(broadcast_id=notice.id, user_id=user_id, finished_at=finished)
+            )
+        for chat_id, finished in ((407, ago(200)), (408, ago(100))):
+            outbox.add(session, chat_id=chat_id, kind="note", priority=2, due_at=ago(300), now=NOW)
+            session.execute(
+                OutboxMessage.__table__.update()
+                .where(OutboxMessage.chat_id == chat_id)
+                .values(finished_at=finished)
+            )
+    patient(engine, 404, ago(400))
+    patient(engine, 201, ago(400))
+    with transaction(engine) as session:  # 406 still uses the bot: seen a day ago
+        assert languages.follow(session, 406, "en", NOW - DAY) == "de"
+        assert languages.follow(session, 406, "en", NOW - DAY / 2) == "de"
+    with transaction(engine) as session:
+        assert session.get(LanguageChoice, 406).updated_at == NOW - DAY, "one write a day"
+
+    before = people(engine)
+    outcome = retention.run(app)
+
+    # 401's old request and language; 405's delivery and language (a former caregiver);
+    # 407's old message
+    assert outcome == retention.Outcome(loose_rows_deleted=5)
+    assert before - people(engine) == {401, 405, 407}
+    with transaction(engine) as session:
+        kept = {
+            table.__tablename__: sorted(session.execute(select(column)).scalars())
+            for table, column in (
+                (SupportRequest, SupportRequest.user_id),
+                (LanguageChoice, LanguageChoice.user_id),
+                (BroadcastDelivery, BroadcastDelivery.user_id),
+            )
+        }
+    assert kept == {
+        "support_requests": [402, 404],  # recent; a patient's stays with them
+        "languages": [201, 402, 403, 404, 406],  # a request may be answered; staff; in use
+        "broadcast_deliveries": [201, 406],  # a patient's; still to be sent
+    }
 
 
 # --- the warning, as the sweep sends it -----------------------------------------------------

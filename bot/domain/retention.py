@@ -8,7 +8,14 @@ Two kinds of people are deleted after the retention period (`RETENTION_DAYS`, 18
   reached, so there is no warning.
 
 An enrolled patient is never deleted for being quiet: months without a message are normal
-between doses, and their history matters to them."""
+between doses, and their history matters to them.
+
+Someone the bot no longer serves (not a patient, no caregiver link, no conversation, not
+staff) loses what is left about them once it is older than the retention period: support
+requests, finished broadcast deliveries and messages, and their language when they have not
+been seen for that long. A short exchange (an erase request, a support answer) left that
+long ends; a sign-up it interrupted comes back and is warned and deleted like any other.
+How each table's rows end is listed in `bot.store.retention.RULES`."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Count messages and taps per person; past the limit, stop the update here. Staff are
     never limited, and other updates (the bot blocked or unblocked) always go through."""
     user = update.effective_user
-    counted = update.message or update.edited_message or update.callback_query
+    counted = update.message or update.callback_query
     if user is None or counted is None:
         return
     app = services.of(context)

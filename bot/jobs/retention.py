@@ -1,5 +1,7 @@
-"""The daily retention run: warns people whose sign-up stopped half-way long ago, deletes them
-a week later if they stay quiet, and deletes people who blocked the bot long ago. The rules
+"""The daily retention run: ends exchanges left long ago by people who are nothing else here
+(giving back a sign-up one interrupted), warns people whose sign-up stopped half-way long ago,
+deletes them a week later if they stay quiet, deletes people who blocked the bot long ago, and
+deletes what is left about people the bot no longer serves. The rules
 are in `bot.domain.retention`; the warning goes out through the outbox like any other
 message, in the person's language, and is composed here when the sweep sends it.
 
@@ -49,6 +51,8 @@ class Outcome:
     warned: int = 0
     sign_ups_deleted: int = 0
     blocked_deleted: int = 0
+    exchanges_ended: int = 0
+    loose_rows_deleted: int = 0
 
 
 def schedule(job_queue: JobQueue) -> None:  # type: ignore[type-arg]
@@ -67,10 +71,12 @@ async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
     if outcome != Outcome():
         log.info(
             "retention: %s unfinished sign-ups warned, %s deleted; %s people who blocked the "
-            "bot deleted",
+            "bot deleted; %s old exchanges ended; %s rows about people no longer served deleted",
             outcome.warned,
             outcome.sign_ups_deleted,
             outcome.blocked_deleted,
+            outcome.exchanges_ended,
+            outcome.loose_rows_deleted,
         )
 
 
@@ -83,6 +89,14 @@ def run(app: Services, keep_going: Callable[[], bool] = _always) -> Outcome:
     now = app.clock.now()
     period = timedelta(days=app.settings.retention_days)
     since = quiet_since(now, period)
+    ended = 0
+    with transaction(app.engine) as session:
+        exchanges = store.quiet_exchanges(session, since)
+    for user_id in exchanges:  # first: a sign-up given back is judged below, in this run
+        if not keep_going():
+            return Outcome(exchanges_ended=ended)
+        with transaction(app.engine) as session:
+            ended += store.end_exchange(session, user_id, since)
     with transaction(app.engine) as session:
         sign_ups = store.quiet_sign_ups(session, since)
         blocked = store.blocked_people(session, since)
@@ -105,7 +119,11 @@ def run(app: Services, keep_going: Callable[[], bool] = _always) -> Outcome:
             if blocked_long_enough(store.blocked_moments(session, user_id), now, period):
                 store.erase(session, user_id)
                 gone += 1
-    return Outcome(warned, deleted, gone)
+    loose = 0
+    if keep_going():
+        with transaction(app.engine) as session:
+            loose = store.delete_loose_rows(session, since, app.settings.admin_ids)
+    return Outcome(warned, deleted, gone, ended, loose)
 
 
 def compose(session: Session, row: Claimed, now: datetime) -> tuple[Message | None, str | None]:

@@ -64,7 +64,9 @@ def revoke_invite(session: Session, patient_id: int, invite_id: int, now: dateti
 def redeem(
     session: Session, token: str, opener_id: int, opener_name: str, now: datetime
 ) -> tuple[CaregiverLink | None, InviteProblem | None]:
-    """Use an invite: a pending link waiting for the patient's approval."""
+    """Use an invite: a pending link waiting for the patient's approval. Marked used by a
+    conditional update, so of two people opening it at once only one gets a link (on
+    PostgreSQL the second waits for the first and then finds it used)."""
     invite = session.exec(
         select(Invite).where(Invite.token_hash == rules.token_hash(token))
     ).first()
@@ -76,8 +78,18 @@ def redeem(
     problem = rules.check_invite(state, opener_id, now)
     if problem is not None or invite is None:
         return None, problem
-    invite.used_at, invite.used_by = now, opener_id
-    session.add(invite)
+    claimed = session.execute(
+        update(Invite)
+        .where(
+            col(Invite.id) == invite.id,
+            col(Invite.used_at).is_(None),
+            col(Invite.revoked_at).is_(None),
+        )
+        .values(used_at=now, used_by=opener_id)
+    ).rowcount
+    if not claimed:
+        session.refresh(invite)
+        return None, InviteProblem.REVOKED if invite.revoked_at else InviteProblem.USED
     link = link_between(session, invite.patient_id, opener_id)
     if link is None:
         link = CaregiverLink(

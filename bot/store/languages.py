@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
 from bot.models import LanguageChoice
 from bot.texts.language import DEFAULT, choose
 
+SEEN_EVERY = timedelta(days=1)
+"""How often a stored language's `updated_at` follows someone's activity: it also tells the
+retention run that a person the bot keeps nothing else about still uses it (at most one
+write a day per person)."""
+
 
 def follow(session: Session, user_id: int, telegram_code: str | None, now: datetime) -> str:
     """The language for this update. A stored choice wins; otherwise Telegram's language code,
     which is kept up to date for people already stored (so later reminders follow it). Nothing
-    is stored for anyone else."""
+    is stored for anyone else. A stored row is marked as seen (`SEEN_EVERY`)."""
     row = session.get(LanguageChoice, user_id)
     if row is None:
         return choose(telegram_code)
+    if now - row.updated_at >= SEEN_EVERY:
+        row.updated_at = now
+        session.add(row)
     if row.chosen or telegram_code is None:
         return row.code
     code = choose(telegram_code)

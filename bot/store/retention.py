@@ -1,17 +1,56 @@
 """Queries of the retention rules (`bot.domain.retention`): who is quiet or gone, the warning,
 and the deletion. Each deletion re-checks its condition in the statement that acts on it, so
-someone who writes at that very moment is kept."""
+someone who writes at that very moment is kept. `RULES` says how the rows of each table end;
+a test fails for a table missing from it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlmodel import Session, col
 
-from bot.models import CaregiverLink, Conversation, LanguageChoice, Patient
+from bot.models import (
+    BroadcastDelivery,
+    CaregiverLink,
+    Conversation,
+    LanguageChoice,
+    OutboxMessage,
+    Patient,
+    SupportRequest,
+)
 from bot.store import languages, outbox, patients
+
+WITH_THE_PATIENT = "with their patient: /deletedata, or deleted with them"
+RULES: dict[str, str] = {
+    "patients": "/deletedata; blocked longer than the retention period: deleted",
+    "dose_records": WITH_THE_PATIENT + " (a caregiver's id in it is emptied with the caregiver)",
+    "diary_entries": WITH_THE_PATIENT,
+    "pen_periods": WITH_THE_PATIENT,
+    "invites": WITH_THE_PATIENT + " (the opener's id is emptied with the caregiver)",
+    "caregiver_links": WITH_THE_PATIENT + " or the caregiver; a caregiver who blocked the bot "
+    "on every link longer than the retention period is deleted",
+    "conversations": "with the person; of someone who is nothing else here: a sign-up "
+    "(also one interrupted by /deletedata or a support answer) is warned after the retention "
+    "period and deleted a week later; any other quiet that long is deleted",
+    "outbox": "with the person it is about or sent to; a finished message to someone the bot "
+    "no longer serves: deleted after the retention period",
+    "broadcast_deliveries": "with the recipient; finished, of someone the bot no longer "
+    "serves: deleted after the retention period",
+    "support_requests": "with the person; of someone the bot no longer serves: deleted the "
+    "retention period after it was made",
+    "languages": "with the person; of someone the bot no longer serves, not seen for the "
+    "retention period (and with no support request left): deleted",
+}
+"""How the rows of each table holding personal data end. 'The bot no longer serves' someone
+who is not a patient, has no caregiver link and no conversation, and is not staff."""
+NO_PERSONAL_DATA: dict[str, str] = {
+    "broadcasts": "staff audit: only the sending staff member's id and name, by design",
+    "leases": "which process receives updates: a process name, no person",
+}
 
 SIGN_UP = "enrolment"
 """The conversation flow of a sign-up (`bot.handlers.enrolment.FLOW`)."""
@@ -149,3 +188,80 @@ def blocked_moments(session: Session, user_id: int) -> list[datetime | None]:
 def erase(session: Session, user_id: int) -> None:
     """Everything about this person, in every table (as /deletedata)."""
     patients.erase(session, user_id)
+
+
+def served(user_id: Any, staff: Collection[int]) -> ColumnElement[bool]:
+    """Whether the person in this column is someone the bot serves: a patient, a caregiver on
+    some link, someone in the middle of a conversation, or staff."""
+    return or_(
+        _is_patient(user_id),
+        _is_caregiver(user_id),
+        exists().where(col(Conversation.user_id) == user_id),
+        user_id.in_(list(staff)),
+    )
+
+
+def quiet_exchanges(session: Session, since: datetime) -> list[int]:
+    """People who are nothing else here and whose conversation is not a sign-up (an erase
+    request, a support answer, a settings prompt…), untouched since `since`."""
+    return list(
+        session.execute(
+            select(Conversation.user_id).where(
+                col(Conversation.flow) != SIGN_UP,
+                col(Conversation.updated_at) <= since,
+                ~_is_patient(Conversation.user_id),
+                ~_is_caregiver(Conversation.user_id),
+            )
+        ).scalars()
+    )
+
+
+def end_exchange(session: Session, user_id: int, since: datetime) -> bool:
+    """End an exchange left since `since`: a sign-up it interrupted comes back, still dated
+    when they last wrote to it, so the sign-up rules apply to it; anything else is deleted."""
+    found = session.execute(
+        select(Conversation)
+        .where(
+            col(Conversation.user_id) == user_id,
+            col(Conversation.flow) != SIGN_UP,
+            col(Conversation.updated_at) <= since,
+        )
+        .with_for_update()
+    ).scalar_one_or_none()
+    if found is None:
+        return False
+    earlier = found.answers.get("earlier")
+    if isinstance(earlier, dict) and earlier.get("flow") == SIGN_UP:
+        found.flow, found.step = SIGN_UP, str(earlier.get("step"))
+        found.answers, found.warned_at = dict(earlier.get("answers") or {}), None
+        session.add(found)
+    else:
+        session.delete(found)
+    return True
+
+
+def delete_loose_rows(session: Session, since: datetime, staff: Collection[int]) -> int:
+    """Rows about people the bot no longer serves, older than `since`: support requests,
+    finished broadcast deliveries and messages, then languages (kept while a support request
+    may still be answered in it). Returns how many went."""
+    requests = SupportRequest.__table__
+    deliveries = BroadcastDelivery.__table__
+    messages = OutboxMessage.__table__
+    chosen = LanguageChoice.__table__
+    statements = (
+        requests.delete().where(requests.c.created_at <= since, ~served(requests.c.user_id, staff)),
+        deliveries.delete().where(
+            deliveries.c.finished_at <= since, ~served(deliveries.c.user_id, staff)
+        ),
+        messages.delete().where(
+            messages.c.patient_id.is_(None),
+            messages.c.finished_at <= since,
+            ~served(messages.c.chat_id, staff),
+        ),
+        chosen.delete().where(
+            chosen.c.updated_at <= since,
+            ~served(chosen.c.user_id, staff),
+            ~exists().where(requests.c.user_id == chosen.c.user_id),
+        ),
+    )
+    return sum(session.execute(statement).rowcount for statement in statements)

@@ -33,3 +33,11 @@ def invites_at_limit(count: int, hours: int) -> str:
 def cancel_invite(number: int, when: str) -> str:
     """A button under the limit message; `when` is the local time the link was made."""
     return _("❌ Cancel link {number}, made {when}").format(number=number, when=when)
+
+
+def private_chats_only(bot: str) -> str:
+    """The one answer a group gets before the bot leaves it."""
+    return _(
+        "I only work in private chats, so that what people tell me about their treatment stays "
+        "between us. To use me, open a chat with @{bot}. I'm leaving this chat now."
+    ).format(bot=bot)

@@ -1,7 +1,7 @@
 """Retention end to end, the real bot restarted under libfaketime months later: an unfinished
-sign-up is warned after the retention period (180 days) and deleted a week later; one who
-writes after the warning stays; a patient who blocked the bot goes without a warning; a quiet
-enrolled patient is never touched."""
+sign-up is warned after the retention period (180 days) and deleted a week later, also one
+left at /deletedata's question; one who writes after the warning stays; a patient who blocked
+the bot goes without a warning; a quiet enrolled patient is never touched."""
 
 from __future__ import annotations
 
@@ -37,8 +37,11 @@ def test_unfinished_sign_up_warned_then_deleted_and_enrolled_patient_kept(
     ben = api.user(8202, "Ben")  # stops after the time zone; will come back in time
     cleo = api.user(8203, "Cleo")  # enrolled, then blocks the bot
     pia = api.user(8204, "Pia")  # enrolled, never writes again
+    dan = api.user(8205, "Dan")  # half-way, then /deletedata without ever confirming
     begin(ana)
     begin(ben, "Europe/Berlin")
+    begin(dan, "Europe/Berlin")
+    say(dan, "/deletedata", "Are you sure?")
     enrol(cleo, zone="UTC", first="today", at="09:00")
     enrol(pia, zone="UTC", first="2025-11-03", last="2026-02-02", which="6", at="09:00")
     cleo.block()
@@ -60,6 +63,7 @@ def test_unfinished_sign_up_warned_then_deleted_and_enrolled_patient_kept(
     warning = ana.wait_for(contains=WARNING, timeout=40)
     assert "2026-09-06" in warning.body and "/start" in warning.body
     assert "2026-09-06" in ben.wait_for(contains=WARNING, timeout=10).body
+    assert "2026-09-06" in dan.wait_for(contains=WARNING, timeout=10).body
     eventually(lambda: not traces(tmp_path, 8203, "Cleo"), "Cleo's data to be deleted")
     assert api.calls_to("sendMessage", chat_id=cleo.chat_id)[-1].index < after_block, (
         "no warning to someone who blocked the bot"
@@ -72,6 +76,7 @@ def test_unfinished_sign_up_warned_then_deleted_and_enrolled_patient_kept(
 
     start_at("2026-09-06 08:30:00")  # a week after the warning, still quiet: Ana goes
     eventually(lambda: not traces(tmp_path, 8201, "Ana"), "Ana's data to be deleted")
+    eventually(lambda: not traces(tmp_path, 8205, "Dan"), "Dan's sign-up answers to be deleted")
     assert conversation(tmp_path, 8202) != [], "Ben wrote after his warning"
     assert len([m for m in ben.messages() if WARNING in m.body]) == 1
     assert rows(tmp_path, "SELECT count(*) FROM patients WHERE user_id = 8204")[0][0] == 1
