@@ -12,10 +12,15 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
+from bot.config import normalize_database_url
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    """An engine for any URL the settings accept (`postgres://` and `postgresql://` use
+    psycopg 3, whatever SQLAlchemy's default driver)."""
+    database_url = normalize_database_url(database_url)
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _tune_sqlite)

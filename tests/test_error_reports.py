@@ -27,6 +27,11 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 STAFF = (9001, 9002)
 PATIENT = 48151623
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+IN_CHAT = (
+    SORRY + "\n\nIf you feel unwell: your doctor; in an emergency 112 / 911 or your local "
+    "emergency number."
+)
+"""In the chat the apology carries the safety line; a button's alert has no room for it."""
 TYPED = "/schedule please, Wilhelmina here, dizzy since 2026-01-05"
 
 
@@ -159,7 +164,7 @@ def test_a_failing_command_apologises_and_reports_once_an_hour(
     for minutes in (0, 10, 59):
         clock.set(T0 + timedelta(minutes=minutes))
         handle(command_update(bot), context_for(bot, engine, clock, raised(), bot_data=shared))
-    assert bot.to(PATIENT) == [SORRY] * 3, "every time, a polite answer"
+    assert bot.to(PATIENT) == [IN_CHAT] * 3, "every time, a polite answer"
     for staff_id in STAFF:
         [report] = bot.to(staff_id)
         assert "BadRequest: Message is too long" in report
@@ -208,7 +213,7 @@ def test_a_button_already_answered_gets_the_apology_in_the_chat(
 ) -> None:
     bot = StandInBot(answered=True)
     handle(button_update(bot, "dose:<forged>"), context_for(bot, engine, clock, raised()))
-    assert bot.to(PATIENT) == [SORRY]
+    assert bot.to(PATIENT) == [IN_CHAT]
     assert "forged" not in bot.to(STAFF[0])[0]
 
 
@@ -242,4 +247,4 @@ def test_polling_faults_are_only_logged(
 def test_without_staff_nobody_gets_a_report(engine: Engine, clock: FixedClock) -> None:
     bot = StandInBot()
     handle(command_update(bot), context_for(bot, engine, clock, raised(), staff=()))
-    assert bot.sent == [(PATIENT, SORRY)]
+    assert bot.sent == [(PATIENT, IN_CHAT)]

@@ -157,4 +157,4 @@ def test_a_full_run_logs_json_lines_without_anything_private(
     for report in reports:
         for secret in PRIVATE:
             assert secret not in report, secret
-    assert len([m for m in patient.messages() if m.body == SORRY]) == 2
+    assert len([m for m in patient.messages() if m.body.startswith(SORRY)]) == 2
