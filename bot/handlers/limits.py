@@ -11,6 +11,8 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes, filters
 
 from bot import texts
+from bot.domain.triage import triage_message
+from bot.handlers import advice
 
 MAX_TEXT = 2000
 SELF_LIMITED = frozenset({"log", "support", "broadcast"})
@@ -45,7 +47,13 @@ NOT_TEXT = (
 
 
 async def refuse_long(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(texts.too_long(MAX_TEXT))
+    """Refused unread, except for the safety net: a long text about feeling unwell gets the
+    advice first."""
+    message = update.effective_message
+    urgency = triage_message(message.text or "")
+    if urgency is not None:
+        await advice.advise(message, urgency)
+    await message.reply_text(texts.too_long(MAX_TEXT))
 
 
 async def only_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -93,12 +93,20 @@ def test_the_advice_comes_first_for_an_undone_dose_and_when_the_database_fails(
     dan.wait_for(contains="Sorry, something went wrong", after=advice)
 
     rows(bot.workdir, "ALTER TABLE diary_entries_gone RENAME TO diary_entries")
+    rows(bot.workdir, "ALTER TABLE languages RENAME TO languages_gone")
+    asked = dan.send("my throat is closing up")
+    first = dan.wait_for(after=asked)
+    assert EMERGENCY in first.body, "a failing first step of every update holds nothing back"
+    dan.wait_for_edit(first, predicate=lambda m: NOTED in m.body)
+    rows(bot.workdir, "ALTER TABLE languages_gone RENAME TO languages")
+
     rows(bot.workdir, "DELETE FROM dose_records WHERE patient_id = ?", 6504)
     dan.reply_to(question, "hives all over")
     advice = dan.wait_for(contains=EMERGENCY)
     say(dan, "/myid", "Telegram id")
     assert NOTED not in dan.server._current(dan.chat_id, advice.message_id).body
-    assert rows(bot.workdir, "SELECT id FROM diary_entries") == []
+    notes = [text for (text,) in rows(bot.workdir, "SELECT text FROM diary_entries")]
+    assert notes == ["check-in after dose 1: my throat is closing up"], "not the undone dose's"
 
 
 def test_plain_messages_and_log_notes_about_feeling_unwell_get_the_advice(
@@ -111,6 +119,11 @@ def test_plain_messages_and_log_notes_about_feeling_unwell_get_the_advice(
     fallback = say(eva, "blue banana", "I didn't understand")
     assert SAFETY_LINE in fallback.body
     assert EMERGENCY not in fallback.body
+
+    essay = "It started yesterday evening. " * 70 + "Now my face is swollen."
+    assert len(essay) > 2000
+    advice = say(eva, essay, EMERGENCY)
+    eva.wait_for(contains="too long for me", after=advice)
 
     noted = say(eva, "/log my lips are tingling since the shot", EMERGENCY)
     eva.wait_for_edit(noted, predicate=lambda m: NOTED in m.body)
