@@ -379,3 +379,39 @@ def test_a_reminder_confirmed_between_claim_and_send_is_not_sent(
             )
         ).one()
     assert row.outcome == outbox.CANCELLED
+
+
+def test_after_downtime_the_follow_up_keeps_its_gap_after_the_late_reminder(
+    app: Services, clock: FixedClock
+) -> None:
+    """Down from 09:00 to 12:30: the late dose reminder goes at once; the follow-up (due at
+    12:00) would have gone with it, and moves to 14:30 instead; the evening note stays."""
+    enrol(app.engine, T0)
+    bot = StandInBot()
+    clock.set(at_berlin(2, 12, 30))
+    assert run_sweep(app, bot) == 1 and "It's time for dose 1" in bot.sent[0][1]
+    assert [(kind, due) for kind, due, _ in pending(app.engine)][:2] == [
+        (Kind.FOLLOW_UP, at_berlin(2, 14, 30)),
+        (Kind.EVENING, at_berlin(2, 20)),
+    ]
+    clock.set(at_berlin(2, 14, 29))
+    assert run_sweep(app, bot) == 0
+    clock.set(at_berlin(2, 14, 30))
+    assert run_sweep(app, bot) == 1 and "Just checking" in bot.sent[1][1]
+
+
+def test_a_follow_up_claimed_before_its_gap_moves_to_it(app: Services, clock: FixedClock) -> None:
+    """The dose reminder went out late (10:40, held up by a fault and downtime): the follow-up
+    due at 12:00 moves to 12:40, two hours after the reminder reached the patient."""
+    enrol(app.engine, T0)
+    bot = StandInBot()
+    bot.failures = [NetworkError("Bad Gateway")]
+    clock.set(at_berlin(2, 10))
+    run_sweep(app, bot)
+    clock.set(at_berlin(2, 10, 40))
+    assert run_sweep(app, bot) == 1
+    clock.set(at_berlin(2, 12))
+    assert run_sweep(app, bot) == 0
+    assert pending(app.engine)[0][:2] == (Kind.FOLLOW_UP, at_berlin(2, 12, 40))
+    clock.set(at_berlin(2, 12, 40))
+    assert run_sweep(app, bot) == 1 and "Just checking" in bot.sent[1][1]
