@@ -189,6 +189,32 @@ def test_restart_after_hours_of_downtime_sends_the_due_reminder_once(
     assert len(dose_reminders(ana)) == 1
 
 
+def test_after_downtime_the_follow_up_comes_two_hours_after_the_late_reminder(
+    api: FakeBotApi, start_at: Start, db: Path
+) -> None:
+    """Down from 07:00 to 11:30: the follow-up (due 11:00, not yet stale) used to arrive in the
+    same second as the late dose reminder; it now comes two hours after the reminder did."""
+    start_at(f"{DAY} 07:00:00")
+    ana = enrolled(api, 7251, "Ana")
+    after = api.call_index()
+    bot = start_at(f"{DAY} 11:30:00")
+    late = ana.wait_for(contains=DOSE_1, timeout=30)
+    assert "late" in late.body
+    wait_for_sweep(bot)
+    assert len(sends_to(api, ana, after)) == 1, ana.dump()
+    (follow_up,) = outbox_of(db, ana, "follow_up")
+    assert follow_up["outcome"] is None
+    moved_to = utc(follow_up["due_at"])
+    assert utc(f"{DAY} 13:30:00") <= moved_to <= utc(f"{DAY} 13:31:00")
+    restart_quietly(start_at, f"{DAY} 13:29:00", api, ana)
+
+    start_at(f"{DAY} 13:31:00")
+    checking = ana.wait_for(contains="Just checking", timeout=30)
+    assert DAY in checking.body
+    assert [first_text(m) for m in ana.messages()].count(first_text(late)) == 1
+    assert finished_row(db, ana, "follow_up")["outcome"] == "sent"
+
+
 def test_429_with_the_rate_limiter_is_retried_in_place_once(
     api: FakeBotApi, start_at: Start, db: Path
 ) -> None:
