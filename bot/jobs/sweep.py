@@ -53,6 +53,9 @@ DOSE_KINDS = frozenset(
     {Kind.DOSE, Kind.SNOOZED, Kind.FOLLOW_UP, Kind.EVENING, Kind.MISSED, Kind.OVERDUE}
 )
 AFTER_THE_REMINDER = frozenset({Kind.FOLLOW_UP.value, Kind.EVENING.value})
+CHAIN_GOES_ON = frozenset({outbox.STALE, outbox.FAILED})
+"""A missed or overdue reminder dropped or failed for good still leads to the next day's:
+only the dose's recording (or a pause, a block) ends the chain."""
 
 
 def chains(kind: str) -> bool:
@@ -160,11 +163,6 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
         if finished and patient is not None and skip in CHAIN_GOES_ON and chains(row.kind):
             reminders.chain_overdue(session, patient, row, now)
     return ready
-
-
-CHAIN_GOES_ON = frozenset({outbox.STALE, outbox.FAILED})
-"""A missed or overdue reminder dropped or failed for good still leads to the next day's:
-only the dose's recording (or a pause, a block) ends the chain."""
 
 
 def compose(

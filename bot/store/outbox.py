@@ -245,7 +245,7 @@ def dose_reminders(
             table.c.finished_at,
             table.c.outcome,
         ).where(
-            table.c.patient_id.in_({patient_id for patient_id, _, _ in keys}),
+            table.c.patient_id.in_(sorted({patient_id for patient_id, _, _ in keys})),
             table.c.kind == Kind.DOSE.value,
             or_(table.c.finished_at.is_(None), table.c.outcome == SENT),
         )
