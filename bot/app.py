@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -57,13 +59,17 @@ def build_application(
     builder = Application.builder().token(config.token).base_url(config.api_base_url)
     builder = builder.post_init(_post_init)
     if config.rate_limit:
+        # No retry inside a send: waiting out a 429 there could outlast the outbox row's
+        # lease. The outbox gives the row back until Telegram's retry_after instead, and logs
+        # it, so the limiter's own error line would only repeat that.
         builder = builder.rate_limiter(
             AIORateLimiter(
                 overall_max_rate=1,
                 overall_time_period=1 / MESSAGES_PER_SECOND,
-                max_retries=2,
+                max_retries=0,
             )
         )
+        logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
     if request is not None:
         builder = builder.request(request)
     application = builder.build()

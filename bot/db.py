@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot.config import normalize_database_url
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+READ_ONLY = "kesimpta_read_only"
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
@@ -24,7 +25,7 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _tune_sqlite)
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(database_url, pool_pre_ping=True, **kwargs)
 
@@ -35,7 +36,7 @@ def is_postgres(engine: Engine) -> bool:
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     """WAL lets readers and one writer work side by side; foreign keys make cascades real.
-    The driver's own transaction handling is switched off so `_begin_immediate` decides."""
+    The driver's own transaction handling is switched off so `_begin` decides."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -45,17 +46,29 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.close()
 
 
-def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+def _begin(connection) -> None:  # type: ignore[no-untyped-def]
     """Take the write lock when a transaction starts, not half-way: a read-then-write
     transaction can then never fail with "database is locked" against another writer, and a
-    claim (UPDATE … RETURNING) is atomic across processes. SQLite has no SKIP LOCKED."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    claim (UPDATE … RETURNING) is atomic across processes. SQLite has no SKIP LOCKED.
+    Read-only work (`reading`) starts deferred: it never takes the write lock, so a long
+    report does not hold up every writer (WAL lets it read beside them)."""
+    deferred = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: committed when the block ends, rolled back if it raises."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """Read-only work (reports, checks before a send): on SQLite a deferred transaction, which
+    takes no write lock however long it lasts. Nothing is committed: closing the session
+    rolls back."""
+    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
         yield session
 
 

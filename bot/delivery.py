@@ -1,4 +1,5 @@
-"""Sending one message to Telegram, with every error mapped to what the outbox does next."""
+"""Sending one message to Telegram, with every error mapped to what the outbox does next (how
+long a retry goes on is `bot.domain.retries`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,6 @@ from datetime import timedelta
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-
-BACKOFF_START = timedelta(seconds=15)
-BACKOFF_CAP = timedelta(minutes=30)
-MAX_ATTEMPTS = 12
 
 
 class Result(enum.Enum):
@@ -58,8 +55,3 @@ async def send(
     except TelegramError as error:
         return Delivery(Result.FAILED, error=f"{type(error).__name__}: {error.message}")
     return Delivery(Result.SENT, message_id=message.message_id)
-
-
-def backoff(attempts: int) -> timedelta:
-    """15 s, 30 s, 1 min … capped at 30 min: a Telegram outage of hours is ridden out."""
-    return min(BACKOFF_START * 2 ** max(attempts - 1, 0), BACKOFF_CAP)

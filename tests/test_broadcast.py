@@ -399,18 +399,34 @@ def test_rate_limits_and_faults_are_retried_and_a_dead_chat_fails(
     assert (row.status, row.delivered, row.failed) == (Status.DONE, 3, 1)
 
 
-def test_a_chat_that_keeps_failing_is_given_up(
+def test_network_trouble_is_ridden_out_for_a_day_then_given_up(
     engine: Engine, app: Services, clock: FixedClock
 ) -> None:
+    """Three hours without a network lose nobody: each recipient is tried again at most 15
+    minutes apart; a chat failing for a whole day is given up, and the report follows."""
     add_patient(engine, 1)
+    add_patient(engine, 2)
     broadcast_id = started(engine)
     bot = StandInBot()
-    bot.broken[1] = NetworkError("down")
-    for _ in range(worker.MAX_ATTEMPTS + 1):
+    bot.broken[1] = bot.broken[2] = NetworkError("down")
+    while clock.now() < T0 + timedelta(hours=3):
         run(bot, app)
-        clock.set(clock.now() + timedelta(hours=1))
+        with transaction(engine) as session:
+            waiting = session.exec(
+                select(BroadcastDelivery.not_before).where(
+                    BroadcastDelivery.finished_at.is_(None)  # type: ignore[union-attr]
+                )
+            ).all()
+        assert len(waiting) == 2
+        assert all(until <= clock.now() + timedelta(minutes=15) for until in waiting)
+        clock.set(min(waiting))
+    del bot.broken[2]
+    run(bot, app)
+    assert bot.to(2) == ["<b>Notice</b>"]
+    clock.set(T0 + timedelta(hours=24))
+    run(bot, app)
     row = state(engine, broadcast_id)
-    assert (row.status, row.failed, row.delivered) == (Status.DONE, 1, 0)
+    assert (row.status, row.failed, row.delivered) == (Status.DONE, 1, 1)
     assert len(bot.to(STAFF)) == 1
 
 

@@ -13,13 +13,12 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot import delivery
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db import make_engine, migrate, transaction
 from bot.domain.reminders import Kind
 from bot.jobs import sweep
-from bot.models import OutboxMessage, Patient
+from bot.models import DoseRecord, OutboxMessage, Patient
 from bot.services import Services
 from bot.store import doses, outbox, patients, reminders
 from tests import factories
@@ -251,10 +250,10 @@ def test_sweep_maps_telegram_errors(app: Services, clock: FixedClock) -> None:
     assert run_sweep(app, bot) == 1 and "It's time for dose 1" in bot.sent[0][1]
 
     bot.failures = [Forbidden("Forbidden: bot was blocked by the user")]
-    clock.set(at_berlin(2, 12))
+    clock.set(at_berlin(2, 12, 1))  # the follow-up: 2 hours after the reminder went out
     run_sweep(app, bot)
     with transaction(app.engine) as session:
-        assert session.get(Patient, 1).blocked_at == at_berlin(2, 12)
+        assert session.get(Patient, 1).blocked_at == at_berlin(2, 12, 1)
     assert pending(app.engine) == []
 
 
@@ -273,21 +272,41 @@ def test_sweep_gives_up_on_a_bad_request(app: Services, clock: FixedClock) -> No
     assert (row.outcome, row.error) == (outbox.FAILED, "Chat not found")
 
 
-def test_sweep_gives_up_after_many_network_failures(app: Services, clock: FixedClock) -> None:
+def test_hours_of_network_trouble_delay_the_dose_reminder_but_lose_nothing(
+    app: Services, clock: FixedClock
+) -> None:
+    """Network faults for six hours: the dose reminder is tried again at most 15 minutes apart
+    and arrives once the network is back (12 failures used to end it for good)."""
     enrol(app.engine, T0)
     bot = StandInBot()
     now = at_berlin(2, 10)
-    for attempt in range(1, delivery.MAX_ATTEMPTS + 1):
+    while now < at_berlin(2, 16):
         bot.failures = [NetworkError("timed out")]
         clock.set(now)
         run_sweep(app, bot)
         row = only_row(app, Kind.DOSE)
-        assert row.attempts == attempt
-        if attempt < delivery.MAX_ATTEMPTS:
-            assert row.outcome is None and row.lease_until == now + delivery.backoff(attempt)
-            now = row.lease_until
-    assert row.outcome == outbox.FAILED
-    assert not any("It's time for dose" in text for _, text in bot.sent)
+        assert row.outcome is None and row.lease_until <= now + timedelta(minutes=15)
+        now = row.lease_until
+    assert row.attempts > 12
+    bot.failures = []
+    clock.set(now)
+    run_sweep(app, bot)
+    assert ["It's time for dose 1" in text for _, text in bot.sent] == [True]
+    assert only_row(app, Kind.DOSE).outcome == outbox.SENT
+
+
+def test_a_missed_alert_that_fails_for_good_still_leads_to_the_next_overdue_one(
+    app: Services, clock: FixedClock
+) -> None:
+    enrol(app.engine, T0)
+    bot = StandInBot()
+    clock.set(at_berlin(2, 10))
+    run_sweep(app, bot)
+    bot.failures = [BadRequest("Chat not found")]
+    clock.set(at_berlin(3, 10))
+    run_sweep(app, bot)
+    assert only_row(app, Kind.MISSED).outcome == outbox.FAILED
+    assert pending(app.engine) == [(Kind.OVERDUE, at_berlin(4, 10), 1)]
 
 
 def test_a_row_that_cannot_be_composed_does_not_hold_up_the_others(
@@ -301,3 +320,98 @@ def test_a_row_that_cannot_be_composed_does_not_hold_up_the_others(
     assert run_sweep(app, bot) == 1 and "It's time for dose 1" in bot.sent[0][1]
     row = only_row(app, "mystery")
     assert (row.outcome, row.error) == (outbox.FAILED, "cannot be composed")
+
+
+def test_one_patient_with_inconsistent_dose_records_fails_alone(
+    app: Services, clock: FixedClock
+) -> None:
+    enrol(app.engine, T0, user_id=1)
+    enrol(app.engine, T0, user_id=2)
+    with transaction(app.engine) as session:  # dose 3 recorded with no dose 1 or 2
+        session.add(
+            DoseRecord(
+                patient_id=2, number=3, taken_on=date(2026, 3, 1), recorded_at=T0, source="x"
+            )
+        )
+    clock.set(at_berlin(2, 10))
+    bot = StandInBot()
+    assert run_sweep(app, bot) == 1
+    assert [chat for chat, text in bot.sent if "It's time for dose 1" in text] == [1]
+    with transaction(app.engine) as session:
+        row = session.exec(
+            select(OutboxMessage).where(OutboxMessage.patient_id == 2, OutboxMessage.kind == "dose")
+        ).one()
+    assert (row.outcome, row.error) == (outbox.FAILED, "cannot be composed")
+
+
+class ConfirmingBot(StandInBot):
+    """While the reminder to patient 1 is on its way, patient 2 records their dose."""
+
+    def __init__(self, engine: Engine, now: datetime) -> None:
+        super().__init__()
+        self.engine, self.now = engine, now
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: object) -> SimpleNamespace:
+        if chat_id == 1:
+            with transaction(self.engine) as session:
+                patient = session.get(Patient, 2)
+                doses.add(session, patient, 1, date(2026, 3, 2), self.now, by=2, source="button")
+                reminders.replan(session, patient, self.now)
+        return await super().send_message(chat_id, text, **kwargs)
+
+
+def test_a_reminder_confirmed_between_claim_and_send_is_not_sent(
+    app: Services, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sweep, "IN_FLIGHT", 1)  # one at a time: patient 2's waits its turn
+    enrol(app.engine, T0, user_id=1)
+    enrol(app.engine, T0, user_id=2)
+    clock.set(at_berlin(2, 10))
+    bot = ConfirmingBot(app.engine, clock.now())
+    assert run_sweep(app, bot) == 1
+    assert [chat for chat, _ in bot.sent] == [1]
+    with transaction(app.engine) as session:
+        row = session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.patient_id == 2,
+                OutboxMessage.kind == "dose",
+                OutboxMessage.dose_number == 1,
+            )
+        ).one()
+    assert row.outcome == outbox.CANCELLED
+
+
+def test_after_downtime_the_follow_up_keeps_its_gap_after_the_late_reminder(
+    app: Services, clock: FixedClock
+) -> None:
+    """Down from 09:00 to 12:30: the late dose reminder goes at once; the follow-up (due at
+    12:00) would have gone with it, and moves to 14:30 instead; the evening note stays."""
+    enrol(app.engine, T0)
+    bot = StandInBot()
+    clock.set(at_berlin(2, 12, 30))
+    assert run_sweep(app, bot) == 1 and "It's time for dose 1" in bot.sent[0][1]
+    assert [(kind, due) for kind, due, _ in pending(app.engine)][:2] == [
+        (Kind.FOLLOW_UP, at_berlin(2, 14, 30)),
+        (Kind.EVENING, at_berlin(2, 20)),
+    ]
+    clock.set(at_berlin(2, 14, 29))
+    assert run_sweep(app, bot) == 0
+    clock.set(at_berlin(2, 14, 30))
+    assert run_sweep(app, bot) == 1 and "Just checking" in bot.sent[1][1]
+
+
+def test_a_follow_up_claimed_before_its_gap_moves_to_it(app: Services, clock: FixedClock) -> None:
+    """The dose reminder went out late (10:40, held up by a fault and downtime): the follow-up
+    due at 12:00 moves to 12:40, two hours after the reminder reached the patient."""
+    enrol(app.engine, T0)
+    bot = StandInBot()
+    bot.failures = [NetworkError("Bad Gateway")]
+    clock.set(at_berlin(2, 10))
+    run_sweep(app, bot)
+    clock.set(at_berlin(2, 10, 40))
+    assert run_sweep(app, bot) == 1
+    clock.set(at_berlin(2, 12))
+    assert run_sweep(app, bot) == 0
+    assert pending(app.engine)[0][:2] == (Kind.FOLLOW_UP, at_berlin(2, 12, 40))
+    clock.set(at_berlin(2, 12, 40))
+    assert run_sweep(app, bot) == 1 and "Just checking" in bot.sent[1][1]

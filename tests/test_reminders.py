@@ -21,6 +21,7 @@ from bot.domain.reminders import (
     Due,
     Kind,
     Snooze,
+    after_the_reminder,
     chains_after,
     is_late,
     is_stale,
@@ -716,3 +717,43 @@ def test_reminders_for_dose_properties(
         assert found[Kind.MISSED] == max(reminder + MISSED_AFTER, now)
     if Kind.FOLLOW_UP in found and Kind.EVENING in found:
         assert found[Kind.EVENING] - found[Kind.FOLLOW_UP] >= timedelta(hours=1)
+
+
+REMINDER_AT = utc(2026, 3, 2, 9)
+FOLLOW_UP_DUE = REMINDER_AT + FOLLOW_UP_AFTER
+EVENING_DUE = utc(2026, 3, 2, 20)
+
+
+def after(kind: Kind, due_at: datetime, now: datetime, sent: datetime | None, pending: bool):  # type: ignore[no-untyped-def]
+    return after_the_reminder(kind, due_at, now, reminder_sent_at=sent, reminder_pending=pending)
+
+
+def test_a_follow_up_goes_at_its_time_after_a_reminder_sent_on_time() -> None:
+    assert after(Kind.FOLLOW_UP, FOLLOW_UP_DUE, FOLLOW_UP_DUE, REMINDER_AT, False) == FOLLOW_UP_DUE
+    assert after(Kind.EVENING, EVENING_DUE, EVENING_DUE, REMINDER_AT, False) == EVENING_DUE
+
+
+def test_after_downtime_a_follow_up_keeps_its_gap_from_the_late_reminder() -> None:
+    back = utc(2026, 3, 2, 12, 30)  # down from 08:00 to 12:30: both would be due at once
+    assert after(Kind.FOLLOW_UP, FOLLOW_UP_DUE, back, None, True) == back + FOLLOW_UP_AFTER
+    sent = back + SECOND
+    assert after(Kind.FOLLOW_UP, FOLLOW_UP_DUE, back, sent, False) == sent + FOLLOW_UP_AFTER
+    assert after(Kind.FOLLOW_UP, sent + FOLLOW_UP_AFTER, sent + FOLLOW_UP_AFTER, sent, False) == (
+        sent + FOLLOW_UP_AFTER
+    )
+
+
+def test_an_evening_note_too_close_to_the_reminder_is_dropped_not_moved() -> None:
+    assert after(Kind.EVENING, EVENING_DUE, EVENING_DUE, utc(2026, 3, 2, 17), False) == EVENING_DUE
+    assert after(Kind.EVENING, EVENING_DUE, EVENING_DUE, utc(2026, 3, 2, 17, 1), False) is None
+    assert after(Kind.EVENING, EVENING_DUE, utc(2026, 3, 2, 21), None, True) is None
+
+
+def test_a_note_whose_reminder_never_arrived_is_dropped() -> None:
+    assert after(Kind.FOLLOW_UP, FOLLOW_UP_DUE, FOLLOW_UP_DUE, None, False) is None
+    assert after(Kind.EVENING, EVENING_DUE, EVENING_DUE, None, False) is None
+
+
+@pytest.mark.parametrize("kind", [Kind.DOSE, Kind.MISSED, Kind.OVERDUE, Kind.HEADS_UP])
+def test_other_kinds_keep_their_time(kind: Kind) -> None:
+    assert after(kind, REMINDER_AT, REMINDER_AT, None, False) == REMINDER_AT

@@ -173,6 +173,39 @@ def is_stale(kind: Kind, due_at: datetime, now: datetime, reminder_at: datetime)
             return False
 
 
+def after_the_reminder(
+    kind: Kind,
+    due_at: datetime,
+    now: datetime,
+    *,
+    reminder_sent_at: datetime | None,
+    reminder_pending: bool,
+) -> datetime | None:
+    """When a follow-up or evening note may go out: at ``due_at`` or later, never sooner than
+    its usual gap after the dose reminder actually reached the patient; None: not at all.
+
+    After downtime the late dose reminder and a "just checking" would otherwise arrive
+    together. While the dose reminder is still to go (``reminder_pending``), the gap counts
+    from ``now`` at the earliest; a note whose reminder never arrived is dropped. The evening
+    note keeps its time or is dropped: moved, it would only repeat the follow-up. Other kinds
+    keep ``due_at``.
+    """
+    _require_aware("due_at", due_at)
+    _require_aware("now", now)
+    if kind not in (Kind.FOLLOW_UP, Kind.EVENING):
+        return due_at
+    gap = FOLLOW_UP_AFTER if kind is Kind.FOLLOW_UP else EVENING_AFTER
+    if reminder_sent_at is not None:
+        earliest = reminder_sent_at + gap
+    elif reminder_pending:
+        earliest = now + gap
+    else:
+        return None
+    if kind is Kind.EVENING:
+        return due_at if due_at >= earliest else None
+    return max(due_at, earliest)
+
+
 def is_late(kind: Kind, due_at: datetime, now: datetime) -> bool:
     """Whether a dose reminder goes out so late that its message should say so."""
     _require_aware("due_at", due_at)

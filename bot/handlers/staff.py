@@ -10,7 +10,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
-from bot.db import transaction
+from bot.db import reading
 from bot.domain.adherence import Recent
 from bot.services import Services
 from bot.store import figures
@@ -38,7 +38,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         counting = await update.effective_message.reply_html(texts.STATS_COUNTING)
         kept = await asyncio.to_thread(_dose_figures, app)
         context.bot_data[DOSES_KEY] = kept
-    with transaction(app.engine) as session:
+    with reading(app.engine) as session:
         found = figures.figures(session)
     text = texts.stats(
         patients=found.patients,
@@ -60,5 +60,5 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _dose_figures(app: Services) -> DoseFigures:
     now = app.clock.now()
-    with transaction(app.engine) as session:
+    with reading(app.engine) as session:
         return DoseFigures(figures.recent_doses(session, now), now)

@@ -25,6 +25,7 @@ from bot import broadcast_buttons, delivery, services, texts
 from bot.db import transaction
 from bot.delivery import Result
 from bot.domain.broadcast import Status
+from bot.domain.retries import BROADCAST, backoff, keeps_trying
 from bot.jobs import inflight
 from bot.models import Broadcast
 from bot.services import Services
@@ -41,7 +42,6 @@ LEASE_MARGIN = timedelta(seconds=10)
 IN_FLIGHT = 8
 UNCAPPED_BATCH = 50
 PROGRESS_EVERY = timedelta(seconds=5)
-MAX_ATTEMPTS = 5
 
 
 def limiter_for(rate: float) -> AsyncLimiter | None:
@@ -159,7 +159,16 @@ async def _deliver(
         result = await delivery.send(bot, user_id, broadcast.text)
     now = app.clock.now()
     with transaction(app.engine) as session:
-        return record(session, broadcast.id or 0, delivery_id, user_id, attempts, result, now)
+        return record(
+            session,
+            broadcast.id or 0,
+            delivery_id,
+            user_id,
+            attempts,
+            result,
+            now,
+            started_at=broadcast.started_at or now,
+        )
 
 
 def record(
@@ -170,9 +179,12 @@ def record(
     attempts: int,
     result: delivery.Delivery,
     now: datetime,
+    *,
+    started_at: datetime,
 ) -> int:
     """Close or postpone one delivery; returns 1 if it was delivered. A user who blocked the
-    bot is marked inactive (no more reminders or broadcasts until they come back)."""
+    bot is marked inactive (no more reminders or broadcasts until they come back). A passing
+    fault is tried again, backing off, for a day after the broadcast started."""
     if result.result is Result.SENT:
         broadcasts.close(
             session, broadcast_id, delivery_id, broadcasts.DELIVERED, now, attempts=attempts + 1
@@ -191,8 +203,10 @@ def record(
         reminders.user_blocked(session, user_id, now)
         return 0
     tries = attempts if result.retry_after else attempts + 1
-    if result.result is Result.RETRY and tries < MAX_ATTEMPTS:
-        wait = result.retry_after or delivery.backoff(tries)
+    if result.result is Result.RETRY and (
+        result.retry_after or keeps_trying(BROADCAST, started_at, now)
+    ):
+        wait = result.retry_after or backoff(tries)
         broadcasts.postpone(
             session, delivery_id, now + wait, result.error or "retry", attempts=tries
         )

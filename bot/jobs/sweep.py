@@ -21,13 +21,14 @@ from telegram import Bot
 from telegram.ext import ContextTypes
 
 from bot import delivery, dose_buttons, services, texts
-from bot.db import transaction
+from bot.db import reading, transaction
 from bot.delivery import Message, Result
 from bot.domain.caregivers import Alert
 from bot.domain.checkin import KIND as CHECKIN
 from bot.domain.checklist import CHECK_OF_KIND
 from bot.domain.pen import PenAlert
-from bot.domain.reminders import Kind, chains_after, is_late, is_stale
+from bot.domain.reminders import Kind, after_the_reminder, chains_after, is_late, is_stale
+from bot.domain.retries import backoff, keeps_trying
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
 from bot.jobs import alerts, checkin, checklist, inflight, pen, retention
@@ -35,7 +36,7 @@ from bot.models import Patient
 from bot.services import Services
 from bot.store import caregivers as caregiver_store
 from bot.store import languages, outbox, patients, reminders
-from bot.store.outbox import Claimed
+from bot.store.outbox import Claimed, Reached
 from bot.texts import language
 
 log = logging.getLogger(__name__)
@@ -51,11 +52,15 @@ CHAINING = frozenset(kind.value for kind in Kind if chains_after(kind))
 DOSE_KINDS = frozenset(
     {Kind.DOSE, Kind.SNOOZED, Kind.FOLLOW_UP, Kind.EVENING, Kind.MISSED, Kind.OVERDUE}
 )
+AFTER_THE_REMINDER = frozenset({Kind.FOLLOW_UP.value, Kind.EVENING.value})
+CHAIN_GOES_ON = frozenset({outbox.STALE, outbox.FAILED})
+"""A missed or overdue reminder dropped or failed for good still leads to the next day's:
+only the dose's recording (or a pause, a block) ends the chain."""
 
 
 def chains(kind: str) -> bool:
-    """Whether this row, sent or dropped as stale, writes the next daily overdue reminder (any
-    outbox kind: caregiver alerts are not `Kind`s)."""
+    """Whether this row, sent, dropped as stale or failed, writes the next daily overdue
+    reminder (any outbox kind: caregiver alerts are not `Kind`s)."""
     return kind in CHAINING
 
 
@@ -96,23 +101,42 @@ async def run(bot: Bot, app: Services, keep_going: Callable[[], bool] = _always)
 
 def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple[Claimed, Message]]:
     """Compose each claimed row as things stand now; rows no longer worth sending are closed
-    here (cancelled or stale), in the claim's transaction."""
+    here (cancelled or stale), and notes that must wait for their gap after the dose reminder
+    are moved, in the claim's transaction. A row that cannot be composed (a bug, or a patient
+    whose dose records form no course) fails alone."""
     ids = {row.patient_id for row in batch if row.patient_id is not None}
     people = patients.get_many(session, ids)
-    courses = patients.courses_of(session, people.values())
+    broken: set[int] = set()
+    courses = patients.courses_of(session, people.values(), invalid=broken)
     links = caregiver_store.links_of(session, ids)
     speaks = languages.of_many(session, {row.chat_id for row in batch})
+    reached = outbox.dose_reminders(
+        session,
+        (
+            (row.patient_id, row.dose_number, row.dose_planned)
+            for row in batch
+            if row.kind in AFTER_THE_REMINDER
+            and row.patient_id is not None
+            and row.dose_number is not None
+            and row.dose_planned is not None
+        ),
+    )
     ready = []
+
+    def course_of(row: Claimed) -> Course | None:
+        if row.patient_id in broken:
+            raise ValueError("the patient's dose records form no course")
+        return courses.get(row.patient_id) if row.patient_id is not None else None
+
     for row in batch:
         patient = people.get(row.patient_id) if row.patient_id is not None else None
-        course = courses.get(row.patient_id) if row.patient_id is not None else None
         language.activate(speaks.get(row.chat_id, language.DEFAULT))
         try:
             if row.kind in CAREGIVER_ALERTS:
                 link = links.get((row.patient_id, row.chat_id))
-                message, skip = alerts.compose(session, row, patient, course, link, now)
+                message, skip = alerts.compose(session, row, patient, course_of(row), link, now)
             elif row.kind in PEN_ALERTS:
-                message, skip = pen.compose(session, row, patient, course, now)
+                message, skip = pen.compose(session, row, patient, course_of(row), now)
             elif row.kind == CHECKIN:
                 message, skip = checkin.compose(session, row, patient, now)
             elif row.kind in CHECK_OF_KIND:
@@ -120,24 +144,36 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
             elif row.kind == retention.KIND:
                 message, skip = retention.compose(session, row, now)
             else:
-                message, skip = compose(row, patient, course, now)
+                key = (row.patient_id, row.dose_number, row.dose_planned)
+                state = reached.get(key, Reached())  # type: ignore[arg-type]
+                message, skip = compose(row, patient, course_of(row), now, state)
         except Exception:  # one row the code cannot compose must not hold up all the others
             log.exception("message %s cannot be composed", row.id)
-            outbox.finish(session, row, now, outbox.FAILED, error="cannot be composed")
-            continue
-        if message is not None:
-            ready.append((row, message))
-            continue
-        finished = outbox.finish(session, row, now, skip or outbox.STALE)
-        if finished and patient is not None and skip == outbox.STALE and chains(row.kind):
+            skip = outbox.FAILED
+            finished = outbox.finish(session, row, now, skip, error="cannot be composed")
+        else:
+            if message is not None:
+                ready.append((row, message))
+                continue
+            if isinstance(skip, datetime):
+                outbox.move(session, row, skip)
+                continue
+            skip = skip or outbox.STALE
+            finished = outbox.finish(session, row, now, skip)
+        if finished and patient is not None and skip in CHAIN_GOES_ON and chains(row.kind):
             reminders.chain_overdue(session, patient, row, now)
     return ready
 
 
 def compose(
-    row: Claimed, patient: Patient | None, course: Course | None, now: datetime
-) -> tuple[Message | None, str | None]:
-    """The message for a reminder row, or why it is no longer sent."""
+    row: Claimed,
+    patient: Patient | None,
+    course: Course | None,
+    now: datetime,
+    reached: Reached | None = None,
+) -> tuple[Message | None, str | datetime | None]:
+    """The message for a reminder row, or why it is no longer sent, or (a follow-up or evening
+    note) the later time it moves to, its gap after the dose reminder (`reached`)."""
     if patient is None or course is None or patient.paused or patient.blocked_at is not None:
         return None, outbox.CANCELLED
     kind = Kind(row.kind)
@@ -147,6 +183,19 @@ def compose(
     reminder_at = local_instant(current.planned, patient.reminder_time, patient.time_zone)
     if is_stale(kind, row.due_at, now, reminder_at):
         return None, outbox.STALE
+    if kind in (Kind.FOLLOW_UP, Kind.EVENING):
+        reached = reached or Reached()
+        goes_at = after_the_reminder(
+            kind,
+            row.due_at,
+            now,
+            reminder_sent_at=reached.sent_at,
+            reminder_pending=reached.pending,
+        )
+        if goes_at is None:
+            return None, outbox.STALE
+        if goes_at > now:
+            return None, goes_at
     number, planned, discreet = current.number, current.planned, patient.discreet
     late = is_late(kind, row.due_at, now)
     match kind:
@@ -184,14 +233,19 @@ async def deliver(
     async with slots:
         if not keep_going() or app.clock.now() >= row.lease_until - LEASE_MARGIN:
             return 0  # stopping, or held up too long (rate limits): given back after the batch
+        with reading(app.engine) as session:
+            if not outbox.still_claimed(session, row):
+                return 0  # confirmed, revoked or erased while it waited for its turn
         result = await delivery.send(bot, row.chat_id, message.text, message.markup)
         with transaction(app.engine) as session:
             return record(session, row, result, app.clock.now())
 
 
 def record(session: Session, row: Claimed, result: delivery.Delivery, now: datetime) -> int:
-    """Write what happened to the message; returns 1 if it was sent. The patient is loaded only
-    when the outcome touches them (most messages just need their row closed)."""
+    """Write what happened to the message; returns 1 if it was sent. A 429 waits as Telegram
+    asks; a passing fault is tried again, backing off, for as long as the message makes sense
+    (`retries.keeps_trying`). The patient is loaded only when the outcome touches them (most
+    messages just need their row closed)."""
 
     def patient() -> Patient | None:
         return patients.get(session, row.patient_id) if row.patient_id is not None else None
@@ -202,8 +256,10 @@ def record(session: Session, row: Claimed, result: delivery.Delivery, now: datet
             reminders.chain_overdue(session, person, row, now)
         return 1
     attempts = row.attempts + 1
-    if result.result is Result.RETRY and (result.retry_after or attempts < delivery.MAX_ATTEMPTS):
-        wait = result.retry_after or delivery.backoff(attempts)
+    if result.result is Result.RETRY and (
+        result.retry_after or keeps_trying(row.kind, row.due_at, now)
+    ):
+        wait = result.retry_after or backoff(attempts)
         failed = result.retry_after is None
         outbox.retry_at(session, row, now + wait, result.error or "retry", failed=failed)
         log.warning("message %s will be retried in %s: %s", row.id, wait, result.error)
@@ -213,6 +269,10 @@ def record(session: Session, row: Claimed, result: delivery.Delivery, now: datet
         reminders.user_blocked(session, row.chat_id, now)  # private chats: chat id = user id
         log.info("message %s not sent: the user blocked the bot", row.id)
         return 0
-    outbox.finish(session, row, now, outbox.FAILED, error=result.error, attempts=attempts)
+    finished = outbox.finish(
+        session, row, now, outbox.FAILED, error=result.error, attempts=attempts
+    )
     log.error("message %s failed for good after %s attempts: %s", row.id, attempts, result.error)
+    if finished and chains(row.kind) and (person := patient()) is not None:
+        reminders.chain_overdue(session, person, row, now)
     return 0

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from bot.domain.reminders import BROADCAST_PRIORITY, PRIORITY
+from bot.domain.reminders import BROADCAST_PRIORITY, PRIORITY, Kind
 from bot.models import OutboxMessage, Patient
 
 PRIORITIES = tuple(sorted({*PRIORITY.values(), BROADCAST_PRIORITY}))
@@ -188,6 +188,78 @@ def retry_at(
             attempts=row.attempts + 1 if failed else row.attempts,
         )
     )
+
+
+def move(session: Session, row: Claimed, due_at: datetime) -> bool:
+    """Give the row back with a later due time (a follow-up waiting for its gap after the dose
+    reminder), to be composed again then."""
+    table = OutboxMessage.__table__
+    moved = session.connection().execute(
+        update(table)
+        .where(
+            table.c.id == row.id,
+            table.c.claim_token == row.claim_token,
+            table.c.finished_at.is_(None),
+        )
+        .values(due_at=due_at, lease_until=None, claim_token=None)
+    )
+    return bool(moved.rowcount)
+
+
+def still_claimed(session: Session, row: Claimed) -> bool:
+    """Checked just before sending: the row was not cancelled (a confirmation, a revocation),
+    erased with its patient, or taken over by another process since it was claimed."""
+    table = OutboxMessage.__table__
+    found = session.connection().execute(
+        select(table.c.id).where(
+            table.c.id == row.id,
+            table.c.claim_token == row.claim_token,
+            table.c.finished_at.is_(None),
+        )
+    )
+    return found.first() is not None
+
+
+@dataclass(frozen=True)
+class Reached:
+    """Whether a dose's reminder reached the patient: when it was sent, or whether it still
+    may be (pending)."""
+
+    sent_at: datetime | None = None
+    pending: bool = False
+
+
+def dose_reminders(
+    session: Session, doses: Iterable[tuple[int, int, date]]
+) -> dict[tuple[int, int, date], Reached]:
+    """For (patient, dose number, planned date) keys: how their dose reminder fared."""
+    keys = set(doses)
+    if not keys:
+        return {}
+    table = OutboxMessage.__table__
+    rows = session.connection().execute(
+        select(
+            table.c.patient_id,
+            table.c.dose_number,
+            table.c.dose_planned,
+            table.c.finished_at,
+            table.c.outcome,
+        ).where(
+            table.c.patient_id.in_(sorted({patient_id for patient_id, _, _ in keys})),
+            table.c.kind == Kind.DOSE.value,
+            or_(table.c.finished_at.is_(None), table.c.outcome == SENT),
+        )
+    )
+    found: dict[tuple[int, int, date], Reached] = {}
+    for patient_id, number, planned, finished_at, outcome in rows:
+        key = (patient_id, number, planned)
+        if key not in keys:
+            continue
+        if outcome == SENT:
+            found[key] = Reached(sent_at=finished_at)
+        elif found.get(key) is None:
+            found[key] = Reached(pending=True)
+    return found
 
 
 def release(session: Session, batch: Sequence[Claimed]) -> int:

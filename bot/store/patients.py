@@ -90,8 +90,13 @@ class CourseFacts(Protocol):
     enrolled_after: int
 
 
-def courses_of(session: Session, people: Iterable[CourseFacts]) -> dict[int, Course]:
-    """The courses of several patients in one query (the sweep composes a batch at once)."""
+def courses_of(
+    session: Session, people: Iterable[CourseFacts], *, invalid: set[int] | None = None
+) -> dict[int, Course]:
+    """The courses of several patients in one query (the sweep composes a batch at once). With
+    `invalid`, a patient whose records form no course is left out and named there, so that
+    one person's inconsistent records cannot stop everyone else's messages; without it, that
+    raises ValueError."""
     by_id = {patient.user_id: patient for patient in people}
     taken: dict[int, dict[int, date]] = {user_id: {} for user_id in by_id}
     if by_id:
@@ -102,14 +107,19 @@ def courses_of(session: Session, people: Iterable[CourseFacts]) -> dict[int, Cou
         ).all()
         for patient_id, number, day in records:
             taken[patient_id][number] = day
-    return {
-        user_id: Course(
-            first_injection=patient.first_injection,
-            taken=taken[user_id],
-            enrolled_after=patient.enrolled_after,
-        )
-        for user_id, patient in by_id.items()
-    }
+    courses = {}
+    for user_id, patient in by_id.items():
+        try:
+            courses[user_id] = Course(
+                first_injection=patient.first_injection,
+                taken=taken[user_id],
+                enrolled_after=patient.enrolled_after,
+            )
+        except ValueError:
+            if invalid is None:
+                raise
+            invalid.add(user_id)
+    return courses
 
 
 def update(session: Session, patient: Patient, now: datetime, **changes: object) -> Patient:

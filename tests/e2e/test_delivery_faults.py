@@ -189,22 +189,60 @@ def test_restart_after_hours_of_downtime_sends_the_due_reminder_once(
     assert len(dose_reminders(ana)) == 1
 
 
-def test_429_with_the_rate_limiter_is_retried_in_place_once(
+def test_after_downtime_the_follow_up_comes_two_hours_after_the_late_reminder(
     api: FakeBotApi, start_at: Start, db: Path
 ) -> None:
-    """PTB's AIORateLimiter waits out retry_after and retries the same call: one message."""
+    """Down from 07:00 to 11:30: the follow-up (due 11:00, not yet stale) used to arrive in the
+    same second as the late dose reminder; it now comes two hours after the reminder did."""
+    start_at(f"{DAY} 07:00:00")
+    ana = enrolled(api, 7251, "Ana")
+    after = api.call_index()
+    bot = start_at(f"{DAY} 11:30:00")
+    late = ana.wait_for(contains=DOSE_1, timeout=30)
+    assert "late" in late.body
+    wait_for_sweep(bot)
+    assert len(sends_to(api, ana, after)) == 1, ana.dump()
+    (follow_up,) = outbox_of(db, ana, "follow_up")
+    assert follow_up["outcome"] is None
+    moved_to = utc(follow_up["due_at"])
+    assert utc(f"{DAY} 13:30:00") <= moved_to <= utc(f"{DAY} 13:31:00")
+    restart_quietly(start_at, f"{DAY} 13:29:00", api, ana)
+
+    start_at(f"{DAY} 13:31:00")
+    checking = ana.wait_for(contains="Just checking", timeout=30)
+    assert DAY in checking.body
+    assert [first_text(m) for m in ana.messages()].count(first_text(late)) == 1
+    assert finished_row(db, ana, "follow_up")["outcome"] == "sent"
+
+
+def test_429_with_the_rate_limiter_is_given_back_to_the_outbox_not_waited_out_in_the_send(
+    api: FakeBotApi, start_at: Start, db: Path
+) -> None:
+    """A 429 asking for 400 s, longer than the row's 5-minute lease: PTB's rate limiter used
+    to sleep that long inside the send, past the lease. Now the row is given back at once until
+    retry_after (no attempt used up), and sent once after it."""
     start_at(f"{DAY} 07:00:00")
     ana = enrolled(api, 7301, "Ana")
-    api.fail_next("sendMessage", 429, retry_after=3, chat_id=ana.chat_id)
+    api.fail_next("sendMessage", 429, retry_after=400, chat_id=ana.chat_id)
     after = api.call_index()
     start_at(f"{DAY} 09:00:30")
+
+    def given_back() -> Row | None:
+        (row,) = outbox_of(db, ana, "dose")
+        return row if row["error"] is not None and row["claim_token"] is None else None
+
+    row = eventually(given_back, "the row to be given back after the 429", timeout=30)
+    assert row["outcome"] is None and row["attempts"] == 0
+    assert utc(f"{DAY} 09:07:10") <= utc(row["lease_until"]) <= utc(f"{DAY} 09:07:40")
+    assert [c.status for c in sends_to(api, ana, after)] == [429]
+    restart_quietly(start_at, f"{DAY} 09:06:00", api, ana)  # the lease ran out; retry_after not
+
+    start_at(f"{DAY} 09:08:00")
     reminder = ana.wait_for(contains=DOSE_1, timeout=30)
-    refused, accepted = sends_to(api, ana, after)
-    assert (refused.status, accepted.status) == (429, 200)
-    assert accepted.time - refused.time >= 3
+    assert [c.status for c in sends_to(api, ana, after)] == [429, 200]
     row = finished_row(db, ana, "dose")
     assert (row["outcome"], row["message_id"]) == ("sent", reminder.message_id)
-    restart_quietly(start_at, f"{DAY} 09:05:00", api, ana)
+    restart_quietly(start_at, f"{DAY} 09:12:00", api, ana)
     assert len(dose_reminders(ana)) == 1
 
 
