@@ -58,10 +58,10 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    tap = broadcast_buttons.parse(query.data or "")
     if not services.is_staff(context, update.effective_user.id):
         await query.answer(texts.STAFF_ONLY, show_alert=True)
         return
+    tap = broadcast_buttons.parse(query.data or "")
     if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return

@@ -18,6 +18,7 @@ from bot import services, texts
 from bot.db import transaction
 from bot.domain.adherence import Status, summarize
 from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES, looks_like_token
+from bot.domain.numbers import LARGEST, ROW_ID_LARGEST, parse_number
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
 from bot.handlers.schedule import status_of
@@ -118,10 +119,14 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or not parts[2].lstrip("-").isdigit() or parts[1] not in ACTIONS:
+    if len(parts) != 3 or parts[1] not in ACTIONS:
         await query.answer(texts.BUTTON_EXPIRED)
         return
-    await ACTIONS[parts[1]](update, context, int(parts[2]))
+    ident = parse_number(parts[2], LARGEST if parts[1] in ON_PATIENTS else ROW_ID_LARGEST)
+    if ident is None:
+        await query.answer(texts.BUTTON_EXPIRED)
+        return
+    await ACTIONS[parts[1]](update, context, ident)
 
 
 async def revoke_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, invite_id: int) -> None:
@@ -454,3 +459,5 @@ ACTIONS = {
     "alertconf": toggle_confirmation_alerts,
     "alerthead": toggle_heads_up_alerts,
 }
+ON_PATIENTS = frozenset({"leave", "alertconf", "alerthead"})
+"""Actions whose number is a patient's Telegram id; the others name a link or an invite."""

@@ -14,6 +14,7 @@ from bot.buttons import number_in_buttons
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.delivery import Result
+from bot.domain.numbers import ROW_ID_LARGEST, parse_number
 from bot.models import Conversation
 from bot.store import conversations, languages, reminders, support
 from bot.texts import language
@@ -76,11 +77,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.STAFF_ONLY, show_alert=True)
         return
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or parts[1] not in ("answer", "drop") or not parts[2].isdigit():
+    number = parse_number(parts[2], ROW_ID_LARGEST) if len(parts) == 3 else None
+    if number is None or parts[1] not in ("answer", "drop"):
         await query.answer(texts.BUTTON_EXPIRED)
         return
     app = services.of(context)
-    staff_id, number = update.effective_user.id, int(parts[2])
+    staff_id = update.effective_user.id
     with transaction(app.engine) as session:
         exists = support.get(session, number) is not None
         pending = conversations.get(session, staff_id)
