@@ -11,6 +11,7 @@ from bot import broadcast_buttons, services, texts
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.domain.broadcast import Audience, FormattingError, Status, check_formatting
+from bot.handlers.long_text import reply_in_parts
 from bot.jobs.broadcast import progress_markup
 from bot.store import broadcasts, languages
 from bot.texts import language
@@ -146,4 +147,4 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         for item in latest
     ]
-    await update.effective_message.reply_html("\n\n".join(lines))
+    await reply_in_parts(update.effective_message, "\n\n".join(lines))

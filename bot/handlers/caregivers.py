@@ -21,6 +21,7 @@ from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES, looks_like
 from bot.domain.numbers import LARGEST, ROW_ID_LARGEST, parse_number
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
+from bot.handlers.long_text import reply_in_parts
 from bot.handlers.schedule import status_of
 from bot.models import CaregiverLink, Invite
 from bot.store import caregivers, languages, patients, reminders
@@ -210,8 +211,8 @@ async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             label = texts.allow_confirm_button(link.caregiver_name, link.may_confirm)
             row.append(button(label, "allow", link.id))
         rows.append(row)
-    await update.effective_message.reply_html(
-        "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
+    await reply_in_parts(
+        update.effective_message, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
     )
 
 
@@ -297,7 +298,7 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
                 counts.missed,
             )
         )
-    await update.effective_message.reply_html("\n\n".join(parts))
+    await reply_in_parts(update.effective_message, "\n\n".join(parts))
 
 
 async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
