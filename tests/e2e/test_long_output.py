@@ -1,8 +1,8 @@
 """Outputs that grow with data, end to end: Telegram counts a message's length in UTF-16 units
 (an emoji is two), and the fake Bot API refuses an over-long message as Telegram does. Emoji
 diary notes in /history, a /support request of 2,000 emoji, a staff answer as long as Telegram
-lets staff write, and /patients for a caregiver of 25 patients each arrive whole, in as many
-messages as needed."""
+lets staff write, /patients for a caregiver of 25 patients and /caregivers for a patient of 32
+with long names each arrive whole, in as many messages as needed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.e2e.harness import BotProcess
 from tests.e2e.people import enrol, say
-from tests.e2e.seed import seed
+from tests.e2e.seed import rows, seed
 from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser, utf16_len
 
 SORRY = "Sorry, something went wrong"
@@ -79,3 +79,24 @@ def test_patients_of_a_caregiver_of_25(api: FakeBotApi, tmp_path: Path) -> None:
             assert shown.count(f"P{patient}\n") == 1
         for message in got:  # a patient's lines are never split across messages
             assert message.body.rstrip().endswith("missed 0")
+
+
+def test_caregivers_of_a_patient_with_long_names(api: FakeBotApi, tmp_path: Path) -> None:
+    carers = list(range(12_100, 12_132))
+    seed(tmp_path, patients=[12_099], caregivers=[(12_099, carer) for carer in carers])
+    for carer in carers:  # Telegram first names are up to 64 characters, emoji too
+        rows(
+            tmp_path,
+            "UPDATE caregiver_links SET caregiver_name = ? WHERE caregiver_id = ?",
+            f"C{carer}" + "🌷" * 58,
+            carer,
+        )
+    pia = api.user(12_099, "Pia")
+    with BotProcess(api, tmp_path, {"ADMIN_IDS": "9001"}):
+        ask = pia.send("/caregivers")
+        last = pia.wait_for(lambda m: bool(m.buttons), after=ask.seq)
+        got = since(pia, ask)
+        assert len(got) == 2 and got[-1].seq == last.seq, "the buttons come with the last part"
+        shown = "\n".join(m.body for m in got)
+        assert all(shown.count(f"C{carer}🌷") == 1 for carer in carers)
+        assert len(last.buttons) == 2 * len(carers)
