@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.domain.broadcast import Audience, Tally
+from bot.domain.numbers import ROW_ID_LARGEST, parse_number
 
 PREFIX = "bc"
 ACTIONS = frozenset({"to", "send", "cancel", "stop", "show"})
@@ -30,7 +31,8 @@ def parse(raw: str) -> BroadcastTap | None:
     parts = raw.split(":")
     if len(parts) not in (3, 4) or parts[0] != PREFIX or parts[1] not in ACTIONS:
         return None
-    if not parts[2].isdigit() or (parts[1] == "to") != (len(parts) == 4):
+    broadcast_id = parse_number(parts[2], ROW_ID_LARGEST)
+    if broadcast_id is None or (parts[1] == "to") != (len(parts) == 4):
         return None
     audience = None
     if len(parts) == 4:
@@ -38,7 +40,7 @@ def parse(raw: str) -> BroadcastTap | None:
             audience = Audience(parts[3])
         except ValueError:
             return None
-    return BroadcastTap(parts[1], int(parts[2]), audience)
+    return BroadcastTap(parts[1], broadcast_id, audience)
 
 
 def draft(broadcast_id: int, chosen: Audience, sizes: dict[Audience, int]) -> InlineKeyboardMarkup:

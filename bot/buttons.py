@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from telegram import Message
 
+from bot.domain.numbers import ROW_ID_LARGEST, parse_number
+
 
 def number_in_buttons(message: Message | None, prefix: str) -> int | None:
     """The number that follows `prefix` in the callback data of one of the message's buttons
@@ -16,5 +18,5 @@ def number_in_buttons(message: Message | None, prefix: str) -> int | None:
             data = button.callback_data
             if isinstance(data, str) and data.startswith(prefix):
                 number = data[len(prefix) :].partition(":")[0]
-                return int(number) if number.isdigit() else None
+                return parse_number(number, ROW_ID_LARGEST)
     return None

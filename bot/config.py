@@ -9,7 +9,9 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+from bot.domain.numbers import parse_number
+
+TOKEN_PATTERN = re.compile(r"^[0-9]+:[A-Za-z0-9_-]+$")
 DEFAULT_SQLITE_FILE = "kesimpta_bot.db"
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 ROLES = frozenset({"all", "sender"})
@@ -62,12 +64,13 @@ def parse_admin_ids(raw: str | None) -> frozenset[int]:
     for part in (raw or "").replace(" ", "").split(","):
         if not part:
             continue
-        if not part.lstrip("-").isdigit():
+        number = parse_number(part.removeprefix("-"))
+        if number is None:
             raise ConfigError(
                 f"ADMIN_IDS must be comma-separated numeric Telegram user ids; {part!r} is not one "
                 "(a user can learn theirs by sending /myid to the bot)."
             )
-        ids.add(int(part))
+        ids.add(-number if part.startswith("-") else number)
     return frozenset(ids)
 
 
@@ -135,10 +138,10 @@ def parse_choice(name: str, raw: str | None, choices: frozenset[str], default: s
 
 
 def parse_count(name: str, raw: str | None, default: int, *, low: int) -> int:
-    text = (raw or str(default)).strip()
-    if not text.isdigit() or int(text) < low:
+    number = parse_number((raw or str(default)).strip())
+    if number is None or number < low:
         raise ConfigError(f"{name} must be a whole number of at least {low}, not {raw!r}.")
-    return int(text)
+    return number
 
 
 def parse_broadcast_rate(raw: str | None) -> float:

@@ -10,6 +10,7 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot import texts
+from bot.domain.numbers import ROW_ID_LARGEST, parse_number
 from bot.domain.sites import Injector, Site, allowed_sites
 
 PREFIX = "dose"
@@ -32,9 +33,19 @@ def parse(raw: str) -> DoseTap | None:
     parts = raw.split(":")
     if len(parts) != 5 or parts[0] != PREFIX or parts[4] not in ACTIONS:
         return None
+    patient_id, number = parse_number(parts[1]), parse_number(parts[2], ROW_ID_LARGEST)
+    day = _day(parts[3])
+    if patient_id is None or number is None or day is None:
+        return None
+    return DoseTap(patient_id, number, day, parts[4])
+
+
+def _day(raw: str) -> date | None:
+    """`YYYYMMDD` in digits 0-9, a real date; None otherwise."""
+    if len(raw) != 8 or parse_number(raw) is None:
+        return None
     try:
-        day = date(int(parts[3][:4]), int(parts[3][4:6]), int(parts[3][6:8]))
-        return DoseTap(int(parts[1]), int(parts[2]), day, parts[4])
+        return date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
     except ValueError:
         return None
 
@@ -145,15 +156,19 @@ def parse_site_tap(raw: str) -> SiteTap | None:
     """`who:<patient>:<n>:<injector>` or `site:<patient>:<n>:<injector>:<site>`; anything else,
     or an arm for someone injecting themselves, is forged."""
     parts = raw.split(":")
+    if (parts[0], len(parts)) not in (("who", 4), ("site", 5)):
+        return None
+    patient_id, number = parse_number(parts[1]), parse_number(parts[2], ROW_ID_LARGEST)
+    if patient_id is None or number is None:
+        return None
     try:
-        if parts[0] == "who" and len(parts) == 4:
-            return SiteTap(int(parts[1]), int(parts[2]), Injector(parts[3]), None)
-        if parts[0] == "site" and len(parts) == 5:
-            tap = SiteTap(int(parts[1]), int(parts[2]), Injector(parts[3]), Site(parts[4]))
-            return tap if tap.site in allowed_sites(tap.injector) else None
+        injector = Injector(parts[3])
+        site = Site(parts[4]) if parts[0] == "site" else None
     except ValueError:
         return None
-    return None
+    if site is not None and site not in allowed_sites(injector):
+        return None
+    return SiteTap(patient_id, number, injector, site)
 
 
 def parse_correction_tap(raw: str) -> tuple[int, int, int] | None:
@@ -162,7 +177,7 @@ def parse_correction_tap(raw: str) -> tuple[int, int, int] | None:
     valid_days = {ago for ago, _ in texts.CORRECTION_DAYS}
     if len(parts) != 4 or parts[0] != "fixday" or parts[3] not in valid_days:
         return None
-    try:
-        return int(parts[1]), int(parts[2]), int(parts[3])
-    except ValueError:
+    patient_id, number = parse_number(parts[1]), parse_number(parts[2], ROW_ID_LARGEST)
+    if patient_id is None or number is None:
         return None
+    return patient_id, number, int(parts[3])

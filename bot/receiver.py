@@ -28,6 +28,7 @@ from telegram.ext import Application
 
 from bot import services
 from bot.db import transaction
+from bot.domain.numbers import parse_number
 from bot.services import Services
 from bot.store import leases
 
@@ -57,9 +58,9 @@ def is_gone(holder: str, here: str | None = None) -> bool:
     (its pid is free, or is ours now: a restarted container)."""
     place, _, rest = holder.partition(":")
     pid_text = rest.partition(":")[0]
-    if not place or place != (machine() if here is None else here) or not pid_text.isdigit():
+    pid = parse_number(pid_text, largest=2**31 - 1)  # a pid_t
+    if not place or place != (machine() if here is None else here) or pid is None:
         return False
-    pid = int(pid_text)
     if pid == os.getpid():
         return True
     try:

@@ -6,6 +6,8 @@ escaping and time-zone rules are easy to get subtly wrong."""
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
@@ -18,6 +20,23 @@ from bot.domain.schedule import PlannedDose
 
 CSV_COLUMNS = ("record", "dose", "phase", "planned", "taken", "status", "note")
 EVENT_LENGTH = timedelta(minutes=30)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet app reads a cell starting with one of these as a formula (which can run
+commands or send data away when the doctor opens the file)."""
+
+
+def as_text_cell(text: str) -> str:
+    """What someone wrote, kept as text in a spreadsheet: a leading `'` stops a formula and
+    is not shown in the cell."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def calendar_reference(user_id: int, secret: str) -> str:
+    """The patient's part of the calendar events' UIDs: the same for every export (so a second
+    import updates the events), but an HMAC keyed with `secret`, so the file does not carry
+    their Telegram id."""
+    digest = hmac.new(secret.encode(), f"calendar uid {user_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
 
 
 def records_csv(
@@ -39,7 +58,7 @@ def records_csv(
             )
         )
     for day, text in notes:
-        writer.writerow(("diary", "", "", "", day.isoformat(), "", text))
+        writer.writerow(("diary", "", "", "", day.isoformat(), "", as_text_cell(text)))
     return out.getvalue()
 
 

@@ -11,6 +11,7 @@ from bot import broadcast_buttons, services, texts
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.domain.broadcast import Audience, FormattingError, Status, check_formatting
+from bot.handlers.long_text import reply_in_parts
 from bot.jobs.broadcast import progress_markup
 from bot.store import broadcasts, languages
 from bot.texts import language
@@ -58,10 +59,10 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    tap = broadcast_buttons.parse(query.data or "")
     if not services.is_staff(context, update.effective_user.id):
         await query.answer(texts.STAFF_ONLY, show_alert=True)
         return
+    tap = broadcast_buttons.parse(query.data or "")
     if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
@@ -146,4 +147,4 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         for item in latest
     ]
-    await update.effective_message.reply_html("\n\n".join(lines))
+    await reply_in_parts(update.effective_message, "\n\n".join(lines))

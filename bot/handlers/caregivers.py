@@ -18,8 +18,10 @@ from bot import services, texts
 from bot.db import transaction
 from bot.domain.adherence import Status, summarize
 from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES, looks_like_token
+from bot.domain.numbers import LARGEST, ROW_ID_LARGEST, parse_number
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
+from bot.handlers.long_text import reply_in_parts
 from bot.handlers.schedule import status_of
 from bot.models import CaregiverLink, Invite
 from bot.store import caregivers, languages, patients, reminders
@@ -118,10 +120,14 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or not parts[2].lstrip("-").isdigit() or parts[1] not in ACTIONS:
+    if len(parts) != 3 or parts[1] not in ACTIONS:
         await query.answer(texts.BUTTON_EXPIRED)
         return
-    await ACTIONS[parts[1]](update, context, int(parts[2]))
+    ident = parse_number(parts[2], LARGEST if parts[1] in ON_PATIENTS else ROW_ID_LARGEST)
+    if ident is None:
+        await query.answer(texts.BUTTON_EXPIRED)
+        return
+    await ACTIONS[parts[1]](update, context, ident)
 
 
 async def revoke_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, invite_id: int) -> None:
@@ -205,8 +211,8 @@ async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             label = texts.allow_confirm_button(link.caregiver_name, link.may_confirm)
             row.append(button(label, "allow", link.id))
         rows.append(row)
-    await update.effective_message.reply_html(
-        "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
+    await reply_in_parts(
+        update.effective_message, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
     )
 
 
@@ -292,7 +298,7 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
                 counts.missed,
             )
         )
-    await update.effective_message.reply_html("\n\n".join(parts))
+    await reply_in_parts(update.effective_message, "\n\n".join(parts))
 
 
 async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -454,3 +460,5 @@ ACTIONS = {
     "alertconf": toggle_confirmation_alerts,
     "alerthead": toggle_heads_up_alerts,
 }
+ON_PATIENTS = frozenset({"leave", "alertconf", "alerthead"})
+"""Actions whose number is a patient's Telegram id; the others name a link or an invite."""

@@ -5,14 +5,13 @@ dose, a long note or a database error can never hold it back. Answers go into th
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
 from bot.buttons import number_in_buttons
 from bot.db import transaction
+from bot.domain.numbers import ROW_ID_LARGEST, parse_number
 from bot.domain.timing import local_date
 from bot.domain.triage import Urgency, triage_answer
 from bot.handlers import advice
@@ -27,19 +26,19 @@ BUTTON_URGENCY = {
     "worse": Urgency.DOCTOR,
     "breath": Urgency.EMERGENCY,
 }
-_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or not _NUMBER.fullmatch(parts[1]) or parts[2] not in BUTTON_URGENCY:
+    number = parse_number(parts[1], ROW_ID_LARGEST) if len(parts) == 3 else None
+    if number is None or parts[2] not in BUTTON_URGENCY:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     urgency = BUTTON_URGENCY[parts[2]]
     note = texts.CHECKIN_NOTES[parts[2]]
-    await _answer(update, context, int(parts[1]), urgency, note, None)
+    await _answer(update, context, number, urgency, note, None)
 
 
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -11,6 +12,8 @@ from bot.texts.language import month_year, weekday_initials
 
 PREFIX = "cal"
 NOOP = f"{PREFIX}:-"
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 def keyboard(month: date, lowest: date, highest: date) -> InlineKeyboardMarkup:
@@ -44,14 +47,20 @@ def keyboard(month: date, lowest: date, highest: date) -> InlineKeyboardMarkup:
 def parse(data: str) -> tuple[str, date] | None:
     """('pick', day), ('show', first of month), or None for a blank or forged button."""
     _, _, value = data.partition(":")
+    if _DAY.fullmatch(value) is None and _MONTH.fullmatch(value) is None:
+        return None
     try:
         if len(value) == 10:
             return "pick", date.fromisoformat(value)
-        if len(value) == 7:
-            return "show", date.fromisoformat(value + "-01")
+        return "show", date.fromisoformat(value + "-01")
     except ValueError:
         return None
-    return None
+
+
+def offers(month: date, lowest: date, highest: date) -> bool:
+    """Whether the picker ever shows this month (one with a pickable day): a forged month
+    outside, such as year 9999 or 1, gets no calendar."""
+    return lowest.replace(day=1) <= month.replace(day=1) <= highest
 
 
 def _nav(label: str, month: date) -> InlineKeyboardButton:

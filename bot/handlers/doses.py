@@ -29,7 +29,8 @@ from bot.domain.schedule import (
 )
 from bot.domain.sites import Site, allowed_sites, suggest_next_site
 from bot.domain.timing import local_date
-from bot.handlers.schedule import chunks, status_of
+from bot.handlers.long_text import reply_in_parts
+from bot.handlers.schedule import status_of
 from bot.models import DoseRecord, Patient
 from bot.store import (
     caregivers,
@@ -478,8 +479,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if notes:
         lines += ["", texts.DIARY_HEADER]
         lines += [texts.diary_line(note.noted_on, note.text) for note in notes]
-    for part in chunks(lines):
-        await update.effective_message.reply_html(part)
+    await reply_in_parts(update.effective_message, "\n".join(lines))
     if points:
         png = await asyncio.to_thread(chart.adherence_png, points, chart_text.labels())
         await update.effective_message.reply_photo(png, caption=texts.CHART_CAPTION)

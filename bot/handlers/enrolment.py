@@ -23,6 +23,7 @@ from bot import services, texts
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.checklist import checklist
+from bot.domain.numbers import parse_number
 from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
 from bot.domain.timing import find_zone, local_date
 from bot.handlers import caregivers, datepicker
@@ -141,6 +142,9 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     kind, day = parsed
     lowest, highest = date_bounds(context, conversation)
+    if kind == "show" and not datepicker.offers(day, lowest, highest):
+        await query.answer(texts.BUTTON_EXPIRED)
+        return
     if kind == "show":
         await query.answer()
         await query.edit_message_reply_markup(datepicker.keyboard(day, lowest, highest))
@@ -301,12 +305,12 @@ async def answer_which(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, text: str
 ) -> None:
     candidates = tuple(conversation.answers["candidates"])
-    number = text.strip().lower().removeprefix("dose").strip()
-    if not number.isdigit() or int(number) not in candidates:
+    number = parse_number(text.strip().lower().removeprefix("dose").strip())
+    if number is None or number not in candidates:
         choices = " or ".join(str(n) for n in candidates)
         await update.effective_message.reply_html(texts.WHICH_DOSE_UNCLEAR.format(choices=choices))
         return
-    await advance(update, context, conversation, TIME, dose=int(number))
+    await advance(update, context, conversation, TIME, dose=number)
 
 
 async def answer_time(

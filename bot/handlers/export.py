@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 from bot import services, texts
 from bot.db import transaction
 from bot.domain.adherence import Status
-from bot.domain.export import calendar_ics, records_csv
+from bot.domain.export import calendar_ics, calendar_reference, records_csv
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
 from bot.handlers.schedule import status_of
@@ -38,7 +38,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reminder_time=patient.reminder_time,
         zone=patient.time_zone,
         now=now,
-        uid_prefix=f"{patient.user_id}",
+        uid_prefix=calendar_reference(patient.user_id, app.settings.token),
         title=lambda number: texts.calendar_title(patient.discreet, number),
         description=texts.CALENDAR_DESCRIPTION,
     )

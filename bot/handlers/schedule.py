@@ -13,10 +13,9 @@ from bot.db import transaction
 from bot.domain.adherence import Status, status_for
 from bot.domain.schedule import Course, PlannedDose, build_plan, next_dose
 from bot.domain.timing import local_date, local_instant
+from bot.handlers.long_text import reply_in_parts
 from bot.models import Patient
 from bot.store import patients
-
-MESSAGE_LIMIT = 4000
 
 
 def status_of(dose: PlannedDose, patient: Patient, now: datetime) -> Status:
@@ -63,23 +62,8 @@ def next_dose_text(patient: Patient, course: Course, now: datetime) -> str:
     return text + ("\n" + texts.PAUSED if patient.paused else "")
 
 
-def chunks(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split a long text at line ends so each part fits in one Telegram message."""
-    parts: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + len(line) + 1 > limit:
-            parts.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        parts.append(current)
-    return parts
-
-
 async def reply_schedule(update: Update, patient: Patient, course: Course, now: datetime) -> None:
-    for part in chunks(schedule_lines(patient, course, now)):
-        await update.effective_message.reply_html(part)
+    await reply_in_parts(update.effective_message, "\n".join(schedule_lines(patient, course, now)))
 
 
 async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

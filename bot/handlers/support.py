@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import delivery, services, texts
 from bot.buttons import number_in_buttons
 from bot.commands import text_after_command
 from bot.db import transaction
-from bot.delivery import Result
+from bot.delivery import Delivery, Result
+from bot.domain.message_parts import split_message
+from bot.domain.numbers import ROW_ID_LARGEST, parse_number
 from bot.models import Conversation
 from bot.store import conversations, languages, reminders, support
 from bot.texts import language
@@ -59,7 +61,7 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     ]
                 ]
             )
-        result = await delivery.send(context.bot, staff_id, request_text, answer)
+        result = await _send_parts(context.bot, staff_id, request_text, answer)
         reached += result.result is Result.SENT
     if not reached:
         with transaction(app.engine) as session:
@@ -76,11 +78,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.STAFF_ONLY, show_alert=True)
         return
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or parts[1] not in ("answer", "drop") or not parts[2].isdigit():
+    number = parse_number(parts[2], ROW_ID_LARGEST) if len(parts) == 3 else None
+    if number is None or parts[1] not in ("answer", "drop"):
         await query.answer(texts.BUTTON_EXPIRED)
         return
     app = services.of(context)
-    staff_id, number = update.effective_user.id, int(parts[2])
+    staff_id = update.effective_user.id
     with transaction(app.engine) as session:
         exists = support.get(session, number) is not None
         pending = conversations.get(session, staff_id)
@@ -173,7 +176,7 @@ async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
         return True
     with language.speaking(speaks):
         answer_text = texts.support_answer(text)
-    result = await delivery.send(context.bot, user_id, answer_text)
+    result = await _send_parts(context.bot, user_id, answer_text)
     if result.result is Result.SENT:
         with transaction(app.engine) as session:
             support.mark_answered(session, number, app.clock.now())
@@ -189,3 +192,17 @@ async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
         return True
     await message.reply_html(texts.SUPPORT_REQUEST_GONE)
     return True
+
+
+async def _send_parts(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Delivery:
+    """A request or an answer as long as Telegram lets people write, in as many messages as
+    it takes; each carries the buttons, so replying to any part of a request answers it. The
+    first part Telegram does not take ends the sending, and its outcome is the outcome."""
+    outcome = Delivery(Result.FAILED)
+    for part in split_message(text):
+        outcome = await delivery.send(bot, chat_id, part, markup)
+        if outcome.result is not Result.SENT:
+            break
+    return outcome

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -73,3 +74,27 @@ def test_records_and_calendar_files(api: FakeBotApi, bot: BotProcess) -> None:
 
 def test_export_needs_a_plan(api: FakeBotApi, bot: BotProcess) -> None:
     say(api.user(6502, "Sol"), "/export", "haven't signed up")
+
+
+def test_notes_stay_text_and_uids_carry_no_telegram_id(api: FakeBotApi, bot: BotProcess) -> None:
+    ana = api.user(6503, "Ana")
+    enrol(ana)
+    written = ["=HYPERLINK(A1)", "+49 30 1234", "-2 kg", "@doctor asked", "itchy"]
+    for note in written:
+        say(ana, f"/log {note}", "Noted in your diary")
+    ana.send("/export")
+    records = ana.wait_for(
+        lambda m: m.document is not None and m.document.filename.endswith(".csv")
+    )
+    calendar = ana.wait_for(
+        lambda m: m.document is not None and m.document.filename.endswith(".ics"), after=records
+    )
+    rows = list(csv.DictReader(io.StringIO(records.document.content.decode())))
+    notes = [row["note"] for row in rows if row["record"] == "diary"]
+    assert notes == [f"'{note}" for note in written[:4]] + ["itchy"]
+    uids = [
+        str(event["uid"]) for event in Calendar.from_ical(calendar.document.content).walk("VEVENT")
+    ]
+    prefixes = {uid.partition("-dose-")[0] for uid in uids}
+    assert len(uids) == 12 and len(prefixes) == 1, "one stable reference for the patient"
+    assert re.fullmatch("[0-9a-f]{32}", prefixes.pop()), "opaque, not the Telegram id"
