@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.fakebotapi import ChatMessage, FakeUser
@@ -67,3 +69,16 @@ def enrol(
     done = say(user, at, "You're all set")
     user.wait_for(contains="Your Kesimpta plan", after=done)
     return [m for m in user.messages() if m.seq > done.seq and "Dose " in m.body]
+
+
+CHECK_IN = "How did your Kesimpta injection (dose 1) go?"
+
+
+def checked_in(user: FakeUser, start_at: Callable[[str], Any]) -> tuple[ChatMessage, Any]:
+    """Signed up in UTC with dose 1 recorded on 2 March, then the bot started the next
+    morning: its check-in question, and the running bot."""
+    start_at("2026-03-02 07:00:00")
+    enrol(user, zone="UTC", first="today", at="09:00")
+    say(user, "/taken", "Dose 1 recorded")
+    bot = start_at("2026-03-03 09:01:00")
+    return user.wait_for(contains=CHECK_IN, timeout=30), bot

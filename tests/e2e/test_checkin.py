@@ -5,21 +5,16 @@ gets no check-in."""
 from __future__ import annotations
 
 from tests.e2e.conftest import Start
-from tests.e2e.people import enrol, say
+from tests.e2e.people import CHECK_IN as QUESTION
+from tests.e2e.people import checked_in, enrol, say
 from tests.fakebotapi import FakeBotApi
-
-QUESTION = "How did your Kesimpta injection (dose 1) go?"
 
 
 def test_a_tap_on_trouble_breathing_gets_the_emergency_number_and_a_diary_note(
     api: FakeBotApi, start_at: Start
 ) -> None:
-    start_at("2026-03-02 07:00:00")
     ana = api.user(6401, "Ana")
-    enrol(ana, zone="UTC", first="today", at="09:00")
-    say(ana, "/taken", "Dose 1 recorded")
-    start_at("2026-03-03 09:01:00")
-    question = ana.wait_for(contains=QUESTION, timeout=30)
+    question, _bot = checked_in(ana, start_at)
     ana.tap(question, "🚨 Trouble breathing, or a swollen face or throat")
     advice = ana.wait_for(contains="Call 112 / 911 or your local emergency number now").body
     assert "112" in advice and "911" in advice
@@ -30,12 +25,8 @@ def test_a_tap_on_trouble_breathing_gets_the_emergency_number_and_a_diary_note(
 def test_a_typed_reply_about_fever_means_the_doctor_promptly(
     api: FakeBotApi, start_at: Start
 ) -> None:
-    start_at("2026-03-02 07:00:00")
     ben = api.user(6402, "Ben")
-    enrol(ben, zone="UTC", first="today", at="09:00")
-    say(ben, "/taken", "Dose 1 recorded")
-    start_at("2026-03-03 09:01:00")
-    question = ben.wait_for(contains=QUESTION, timeout=30)
+    question, _bot = checked_in(ben, start_at)
     ben.reply_to(question, "I had a fever last night and chills")
     ben.wait_for(contains="Contact your doctor promptly")
     history = say(ben, "/history", "Your diary").body

@@ -13,7 +13,19 @@ from icalendar import Calendar
 
 from tests.e2e.harness import BotProcess
 from tests.e2e.people import enrol, local_today, say, schedule_of
-from tests.fakebotapi import FakeBotApi
+from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+
+
+def exported(user: FakeUser) -> tuple[ChatMessage, ChatMessage]:
+    """/export's two files: the CSV of doses and notes, then the calendar."""
+    user.send("/export")
+    records = user.wait_for(
+        lambda m: m.document is not None and m.document.filename.endswith(".csv")
+    )
+    calendar = user.wait_for(
+        lambda m: m.document is not None and m.document.filename.endswith(".ics"), after=records
+    )
+    return records, calendar
 
 
 def test_records_and_calendar_files(api: FakeBotApi, bot: BotProcess) -> None:
@@ -21,13 +33,7 @@ def test_records_and_calendar_files(api: FakeBotApi, bot: BotProcess) -> None:
     plan = schedule_of(enrol(ana, zone="Europe/Berlin", first="today", at="09:00"))
     say(ana, "/taken", "Dose 1 recorded")
     say(ana, "/log sore thigh, a bit red", "Noted in your diary")
-    ana.send("/export")
-    records = ana.wait_for(
-        lambda m: m.document is not None and m.document.filename.endswith(".csv")
-    )
-    calendar = ana.wait_for(
-        lambda m: m.document is not None and m.document.filename.endswith(".ics"), after=records
-    )
+    records, calendar = exported(ana)
 
     rows = list(csv.DictReader(io.StringIO(records.document.content.decode())))
     doses = [row for row in rows if row["record"] == "dose"]
@@ -82,13 +88,7 @@ def test_notes_stay_text_and_uids_carry_no_telegram_id(api: FakeBotApi, bot: Bot
     written = ["=HYPERLINK(A1)", "+49 30 1234", "-2 kg", "@doctor asked", "itchy"]
     for note in written:
         say(ana, f"/log {note}", "Noted in your diary")
-    ana.send("/export")
-    records = ana.wait_for(
-        lambda m: m.document is not None and m.document.filename.endswith(".csv")
-    )
-    calendar = ana.wait_for(
-        lambda m: m.document is not None and m.document.filename.endswith(".ics"), after=records
-    )
+    records, calendar = exported(ana)
     rows = list(csv.DictReader(io.StringIO(records.document.content.decode())))
     notes = [row["note"] for row in rows if row["record"] == "diary"]
     assert notes == [f"'{note}" for note in written[:4]] + ["itchy"]

@@ -8,24 +8,14 @@ from __future__ import annotations
 from tests.database import rows
 from tests.e2e.conftest import Start
 from tests.e2e.harness import BotProcess
-from tests.e2e.people import enrol, say
-from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.e2e.people import checked_in, enrol, say
+from tests.fakebotapi import FakeBotApi
 
-QUESTION = "How did your Kesimpta injection (dose 1) go?"
 EMERGENCY = "Call 112 / 911 or your local emergency number now"
 DOCTOR = "Contact your doctor promptly"
 UNCLEAR = "I can't judge from a message how you are"
 NOTED = "Noted in your diary"
 SAFETY_LINE = "If you feel unwell: your doctor; in an emergency 112 / 911"
-
-
-def checked_in(user: FakeUser, start_at: Start) -> tuple[ChatMessage, BotProcess]:
-    """Enrolled, dose 1 recorded on 2 March, and the next morning's check-in question."""
-    start_at("2026-03-02 07:00:00")
-    enrol(user, zone="UTC", first="today", at="09:00")
-    say(user, "/taken", "Dose 1 recorded")
-    bot = start_at("2026-03-03 09:01:00")
-    return user.wait_for(contains=QUESTION, timeout=30), bot
 
 
 def test_a_typed_answer_without_reply_is_the_check_in_answer_and_gets_both_advices(

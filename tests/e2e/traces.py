@@ -1,12 +1,14 @@
 """Where a person still appears in the bot's database: every table the database holds (not
 only the models), every column, every row. A person is their Telegram id and any words that
 would name them; a column holds them if it equals the id or its text (JSON included) contains
-the id or one of the words. Use ids above 2**32 so that no count, dose number or row id can
+the id (standing alone: not inside a random hex token such as a claim's) or one of the words.
+Use ids above 2**32 so that no count, dose number or row id can
 equal one by chance."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from datetime import date, datetime, time
 from pathlib import Path
@@ -32,7 +34,8 @@ def holds(value: object, user_id: int, words: tuple[str, ...]) -> bool:
     if isinstance(value, int):
         return value == user_id
     text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return str(user_id) in text or any(word in text for word in words)
+    alone = rf"(?<![0-9A-Za-z]){user_id}(?![0-9A-Za-z])"
+    return re.search(alone, text) is not None or any(word in text for word in words)
 
 
 def traces(workdir: Path, user_id: int, *words: str) -> dict[str, int]:
