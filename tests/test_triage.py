@@ -49,6 +49,10 @@ EMERGENCY_PHRASINGS = [
     "Engegefühl in der Brust",
     "plötzlich kann ich meinen linken Arm nicht mehr bewegen",
     "bin kurz ohnmächtig geworden",
+    "I think I'm having a seizure",
+    "my lips look blue",
+    "I don't want to live anymore, I want to die",
+    "Krampfanfall vorhin",
 ]
 UNWELL_PHRASINGS = [
     "blurry vision since yesterday",
@@ -81,6 +85,16 @@ UNWELL_PHRASINGS = [
     "I feel off",
     "something is wrong with my arm",
     "es geht mir schlecht",
+    "my heart is racing since the shot",
+    "sweating and shaking",
+    "everything is spinning",
+    "I fell and hit my head",
+    "Herzrasen seit heute früh",
+    "Mir ist heiß und ich zittere",
+    "kann nicht schlafen vor Schmerzen",
+    "blood in my pee",
+    "geht so",
+    "could be better",
 ]
 
 FINE_PHRASINGS = [
