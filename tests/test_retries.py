@@ -21,6 +21,12 @@ def test_backoff_doubles_from_15_seconds_and_stays_within_15_minutes() -> None:
     assert sum(waits, timedelta()) < timedelta(hours=2), "12 failures: still trying after 2 h"
 
 
+def test_a_three_day_outage_keeps_the_backoff_at_its_cap() -> None:
+    """Retried every 15 minutes for 3 days is about 290 failures in a row; doubling 15 s that
+    often would overflow a timedelta."""
+    assert {backoff(failures) for failures in (43, 290, 10**6)} == {timedelta(minutes=15)}
+
+
 @pytest.mark.parametrize("kind", [Kind.DOSE, Kind.SNOOZED, Kind.MISSED, Alert.MISSED])
 def test_a_reminder_about_an_open_dose_is_tried_for_as_long_as_it_takes(kind: str) -> None:
     for later in (timedelta(hours=3), timedelta(days=3), timedelta(days=40)):

@@ -88,4 +88,5 @@ def calendar_ics(
         event.add("dtstamp", now)
         event.add("description", description)
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -73,7 +73,7 @@ def split_message(html_text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     lines at a split are dropped; an empty text gives no part."""
     atoms = list(_atoms(html_text))
     parts: list[str] = []
-    start, opened = 0, []
+    start, opened = 0, list[_Atom]()
     while True:
         while start < len(atoms) and atoms[start].raw in _BLANK:
             start += 1

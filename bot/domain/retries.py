@@ -59,4 +59,5 @@ def keeps_trying(kind: str, due_at: datetime, now: datetime) -> bool:
 
 def backoff(failures: int) -> timedelta:
     """The wait after the `failures`-th failed try in a row: doubling from 15 s, capped."""
-    return min(BACKOFF_START * 2 ** max(failures - 1, 0), BACKOFF_CAP)
+    doubled: timedelta = BACKOFF_START * 2 ** min(max(failures - 1, 0), 20)
+    return min(doubled, BACKOFF_CAP)
