@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from bot.domain.checkin import CHECKIN_PRIORITY, KIND, needs_checkin
@@ -25,21 +26,28 @@ def plan(session: Session, patient: Patient, number: int, taken_on: date, now: d
 
 
 def open_question(session: Session, patient: Patient, now: datetime) -> int | None:
-    """The dose whose check-in was sent today (the patient's local day) and not yet answered:
-    the patient's next plain message is its answer. Most people type without Telegram's Reply."""
+    """The dose whose check-in went out today (the patient's local day) and has no answer yet:
+    the patient's next plain message is its answer, since most people type without Telegram's
+    Reply. A check-in still being sent counts too: the patient may read it, and answer, before
+    its send is recorded."""
     today = local_date(now, patient.time_zone)
     since = local_instant(today, time(0, 0), patient.time_zone)
-    row = session.exec(
+    sent = and_(OutboxMessage.outcome == outbox.SENT, col(OutboxMessage.finished_at) >= since)
+    sending = and_(
+        col(OutboxMessage.finished_at).is_(None),
+        col(OutboxMessage.lease_until) > now,
+        col(OutboxMessage.due_at) >= since,
+    )
+    number = session.exec(
         select(OutboxMessage.dose_number)
         .where(
             OutboxMessage.patient_id == patient.user_id,
             OutboxMessage.kind == KIND,
-            OutboxMessage.outcome == outbox.SENT,
-            col(OutboxMessage.finished_at) >= since,
+            or_(sent, sending),
         )
-        .order_by(col(OutboxMessage.finished_at).desc())
+        .order_by(col(OutboxMessage.due_at).desc())
         .limit(1)
     ).first()
-    if row is None or diary.answered_checkin(session, patient.user_id, row, since):
+    if number is None or diary.answered_checkin(session, patient.user_id, number, since):
         return None
-    return row
+    return number
