@@ -28,7 +28,9 @@ from tests.database import (
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
+# Files the tests read (the contract's worked examples), kept in the repository so a fresh
+# clone runs every test.
+DATA = REPO_ROOT / "tests" / "data"
 
 
 def missing_tool(reason: str) -> None:
