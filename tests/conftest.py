@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.db import make_engine, migrate
-from tests.database import (
+from tests.support.database import (
     BACKENDS,
     NO_SERVER,
     Backend,
@@ -50,7 +50,7 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 @pytest.fixture
 def database(backend: Backend, tmp_path: Path) -> Iterator[TestDatabases]:
     """The test's databases on its backend: ``tmp_path`` (and each directory below it) stands
-    for one, made when first asked for (see tests/database.py)."""
+    for one, made when first asked for (see tests/support/database.py)."""
     if backend == "postgresql" and server_url() is None:
         missing_tool(NO_SERVER)
     with databases(backend, tmp_path) as found:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA, missing_tool
-from tests.e2e.harness import BotProcess, libfaketime_path
-from tests.e2e.people import enrol, schedule_of
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess, libfaketime_path
+from tests.support.people import enrol, schedule_of
 
 
 @pytest.fixture
