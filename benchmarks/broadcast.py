@@ -33,8 +33,8 @@ from sqlalchemy import insert
 from benchmarks.common import max_in_window, print_table, verdict
 from bot.db import make_engine, migrate
 from bot.models import Patient
-from tests.e2e.harness import BotProcess
-from tests.fakebotapi import Call, ChatMessage, FakeBotApi, FakeUser
+from tests.support.fakebotapi import Call, ChatMessage, FakeBotApi, FakeUser
+from tests.support.harness import BotProcess
 
 TOLERANCE = 0.05
 """The capped run's rate (first to last delivery) must lie within ±5 % of the cap."""

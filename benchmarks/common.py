@@ -15,7 +15,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Self
 
-from tests.fakebotapi import ApiError, FakeBotApi, JSONDict
+from tests.support.fakebotapi import ApiError, FakeBotApi, JSONDict
 
 TELEGRAM_RATE = 30
 """Telegram's documented ceiling for one bot: about 30 messages per second across chats."""

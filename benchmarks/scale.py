@@ -35,8 +35,8 @@ from bot.jobs.sweep import BATCH, LEASE
 from bot.models import DoseRecord, OutboxMessage, Patient
 from bot.store import broadcasts, figures, outbox
 from bot.store.reminders import replan
-from tests.e2e.harness import BotProcess
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
 
 GOAL_RSS_MB = 150.0
 GOAL_START_S = 3.0

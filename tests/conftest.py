@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.db import make_engine, migrate
-from tests.database import (
+from tests.support.database import (
     BACKENDS,
     NO_SERVER,
     Backend,
@@ -28,7 +28,9 @@ from tests.database import (
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
+# Files the tests read (the contract's worked examples), kept in the repository so a fresh
+# clone runs every test.
+DATA = REPO_ROOT / "tests" / "data"
 
 
 def missing_tool(reason: str) -> None:
@@ -48,7 +50,7 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 @pytest.fixture
 def database(backend: Backend, tmp_path: Path) -> Iterator[TestDatabases]:
     """The test's databases on its backend: ``tmp_path`` (and each directory below it) stands
-    for one, made when first asked for (see tests/database.py)."""
+    for one, made when first asked for (see tests/support/database.py)."""
     if backend == "postgresql" and server_url() is None:
         missing_tool(NO_SERVER)
     with databases(backend, tmp_path) as found:

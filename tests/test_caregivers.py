@@ -16,7 +16,7 @@ from bot.domain.caregivers import Alert, InviteProblem, InviteState, Preferences
 from bot.domain.schedule import next_dose
 from bot.models import CaregiverLink, Invite, OutboxMessage, Patient
 from bot.store import caregivers, doses, patients, reminders
-from tests import factories
+from tests.support import factories
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 PATIENT, CAREGIVER, OTHER = 1, 2, 3

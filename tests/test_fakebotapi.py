@@ -37,8 +37,8 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from tests.conftest import missing_tool
-from tests.e2e.harness import BotProcess, faketime_env, libfaketime_path
-from tests.fakebotapi import DEFAULT_TOKEN, FakeBotApi, FakeUser, render_text
+from tests.support.fakebotapi import DEFAULT_TOKEN, FakeBotApi, FakeUser, render_text
+from tests.support.harness import BotProcess, faketime_env, libfaketime_path
 
 PNG_1x1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

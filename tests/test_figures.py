@@ -19,7 +19,7 @@ from bot.models import Patient
 from bot.services import Services
 from bot.store import conversations
 from bot.store import figures as figures_store
-from tests import factories
+from tests.support import factories
 
 ZONE = "Europe/Berlin"
 AT = time(9)

@@ -12,7 +12,7 @@ from bot.db import transaction
 from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES
 from bot.models import Patient
 from bot.store import caregivers
-from tests import factories
+from tests.support import factories
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 PATIENT, OTHER_PATIENT, CAREGIVER = 1, 4, 2

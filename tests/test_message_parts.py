@@ -9,7 +9,7 @@ import random
 import pytest
 
 from bot.domain.message_parts import MESSAGE_LIMIT, split_message, utf16_length, visible_length
-from tests.fakebotapi import render_text, utf16_len
+from tests.support.fakebotapi import render_text, utf16_len
 
 
 def visible(part: str) -> str:

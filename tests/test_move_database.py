@@ -14,7 +14,7 @@ from bot.db import make_engine, migrate, transaction
 from bot.models import DiaryEntry, OutboxMessage, SupportRequest
 from bot.move_database import main
 from bot.store import diary, languages, patients, support
-from tests import factories
+from tests.support import factories
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

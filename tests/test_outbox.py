@@ -21,7 +21,7 @@ from bot.jobs import sweep
 from bot.models import DoseRecord, OutboxMessage, Patient
 from bot.services import Services
 from bot.store import doses, outbox, patients, reminders
-from tests import factories
+from tests.support import factories
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)  # Sunday 07:00 in Berlin
 LEASE = timedelta(minutes=5)

@@ -11,7 +11,11 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 README = REPO_ROOT / "README.md"
-DOCUMENTS = [README, *sorted((REPO_ROOT / "docs").glob("*.md")), REPO_ROOT / "benchmarks" / "README.md"]
+DOCUMENTS = [
+    README,
+    *sorted((REPO_ROOT / "docs").glob("*.md")),
+    REPO_ROOT / "benchmarks" / "README.md",
+]
 
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.DOTALL | re.MULTILINE)
 CODE_SPAN = re.compile(r"`[^`\n]*`")
@@ -36,7 +40,8 @@ def test_readme_stays_short() -> None:
 
 
 def slug(heading: str) -> str:
-    """GitHub's anchor for a heading: lowercase, punctuation but '-' and '_' dropped, spaces to '-'."""
+    """GitHub's anchor for a heading: lowercase, punctuation but '-' and '_' dropped, spaces
+    to '-'."""
     text = CODE_SPAN.sub(lambda span: span.group()[1:-1], heading).strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
@@ -64,7 +69,10 @@ def relative_links(document: Path) -> list[str]:
 
 def test_slug_follows_github() -> None:
     assert slug("Health check: `GET /healthz`") == "health-check-get-healthz"
-    assert slug("Deploying (Procfile platforms, PostgreSQL)") == "deploying-procfile-platforms-postgresql"
+    assert (
+        slug("Deploying (Procfile platforms, PostgreSQL)")
+        == "deploying-procfile-platforms-postgresql"
+    )
     assert slug("Stopping and redeploying (SIGTERM)") == "stopping-and-redeploying-sigterm"
 
 

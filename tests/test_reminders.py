@@ -30,7 +30,7 @@ from bot.domain.reminders import (
     snooze_until,
 )
 from bot.domain.timing import local_instant
-from tests.dst import change_days
+from tests.support.dst import change_days
 
 SECOND = timedelta(seconds=1)
 

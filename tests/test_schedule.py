@@ -4,7 +4,6 @@ import calendar
 import json
 from datetime import date, timedelta
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,15 +26,13 @@ from bot.domain.schedule import (
     phase_of,
     short_gap,
 )
-from tests.conftest import missing_tool
+from tests.conftest import DATA
 
-CASES_PATH = Path(__file__).resolve().parents[2] / "shared" / "schedule-cases.json"
+CASES_PATH = DATA / "schedule-cases.json"
 D = date.fromisoformat
 
 
 def _cases() -> list[dict[str, Any]]:
-    if not CASES_PATH.is_file():
-        return []
     return list(json.loads(CASES_PATH.read_text(encoding="utf-8"))["cases"])
 
 
@@ -77,8 +74,6 @@ def test_worked_example(case: dict[str, Any]) -> None:
 
 
 def test_worked_examples_file_is_there() -> None:
-    if not CASES_PATH.is_file():
-        missing_tool(f"{CASES_PATH} is not there")
     assert len(_cases()) >= 8
 
 

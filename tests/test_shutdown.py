@@ -20,7 +20,7 @@ from bot.jobs import inflight, sweep
 from bot.models import Broadcast, BroadcastDelivery, OutboxMessage
 from bot.services import Services
 from bot.store import broadcasts
-from tests import factories
+from tests.support import factories
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 DOSE_DUE = datetime(2026, 3, 2, 9, 0, 30, tzinfo=UTC)  # 10:00:30 in Berlin

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.timing import find_zone, local_date, local_instant, utc_offset
-from tests.dst import change_days
+from tests.support.dst import change_days
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

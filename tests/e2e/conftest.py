@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import missing_tool
-from tests.database import TestDatabases
-from tests.e2e import harness
-from tests.e2e.harness import BotProcess, libfaketime_path
-from tests.fakebotapi import FakeBotApi
+from tests.support import harness
+from tests.support.database import TestDatabases
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess, libfaketime_path
 
 
 @pytest.fixture
 def api(database: TestDatabases) -> Iterator[FakeBotApi]:
     """The fake Bot API. A test that talks to the bot runs once per backend: ``tmp_path``
     stands for the bot's database (``BotProcess`` finds it by its working directory; read it
-    back with ``tests.database.rows``/``value``)."""
+    back with ``tests.support.database.rows``/``value``)."""
     yield from harness.fake_api_session()
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import begin, enrol, local_today, say
-from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.support.fakebotapi import FakeBotApi, FakeUser
+from tests.support.harness import BotProcess
+from tests.support.people import begin, enrol, local_today, say
 
 EXPIRED = "This button is no longer active."
 STAFF_ONLY = "Sorry, that command is for the support team only."

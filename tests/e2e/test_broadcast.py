@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import missing_tool
-from tests.e2e.harness import BotProcess, libfaketime_path
-from tests.e2e.seed import rows, seed, value
-from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser, render_text
+from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser, render_text
+from tests.support.harness import BotProcess, libfaketime_path
+from tests.support.seed import rows, seed, value
 
 STAFF = 9001
 OTHER_STAFF = 9002

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from tests.database import Row
-from tests.database import rows as database_rows
 from tests.e2e.conftest import Start
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import enrol, say, schedule_of
-from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.database import Row
+from tests.support.database import rows as database_rows
+from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.harness import BotProcess
+from tests.support.people import enrol, say, schedule_of
 
 INVITE_LINK = re.compile(r"https://t\.me/kesimpta_test_bot\?start=([A-Za-z0-9_-]+)")
 EXPIRED = "This button is no longer active."

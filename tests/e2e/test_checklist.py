@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from tests.database import rows
 from tests.e2e.conftest import Start
-from tests.e2e.people import enrol, say
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import rows
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.people import enrol, say
 
 OVERVIEW = "Before your first injection"
 ASK_THE_CLINIC = (

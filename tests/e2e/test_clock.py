@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED, missing_tool
-from tests.e2e.harness import BotProcess, libfaketime_path
-from tests.e2e.people import enrol, schedule_of
-from tests.fakebotapi import FakeBotApi
+from tests.conftest import DATA, missing_tool
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess, libfaketime_path
+from tests.support.people import enrol, schedule_of
 
 
 @pytest.fixture
@@ -33,10 +33,7 @@ def start_bot(api: FakeBotApi, tmp_path: Path) -> Iterator[object]:
 
 
 def worked_example(name: str) -> dict:
-    path = SHARED / "schedule-cases.json"
-    if not path.exists():
-        missing_tool(f"{path} is not there")
-    cases = json.loads(path.read_text())["cases"]
+    cases = json.loads((DATA / "schedule-cases.json").read_text(encoding="utf-8"))["cases"]
     return next(case for case in cases if case["case"].startswith(name))
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from bot import texts
 from bot.texts import language
-from tests.database import rows
 from tests.e2e.conftest import Start
-from tests.e2e.people import enrol, say
 from tests.e2e.test_caregivers import link
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import rows
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.people import enrol, say
 
 
 def recorded_days(workdir: Path, user_id: int) -> dict[int, str]:

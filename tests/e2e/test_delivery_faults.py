@@ -14,10 +14,10 @@ from typing import TypeVar
 import pytest
 
 from tests.conftest import missing_tool
-from tests.database import Row, moment, rows
-from tests.e2e.harness import BotProcess, libfaketime_path
-from tests.e2e.people import enrol
-from tests.fakebotapi import Call, ChatMessage, FakeBotApi, FakeUser
+from tests.support.database import Row, moment, rows
+from tests.support.fakebotapi import Call, ChatMessage, FakeBotApi, FakeUser
+from tests.support.harness import BotProcess, libfaketime_path
+from tests.support.people import enrol
 
 Start = Callable[..., BotProcess]
 T = TypeVar("T")
@@ -50,7 +50,7 @@ def start_at(api: FakeBotApi, tmp_path: Path) -> Iterator[Start]:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    """The working directory, which stands for the bot's database (tests/database.py)."""
+    """The working directory, which stands for the bot's database (tests/support/database.py)."""
     return tmp_path
 
 

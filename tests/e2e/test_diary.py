@@ -4,10 +4,10 @@ them."""
 
 from __future__ import annotations
 
-from tests.database import rows
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import enrol, say
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import rows
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
+from tests.support.people import enrol, say
 
 
 def diary_rows(bot: BotProcess, user_id: int) -> list[str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from tests.database import value
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import begin, enrol, local_today, say, schedule_of
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import value
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
+from tests.support.people import begin, enrol, local_today, say, schedule_of
 
 
 def rows(bot: BotProcess, table: str) -> int:

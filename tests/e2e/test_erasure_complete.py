@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.database import rows, value
 from tests.e2e.conftest import Start
-from tests.e2e.people import enrol, say
-from tests.e2e.traces import traces
-from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.support.database import rows, value
+from tests.support.fakebotapi import FakeBotApi, FakeUser
+from tests.support.people import enrol, say
+from tests.support.traces import traces
 
 STAFF = 9001
 SUBJECT = 5_550_123_401  # above 2**32: no count or row id can equal it by chance

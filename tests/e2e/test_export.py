@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import enrol, local_today, say, schedule_of
-from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.harness import BotProcess
+from tests.support.people import enrol, local_today, say, schedule_of
 
 
 def exported(user: FakeUser) -> tuple[ChatMessage, ChatMessage]:

@@ -3,9 +3,9 @@ as a PNG photo in their own chat; someone with nothing recorded yet gets no char
 
 from __future__ import annotations
 
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import enrol, say
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
+from tests.support.people import enrol, say
 from tests.test_chart import png_size
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import BotProcess
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
 
 HEADINGS = {
     "sideeffects": "Side effects of Kesimpta",

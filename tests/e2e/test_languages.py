@@ -11,7 +11,7 @@ import time
 from bot import texts
 from bot.texts import language
 from tests.e2e.conftest import Start
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
 
 
 def german(render):  # type: ignore[no-untyped-def]

@@ -9,11 +9,11 @@ import threading
 import time
 
 from bot.jobs import sweep
-from tests.database import value
 from tests.e2e.conftest import Start
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import begin, enrol, say
-from tests.fakebotapi import FakeBotApi, FakeUser, SentFile
+from tests.support.database import value
+from tests.support.fakebotapi import FakeBotApi, FakeUser, SentFile
+from tests.support.harness import BotProcess
+from tests.support.people import begin, enrol, say
 
 FLOOD_LIMIT = 20  # the default
 CALM = "faster than I can read them"

@@ -15,11 +15,11 @@ import pytest
 
 from bot.logs import key_for, user_ref
 from tests.conftest import missing_tool
-from tests.database import TestDatabases
-from tests.e2e import harness
-from tests.e2e.harness import BotProcess, libfaketime_path
-from tests.e2e.people import enrol, say
-from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.support import harness
+from tests.support.database import TestDatabases
+from tests.support.fakebotapi import FakeBotApi, FakeUser
+from tests.support.harness import BotProcess, libfaketime_path
+from tests.support.people import enrol, say
 
 TOKEN = "7357111222:AAFq9-Zx_wLm3NnB8vYtR2kPoE5sHd1uCjGa"
 PATIENT, CAREGIVER, STAFF = 48151623, 62831853, 27182818

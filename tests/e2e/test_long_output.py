@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import enrol, say
-from tests.e2e.seed import rows, seed
-from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser, utf16_len
+from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser, utf16_len
+from tests.support.harness import BotProcess
+from tests.support.people import enrol, say
+from tests.support.seed import rows, seed
 
 SORRY = "Sorry, something went wrong"
 REPORT = "Error in the bot"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.harness import BotProcess
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
 
 
 def names(commands: list[dict]) -> list[str]:

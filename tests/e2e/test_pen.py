@@ -7,10 +7,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.database import Row, rows
 from tests.e2e.conftest import Start
-from tests.e2e.people import enrol, say
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import Row, rows
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.people import enrol, say
 
 DAY_6 = "out of the fridge for 5 days"
 OVER = "The 7 days are over"

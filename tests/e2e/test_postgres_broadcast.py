@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, insert
 
 from bot.db import migrate
 from bot.models import Patient
-from tests.e2e.harness import BotProcess
 from tests.e2e.test_broadcast import compose, received, report, send
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
 
 STAFF = 9001
 RECIPIENTS = list(range(610_001, 610_121))

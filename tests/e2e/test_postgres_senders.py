@@ -18,9 +18,9 @@ from sqlalchemy import create_engine, insert
 from bot.db import migrate
 from bot.domain.reminders import PRIORITY, Kind
 from bot.models import OutboxMessage, Patient
-from tests.database import rows, value
-from tests.e2e.harness import BotProcess
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import rows, value
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
 
 PATIENTS = 10_000
 FIRST_ID = 500_001

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.database import value
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import begin, enrol
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import value
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
+from tests.support.people import begin, enrol
 
 TABLES = ("patients", "dose_records", "conversations")
 

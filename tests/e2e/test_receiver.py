@@ -17,9 +17,9 @@ import psycopg
 import pytest
 
 from bot import receiver
-from tests.database import TestDatabases, libpq_url, rows
-from tests.e2e.harness import BotProcess
-from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.support.database import TestDatabases, libpq_url, rows
+from tests.support.fakebotapi import FakeBotApi, FakeUser
+from tests.support.harness import BotProcess
 
 LEASE = 6  # seconds (RECEIVER_LEASE_SECONDS): the processes look every 2 s
 LOOK = LEASE / 3

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from tests.e2e.conftest import Start
-from tests.e2e.people import enrol
-from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.people import enrol
 
 
 def reminders_in(user: FakeUser) -> list[ChatMessage]:

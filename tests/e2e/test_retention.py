@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.database import rows
 from tests.e2e.conftest import Start
-from tests.e2e.harness import BotProcess, eventually
-from tests.e2e.people import begin, enrol, say
-from tests.e2e.traces import traces
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import rows
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess, eventually
+from tests.support.people import begin, enrol, say
+from tests.support.traces import traces
 
 WARNING = "will be deleted on"
 RETENTION_DONE = re.compile(r'Job "retention [^"]*" executed successfully')

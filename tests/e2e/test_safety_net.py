@@ -5,11 +5,11 @@ whatever happens to the diary write after it."""
 
 from __future__ import annotations
 
-from tests.database import rows
 from tests.e2e.conftest import Start
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import checked_in, enrol, say
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import rows
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
+from tests.support.people import checked_in, enrol, say
 
 EMERGENCY = "Call 112 / 911 or your local emergency number now"
 DOCTOR = "Contact your doctor promptly"

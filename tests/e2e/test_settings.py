@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import enrol, schedule_of
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess
+from tests.support.people import enrol, schedule_of
 
 
 def test_change_reminder_time_zone_pause_and_resume(api: FakeBotApi, bot: BotProcess) -> None:

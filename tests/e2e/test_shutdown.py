@@ -8,11 +8,11 @@ import re
 import time
 from pathlib import Path
 
-from tests.database import rows
 from tests.e2e.conftest import Start
-from tests.e2e.harness import BotProcess, eventually
-from tests.e2e.people import enrol
-from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.database import rows
+from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.harness import BotProcess, eventually
+from tests.support.people import enrol
 
 DAY = "2026-03-02"
 DOSE_1 = "It's time for dose 1"

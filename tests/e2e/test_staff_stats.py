@@ -18,10 +18,10 @@ import pytest
 
 from bot.db import make_engine, migrate, transaction
 from bot.models import CaregiverLink, Conversation, DoseRecord, OutboxMessage, Patient
-from tests.database import database_url
-from tests.e2e.harness import BotProcess
-from tests.e2e.people import begin, say
-from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.support.database import database_url
+from tests.support.fakebotapi import FakeBotApi, FakeUser
+from tests.support.harness import BotProcess
+from tests.support.people import begin, say
 
 WINDOW_DAYS = 30
 MISSED_AFTER = timedelta(hours=24)

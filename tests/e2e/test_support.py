@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import missing_tool
-from tests.database import Row
-from tests.database import rows as database_rows
-from tests.e2e.harness import BotProcess, libfaketime_path
-from tests.e2e.people import begin, enrol, say
-from tests.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.database import Row
+from tests.support.database import rows as database_rows
+from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
+from tests.support.harness import BotProcess, libfaketime_path
+from tests.support.people import begin, enrol, say
 
 REQUEST = "💬 Support request #"
 SENT = "📨 Sent to the support team"

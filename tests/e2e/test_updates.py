@@ -5,10 +5,10 @@ been handled too."""
 
 from __future__ import annotations
 
-from tests.database import rows, value
-from tests.e2e.harness import BotProcess, eventually
-from tests.e2e.people import enrol, say
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import rows, value
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.harness import BotProcess, eventually
+from tests.support.people import enrol, say
 
 
 def handled_so_far(api: FakeBotApi) -> None:

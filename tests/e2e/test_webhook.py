@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from bot.webhook import SECRET_HEADER
-from tests.database import TestDatabases
-from tests.e2e.harness import BotProcess
-from tests.fakebotapi import FakeBotApi, FakeUser
+from tests.support.database import TestDatabases
+from tests.support.fakebotapi import FakeBotApi, FakeUser
+from tests.support.harness import BotProcess
 
 SECRET = "e2e-webhook_secret-0123456789"
 CONSENT = "Do you agree"

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Self, TypeVar
 
-from tests.database import database_url
-from tests.fakebotapi import FakeBotApi
+from tests.support.database import database_url
+from tests.support.fakebotapi import FakeBotApi
 
 T = TypeVar("T")
 
@@ -98,7 +98,7 @@ class BotProcess:
             {
                 "TELEGRAM_BOT_TOKEN": self.api.token,
                 "TELEGRAM_API_BASE_URL": self.api.base_url,
-                # the test's backend (tests/database.py), unless the caller names a database
+                # the test's backend (tests/support/database.py), unless the caller names a database
                 "DATABASE_URL": self.extra_env.get("DATABASE_URL") or database_url(self.workdir),
                 "PTB_TIMEDELTA": "1",
                 "ADMIN_IDS": "",

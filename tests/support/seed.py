@@ -1,6 +1,6 @@
-"""Seed the bot's database directly (SQLite or PostgreSQL, see tests/database.py), before the
-bot starts: enrolling hundreds of people through the chat would take minutes, and a broadcast
-only needs who is active. ``rows``/``value`` read it back on either backend.
+"""Seed the bot's database directly (SQLite or PostgreSQL, see tests/support/database.py),
+before the bot starts: enrolling hundreds of people through the chat would take minutes, and a
+broadcast only needs who is active. ``rows``/``value`` read it back on either backend.
 
 Seeded patients have no outbox rows (only enrolment and settings plan reminders), so nothing
 but the broadcast is sent to them while a test runs."""
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.db import make_engine, migrate, transaction
 from bot.models import CaregiverLink, Patient
-from tests.database import database_url, rows, value
+from tests.support.database import database_url, rows, value
 
 __all__ = ["database_url", "rows", "seed", "value"]
 

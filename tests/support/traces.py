@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.pool import NullPool
 
-from tests.database import database_url, rows
+from tests.support.database import database_url, rows
 
 
 def tables(workdir: Path) -> list[str]:

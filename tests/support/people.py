@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tests.fakebotapi import ChatMessage, FakeUser
+from tests.support.fakebotapi import ChatMessage, FakeUser
 
 DOSE_LINE = re.compile(r"Dose (\d+) · [^·]+ · (\d{4}-\d{2}-\d{2}) · (.+)")
 
