@@ -61,3 +61,11 @@ def test_no_text_invites_an_early_injection(code: str) -> None:
         notice = texts.earlier_than_plan(1, 2, 7)
     assert "early" not in not_yet and "früher" not in not_yet
     assert DOCTOR_OR_NURSE[code] in notice and "7" in notice
+
+
+def test_the_dose_choices_are_joined_in_the_persons_language() -> None:
+    """The sign-up used to join them with an English "or" for everyone."""
+    with language.speaking("en"):
+        assert "(5 or 6)" in texts.which_dose_unclear([5, 6])
+    with language.speaking("de"):
+        assert "(5, 6 oder 7)" in texts.which_dose_unclear([5, 6, 7])

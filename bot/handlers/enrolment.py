@@ -307,8 +307,7 @@ async def answer_which(
     candidates = tuple(conversation.answers["candidates"])
     number = parse_number(text.strip().lower().removeprefix("dose").strip())
     if number is None or number not in candidates:
-        choices = " or ".join(str(n) for n in candidates)
-        await update.effective_message.reply_html(texts.WHICH_DOSE_UNCLEAR.format(choices=choices))
+        await update.effective_message.reply_html(texts.which_dose_unclear(list(candidates)))
         return
     await advance(update, context, conversation, TIME, dose=number)
 

@@ -10,7 +10,7 @@ from bot.texts.common import (
     dose_phase,
     shorten,
 )
-from bot.texts.language import N_, _, weekday
+from bot.texts.language import N_, _, either, weekday
 
 # --- enrolment ---------------------------------------------------------------------------
 
@@ -108,7 +108,10 @@ def ask_which_dose(day: date, candidates: tuple[int, ...]) -> str:
     ).format(day=day, options=options)
 
 
-WHICH_DOSE_UNCLEAR = N_("Please tap one of the buttons, or type just the dose number ({choices}).")
+def which_dose_unclear(candidates: list[int]) -> str:
+    return _("Please tap one of the buttons, or type just the dose number ({choices}).").format(
+        choices=either([str(number) for number in candidates])
+    )
 
 
 def which_dose_button(number: int) -> str:

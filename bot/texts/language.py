@@ -19,6 +19,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, get_day_names
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -115,6 +116,11 @@ def translate(value: object) -> object:
 
 def locale() -> Locale:
     return Locale.parse(current())
+
+
+def either(choices: list[str]) -> str:
+    """ "1 or 2", "1, 2 or 3" in the current language ("1 oder 2" in German)."""
+    return format_list(choices, style="or", locale=locale())
 
 
 def weekday(day: date) -> str:
