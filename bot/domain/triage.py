@@ -460,7 +460,10 @@ def _forms(text: str) -> tuple[str, ...]:
 
 def signs_in(text: str) -> Urgency | None:
     """The most urgent recognised sign in the text, or None when there is none."""
-    forms = _forms(text)
+    return _signs(_forms(text))
+
+
+def _signs(forms: tuple[str, ...]) -> Urgency | None:
     if any(_EMERGENCY.search(form) for form in forms):
         return Urgency.EMERGENCY
     if any(_DOCTOR.search(form) for form in forms):
@@ -504,12 +507,13 @@ def triage_message(text: str) -> Urgency | None:
     """A plain message that answers no question: advice when it has a sign or talks about how
     the person feels; None when it does neither (the bot then answers as usual, and its "I
     didn't understand" carries the safety line)."""
-    found = signs_in(text)
+    forms = _forms(text)
+    found = _signs(forms)
     if found is not None:
         return found
     if is_clearly_fine(text):
         return None
-    if any(_CONCERN.search(form) for form in _forms(text)):
+    if any(_CONCERN.search(form) for form in forms):
         return Urgency.UNCLEAR
     return None
 

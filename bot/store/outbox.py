@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.domain.reminders import BROADCAST_PRIORITY, PRIORITY, Kind
@@ -155,11 +155,7 @@ def finish(
     table = OutboxMessage.__table__
     result = session.connection().execute(
         update(table)
-        .where(
-            table.c.id == row.id,
-            table.c.claim_token == row.claim_token,
-            table.c.finished_at.is_(None),
-        )
+        .where(*_held(row))
         .values(
             finished_at=now,
             outcome=outcome,
@@ -170,6 +166,17 @@ def finish(
         )
     )
     return bool(result.rowcount)
+
+
+def _held(row: Claimed) -> tuple[ColumnElement[bool], ...]:
+    """The row, still open and still held by this claim: every write after the send and the
+    check before it say the same."""
+    table = OutboxMessage.__table__
+    return (
+        table.c.id == row.id,
+        table.c.claim_token == row.claim_token,
+        table.c.finished_at.is_(None),
+    )
 
 
 def retry_at(
@@ -195,13 +202,7 @@ def move(session: Session, row: Claimed, due_at: datetime) -> bool:
     reminder), to be composed again then."""
     table = OutboxMessage.__table__
     moved = session.connection().execute(
-        update(table)
-        .where(
-            table.c.id == row.id,
-            table.c.claim_token == row.claim_token,
-            table.c.finished_at.is_(None),
-        )
-        .values(due_at=due_at, lease_until=None, claim_token=None)
+        update(table).where(*_held(row)).values(due_at=due_at, lease_until=None, claim_token=None)
     )
     return bool(moved.rowcount)
 
@@ -210,13 +211,7 @@ def still_claimed(session: Session, row: Claimed) -> bool:
     """Checked just before sending: the row was not cancelled (a confirmation, a revocation),
     erased with its patient, or taken over by another process since it was claimed."""
     table = OutboxMessage.__table__
-    found = session.connection().execute(
-        select(table.c.id).where(
-            table.c.id == row.id,
-            table.c.claim_token == row.claim_token,
-            table.c.finished_at.is_(None),
-        )
-    )
+    found = session.connection().execute(select(table.c.id).where(*_held(row)))
     return found.first() is not None
 
 

@@ -5,22 +5,19 @@ and what reached the chat is checked against the outbox rows in its database."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
 from tests.conftest import missing_tool
 from tests.support.database import Row, moment, rows
 from tests.support.fakebotapi import Call, ChatMessage, FakeBotApi, FakeUser
-from tests.support.harness import BotProcess, libfaketime_path
+from tests.support.harness import BotProcess, eventually, libfaketime_path
 from tests.support.people import enrol
 
 Start = Callable[..., BotProcess]
-T = TypeVar("T")
 
 DOSE_1 = "It's time for dose 1"
 DAY = "2026-03-02"
@@ -81,16 +78,6 @@ def blocked_at(db: Path, user: FakeUser) -> datetime | None:
 def utc(found: str | datetime) -> datetime:
     """A UTC time written without an offset, as here, or read from the database."""
     return moment(found)
-
-
-def eventually(check: Callable[[], T | None], what: str, timeout: float = 20.0) -> T:
-    """Poll a condition that no server event announces (a database write, a log line)."""
-    deadline = time.monotonic() + timeout
-    while (value := check()) is None or value is False:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
-    return value
 
 
 def wait_for_sweep(bot: BotProcess, timeout: float = 30.0) -> None:
