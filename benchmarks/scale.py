@@ -28,6 +28,7 @@ from sqlmodel import Session, col
 from benchmarks.common import max_in_window, median_ms, memory_mb, p95_ms, print_table, verdict
 from bot.config import normalize_database_url
 from bot.db import make_engine, migrate, transaction
+from bot.domain.outcomes import Outcome
 from bot.domain.reminders import PRIORITY, Kind, reminders_for_dose
 from bot.domain.schedule import Course, PlannedDose, build_plan, next_dose
 from bot.domain.timing import local_date
@@ -245,7 +246,7 @@ def sent_rows(
                 claim_token=uuid.UUID(int=rng.getrandbits(128)).hex,
                 attempts=1,
                 finished_at=min(due_at + timedelta(seconds=2), now),
-                outcome=outbox.SENT,
+                outcome=Outcome.SENT,
                 message_id=index + 1,
                 created_at=due_at - timedelta(days=30),
             )

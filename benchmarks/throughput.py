@@ -32,11 +32,11 @@ from bot.app import build_application
 from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.db import make_engine, migrate
+from bot.domain.outcomes import Outcome
 from bot.domain.reminders import PRIORITY, Kind
 from bot.domain.timing import local_date, local_instant
 from bot.jobs import sweep
 from bot.models import OutboxMessage, Patient
-from bot.store import outbox
 
 GOAL_RATIO = 0.8
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "UTC")
@@ -194,7 +194,7 @@ def run(options: Options, workdir: Path) -> None:
         bare_s = asyncio.run(bare_loop(server, plain, now))
         sweep_s = asyncio.run(sweep_once(server, plain_url, now, rate_limit=False))
         plain_sends = server.calls("sendMessage")
-    sent = outcomes(plain_url).get(outbox.SENT, 0)
+    sent = outcomes(plain_url).get(Outcome.SENT, 0)
     bare_rate, sweep_rate = options.size / bare_s, sent / sweep_s
     ratio = sweep_rate / bare_rate
     print_table(
@@ -225,7 +225,7 @@ def run(options: Options, workdir: Path) -> None:
         calls = server.calls("sendMessage")
     accepted = [call.time for call in calls if call.status == 200]
     refused = sum(call.status == 429 for call in calls)
-    sent = outcomes(limited_url).get(outbox.SENT, 0)
+    sent = outcomes(limited_url).get(Outcome.SENT, 0)
     window = max_in_window(accepted)
     attempted = max_in_window([call.time for call in calls])
     rate = sent / limited_s

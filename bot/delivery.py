@@ -3,7 +3,6 @@ long a retry goes on is `bot.domain.retries`)."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,12 +10,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-
-class Result(enum.Enum):
-    SENT = "sent"
-    RETRY = "retry"  # rate limited or a network fault: try again later
-    BLOCKED = "blocked"  # the user blocked the bot: stop until they come back
-    FAILED = "failed"  # Telegram refused it for good (e.g. chat not found)
+from bot.domain.outcomes import Outcome
 
 
 @dataclass(frozen=True)
@@ -29,7 +23,7 @@ class Message:
 
 @dataclass(frozen=True)
 class Delivery:
-    result: Result
+    result: Outcome
     message_id: int | None = None
     retry_after: timedelta | None = None
     error: str | None = None
@@ -45,13 +39,13 @@ async def send(
     except RetryAfter as error:
         wait = error.retry_after
         wait = wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
-        return Delivery(Result.RETRY, retry_after=wait, error="rate limited (429)")
+        return Delivery(Outcome.RETRY, retry_after=wait, error="rate limited (429)")
     except Forbidden as error:
-        return Delivery(Result.BLOCKED, error=error.message)
+        return Delivery(Outcome.BLOCKED, error=error.message)
     except BadRequest as error:
-        return Delivery(Result.FAILED, error=error.message)
+        return Delivery(Outcome.FAILED, error=error.message)
     except NetworkError as error:  # also TimedOut and Telegram's 5xx answers
-        return Delivery(Result.RETRY, error=f"{type(error).__name__}: {error.message}")
+        return Delivery(Outcome.RETRY, error=f"{type(error).__name__}: {error.message}")
     except TelegramError as error:
-        return Delivery(Result.FAILED, error=f"{type(error).__name__}: {error.message}")
-    return Delivery(Result.SENT, message_id=message.message_id)
+        return Delivery(Outcome.FAILED, error=f"{type(error).__name__}: {error.message}")
+    return Delivery(Outcome.SENT, message_id=message.message_id)

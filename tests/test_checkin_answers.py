@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from bot.db import transaction
 from bot.domain.checkin import CHECKIN_PRIORITY, KIND
+from bot.domain.outcomes import Outcome
 from bot.models import Patient
 from bot.store import checkins, diary, outbox
 from tests.support import factories
@@ -27,7 +28,7 @@ def ask(engine: Engine, patient: Patient, at: datetime, *, record: bool) -> None
     with transaction(engine) as session:
         [claimed] = [row for row in outbox.claim(session, at, 100, LEASE) if row.kind == KIND]
         if record:
-            outbox.finish(session, claimed, at, outbox.SENT, message_id=7)
+            outbox.finish(session, claimed, at, Outcome.SENT, message_id=7)
 
 
 def open_at(engine: Engine, patient: Patient, now: datetime) -> int | None:

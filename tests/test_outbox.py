@@ -16,6 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db import make_engine, migrate, transaction
+from bot.domain.outcomes import Outcome
 from bot.domain.reminders import Kind
 from bot.jobs import sweep
 from bot.models import DoseRecord, OutboxMessage, Patient
@@ -97,7 +98,7 @@ def test_recording_a_dose_cancels_its_reminders_and_plans_the_next(engine: Engin
     ]
     with transaction(engine) as session:
         cancelled = session.exec(
-            select(OutboxMessage).where(OutboxMessage.outcome == outbox.CANCELLED)
+            select(OutboxMessage).where(OutboxMessage.outcome == Outcome.CANCELLED)
         ).all()
     assert {row.dose_number for row in cancelled} == {1}
 
@@ -163,8 +164,8 @@ def test_claim_order_lease_and_reclaim(engine: Engine) -> None:
     assert [row.kind for row in again] == ["dose", "missed", "note"]
     assert all(row.attempts == 0 for row in again), "a lost lease is no failed attempt"
     with transaction(engine) as session:
-        assert not outbox.finish(session, claimed[0], T0, outbox.SENT), "an expired claim"
-        assert outbox.finish(session, again[0], T0, outbox.SENT)
+        assert not outbox.finish(session, claimed[0], T0, Outcome.SENT), "an expired claim"
+        assert outbox.finish(session, again[0], T0, Outcome.SENT)
 
 
 def concurrent_claims(engine: Engine, workers: int, rows: int) -> list[list[int]]:
@@ -269,7 +270,7 @@ def test_sweep_gives_up_on_a_bad_request(app: Services, clock: FixedClock) -> No
     clock.set(at_berlin(2, 10))
     run_sweep(app, bot)
     row = only_row(app, Kind.DOSE)
-    assert (row.outcome, row.error) == (outbox.FAILED, "Chat not found")
+    assert (row.outcome, row.error) == (Outcome.FAILED, "Chat not found")
 
 
 def test_hours_of_network_trouble_delay_the_dose_reminder_but_lose_nothing(
@@ -292,7 +293,7 @@ def test_hours_of_network_trouble_delay_the_dose_reminder_but_lose_nothing(
     clock.set(now)
     run_sweep(app, bot)
     assert ["It's time for dose 1" in text for _, text in bot.sent] == [True]
-    assert only_row(app, Kind.DOSE).outcome == outbox.SENT
+    assert only_row(app, Kind.DOSE).outcome == Outcome.SENT
 
 
 def test_a_missed_alert_that_fails_for_good_still_leads_to_the_next_overdue_one(
@@ -305,7 +306,7 @@ def test_a_missed_alert_that_fails_for_good_still_leads_to_the_next_overdue_one(
     bot.failures = [BadRequest("Chat not found")]
     clock.set(at_berlin(3, 10))
     run_sweep(app, bot)
-    assert only_row(app, Kind.MISSED).outcome == outbox.FAILED
+    assert only_row(app, Kind.MISSED).outcome == Outcome.FAILED
     assert pending(app.engine) == [(Kind.OVERDUE, at_berlin(4, 10), 1)]
 
 
@@ -319,7 +320,7 @@ def test_a_row_that_cannot_be_composed_does_not_hold_up_the_others(
     bot = StandInBot()
     assert run_sweep(app, bot) == 1 and "It's time for dose 1" in bot.sent[0][1]
     row = only_row(app, "mystery")
-    assert (row.outcome, row.error) == (outbox.FAILED, "cannot be composed")
+    assert (row.outcome, row.error) == (Outcome.FAILED, "cannot be composed")
 
 
 def test_one_patient_with_inconsistent_dose_records_fails_alone(
@@ -341,7 +342,7 @@ def test_one_patient_with_inconsistent_dose_records_fails_alone(
         row = session.exec(
             select(OutboxMessage).where(OutboxMessage.patient_id == 2, OutboxMessage.kind == "dose")
         ).one()
-    assert (row.outcome, row.error) == (outbox.FAILED, "cannot be composed")
+    assert (row.outcome, row.error) == (Outcome.FAILED, "cannot be composed")
 
 
 class ConfirmingBot(StandInBot):
@@ -378,7 +379,7 @@ def test_a_reminder_confirmed_between_claim_and_send_is_not_sent(
                 OutboxMessage.dose_number == 1,
             )
         ).one()
-    assert row.outcome == outbox.CANCELLED
+    assert row.outcome == Outcome.CANCELLED
 
 
 def test_after_downtime_the_follow_up_keeps_its_gap_after_the_late_reminder(

@@ -16,6 +16,7 @@ from bot import texts
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db import transaction
+from bot.domain.outcomes import Outcome
 from bot.domain.retention import (
     NOTICE,
     SignUpFate,
@@ -522,4 +523,4 @@ def test_a_warning_not_yet_sent_when_they_come_back_is_not_sent(
     assert send_due(app) == []
     with transaction(engine) as session:
         outcomes = session.execute(select(OutboxMessage.outcome)).scalars().all()
-    assert outcomes == [outbox.SUPERSEDED, outbox.SUPERSEDED]
+    assert outcomes == [Outcome.SUPERSEDED, Outcome.SUPERSEDED]

@@ -11,11 +11,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import dose_buttons, texts
 from bot.delivery import Message
 from bot.domain.caregivers import Alert
+from bot.domain.outcomes import Outcome
 from bot.domain.reminders import Kind, is_stale
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
 from bot.models import CaregiverLink, Patient
-from bot.store import caregivers, doses, outbox
+from bot.store import caregivers, doses
 from bot.store.outbox import Claimed
 
 
@@ -29,24 +30,24 @@ def compose(
 ) -> tuple[Message | None, str | None]:
     kind = Alert(row.kind)
     if patient is None or course is None:
-        return None, outbox.CANCELLED
+        return None, Outcome.CANCELLED
     name = patient.first_name or texts.THE_PATIENT
     to_patient = row.chat_id == patient.chat_id
     if link is None and not to_patient:
-        return None, outbox.CANCELLED  # revoked or never approved: nothing about the patient
+        return None, Outcome.CANCELLED  # revoked or never approved: nothing about the patient
     if link is not None and link.blocked_at is not None:
-        return None, outbox.CANCELLED  # the caregiver blocked the bot
+        return None, Outcome.CANCELLED  # the caregiver blocked the bot
     reachable = not patient.paused and patient.blocked_at is None
     if kind in (Alert.STOPPED, Alert.RESUMED):
         if reachable != (kind is Alert.RESUMED):
-            return None, outbox.SUPERSEDED
+            return None, Outcome.SUPERSEDED
         return Message(
             texts.caregiver_reachability(name, kind is Alert.RESUMED, patient.paused), None
         ), None
     if kind is Alert.CONFIRMED:
         record = doses.get(session, patient.user_id, row.dose_number or 0)
         if record is None:
-            return None, outbox.SUPERSEDED  # undone meanwhile
+            return None, Outcome.SUPERSEDED  # undone meanwhile
         by = record.recorded_by
         by_name = None
         if by is not None and by != patient.user_id:
@@ -63,14 +64,14 @@ def compose(
             texts.caregiver_confirmed(name, record.number, record.taken_on, by_name), None
         ), None
     if not reachable:
-        return None, outbox.CANCELLED
+        return None, Outcome.CANCELLED
     current = next_dose(course, local_date(now, patient.time_zone))
     if (row.dose_number, row.dose_planned) != (current.number, current.planned):
-        return None, outbox.SUPERSEDED
+        return None, Outcome.SUPERSEDED
     if kind is Alert.HEADS_UP:
         reminder_at = local_instant(current.planned, patient.reminder_time, patient.time_zone)
         if is_stale(Kind.HEADS_UP, row.due_at, now, reminder_at):
-            return None, outbox.STALE
+            return None, Outcome.STALE
         return Message(texts.caregiver_heads_up(name, current.number, current.planned), None), None
     markup = None
     if link is not None and link.may_confirm:

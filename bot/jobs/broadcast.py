@@ -23,8 +23,8 @@ from telegram.ext import ContextTypes
 
 from bot import broadcast_buttons, delivery, services, texts
 from bot.db import transaction
-from bot.delivery import Result
 from bot.domain.broadcast import Status
+from bot.domain.outcomes import Outcome
 from bot.domain.retries import BROADCAST, backoff, keeps_trying
 from bot.jobs import inflight
 from bot.models import Broadcast
@@ -185,12 +185,12 @@ def record(
     """Close or postpone one delivery; returns 1 if it was delivered. A user who blocked the
     bot is marked inactive (no more reminders or broadcasts until they come back). A passing
     fault is tried again, backing off, for a day after the broadcast started."""
-    if result.result is Result.SENT:
+    if result.result is Outcome.SENT:
         broadcasts.close(
             session, broadcast_id, delivery_id, broadcasts.DELIVERED, now, attempts=attempts + 1
         )
         return 1
-    if result.result is Result.BLOCKED:
+    if result.result is Outcome.BLOCKED:
         broadcasts.close(
             session,
             broadcast_id,
@@ -203,7 +203,7 @@ def record(
         reminders.user_blocked(session, user_id, now)
         return 0
     tries = attempts if result.retry_after else attempts + 1
-    if result.result is Result.RETRY and (
+    if result.result is Outcome.RETRY and (
         result.retry_after or keeps_trying(BROADCAST, started_at, now)
     ):
         wait = result.retry_after or backoff(tries)
@@ -236,7 +236,7 @@ async def _report(bot: Bot, app: Services, broadcast: Broadcast) -> None:
         stopped=broadcast.status == Status.STOPPED,
     )
     result = await delivery.send(bot, broadcast.preview_chat_id or broadcast.sender_id, text)
-    if result.result is Result.RETRY:
+    if result.result is Outcome.RETRY:
         log.warning("broadcast %s: report not sent yet: %s", broadcast.id, result.error)
         return
     with transaction(app.engine) as session:

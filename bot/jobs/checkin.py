@@ -11,9 +11,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.delivery import Message
 from bot.domain.checkin import still_worth_asking
+from bot.domain.outcomes import Outcome
 from bot.domain.timing import local_date
 from bot.models import Patient
-from bot.store import doses, outbox
+from bot.store import doses
 from bot.store.outbox import Claimed
 
 PREFIX = "ci"
@@ -23,13 +24,13 @@ def compose(
     session: Session, row: Claimed, patient: Patient | None, now: datetime
 ) -> tuple[Message | None, str | None]:
     if patient is None or patient.blocked_at is not None:
-        return None, outbox.CANCELLED
+        return None, Outcome.CANCELLED
     number = row.dose_number or 0
     record = doses.get(session, patient.user_id, number)
     if record is None or record.taken_on != row.dose_planned:
-        return None, outbox.SUPERSEDED
+        return None, Outcome.SUPERSEDED
     if not still_worth_asking(record.taken_on, local_date(now, patient.time_zone)):
-        return None, outbox.STALE
+        return None, Outcome.STALE
     return Message(texts.checkin_question(number, patient.discreet), keyboard(number)), None
 
 

@@ -9,9 +9,9 @@ from datetime import datetime
 from bot import texts
 from bot.delivery import Message
 from bot.domain.checklist import CHECK_OF_KIND, checklist
+from bot.domain.outcomes import Outcome
 from bot.domain.timing import local_date
 from bot.models import Patient
-from bot.store import outbox
 from bot.store.outbox import Claimed
 
 
@@ -19,7 +19,7 @@ def compose(
     row: Claimed, patient: Patient | None, now: datetime
 ) -> tuple[Message | None, str | None]:
     if patient is None or patient.blocked_at is not None:
-        return None, outbox.CANCELLED
+        return None, Outcome.CANCELLED
     check = CHECK_OF_KIND[row.kind]
     items = {
         item.check: item
@@ -27,5 +27,5 @@ def compose(
     }
     item = items.get(check)
     if item is None or item.deadline is None or item.too_late or item.deadline != row.dose_planned:
-        return None, outbox.SUPERSEDED
+        return None, Outcome.SUPERSEDED
     return Message(texts.checklist_reminder(check, item.deadline, patient.first_injection)), None

@@ -24,6 +24,7 @@ from telegram.ext import ContextTypes, JobQueue
 from bot import services, texts
 from bot.db import transaction
 from bot.delivery import Message
+from bot.domain import outcomes
 from bot.domain.retention import (
     NOTICE,
     SignUpFate,
@@ -33,7 +34,6 @@ from bot.domain.retention import (
     sign_up_fate,
 )
 from bot.services import Services
-from bot.store import outbox
 from bot.store import retention as store
 from bot.store.outbox import Claimed
 
@@ -131,7 +131,7 @@ def compose(session: Session, row: Claimed, now: datetime) -> tuple[Message | No
     back (or finished signing up) since."""
     warning = store.warning_of(session, row.chat_id)
     if warning is None or warning.warned_at != row.due_at:
-        return None, outbox.SUPERSEDED
+        return None, outcomes.Outcome.SUPERSEDED
     when = deletion_at(warning.warned_at).astimezone(_zone(warning.zone))
     return Message(texts.sign_up_deletion_warning(when.date())), None
 

@@ -22,10 +22,11 @@ from telegram.ext import ContextTypes
 
 from bot import delivery, dose_buttons, services, texts
 from bot.db import reading, transaction
-from bot.delivery import Message, Result
+from bot.delivery import Message
 from bot.domain.caregivers import Alert
 from bot.domain.checkin import KIND as CHECKIN
 from bot.domain.checklist import CHECK_OF_KIND
+from bot.domain.outcomes import Outcome
 from bot.domain.pen import PenAlert
 from bot.domain.reminders import Kind, after_the_reminder, chains_after, is_late, is_stale
 from bot.domain.retries import backoff, keeps_trying
@@ -53,7 +54,7 @@ DOSE_KINDS = frozenset(
     {Kind.DOSE, Kind.SNOOZED, Kind.FOLLOW_UP, Kind.EVENING, Kind.MISSED, Kind.OVERDUE}
 )
 AFTER_THE_REMINDER = frozenset({Kind.FOLLOW_UP.value, Kind.EVENING.value})
-CHAIN_GOES_ON = frozenset({outbox.STALE, outbox.FAILED})
+CHAIN_GOES_ON = frozenset({Outcome.STALE, Outcome.FAILED})
 """A missed or overdue reminder dropped or failed for good still leads to the next day's:
 only the dose's recording (or a pause, a block) ends the chain."""
 
@@ -175,14 +176,14 @@ def compose(
     """The message for a reminder row, or why it is no longer sent, or (a follow-up or evening
     note) the later time it moves to, its gap after the dose reminder (`reached`)."""
     if patient is None or course is None or patient.paused or patient.blocked_at is not None:
-        return None, outbox.CANCELLED
+        return None, Outcome.CANCELLED
     kind = Kind(row.kind)
     current = next_dose(course, local_date(now, patient.time_zone))
     if (row.dose_number, row.dose_planned) != (current.number, current.planned):
-        return None, outbox.SUPERSEDED
+        return None, Outcome.SUPERSEDED
     reminder_at = local_instant(current.planned, patient.reminder_time, patient.time_zone)
     if is_stale(kind, row.due_at, now, reminder_at):
-        return None, outbox.STALE
+        return None, Outcome.STALE
     if kind in (Kind.FOLLOW_UP, Kind.EVENING):
         reached = reached or Reached()
         goes_at = after_the_reminder(
@@ -193,7 +194,7 @@ def compose(
             reminder_pending=reached.pending,
         )
         if goes_at is None:
-            return None, outbox.STALE
+            return None, Outcome.STALE
         if goes_at > now:
             return None, goes_at
     number, planned, discreet = current.number, current.planned, patient.discreet
@@ -250,13 +251,13 @@ def record(session: Session, row: Claimed, result: delivery.Delivery, now: datet
     def patient() -> Patient | None:
         return patients.get(session, row.patient_id) if row.patient_id is not None else None
 
-    if result.result is Result.SENT:
-        finished = outbox.finish(session, row, now, outbox.SENT, message_id=result.message_id)
+    if result.result is Outcome.SENT:
+        finished = outbox.finish(session, row, now, Outcome.SENT, message_id=result.message_id)
         if finished and chains(row.kind) and (person := patient()) is not None:
             reminders.chain_overdue(session, person, row, now)
         return 1
     attempts = row.attempts + 1
-    if result.result is Result.RETRY and (
+    if result.result is Outcome.RETRY and (
         result.retry_after or keeps_trying(row.kind, row.due_at, now)
     ):
         wait = result.retry_after or backoff(attempts)
@@ -264,13 +265,13 @@ def record(session: Session, row: Claimed, result: delivery.Delivery, now: datet
         outbox.retry_at(session, row, now + wait, result.error or "retry", failed=failed)
         log.warning("message %s will be retried in %s: %s", row.id, wait, result.error)
         return 0
-    if result.result is Result.BLOCKED:
-        outbox.finish(session, row, now, outbox.BLOCKED, error=result.error)
+    if result.result is Outcome.BLOCKED:
+        outbox.finish(session, row, now, Outcome.BLOCKED, error=result.error)
         reminders.user_blocked(session, row.chat_id, now)  # private chats: chat id = user id
         log.info("message %s not sent: the user blocked the bot", row.id)
         return 0
     finished = outbox.finish(
-        session, row, now, outbox.FAILED, error=result.error, attempts=attempts
+        session, row, now, Outcome.FAILED, error=result.error, attempts=attempts
     )
     log.error("message %s failed for good after %s attempts: %s", row.id, attempts, result.error)
     if finished and chains(row.kind) and (person := patient()) is not None:

@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from bot.domain.checkin import CHECKIN_PRIORITY, KIND, needs_checkin
+from bot.domain.outcomes import Outcome
 from bot.domain.timing import local_date, local_instant
 from bot.models import OutboxMessage, Patient
 from bot.store import diary, outbox
@@ -32,7 +33,7 @@ def open_question(session: Session, patient: Patient, now: datetime) -> int | No
     its send is recorded."""
     today = local_date(now, patient.time_zone)
     since = local_instant(today, time(0, 0), patient.time_zone)
-    sent = and_(OutboxMessage.outcome == outbox.SENT, col(OutboxMessage.finished_at) >= since)
+    sent = and_(OutboxMessage.outcome == Outcome.SENT, col(OutboxMessage.finished_at) >= since)
     sending = and_(
         col(OutboxMessage.finished_at).is_(None),
         col(OutboxMessage.lease_until) > now,
