@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
@@ -30,11 +31,19 @@ class Services:
     heartbeat: Heartbeat = field(default_factory=Heartbeat)
 
 
-def of(context: Any) -> Services:
+class HasBotData(Protocol):
+    """A handler's or job's context, or the application itself."""
+
+    @property
+    def bot_data(self) -> Mapping[Any, Any]: ...
+
+
+def of(context: HasBotData) -> Services:
     """The services of the running application, from a handler's or job's context."""
-    return context.bot_data[KEY]
+    found: Services = context.bot_data[KEY]
+    return found
 
 
-def is_staff(context: Any, user_id: int | None) -> bool:
+def is_staff(context: HasBotData, user_id: int | None) -> bool:
     """Whether this user is support staff (ADMIN_IDS), checked on every staff command and tap."""
     return user_id is not None and user_id in of(context).settings.admin_ids
