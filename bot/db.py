@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
 from sqlmodel import Session
 
 from bot.config import normalize_database_url
@@ -34,7 +34,7 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     """WAL lets readers and one writer work side by side; foreign keys make cascades real.
     The driver's own transaction handling is switched off so `_begin` decides."""
     dbapi_connection.isolation_level = None
@@ -46,7 +46,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.close()
 
 
-def _begin(connection) -> None:  # type: ignore[no-untyped-def]
+def _begin(connection: Connection) -> None:
     """Take the write lock when a transaction starts, not half-way: a read-then-write
     transaction can then never fail with "database is locked" against another writer, and a
     claim (UPDATE … RETURNING) is atomic across processes. SQLite has no SKIP LOCKED.
@@ -70,6 +70,14 @@ def reading(engine: Engine) -> Iterator[Session]:
     rolls back."""
     with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
         yield session
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed. sqlmodel types `Session.execute` as returning
+    a plain `Result`; for those statements it is a `CursorResult`, which counts them."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} has no row count")
+    return result.rowcount
 
 
 def alembic_config(database_url: str) -> Config:

@@ -13,11 +13,23 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Table,
     Text,
     UniqueConstraint,
+    inspect,
     text,
 )
 from sqlmodel import Field, SQLModel
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's Core table, for queries that skip the ORM (SQLModel's classes do not declare
+    `__table__` to type checkers)."""
+    found = inspect(model).local_table
+    if not isinstance(found, Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return found
+
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",

@@ -12,12 +12,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal, or_, select, union, update
+from sqlalchemy import Select, SelectBase, func, literal, or_, select, union, update
 from sqlmodel import Session, col, delete
 from sqlmodel import select as sql_select
 
+from bot.db import rowcount
 from bot.domain.broadcast import Audience, Status, Tally
-from bot.models import Broadcast, BroadcastDelivery, CaregiverLink, Patient
+from bot.models import Broadcast, BroadcastDelivery, CaregiverLink, Patient, table_of
 
 PENDING = "pending"
 DELIVERED = "delivered"
@@ -45,12 +46,14 @@ def set_preview(session: Session, broadcast: Broadcast, chat_id: int, message_id
     session.add(broadcast)
 
 
-def recipients(audience: Audience):  # type: ignore[no-untyped-def]
+def recipients(audience: Audience) -> SelectBase:
     """The active users in an audience, as a query of user ids: patients and approved
     caregivers who have not blocked the bot (one row per person)."""
-    patients = select(Patient.user_id.label("user_id")).where(col(Patient.blocked_at).is_(None))
-    caregivers = (
-        select(CaregiverLink.caregiver_id.label("user_id"))
+    patients: Select[int] = select(col(Patient.user_id).label("user_id")).where(
+        col(Patient.blocked_at).is_(None)
+    )
+    caregivers: Select[int] = (
+        select(col(CaregiverLink.caregiver_id).label("user_id"))
         .where(col(CaregiverLink.approved_at).is_not(None), col(CaregiverLink.blocked_at).is_(None))
         .distinct()
     )
@@ -79,7 +82,7 @@ def choose_audience(session: Session, broadcast_id: int, audience: Audience) -> 
         .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == Status.DRAFT)
         .values(audience=audience.value)
     )
-    return bool(chosen.rowcount)
+    return bool(rowcount(chosen))
 
 
 def start(session: Session, broadcast_id: int, now: datetime) -> Broadcast | None:
@@ -90,14 +93,16 @@ def start(session: Session, broadcast_id: int, now: datetime) -> Broadcast | Non
         .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == Status.DRAFT)
         .values(status=Status.SENDING, started_at=now)
     )
-    if not started.rowcount:
+    if not rowcount(started):
         return None
     broadcast = session.get(Broadcast, broadcast_id)
     assert broadcast is not None
     session.refresh(broadcast)
     people = recipients(Audience(broadcast.audience)).subquery()
     session.execute(
-        BroadcastDelivery.__table__.insert().from_select(
+        table_of(BroadcastDelivery)
+        .insert()
+        .from_select(
             ["broadcast_id", "user_id", "status", "attempts"],
             select(literal(broadcast_id), people.c.user_id, literal(PENDING), literal(0)),
         )
@@ -120,7 +125,7 @@ def cancel(session: Session, broadcast_id: int) -> bool:
         .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == Status.DRAFT)
         .values(status=Status.CANCELLED)
     )
-    return bool(cancelled.rowcount)
+    return bool(rowcount(cancelled))
 
 
 def stop(session: Session, broadcast_id: int, now: datetime) -> bool:
@@ -130,16 +135,18 @@ def stop(session: Session, broadcast_id: int, now: datetime) -> bool:
         .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == Status.SENDING)
         .values(status=Status.STOPPED)
     )
-    if not stopped.rowcount:
+    if not rowcount(stopped):
         return False
-    dropped = session.execute(
-        update(BroadcastDelivery)
-        .where(
-            col(BroadcastDelivery.broadcast_id) == broadcast_id,
-            col(BroadcastDelivery.finished_at).is_(None),
+    dropped = rowcount(
+        session.execute(
+            update(BroadcastDelivery)
+            .where(
+                col(BroadcastDelivery.broadcast_id) == broadcast_id,
+                col(BroadcastDelivery.finished_at).is_(None),
+            )
+            .values(status=CANCELLED, finished_at=now)
         )
-        .values(status=CANCELLED, finished_at=now)
-    ).rowcount
+    )
     session.execute(
         update(Broadcast)
         .where(col(Broadcast.id) == broadcast_id)
@@ -174,6 +181,7 @@ def take_lease(
         .order_by(col(Broadcast.id))
     ).all()
     for broadcast_id in candidates:
+        assert broadcast_id is not None  # a stored row's primary key
         token = uuid.uuid4().hex
         taken = session.execute(
             update(Broadcast)
@@ -183,7 +191,7 @@ def take_lease(
             )
             .values(lease_until=now + lease, lease_token=token)
         )
-        if taken.rowcount:
+        if rowcount(taken):
             return Lease(broadcast_id, token)
     return None
 
@@ -195,7 +203,7 @@ def renew(session: Session, held: Lease, now: datetime, lease: timedelta) -> Bro
         .where(col(Broadcast.id) == held.broadcast_id, col(Broadcast.lease_token) == held.token)
         .values(lease_until=now + lease)
     )
-    if not renewed.rowcount:
+    if not rowcount(renewed):
         return None
     broadcast = session.get(Broadcast, held.broadcast_id)
     if broadcast is not None:
@@ -215,7 +223,7 @@ def due(
     session: Session, broadcast_id: int, now: datetime, limit: int
 ) -> Sequence[tuple[int, int, int]]:
     """Up to `limit` pending recipients that may be tried now: (delivery id, user id, attempts)."""
-    table = BroadcastDelivery.__table__
+    table = table_of(BroadcastDelivery)
     return session.execute(
         select(table.c.id, table.c.user_id, table.c.attempts)
         .where(
@@ -231,7 +239,7 @@ def due(
 def has_pending(session: Session, broadcast_id: int) -> bool:
     return (
         session.execute(
-            select(BroadcastDelivery.id).where(
+            select(col(BroadcastDelivery.id)).where(
                 col(BroadcastDelivery.broadcast_id) == broadcast_id,
                 col(BroadcastDelivery.finished_at).is_(None),
             )
@@ -263,7 +271,7 @@ def close(
             status=outcome, finished_at=now, attempts=attempts, error=(error or "")[:200] or None
         )
     )
-    if not closed.rowcount:
+    if not rowcount(closed):
         return outcome == DELIVERED and _delivered_after_stop(session, broadcast_id, delivery_id)
     counter = getattr(Broadcast, COUNTERS[outcome])
     session.execute(
@@ -286,7 +294,7 @@ def _delivered_after_stop(session: Session, broadcast_id: int, delivery_id: int)
         )
         .values(status=DELIVERED)
     )
-    if not moved.rowcount:
+    if not rowcount(moved):
         return False
     session.execute(
         update(Broadcast)
@@ -301,7 +309,7 @@ def still_pending(session: Session, broadcast_id: int, delivery_id: int) -> bool
     data."""
     return (
         session.execute(
-            select(BroadcastDelivery.id).where(
+            select(col(BroadcastDelivery.id)).where(
                 col(BroadcastDelivery.id) == delivery_id,
                 col(BroadcastDelivery.broadcast_id) == broadcast_id,
                 col(BroadcastDelivery.finished_at).is_(None),
@@ -336,7 +344,7 @@ def finish(session: Session, held: Lease, now: datetime) -> bool:
         )
         .values(status=Status.DONE, finished_at=now)
     )
-    return bool(done.rowcount)
+    return bool(rowcount(done))
 
 
 def mark_reported(session: Session, broadcast_id: int, now: datetime) -> None:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
+from bot.db import rowcount
 from bot.domain import caregivers as rules
 from bot.domain.caregivers import INVITE_VALID_FOR, Alert, InviteProblem, Preferences
 from bot.domain.schedule import PlannedDose
@@ -78,15 +79,17 @@ def redeem(
     problem = rules.check_invite(state, opener_id, now)
     if problem is not None or invite is None:
         return None, problem
-    claimed = session.execute(
-        update(Invite)
-        .where(
-            col(Invite.id) == invite.id,
-            col(Invite.used_at).is_(None),
-            col(Invite.revoked_at).is_(None),
+    claimed = rowcount(
+        session.execute(
+            update(Invite)
+            .where(
+                col(Invite.id) == invite.id,
+                col(Invite.used_at).is_(None),
+                col(Invite.revoked_at).is_(None),
+            )
+            .values(used_at=now, used_by=opener_id)
         )
-        .values(used_at=now, used_by=opener_id)
-    ).rowcount
+    )
     if not claimed:
         session.refresh(invite)
         return None, InviteProblem.REVOKED if invite.revoked_at else InviteProblem.USED
@@ -120,7 +123,7 @@ def links_of_patient(session: Session, patient_id: int) -> Sequence[CaregiverLin
     return session.exec(
         select(CaregiverLink)
         .where(CaregiverLink.patient_id == patient_id)
-        .order_by(CaregiverLink.created_at)
+        .order_by(col(CaregiverLink.created_at))
     ).all()
 
 
@@ -133,7 +136,7 @@ def followed(session: Session, caregiver_id: int) -> Sequence[tuple[CaregiverLin
             CaregiverLink.caregiver_id == caregiver_id,
             col(CaregiverLink.approved_at).is_not(None),
         )
-        .order_by(CaregiverLink.created_at)
+        .order_by(col(CaregiverLink.created_at))
     ).all()
 
 
@@ -251,7 +254,7 @@ def mark_blocked(session: Session, caregiver_id: int, now: datetime) -> int:
         )
         .values(blocked_at=now)
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 def mark_back(session: Session, caregiver_id: int) -> int:
@@ -263,13 +266,13 @@ def mark_back(session: Session, caregiver_id: int) -> int:
         )
         .values(blocked_at=None)
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 def erase(session: Session, user_id: int) -> None:
     """Both sides: links where the user is the patient or the caregiver, their invites, and
     their id on the invites they opened (the patient's used invite stays, used by nobody)."""
-    session.exec(delete(CaregiverLink).where(CaregiverLink.caregiver_id == user_id))
-    session.exec(delete(CaregiverLink).where(CaregiverLink.patient_id == user_id))
-    session.exec(delete(Invite).where(Invite.patient_id == user_id))
+    session.exec(delete(CaregiverLink).where(col(CaregiverLink.caregiver_id) == user_id))
+    session.exec(delete(CaregiverLink).where(col(CaregiverLink.patient_id) == user_id))
+    session.exec(delete(Invite).where(col(Invite.patient_id) == user_id))
     session.execute(update(Invite).where(col(Invite.used_by) == user_id).values(used_by=None))

@@ -33,7 +33,7 @@ def open_question(session: Session, patient: Patient, now: datetime) -> int | No
     its send is recorded."""
     today = local_date(now, patient.time_zone)
     since = local_instant(today, time(0, 0), patient.time_zone)
-    sent = and_(OutboxMessage.outcome == Outcome.SENT, col(OutboxMessage.finished_at) >= since)
+    sent = and_(col(OutboxMessage.outcome) == Outcome.SENT, col(OutboxMessage.finished_at) >= since)
     sending = and_(
         col(OutboxMessage.finished_at).is_(None),
         col(OutboxMessage.lease_until) > now,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 
 from bot.models import Conversation
 
@@ -30,7 +30,7 @@ def save(
 
 
 def drop(session: Session, user_id: int) -> None:
-    session.exec(delete(Conversation).where(Conversation.user_id == user_id))
+    session.exec(delete(Conversation).where(col(Conversation.user_id) == user_id))
 
 
 def interrupt(

@@ -52,15 +52,18 @@ def latest_number(session: Session, patient_id: int) -> int:
 
 def remove(session: Session, patient_id: int, number: int) -> None:
     session.exec(
-        delete(DoseRecord).where(DoseRecord.patient_id == patient_id, DoseRecord.number == number)
+        delete(DoseRecord).where(
+            col(DoseRecord.patient_id) == patient_id, col(DoseRecord.number) == number
+        )
     )
 
 
 def recent_sites(session: Session, patient_id: int, limit: int = 6) -> Sequence[str]:
-    """Sites of the latest injections, most recent first."""
-    return session.exec(
+    """Sites of the latest injections, most recent first (of those whose site was given)."""
+    sites = session.exec(
         select(DoseRecord.site)
         .where(DoseRecord.patient_id == patient_id, col(DoseRecord.site).is_not(None))
         .order_by(col(DoseRecord.number).desc())
         .limit(limit)
     ).all()
+    return [site for site in sites if site is not None]

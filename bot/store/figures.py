@@ -38,17 +38,21 @@ def figures(session: Session) -> Figures:
     approved = col(CaregiverLink.approved_at).is_not(None)
     interrupted = col(Conversation.answers)["earlier"]["flow"].as_string()
     signing_up = (col(Conversation.flow) == "enrolment") | (interrupted == "enrolment")
-    reachable_patients = select(Patient.user_id).where(col(Patient.blocked_at).is_(None))
-    reachable_caregivers = select(CaregiverLink.caregiver_id).where(
+    reachable_patients = select(col(Patient.user_id)).where(col(Patient.blocked_at).is_(None))
+    reachable_caregivers = select(col(CaregiverLink.caregiver_id)).where(
         approved, col(CaregiverLink.blocked_at).is_(None)
     )
-    everyone = union(select(Patient.user_id), select(CaregiverLink.caregiver_id).where(approved))
+    everyone = union(
+        select(col(Patient.user_id)), select(col(CaregiverLink.caregiver_id)).where(approved)
+    )
     active = _count(session, union(reachable_patients, reachable_caregivers))
     return Figures(
-        patients=_count(session, select(Patient.user_id)),
-        paused=_count(session, select(Patient.user_id).where(col(Patient.paused).is_(True))),
-        enrolling=_count(session, select(Conversation.user_id).where(signing_up)),
-        caregivers=_count(session, select(CaregiverLink.caregiver_id).where(approved).distinct()),
+        patients=_count(session, select(col(Patient.user_id))),
+        paused=_count(session, select(col(Patient.user_id)).where(col(Patient.paused).is_(True))),
+        enrolling=_count(session, select(col(Conversation.user_id)).where(signing_up)),
+        caregivers=_count(
+            session, select(col(CaregiverLink.caregiver_id)).where(approved).distinct()
+        ),
         active=active,
         inactive=_count(session, everyone) - active,
         pending=outbox.count_pending(session),
@@ -62,12 +66,12 @@ def recent_doses(session: Session, now: datetime, days: int = RECENT_DAYS) -> Re
     total = Recent()
     last_id: int | None = None
     columns = (
-        Patient.user_id,
-        Patient.first_injection,
-        Patient.enrolled_after,
-        Patient.time_zone,
-        Patient.reminder_time,
-        Patient.enrolled_at,
+        col(Patient.user_id),
+        col(Patient.first_injection),
+        col(Patient.enrolled_after),
+        col(Patient.time_zone),
+        col(Patient.reminder_time),
+        col(Patient.enrolled_at),
     )
     while True:
         query = select(*columns).order_by(col(Patient.user_id)).limit(CHUNK)

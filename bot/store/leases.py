@@ -15,9 +15,9 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from bot.models import Lease
+from bot.models import Lease, table_of
 
-TABLE = Lease.__table__
+TABLE = table_of(Lease)
 
 
 def acquire(

@@ -13,11 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from bot.db import rowcount
 from bot.domain.outcomes import Outcome
 from bot.domain.reminders import BROADCAST_PRIORITY, PRIORITY, Kind
-from bot.models import OutboxMessage, Patient
+from bot.models import OutboxMessage, Patient, table_of
 
 PRIORITIES = tuple(sorted({*PRIORITY.values(), BROADCAST_PRIORITY}))
 
@@ -96,7 +98,7 @@ class Claimed:
 
 
 READ_COLUMNS = tuple(
-    OutboxMessage.__table__.c[name]
+    table_of(OutboxMessage).c[name]
     for name in Claimed.__dataclass_fields__
     if name not in ("lease_until", "claim_token")
 )
@@ -109,7 +111,7 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
     there (locked on PostgreSQL) and the update only writes the lease."""
     postgres = session.get_bind().dialect.name == "postgresql"
     found: list[Any] = []
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     connection = session.connection()  # Core rows: no ORM bookkeeping for hundreds of them
     for priority in PRIORITIES:
         due = (
@@ -136,7 +138,7 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
         .where(table.c.id.in_([row.id for row in found]))
         .values(lease_until=lease_until, claim_token=token)
     )
-    return [Claimed(*row, lease_until=lease_until, claim_token=token) for row in found]
+    return [Claimed(**row._mapping, lease_until=lease_until, claim_token=token) for row in found]
 
 
 def finish(
@@ -150,7 +152,7 @@ def finish(
     attempts: int | None = None,
 ) -> bool:
     """Record the outcome, only if this claim still holds the row. Returns whether it did."""
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     result = session.connection().execute(
         update(table)
         .where(*_held(row))
@@ -169,7 +171,7 @@ def finish(
 def _held(row: Claimed) -> tuple[ColumnElement[bool], ...]:
     """The row, still open and still held by this claim: every write after the send and the
     check before it say the same."""
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     return (
         table.c.id == row.id,
         table.c.claim_token == row.claim_token,
@@ -182,7 +184,7 @@ def retry_at(
 ) -> None:
     """Give the row back, to be claimed again from `when`: after a failed attempt (back-off),
     or when Telegram asked to wait (`failed=False`: a 429 uses up no attempt)."""
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     session.connection().execute(
         update(table)
         .where(table.c.id == row.id, table.c.claim_token == row.claim_token)
@@ -198,7 +200,7 @@ def retry_at(
 def move(session: Session, row: Claimed, due_at: datetime) -> bool:
     """Give the row back with a later due time (a follow-up waiting for its gap after the dose
     reminder), to be composed again then."""
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     moved = session.connection().execute(
         update(table).where(*_held(row)).values(due_at=due_at, lease_until=None, claim_token=None)
     )
@@ -208,7 +210,7 @@ def move(session: Session, row: Claimed, due_at: datetime) -> bool:
 def still_claimed(session: Session, row: Claimed) -> bool:
     """Checked just before sending: the row was not cancelled (a confirmation, a revocation),
     erased with its patient, or taken over by another process since it was claimed."""
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     found = session.connection().execute(select(table.c.id).where(*_held(row)))
     return found.first() is not None
 
@@ -229,9 +231,9 @@ def dose_reminders(
     keys = set(doses)
     if not keys:
         return {}
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     rows = session.connection().execute(
-        select(
+        core_select(
             table.c.patient_id,
             table.c.dose_number,
             table.c.dose_planned,
@@ -261,7 +263,7 @@ def release(session: Session, batch: Sequence[Claimed]) -> int:
     finished, or handed back for a retry later, keep what they have."""
     if not batch:
         return 0
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     result = session.connection().execute(
         update(table)
         .where(
@@ -279,7 +281,7 @@ def cancel_pending(
 ) -> int:
     """Cancel what is still to be sent about a patient (all of it, or only some kinds)."""
     query = update(OutboxMessage).where(
-        OutboxMessage.patient_id == patient_id, col(OutboxMessage.finished_at).is_(None)
+        col(OutboxMessage.patient_id) == patient_id, col(OutboxMessage.finished_at).is_(None)
     )
     if kinds is not None:
         query = query.where(col(OutboxMessage.kind).in_(list(kinds)))
@@ -287,7 +289,7 @@ def cancel_pending(
         query.values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
         execution_options={"synchronize_session": False},
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 def cancel_pending_to(session: Session, now: datetime, *, patient_id: int, chat_id: int) -> int:
@@ -295,25 +297,25 @@ def cancel_pending_to(session: Session, now: datetime, *, patient_id: int, chat_
     result = session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.patient_id == patient_id,
-            OutboxMessage.chat_id == chat_id,
+            col(OutboxMessage.patient_id) == patient_id,
+            col(OutboxMessage.chat_id) == chat_id,
             col(OutboxMessage.finished_at).is_(None),
         )
         .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
         execution_options={"synchronize_session": False},
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 def cancel_pending_to_chat(session: Session, now: datetime, *, chat_id: int) -> int:
     """Cancel everything still to go to one chat (a caregiver who blocked the bot)."""
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.chat_id == chat_id, col(OutboxMessage.finished_at).is_(None))
+        .where(col(OutboxMessage.chat_id) == chat_id, col(OutboxMessage.finished_at).is_(None))
         .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
         execution_options={"synchronize_session": False},
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 def sent_kinds(session: Session, patient_id: int, number: int, planned: date) -> frozenset[str]:
@@ -333,7 +335,7 @@ def pending(session: Session, patient_id: int) -> Sequence[OutboxMessage]:
     return session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.patient_id == patient_id, col(OutboxMessage.finished_at).is_(None))
-        .order_by(OutboxMessage.due_at)
+        .order_by(col(OutboxMessage.due_at))
     ).all()
 
 

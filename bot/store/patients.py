@@ -64,7 +64,7 @@ def enrol(session: Session, enrolment: Enrolment, now: datetime) -> Patient:
             session.add(
                 DoseRecord(patient_id=patient.user_id, number=number, taken_on=day, recorded_at=now)
             )
-    session.exec(delete(Conversation).where(Conversation.user_id == enrolment.user_id))
+    session.exec(delete(Conversation).where(col(Conversation.user_id) == enrolment.user_id))
     languages.remember(session, enrolment.user_id, enrolment.language, now)
     return patient
 
@@ -101,9 +101,9 @@ def courses_of(
     taken: dict[int, dict[int, date]] = {user_id: {} for user_id in by_id}
     if by_id:
         records = session.exec(
-            select(DoseRecord.patient_id, DoseRecord.number, DoseRecord.taken_on).where(
-                col(DoseRecord.patient_id).in_(list(by_id))
-            )
+            select(
+                col(DoseRecord.patient_id), col(DoseRecord.number), col(DoseRecord.taken_on)
+            ).where(col(DoseRecord.patient_id).in_(list(by_id)))
         ).all()
         for patient_id, number, day in records:
             taken[patient_id][number] = day
@@ -152,14 +152,14 @@ def erase(session: Session, user_id: int) -> bool:
     )
     found = False
     for table, column in (
-        (OutboxMessage, OutboxMessage.patient_id),
-        (OutboxMessage, OutboxMessage.chat_id),
-        (DoseRecord, DoseRecord.patient_id),
-        (DiaryEntry, DiaryEntry.patient_id),
-        (PenPeriod, PenPeriod.patient_id),
-        (Patient, Patient.user_id),
-        (Conversation, Conversation.user_id),
-        (LanguageChoice, LanguageChoice.user_id),
+        (OutboxMessage, col(OutboxMessage.patient_id)),
+        (OutboxMessage, col(OutboxMessage.chat_id)),
+        (DoseRecord, col(DoseRecord.patient_id)),
+        (DiaryEntry, col(DiaryEntry.patient_id)),
+        (PenPeriod, col(PenPeriod.patient_id)),
+        (Patient, col(Patient.user_id)),
+        (Conversation, col(Conversation.user_id)),
+        (LanguageChoice, col(LanguageChoice.user_id)),
     ):
         result = session.exec(delete(table).where(column == user_id))
         found = found or bool(result.rowcount)

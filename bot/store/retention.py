@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlmodel import Session, col
 
+from bot.db import rowcount
 from bot.models import (
     BroadcastDelivery,
     CaregiverLink,
@@ -21,6 +22,7 @@ from bot.models import (
     OutboxMessage,
     Patient,
     SupportRequest,
+    table_of,
 )
 from bot.store import languages, outbox, patients
 
@@ -77,11 +79,13 @@ def quiet_sign_ups(session: Session, since: datetime) -> list[SignUp]:
     """Unfinished sign-ups untouched since `since`, of people who are nothing else here (not a
     patient, not a caregiver)."""
     rows = session.execute(
-        select(Conversation.user_id, Conversation.updated_at, Conversation.warned_at).where(
+        select(
+            col(Conversation.user_id), col(Conversation.updated_at), col(Conversation.warned_at)
+        ).where(
             col(Conversation.flow) == SIGN_UP,
             col(Conversation.updated_at) <= since,
-            ~_is_patient(Conversation.user_id),
-            ~_is_caregiver(Conversation.user_id),
+            ~_is_patient(col(Conversation.user_id)),
+            ~_is_caregiver(col(Conversation.user_id)),
         )
     ).all()
     return [SignUp(*row) for row in rows]
@@ -91,11 +95,13 @@ def touch_sign_up(session: Session, user_id: int, language: str, now: datetime) 
     """Someone wrote or tapped: their unfinished sign-up (if any) is not quiet, and a warning
     given earlier no longer holds. Their language is kept from then on, so that a warning
     composed later speaks it."""
-    touched = session.execute(
-        update(Conversation)
-        .where(col(Conversation.user_id) == user_id, col(Conversation.flow) == SIGN_UP)
-        .values(updated_at=now, warned_at=None)
-    ).rowcount
+    touched = rowcount(
+        session.execute(
+            update(Conversation)
+            .where(col(Conversation.user_id) == user_id, col(Conversation.flow) == SIGN_UP)
+            .values(updated_at=now, warned_at=None)
+        )
+    )
     if touched and session.get(LanguageChoice, user_id) is None:
         languages.remember(session, user_id, language, now)
     return bool(touched)
@@ -104,15 +110,17 @@ def touch_sign_up(session: Session, user_id: int, language: str, now: datetime) 
 def warn(session: Session, user_id: int, since: datetime, now: datetime) -> bool:
     """Record the warning and queue its message, unless the person wrote after `since`
     meanwhile."""
-    warned = session.execute(
-        update(Conversation)
-        .where(
-            col(Conversation.user_id) == user_id,
-            col(Conversation.flow) == SIGN_UP,
-            col(Conversation.updated_at) <= since,
+    warned = rowcount(
+        session.execute(
+            update(Conversation)
+            .where(
+                col(Conversation.user_id) == user_id,
+                col(Conversation.flow) == SIGN_UP,
+                col(Conversation.updated_at) <= since,
+            )
+            .values(warned_at=now)
         )
-        .values(warned_at=now)
-    ).rowcount
+    )
     if warned:
         outbox.add(
             session, chat_id=user_id, kind=WARNING, priority=WARNING_PRIORITY, due_at=now, now=now
@@ -130,11 +138,13 @@ def warning_of(session: Session, user_id: int) -> SignUpWarning | None:
     """The warning given to this person, while it stands (still quiet, still only signing up),
     with the time zone they answered, if they got that far."""
     row = session.execute(
-        select(Conversation.updated_at, Conversation.warned_at, Conversation.answers).where(
+        select(
+            col(Conversation.updated_at), col(Conversation.warned_at), col(Conversation.answers)
+        ).where(
             col(Conversation.user_id) == user_id,
             col(Conversation.flow) == SIGN_UP,
-            ~_is_patient(Conversation.user_id),
-            ~_is_caregiver(Conversation.user_id),
+            ~_is_patient(col(Conversation.user_id)),
+            ~_is_caregiver(col(Conversation.user_id)),
         )
     ).first()
     if row is None or row.warned_at is None or row.updated_at > row.warned_at:
@@ -147,15 +157,17 @@ def delete_sign_up(session: Session, user_id: int, warned_before: datetime) -> b
     """Delete an unfinished sign-up warned before `warned_before` and quiet since, with
     everything about that person. The conversation goes first, on those conditions: if they
     wrote meanwhile, nothing is deleted."""
-    table = Conversation.__table__
-    gone = session.execute(
-        table.delete().where(
-            table.c.user_id == user_id,
-            table.c.flow == SIGN_UP,
-            table.c.warned_at <= warned_before,
-            table.c.updated_at <= table.c.warned_at,
+    table = table_of(Conversation)
+    gone = rowcount(
+        session.execute(
+            table.delete().where(
+                table.c.user_id == user_id,
+                table.c.flow == SIGN_UP,
+                table.c.warned_at <= warned_before,
+                table.c.updated_at <= table.c.warned_at,
+            )
         )
-    ).rowcount
+    )
     if gone:
         patients.erase(session, user_id)
     return bool(gone)
@@ -164,9 +176,9 @@ def delete_sign_up(session: Session, user_id: int, warned_before: datetime) -> b
 def blocked_people(session: Session, since: datetime) -> set[int]:
     """Patients and caregivers with a role that blocked the bot before `since`: candidates,
     each checked in full against `blocked_moments`."""
-    found = session.execute(select(Patient.user_id).where(col(Patient.blocked_at) <= since))
+    found = session.execute(select(col(Patient.user_id)).where(col(Patient.blocked_at) <= since))
     linked = session.execute(
-        select(CaregiverLink.caregiver_id).where(col(CaregiverLink.blocked_at) <= since)
+        select(col(CaregiverLink.caregiver_id)).where(col(CaregiverLink.blocked_at) <= since)
     )
     return {*found.scalars(), *linked.scalars()}
 
@@ -175,10 +187,10 @@ def blocked_moments(session: Session, user_id: int) -> list[datetime | None]:
     """When each role of this person blocked the bot (None: still reachable in that role).
     Locks the rows (PostgreSQL), so that coming back at that moment waits for the deletion."""
     patient = session.execute(
-        select(Patient.blocked_at).where(col(Patient.user_id) == user_id).with_for_update()
+        select(col(Patient.blocked_at)).where(col(Patient.user_id) == user_id).with_for_update()
     )
     links = session.execute(
-        select(CaregiverLink.blocked_at)
+        select(col(CaregiverLink.blocked_at))
         .where(col(CaregiverLink.caregiver_id) == user_id)
         .with_for_update()
     )
@@ -206,11 +218,11 @@ def quiet_exchanges(session: Session, since: datetime) -> list[int]:
     request, a support answer, a settings prompt…), untouched since `since`."""
     return list(
         session.execute(
-            select(Conversation.user_id).where(
+            select(col(Conversation.user_id)).where(
                 col(Conversation.flow) != SIGN_UP,
                 col(Conversation.updated_at) <= since,
-                ~_is_patient(Conversation.user_id),
-                ~_is_caregiver(Conversation.user_id),
+                ~_is_patient(col(Conversation.user_id)),
+                ~_is_caregiver(col(Conversation.user_id)),
             )
         ).scalars()
     )
@@ -244,10 +256,10 @@ def delete_loose_rows(session: Session, since: datetime, staff: Collection[int])
     """Rows about people the bot no longer serves, older than `since`: support requests,
     finished broadcast deliveries and messages, then languages (kept while a support request
     may still be answered in it). Returns how many went."""
-    requests = SupportRequest.__table__
-    deliveries = BroadcastDelivery.__table__
-    messages = OutboxMessage.__table__
-    chosen = LanguageChoice.__table__
+    requests = table_of(SupportRequest)
+    deliveries = table_of(BroadcastDelivery)
+    messages = table_of(OutboxMessage)
+    chosen = table_of(LanguageChoice)
     statements = (
         requests.delete().where(requests.c.created_at <= since, ~served(requests.c.user_id, staff)),
         deliveries.delete().where(
@@ -264,4 +276,4 @@ def delete_loose_rows(session: Session, since: datetime, staff: Collection[int])
             ~exists().where(requests.c.user_id == chosen.c.user_id),
         ),
     )
-    return sum(session.execute(statement).rowcount for statement in statements)
+    return sum(rowcount(session.execute(statement)) for statement in statements)
