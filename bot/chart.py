@@ -105,6 +105,8 @@ def adherence_figure(points: Sequence[DosePoint], labels: ChartLabels) -> Figure
     axes = figure.add_subplot()
     axes.axhline(0, color="#555555", linestyle="--", linewidth=1.2, zorder=1)
 
+    # The x values are dates: matplotlib converts them itself (its date units), but its stubs
+    # take only floats, hence the ignores below.
     for status in (Status.ON_TIME, Status.EARLY, Status.LATE, Status.MISSED):
         group = [point for point in points if point.status == status]
         if not group:
@@ -114,10 +116,10 @@ def adherence_figure(points: Sequence[DosePoint], labels: ChartLabels) -> Figure
         offsets = [point.days_off for point in group]
         if status is Status.MISSED:
             for day in days:
-                axes.axvline(day, color=colour, alpha=0.25, linewidth=6, zorder=0)
+                axes.axvline(day, color=colour, alpha=0.25, linewidth=6, zorder=0)  # type: ignore[arg-type]
         else:
-            axes.vlines(days, 0, offsets, color=colour, linewidth=2, zorder=2)
-        axes.scatter(days, offsets, s=140, color=colour, marker=marker, zorder=3)
+            axes.vlines(days, 0, offsets, color=colour, linewidth=2, zorder=2)  # type: ignore[arg-type]
+        axes.scatter(days, offsets, s=140, color=colour, marker=marker, zorder=3)  # type: ignore[arg-type]
 
     if len(points) <= NUMBERED_UP_TO:
         for point in points:
@@ -134,7 +136,7 @@ def adherence_figure(points: Sequence[DosePoint], labels: ChartLabels) -> Figure
     first = min(point.planned for point in points)
     last = max(point.planned for point in points)
     margin = max(timedelta(days=7), (last - first) * 0.05)
-    axes.set_xlim(first - margin, last + margin)
+    axes.set_xlim(first - margin, last + margin)  # type: ignore[arg-type]
     reach = max(3, *(abs(point.days_off) for point in points))
     axes.set_ylim(-reach - 1.5, reach + 1.5)
 

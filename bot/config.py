@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 from dotenv import load_dotenv
 
@@ -108,7 +109,15 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     )
 
 
-def parse_webhook(env: dict[str, str]) -> dict[str, object]:
+class Webhook(TypedDict):
+    """The webhook settings, as `Settings` takes them (polling: just the port)."""
+
+    port: int
+    webhook_url: NotRequired[str]
+    webhook_secret: NotRequired[str]
+
+
+def parse_webhook(env: dict[str, str]) -> Webhook:
     """Webhook mode when WEBHOOK_URL is set: Telegram posts updates to it, and it must be
     https; the secret token proves a request comes from Telegram."""
     url = env.get("WEBHOOK_URL", "").strip() or None
@@ -117,7 +126,7 @@ def parse_webhook(env: dict[str, str]) -> dict[str, object]:
     if port > 65535:
         raise ConfigError(f"PORT must be a TCP port number (1 to 65535), not {port}.")
     if url is None:
-        return {"port": port}
+        return Webhook(port=port)
     if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise ConfigError(
             f"WEBHOOK_URL must be an https:// address Telegram can reach, not {url!r}."
@@ -127,7 +136,7 @@ def parse_webhook(env: dict[str, str]) -> dict[str, object]:
             "WEBHOOK_SECRET must be set with WEBHOOK_URL: 1 to 256 letters, digits, _ or -; "
             "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
         )
-    return {"webhook_url": url, "webhook_secret": secret, "port": port}
+    return Webhook(webhook_url=url, webhook_secret=secret, port=port)
 
 
 def parse_choice(name: str, raw: str | None, choices: frozenset[str], default: str) -> str:

@@ -17,7 +17,7 @@ import secrets
 import sys
 import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from pathlib import Path
@@ -189,8 +189,8 @@ def _trusted(name: str) -> bool:
     return any(name == trusted or name.startswith(trusted + ".") for trusted in TRUSTED_ARGS)
 
 
-def _plain_args(args: tuple[object, ...] | dict[str, object]) -> tuple[object, ...]:
-    values: Iterable[object] = args.values() if isinstance(args, dict) else args
+def _plain_args(args: tuple[object, ...] | Mapping[str, object]) -> tuple[object, ...]:
+    values: Iterable[object] = args.values() if isinstance(args, Mapping) else args
     return tuple(_plain(value) for value in values)
 
 

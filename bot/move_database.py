@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 from sqlmodel import SQLModel
 
 from bot import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -59,7 +59,7 @@ def _check(source: Engine, target: Engine) -> None:
                 raise MoveError(f"the target is not empty (table {table.name} has rows)")
 
 
-def _advance_sequences(connection) -> None:  # type: ignore[no-untyped-def]
+def _advance_sequences(connection: Connection) -> None:
     """Copied ids were given explicitly; each serial column's sequence must continue after
     them, or the next insert would collide."""
     inspector = inspect(connection)

@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, Updater
 
 from bot import services
 from bot.db import transaction
@@ -114,20 +114,27 @@ async def receive(application: Application, stop: asyncio.Event) -> None:
                     log.info("receiving updates by long polling (this process holds the lease)")
             elif not held and polling is not False:
                 if polling:
-                    await application.updater.stop()
+                    await updater_of(application).stop()
                 polling = False
                 log.info("another process receives updates; this one sends due messages only")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), ttl.total_seconds() / 3)
     finally:
         if polling:
-            await application.updater.stop()
+            await updater_of(application).stop()
         give_up(app, me)
+
+
+def updater_of(application: Application) -> Updater:
+    """The application's updater (PTB allows building one without; this bot always has it)."""
+    if application.updater is None:
+        raise RuntimeError("the application was built without an updater")
+    return application.updater
 
 
 async def start_polling(application: Application) -> bool:
     try:
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await updater_of(application).start_polling(allowed_updates=Update.ALL_TYPES)
     except TelegramError as error:
         log.warning("long polling did not start (%s); trying again shortly", type(error).__name__)
         return False

@@ -63,6 +63,7 @@ async def work(context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     finally:
         if application.running:
+            assert context.job_queue is not None  # this runs as a job: there is a queue
             context.job_queue.run_once(work, when=IDLE, name=JOB_NAME)
 
 

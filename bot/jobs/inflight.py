@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ async def run_all(
 
 
 async def _wait(
-    tasks: list[asyncio.Future[Any]], keep_going: Callable[[], bool], grace: float
+    tasks: Sequence[asyncio.Future[Any]], keep_going: Callable[[], bool], grace: float
 ) -> None:
     loop = asyncio.get_running_loop()
     pending = set(tasks)

@@ -55,7 +55,7 @@ class Outcome:
     loose_rows_deleted: int = 0
 
 
-def schedule(job_queue: JobQueue) -> None:  # type: ignore[type-arg]
+def schedule(job_queue: JobQueue[ContextTypes.DEFAULT_TYPE]) -> None:
     job_queue.run_repeating(
         retention,
         interval=EVERY,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, union
+from sqlalchemy import SelectBase, func, select, union
 from sqlmodel import Session, col
 
 from bot.domain.adherence import Recent, recent
@@ -27,7 +27,7 @@ class Figures:
     pending: int
 
 
-def _count(session: Session, query) -> int:  # type: ignore[no-untyped-def]
+def _count(session: Session, query: SelectBase) -> int:
     return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 

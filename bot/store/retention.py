@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select, update
+from sqlalchemy import ColumnElement, Exists, SQLColumnExpression, exists, or_, select, update
 from sqlmodel import Session, col
 
 from bot.db import rowcount
@@ -67,11 +67,11 @@ class SignUp:
     warned_at: datetime | None
 
 
-def _is_patient(user_id_column):  # type: ignore[no-untyped-def]
+def _is_patient(user_id_column: SQLColumnExpression[int]) -> Exists:
     return exists().where(col(Patient.user_id) == user_id_column)
 
 
-def _is_caregiver(user_id_column):  # type: ignore[no-untyped-def]
+def _is_caregiver(user_id_column: SQLColumnExpression[int]) -> Exists:
     return exists().where(col(CaregiverLink.caregiver_id) == user_id_column)
 
 

@@ -4,6 +4,8 @@ constants are translated when read, functions translate their sentences when cal
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.texts import (
     account,
     care,
@@ -40,7 +42,7 @@ _MODULES = (
 )
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:
     for module in _MODULES:
         if name in vars(module):
             return translate(vars(module)[name])
