@@ -27,7 +27,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 
 from benchmarks.common import TELEGRAM_RATE, ServerProcess, max_in_window, print_table, verdict
-from bot import dose_buttons, services, texts
+from bot import services, texts
 from bot.app import build_application
 from bot.clock import FixedClock
 from bot.config import load_settings
@@ -36,6 +36,7 @@ from bot.domain.outcomes import Outcome
 from bot.domain.reminders import PRIORITY, Kind
 from bot.domain.timing import local_date, local_instant
 from bot.jobs import sweep
+from bot.keyboards.doses import reminder_keyboard
 from bot.models import OutboxMessage, Patient
 
 GOAL_RATIO = 0.8
@@ -154,7 +155,7 @@ async def bare_loop(server: ServerProcess, people: Sequence[Recipient], now: dat
     async with Bot(server.token, base_url=server.base_url) as bot:
         started = time.perf_counter()
         for person in people:
-            markup = dose_buttons.reminder_keyboard(person.user_id, 1, today)
+            markup = reminder_keyboard(person.user_id, 1, today)
             await bot.send_message(
                 person.user_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
             )

@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import broadcast_buttons, commands, dose_buttons, services, texts
+from bot import commands, services, texts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import make_engine, transaction
@@ -26,7 +26,6 @@ from bot.handlers import (
     broadcast,
     caregivers,
     checkin,
-    datepicker,
     diary,
     doses,
     enrolment,
@@ -48,6 +47,18 @@ from bot.handlers import (
 from bot.handlers.access import query_of
 from bot.jobs import broadcast as broadcast_worker
 from bot.jobs import retention, sweep
+from bot.keyboards.broadcast import BroadcastTap
+from bot.keyboards.caregivers import CaregiverTap
+from bot.keyboards.checkin import CheckinTap
+from bot.keyboards.datepicker import PickDay
+from bot.keyboards.diary import DiaryTap
+from bot.keyboards.doses import CorrectionTap, DoseTap, SiteTap, WhoTap
+from bot.keyboards.enrolment import EnrolTap
+from bot.keyboards.erasure import EraseTap
+from bot.keyboards.info import InfoTap
+from bot.keyboards.pen import PenTap
+from bot.keyboards.settings import LanguageTap, SettingsTap
+from bot.keyboards.support import SupportTap
 from bot.store import languages
 
 STAFF_MENUS = "staff_menus"
@@ -140,22 +151,22 @@ def build_application(
             CommandHandler("stats", staff.stats, filters=private),
             CommandHandler("broadcast", broadcast.compose, filters=private),
             CommandHandler("broadcasts", broadcast.recent, filters=private),
-            CallbackQueryHandler(enrolment.on_button, pattern=rf"^{enrolment.CALLBACK_PREFIX}:"),
-            CallbackQueryHandler(enrolment.on_calendar, pattern=rf"^{datepicker.PREFIX}:"),
-            CallbackQueryHandler(settings.on_button, pattern=rf"^{settings.PREFIX}:"),
-            CallbackQueryHandler(settings.on_language, pattern=rf"^{settings.LANGUAGE}:"),
-            CallbackQueryHandler(erasure.on_button, pattern=rf"^{erasure.PREFIX}:"),
-            CallbackQueryHandler(doses.on_dose_button, pattern=rf"^{dose_buttons.PREFIX}:"),
-            CallbackQueryHandler(caregivers.on_button, pattern=rf"^{caregivers.PREFIX}:"),
-            CallbackQueryHandler(broadcast.on_button, pattern=rf"^{broadcast_buttons.PREFIX}:"),
-            CallbackQueryHandler(support.on_button, pattern=rf"^{support.PREFIX}:"),
-            CallbackQueryHandler(info.on_button, pattern=rf"^{info.PREFIX}:"),
-            CallbackQueryHandler(diary.on_button, pattern=rf"^{diary.PREFIX}:"),
-            CallbackQueryHandler(pen.on_button, pattern=rf"^{pen.PREFIX}:"),
-            CallbackQueryHandler(checkin.on_button, pattern=r"^ci:"),
-            CallbackQueryHandler(doses.on_who, pattern=r"^who:"),
-            CallbackQueryHandler(doses.on_site, pattern=r"^site:"),
-            CallbackQueryHandler(doses.on_correction_day, pattern=r"^fixday:"),
+            CallbackQueryHandler(enrolment.on_button, pattern=EnrolTap.pattern()),
+            CallbackQueryHandler(enrolment.on_calendar, pattern=PickDay.pattern()),
+            CallbackQueryHandler(settings.on_button, pattern=SettingsTap.pattern()),
+            CallbackQueryHandler(settings.on_language, pattern=LanguageTap.pattern()),
+            CallbackQueryHandler(erasure.on_button, pattern=EraseTap.pattern()),
+            CallbackQueryHandler(doses.on_dose_button, pattern=DoseTap.pattern()),
+            CallbackQueryHandler(caregivers.on_button, pattern=CaregiverTap.pattern()),
+            CallbackQueryHandler(broadcast.on_button, pattern=BroadcastTap.pattern()),
+            CallbackQueryHandler(support.on_button, pattern=SupportTap.pattern()),
+            CallbackQueryHandler(info.on_button, pattern=InfoTap.pattern()),
+            CallbackQueryHandler(diary.on_button, pattern=DiaryTap.pattern()),
+            CallbackQueryHandler(pen.on_button, pattern=PenTap.pattern()),
+            CallbackQueryHandler(checkin.on_button, pattern=CheckinTap.pattern()),
+            CallbackQueryHandler(doses.on_who, pattern=WhoTap.pattern()),
+            CallbackQueryHandler(doses.on_site, pattern=SiteTap.pattern()),
+            CallbackQueryHandler(doses.on_correction_day, pattern=CorrectionTap.pattern()),
             CallbackQueryHandler(_unknown_button),
             ChatMemberHandler(presence.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
             MessageHandler(private & (filters.TEXT | filters.LOCATION), replies.on_message),

@@ -13,12 +13,12 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot import broadcast_buttons
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db import transaction
 from bot.domain.broadcast import MAX_LENGTH, Audience, FormattingError, Status, check_formatting
 from bot.jobs import broadcast as worker
+from bot.keyboards.broadcast import BroadcastAction, BroadcastTap, progress_keyboard
 from bot.models import Broadcast, BroadcastDelivery, CaregiverLink, Patient
 from bot.services import Services
 from bot.store import broadcasts, patients
@@ -86,10 +86,10 @@ def test_length_is_counted_like_telegram_after_the_tags() -> None:
 
 def test_button_data_round_trips_and_forgeries_are_refused() -> None:
     for action, audience in [("to", Audience.CAREGIVERS), ("send", None), ("stop", None)]:
-        raw = broadcast_buttons.data(action, 12, audience)
+        raw = BroadcastTap(BroadcastAction(action), 12, audience).pack()
         assert len(raw.encode()) <= 64
-        tap = broadcast_buttons.parse(raw)
-        assert tap == broadcast_buttons.BroadcastTap(action, 12, audience)
+        tap = BroadcastTap.parse(raw)
+        assert tap == BroadcastTap(BroadcastAction(action), 12, audience)
     for forged in [
         "bc:send",
         "bc:send:x",
@@ -101,7 +101,7 @@ def test_button_data_round_trips_and_forgeries_are_refused() -> None:
         "dose:1:2:20260101:ok",
         "",
     ]:
-        assert broadcast_buttons.parse(forged) is None, forged
+        assert BroadcastTap.parse(forged) is None, forged
 
 
 # --- recipients, drafts, lease -------------------------------------------------------------
@@ -458,7 +458,7 @@ def test_progress_then_the_outcome_replace_the_preview_buttons(
     run(bot, app)
     labels = [button.text for row in bot.edits[-1].inline_keyboard for button in row]  # type: ignore[attr-defined]
     assert labels == ["✅ Delivered to 1 of 1"]
-    sending = broadcast_buttons.progress(
+    sending = progress_keyboard(
         broadcast_id, broadcasts.tally(state(engine, broadcast_id)), sending=True
     )
     assert [button.text for row in sending.inline_keyboard for button in row] == [

@@ -12,7 +12,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
 from bot import texts
 from bot.domain.broadcast import check_formatting
-from bot.handlers import info
+from bot.keyboards.info import related
 from bot.texts import information, language
 from bot.texts.language import translate
 
@@ -240,10 +240,10 @@ def test_unverified_figures_are_not_stated(code: str) -> None:
 def test_buttons_are_short_and_in_the_language_of_the_page(code: str, topic: str) -> None:
     with language.speaking(code):
         labels = translate(information.BUTTONS)
-        markup = info.related(topic)
+        markup = related(topic)
     buttons = [button for row in markup.inline_keyboard for button in row]
     assert [button.callback_data for button in buttons] == [
-        f"{info.PREFIX}:{other}" for other in information.RELATED[topic]
+        f"info:{other}" for other in information.RELATED[topic]
     ]
     assert [button.text for button in buttons] == [
         labels[other] for other in information.RELATED[topic]

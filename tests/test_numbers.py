@@ -8,10 +8,12 @@ from datetime import date
 
 import pytest
 
-from bot import broadcast_buttons, dose_buttons
 from bot.config import ConfigError, parse_admin_ids, parse_count
 from bot.domain.numbers import LARGEST, parse_number
-from bot.handlers import datepicker
+from bot.keyboards import datepicker
+from bot.keyboards.broadcast import BroadcastTap
+from bot.keyboards.datepicker import PickDay, ShowMonth
+from bot.keyboards.doses import CorrectionTap, DoseAction, DoseTap, SiteTap, WhoTap
 from bot.receiver import is_gone
 
 
@@ -54,12 +56,12 @@ def test_a_smaller_bound() -> None:
     "forged", ["bc:show:²", "bc:send:٣", "bc:stop: 1", "bc:show:+1", "bc:show:2147483648"]
 )
 def test_forged_broadcast_data(forged: str) -> None:
-    assert broadcast_buttons.parse(forged) is None
+    assert BroadcastTap.parse(forged) is None
 
 
 def test_dose_data_round_trips_and_forgeries_are_refused() -> None:
-    raw = dose_buttons.data(4001, 3, date(2026, 1, 19), "ok")
-    assert dose_buttons.parse(raw) == dose_buttons.DoseTap(4001, 3, date(2026, 1, 19), "ok")
+    raw = DoseTap(4001, 3, date(2026, 1, 19), DoseAction.OK).pack()
+    assert DoseTap.parse(raw) == DoseTap(4001, 3, date(2026, 1, 19), DoseAction.OK)
     for forged in [
         "dose:²:3:20260119:ok",
         "dose:4001:٣:20260119:ok",
@@ -69,18 +71,19 @@ def test_dose_data_round_trips_and_forgeries_are_refused() -> None:
         "dose:4001:3:2026019:ok",
         "dose:4001:2147483648:20260119:ok",
     ]:
-        assert dose_buttons.parse(forged) is None, forged
-    assert dose_buttons.parse_site_tap("who:4001:3:self") is not None
-    for forged in ["who:²:3:self", "site:4001:٣:self:thigh_left", "who:4001: 3:self"]:
-        assert dose_buttons.parse_site_tap(forged) is None, forged
-    assert dose_buttons.parse_correction_tap("fixday:4001:3:1") == (4001, 3, 1)
+        assert DoseTap.parse(forged) is None, forged
+    assert WhoTap.parse("who:4001:3:self") is not None
+    for forged in ["who:²:3:self", "who:4001: 3:self"]:
+        assert WhoTap.parse(forged) is None, forged
+    assert SiteTap.parse("site:4001:٣:self:thigh_left") is None
+    assert CorrectionTap.parse("fixday:4001:3:1") == CorrectionTap(4001, 3, 1)
     for forged in ["fixday:²:3:1", "fixday:4001:²:1", "fixday:4001:3:²"]:
-        assert dose_buttons.parse_correction_tap(forged) is None, forged
+        assert CorrectionTap.parse(forged) is None, forged
 
 
 def test_date_picker_data() -> None:
-    assert datepicker.parse("cal:2026-01-05") == ("pick", date(2026, 1, 5))
-    assert datepicker.parse("cal:2026-02") == ("show", date(2026, 2, 1))
+    assert datepicker.parse("cal:2026-01-05") == PickDay(date(2026, 1, 5))
+    assert datepicker.parse("cal:2026-02") == ShowMonth(date(2026, 2, 1))
     for forged in ["cal:2026-W01-1", "cal:２０２６-01", "cal:2026-13", "cal:-", "cal:2026-1-5"]:
         assert datepicker.parse(forged) is None, forged
 

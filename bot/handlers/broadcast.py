@@ -7,12 +7,13 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import broadcast_buttons, services, texts
+from bot import services, texts
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.domain.broadcast import Audience, FormattingError, Status, check_formatting
 from bot.handlers.long_text import reply_in_parts
 from bot.jobs.broadcast import progress_markup
+from bot.keyboards.broadcast import BroadcastAction, BroadcastTap, draft_keyboard
 from bot.store import broadcasts, languages
 from bot.texts import language
 
@@ -44,7 +45,7 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         preview = await message.reply_html(
             text,
-            reply_markup=broadcast_buttons.draft(broadcast_id, Audience.EVERYONE, sizes),
+            reply_markup=draft_keyboard(broadcast_id, Audience.EVERYONE, sizes),
         )
     except BadRequest as error:  # a formatting subtlety only Telegram itself caught
         with transaction(app.engine) as session:
@@ -62,7 +63,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not services.is_staff(context, update.effective_user.id):
         await query.answer(texts.STAFF_ONLY, show_alert=True)
         return
-    tap = broadcast_buttons.parse(query.data or "")
+    tap = BroadcastTap.parse(query.data)
     if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
@@ -73,17 +74,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         mine = broadcast is not None and broadcast.sender_id == update.effective_user.id
         if broadcast is None or not mine:
             changed = False
-        elif tap.action == "to" and tap.audience is not None:
+        elif tap.action is BroadcastAction.TO and tap.audience is not None:
             changed = broadcasts.choose_audience(session, tap.broadcast_id, tap.audience)
-        elif tap.action == "send":
+        elif tap.action is BroadcastAction.SEND:
             changed = broadcasts.start(session, tap.broadcast_id, now) is not None
-        elif tap.action == "cancel":
+        elif tap.action is BroadcastAction.CANCEL:
             changed = broadcasts.cancel(session, tap.broadcast_id)
-        elif tap.action == "stop":
+        elif tap.action is BroadcastAction.STOP:
             changed = broadcasts.stop(session, tap.broadcast_id, now)
         else:
             changed = True  # "show": nothing to change, just the figures
-        sizes = broadcasts.audience_sizes(session) if changed and tap.action == "to" else {}
+        sizes = (
+            broadcasts.audience_sizes(session)
+            if changed and tap.action is BroadcastAction.TO
+            else {}
+        )
         if broadcast is not None:
             session.refresh(broadcast)
     if broadcast is None or not mine:
@@ -93,22 +98,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.broadcast_state(broadcast.status))
         return
     match tap.action:
-        case "to":
+        case BroadcastAction.TO:
             await query.answer()
             chosen = Audience(broadcast.audience)
-            await _edit_buttons(query, broadcast_buttons.draft(broadcast.id or 0, chosen, sizes))
-        case "send":
+            await _edit_buttons(query, draft_keyboard(broadcast.id or 0, chosen, sizes))
+        case BroadcastAction.SEND:
             await query.answer(texts.broadcast_started(broadcast.total))
             await _edit_buttons(query, progress_markup(broadcast))
             with transaction(app.engine) as session:
                 current = broadcasts.get(session, tap.broadcast_id)
             if current is not None and current.reported_at is not None:
                 await _edit_buttons(query, progress_markup(current))  # the worker was quicker
-        case "cancel":
+        case BroadcastAction.CANCEL:
             await query.answer(texts.BROADCAST_CANCELLED)
             await _edit_buttons(query, None)
             await query.message.reply_html(texts.BROADCAST_CANCELLED)
-        case "stop":
+        case BroadcastAction.STOP:
             await query.answer(texts.BROADCAST_STOPPING)
         case _:
             await query.answer(texts.broadcast_figures(broadcasts.tally(broadcast)))

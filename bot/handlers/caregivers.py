@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -18,21 +18,27 @@ from bot import services, texts
 from bot.db import transaction
 from bot.domain.adherence import Status, summarize
 from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES, looks_like_token
-from bot.domain.numbers import LARGEST, ROW_ID_LARGEST, parse_number
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
 from bot.handlers.long_text import reply_in_parts
 from bot.handlers.schedule import status_of
+from bot.keyboards.caregivers import (
+    CaregiverAction,
+    CaregiverTap,
+    alert_keyboard,
+    approval_keyboard,
+    cancel_invites_keyboard,
+    caregivers_keyboard,
+    confirm_revoke_keyboard,
+    leave_keyboard,
+    revoke_invite_keyboard,
+)
+from bot.keyboards.enrolment import sign_up_keyboard
 from bot.models import CaregiverLink, Invite
 from bot.store import caregivers, languages, patients, reminders
 from bot.texts import language
 
-PREFIX = "cg"
 log = logging.getLogger(__name__)
-
-
-def button(label: str, action: str, ident: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=f"{PREFIX}:{action}:{ident}")
 
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,28 +61,22 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     link = f"https://t.me/{context.bot.username}?start={token}"
     await update.effective_message.reply_html(
         texts.invite_link(link, hours),
-        reply_markup=InlineKeyboardMarkup(
-            [[button(texts.REVOKE_INVITE_BUTTON, "invrevoke", row.id)]]
-        ),
+        reply_markup=revoke_invite_keyboard(row.id),
     )
 
 
 async def _at_limit(update: Update, waiting: Sequence[Invite], zone: str, hours: int) -> None:
     """Too many links out already: each open one with a button to cancel it."""
-    rows = [
-        [
-            button(
-                texts.cancel_invite(
-                    number, language.moment(row.created_at.astimezone(ZoneInfo(zone)))
-                ),
-                "invrevoke",
-                row.id or 0,
-            )
-        ]
+    labelled = [
+        (
+            texts.cancel_invite(number, language.moment(row.created_at.astimezone(ZoneInfo(zone)))),
+            row.id,
+        )
         for number, row in enumerate(waiting, start=1)
     ]
     await update.effective_message.reply_html(
-        texts.invites_at_limit(len(waiting), hours), reply_markup=InlineKeyboardMarkup(rows)
+        texts.invites_at_limit(len(waiting), hours),
+        reply_markup=cancel_invites_keyboard(labelled),
     )
 
 
@@ -106,28 +106,17 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
         context,
         patient.chat_id,
         lambda: texts.approve_request(link.caregiver_name),
-        lambda: InlineKeyboardMarkup(
-            [
-                [
-                    button(texts.APPROVE_BUTTON, "approve", link.id),
-                    button(texts.DECLINE_BUTTON, "decline", link.id),
-                ]
-            ]
-        ),
+        lambda: approval_keyboard(link.id),
     )
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    parts = (query.data or "").split(":")
-    if len(parts) != 3 or parts[1] not in ACTIONS:
+    tap = CaregiverTap.parse(query.data)
+    if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
-    ident = parse_number(parts[2], LARGEST if parts[1] in ON_PATIENTS else ROW_ID_LARGEST)
-    if ident is None:
-        await query.answer(texts.BUTTON_EXPIRED)
-        return
-    await ACTIONS[parts[1]](update, context, ident)
+    await ACTIONS[tap.action](update, context, tap.ident)
 
 
 async def revoke_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, invite_id: int) -> None:
@@ -202,17 +191,11 @@ async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await update.effective_message.reply_html(texts.NO_CAREGIVERS)
         return
     lines = [texts.CAREGIVERS_HEADER]
-    rows = []
     for link in links:
         approved = link.approved_at is not None
         lines.append(texts.caregiver_line(link.caregiver_name, approved, link.may_confirm))
-        row = [button(texts.revoke_button(link.caregiver_name), "revoke", link.id)]
-        if approved:
-            label = texts.allow_confirm_button(link.caregiver_name, link.may_confirm)
-            row.append(button(label, "allow", link.id))
-        rows.append(row)
     await reply_in_parts(
-        update.effective_message, "\n".join(lines), reply_markup=InlineKeyboardMarkup(rows)
+        update.effective_message, "\n".join(lines), reply_markup=caregivers_keyboard(links)
     )
 
 
@@ -227,9 +210,7 @@ async def ask_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id
     await update.effective_chat.send_message(
         texts.confirm_revoke(link.caregiver_name),
         parse_mode=ParseMode.HTML,
-        reply_markup=InlineKeyboardMarkup(
-            [[button(texts.YES_REMOVE_BUTTON, "revokeyes", link.id)]]
-        ),
+        reply_markup=confirm_revoke_keyboard(link.id),
     )
 
 
@@ -307,18 +288,8 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not pairs:
         await update.effective_message.reply_html(texts.NOT_FOLLOWING)
         return
-    rows = [
-        [
-            button(
-                texts.leave_button(patient.first_name or texts.THE_PATIENT),
-                "leave",
-                patient.user_id,
-            )
-        ]
-        for _, patient in pairs
-    ]
     await update.effective_message.reply_html(
-        texts.LEAVE_HEADER, reply_markup=InlineKeyboardMarkup(rows)
+        texts.LEAVE_HEADER, reply_markup=leave_keyboard(patient for _, patient in pairs)
     )
 
 
@@ -349,28 +320,9 @@ async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE)
                 link.alert_confirmations,
                 link.alert_heads_up,
             ),
-            reply_markup=_alert_buttons(link),
+            reply_markup=alert_keyboard(link),
         )
     return bool(pairs)
-
-
-def _alert_buttons(link: CaregiverLink) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                button(
-                    texts.toggle_confirmations_button(link.alert_confirmations),
-                    "alertconf",
-                    link.patient_id,
-                )
-            ],
-            [
-                button(
-                    texts.toggle_heads_up_button(link.alert_heads_up), "alerthead", link.patient_id
-                )
-            ],
-        ]
-    )
 
 
 async def toggle_alert(
@@ -396,7 +348,7 @@ async def toggle_alert(
             patient.first_name or texts.THE_PATIENT, link.alert_confirmations, link.alert_heads_up
         ),
         parse_mode=ParseMode.HTML,
-        reply_markup=_alert_buttons(link),
+        reply_markup=alert_keyboard(link),
     )
 
 
@@ -421,9 +373,7 @@ async def caregiver_welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     names = ", ".join(patient.first_name or texts.THE_PATIENT for _, patient in pairs)
     await update.effective_message.reply_text(
         texts.CAREGIVER_WELCOME.format(names=names),
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(texts.SIGN_UP_MYSELF_BUTTON, callback_data="enrol:signup")]]
-        ),
+        reply_markup=sign_up_keyboard(),
     )
     return True
 
@@ -450,15 +400,13 @@ async def _tell(
 
 
 ACTIONS = {
-    "invrevoke": revoke_invite,
-    "approve": approve,
-    "decline": decline,
-    "revoke": ask_revoke,
-    "revokeyes": revoke,
-    "allow": toggle_confirming,
-    "leave": leave_one,
-    "alertconf": toggle_confirmation_alerts,
-    "alerthead": toggle_heads_up_alerts,
+    CaregiverAction.REVOKE_INVITE: revoke_invite,
+    CaregiverAction.APPROVE: approve,
+    CaregiverAction.DECLINE: decline,
+    CaregiverAction.REVOKE: ask_revoke,
+    CaregiverAction.REVOKE_YES: revoke,
+    CaregiverAction.ALLOW: toggle_confirming,
+    CaregiverAction.LEAVE: leave_one,
+    CaregiverAction.ALERT_CONFIRMATIONS: toggle_confirmation_alerts,
+    CaregiverAction.ALERT_HEADS_UP: toggle_heads_up_alerts,
 }
-ON_PATIENTS = frozenset({"leave", "alertconf", "alerthead"})
-"""Actions whose number is a patient's Telegram id; the others name a link or an invite."""

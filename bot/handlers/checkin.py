@@ -9,42 +9,39 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
-from bot.buttons import number_in_buttons
 from bot.db import transaction
-from bot.domain.numbers import ROW_ID_LARGEST, parse_number
 from bot.domain.timing import local_date
 from bot.domain.triage import Urgency, triage_answer
 from bot.handlers import advice
 from bot.handlers.advice import Advised
-from bot.jobs.checkin import PREFIX
+from bot.keyboards.checkin import CheckinAnswer, CheckinTap, dose_asked_about
 from bot.store import checkins, diary, doses, patients
 from bot.texts import safety
 
 BUTTON_URGENCY = {
-    "fine": Urgency.FINE,
-    "fever": Urgency.DOCTOR,
-    "worse": Urgency.DOCTOR,
-    "breath": Urgency.EMERGENCY,
+    CheckinAnswer.FINE: Urgency.FINE,
+    CheckinAnswer.FEVER: Urgency.DOCTOR,
+    CheckinAnswer.WORSE: Urgency.DOCTOR,
+    CheckinAnswer.BREATH: Urgency.EMERGENCY,
 }
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    parts = (query.data or "").split(":")
-    number = parse_number(parts[1], ROW_ID_LARGEST) if len(parts) == 3 else None
-    if number is None or parts[2] not in BUTTON_URGENCY:
+    tap = CheckinTap.parse(query.data)
+    if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    urgency = BUTTON_URGENCY[parts[2]]
-    note = texts.CHECKIN_NOTES[parts[2]]
-    await _answer(update, context, number, urgency, note, None)
+    urgency = BUTTON_URGENCY[tap.answer]
+    note = texts.CHECKIN_NOTES[tap.answer]
+    await _answer(update, context, tap.number, urgency, note, None)
 
 
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """A typed reply to a check-in message (Telegram's Reply). Returns whether it was one."""
     message = update.effective_message
-    number = number_in_buttons(message.reply_to_message, f"{PREFIX}:")
+    number = dose_asked_about(message.reply_to_message)
     if number is None or not message.text:
         return False
     text = " ".join(message.text.split())

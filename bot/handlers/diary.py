@@ -4,7 +4,7 @@ clearly fine gets the safety advice first, before it is written."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
@@ -13,9 +13,9 @@ from bot.db import transaction
 from bot.domain.timing import local_date
 from bot.domain.triage import Urgency, triage_answer
 from bot.handlers import advice
+from bot.keyboards.diary import DiaryChoice, DiaryTap, choices_keyboard
 from bot.store import diary, patients
 
-PREFIX = "log"
 MAX_LENGTH = 500
 
 
@@ -27,13 +27,7 @@ async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not enrolled:
             await update.effective_message.reply_html(texts.NOT_ENROLLED)
             return
-        choices = [
-            [InlineKeyboardButton(label, callback_data=f"{PREFIX}:{key}")]
-            for key, label in texts.DIARY_CHOICES.items()
-        ]
-        await update.effective_message.reply_html(
-            texts.DIARY_ASK, reply_markup=InlineKeyboardMarkup(choices)
-        )
+        await update.effective_message.reply_html(texts.DIARY_ASK, reply_markup=choices_keyboard())
         return
     urgency = triage_answer(text)
     if len(text) > MAX_LENGTH:
@@ -46,13 +40,13 @@ async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    key = (query.data or "").partition(":")[2]
-    if key not in texts.DIARY_CHOICES:
+    tap = DiaryTap.parse(query.data)
+    if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    urgency = Urgency.DOCTOR if key == "fever" else Urgency.UNCLEAR
-    await _note(update, context, texts.DIARY_NOTES[key], urgency)
+    urgency = Urgency.DOCTOR if tap.choice is DiaryChoice.FEVER else Urgency.UNCLEAR
+    await _note(update, context, texts.DIARY_NOTES[tap.choice], urgency)
 
 
 async def _note(

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import chart, dose_buttons, services, texts
+from bot import chart, services, texts
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.adherence import Status, summarize
@@ -27,10 +27,23 @@ from bot.domain.schedule import (
     next_dose,
     short_gap,
 )
-from bot.domain.sites import Site, allowed_sites, suggest_next_site
+from bot.domain.sites import Site, suggest_next_site
 from bot.domain.timing import local_date
 from bot.handlers.long_text import reply_in_parts
 from bot.handlers.schedule import status_of
+from bot.keyboards.doses import (
+    CorrectionTap,
+    DoseAction,
+    DoseTap,
+    SiteTap,
+    WhoTap,
+    correction_keyboard,
+    problem_keyboard,
+    recorded_keyboard,
+    site_keyboard,
+    tap_in,
+    who_keyboard,
+)
 from bot.models import DoseRecord, Patient
 from bot.store import (
     caregivers,
@@ -53,7 +66,7 @@ class Refused(Exception):
 
 async def on_dose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    tap = dose_buttons.parse(query.data or "")
+    tap = DoseTap.parse(query.data)
     if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
@@ -61,20 +74,20 @@ async def on_dose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await confirm_as_caregiver(update, context, tap)
         return
     handlers = {
-        "ok": confirm_from_button,
-        "1h": snooze,
-        "3h": snooze,
-        "tomorrow": snooze,
-        "problem": problem,
-        "pause": pause,
-        "fix": ask_correction,
-        "undo": undo,
+        DoseAction.OK: confirm_from_button,
+        DoseAction.ONE_HOUR: snooze,
+        DoseAction.THREE_HOURS: snooze,
+        DoseAction.TOMORROW: snooze,
+        DoseAction.PROBLEM: problem,
+        DoseAction.PAUSE: pause,
+        DoseAction.FIX: ask_correction,
+        DoseAction.UNDO: undo,
     }
     await handlers[tap.action](update, context, tap)
 
 
 async def confirm_from_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap
 ) -> None:
     query = update.callback_query
     try:
@@ -88,13 +101,13 @@ async def confirm_from_button(
     await query.edit_message_text(
         text,
         parse_mode=ParseMode.HTML,
-        reply_markup=dose_buttons.recorded_keyboard(tap.patient_id, number, planned),
+        reply_markup=recorded_keyboard(tap.patient_id, number, planned),
     )
     await ask_who(update, tap.patient_id, number)
 
 
 async def confirm_as_caregiver(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap
 ) -> None:
     """✅ under a missed-dose alert, from a caregiver the patient allowed to confirm."""
     query = update.callback_query
@@ -102,7 +115,7 @@ async def confirm_as_caregiver(
     with transaction(services.of(context).engine) as session:
         link = caregivers.approved_link(session, tap.patient_id, caregiver_id)
         patient = patients.get(session, tap.patient_id)
-    if tap.action != "ok" or link is None or not link.may_confirm or patient is None:
+    if tap.action is not DoseAction.OK or link is None or not link.may_confirm or patient is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     try:
@@ -131,7 +144,7 @@ async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
     if message.reply_to_message is not None:
         with transaction(app.engine) as session:
             row = outbox.by_message(session, message.chat_id, message.reply_to_message.message_id)
-        tap = dose_buttons.tap_in(message.reply_to_message)
+        tap = tap_in(message.reply_to_message)
         if row is not None and row.patient_id == user_id and row.dose_number is not None:
             number, planned = row.dose_number, row.dose_planned
         elif row is None and tap is not None and tap.patient_id == user_id:
@@ -146,9 +159,7 @@ async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
     except Refused as refusal:
         await message.reply_html(str(refusal))
         return True
-    await message.reply_html(
-        text, reply_markup=dose_buttons.recorded_keyboard(user_id, recorded, day)
-    )
+    await message.reply_html(text, reply_markup=recorded_keyboard(user_id, recorded, day))
     await ask_who(update, user_id, recorded)
     return True
 
@@ -206,28 +217,26 @@ def record_today(
 
 async def ask_who(update: Update, patient_id: int, number: int) -> None:
     await update.effective_chat.send_message(
-        texts.ASK_WHO, reply_markup=dose_buttons.who_keyboard(patient_id, number)
+        texts.ASK_WHO, reply_markup=who_keyboard(patient_id, number)
     )
 
 
 async def on_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    tap = dose_buttons.parse_site_tap(query.data or "")
-    if tap is None or tap.site is not None or tap.patient_id != update.effective_user.id:
+    tap = WhoTap.parse(query.data)
+    if tap is None or tap.patient_id != update.effective_user.id:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    sites = tuple(site.value for site in allowed_sites(tap.injector))
     await query.edit_message_text(
-        texts.ASK_SITE,
-        reply_markup=dose_buttons.site_keyboard(tap.patient_id, tap.number, tap.injector, sites),
+        texts.ASK_SITE, reply_markup=site_keyboard(tap.patient_id, tap.number, tap.injector)
     )
 
 
 async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    tap = dose_buttons.parse_site_tap(query.data or "")
-    if tap is None or tap.site is None or tap.patient_id != update.effective_user.id:
+    tap = SiteTap.parse(query.data)
+    if tap is None or tap.patient_id != update.effective_user.id:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     app = services.of(context)
@@ -246,9 +255,7 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(texts.site_noted(tap.site.value, suggestion.value))
 
 
-async def snooze(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
-) -> None:
+async def snooze(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     query = update.callback_query
     app = services.of(context)
     now = app.clock.now()
@@ -265,19 +272,15 @@ async def snooze(
     await update.effective_chat.send_message(texts.SNOOZED_UNTIL.format(when=local))
 
 
-async def problem(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
-) -> None:
+async def problem(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     await update.callback_query.answer()
     await update.effective_chat.send_message(
         texts.problem_advice(tap.number),
-        reply_markup=dose_buttons.problem_keyboard(tap.patient_id, tap.number, tap.planned),
+        reply_markup=problem_keyboard(tap.patient_id, tap.number, tap.planned),
     )
 
 
-async def pause(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
-) -> None:
+async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     app = services.of(context)
     now = app.clock.now()
     with transaction(app.engine) as session:
@@ -288,9 +291,7 @@ async def pause(
     await update.effective_chat.send_message(texts.PAUSED if patient else texts.NOT_ENROLLED)
 
 
-async def ask_correction(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
-) -> None:
+async def ask_correction(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     query = update.callback_query
     app = services.of(context)
     with transaction(app.engine) as session:
@@ -311,18 +312,18 @@ async def ask_correction(
     await update.effective_chat.send_message(
         texts.ASK_CORRECT_DATE.format(number=tap.number, taken_on=record.taken_on),
         parse_mode=ParseMode.HTML,
-        reply_markup=dose_buttons.correction_keyboard(tap.patient_id, tap.number),
+        reply_markup=correction_keyboard(tap.patient_id, tap.number),
     )
 
 
 async def on_correction_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    tap = dose_buttons.parse_correction_tap(query.data or "")
-    if tap is None or tap[0] != update.effective_user.id:
+    tap = CorrectionTap.parse(query.data)
+    if tap is None or tap.patient_id != update.effective_user.id:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await correct(update, context, tap[1], days_ago=tap[2])
+    await correct(update, context, tap.number, days_ago=tap.days_ago)
 
 
 async def answer_correction(
@@ -395,9 +396,7 @@ def _notice(gap: ShortGap | None) -> str:
     return "\n\n" + texts.earlier_than_plan(gap.earlier, gap.later, gap.minimum.days)
 
 
-async def undo(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: dose_buttons.DoseTap
-) -> None:
+async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     query = update.callback_query
     app = services.of(context)
     now = app.clock.now()
@@ -443,7 +442,7 @@ async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_html(str(refusal))
         return
     await update.effective_message.reply_html(
-        text, reply_markup=dose_buttons.recorded_keyboard(user_id, number, planned)
+        text, reply_markup=recorded_keyboard(user_id, number, planned)
     )
     await ask_who(update, user_id, number)
 
@@ -486,7 +485,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _current(
-    session: Session, tap: dose_buttons.DoseTap, now: datetime
+    session: Session, tap: DoseTap, now: datetime
 ) -> tuple[Patient | None, PlannedDose | None]:
     """The tapping patient, and the dose the tap is about if it is still their current one."""
     patient = patients.get(session, tap.patient_id)

@@ -9,14 +9,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
@@ -26,8 +19,19 @@ from bot.domain.checklist import checklist
 from bot.domain.numbers import parse_number
 from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
 from bot.domain.timing import find_zone, local_date
-from bot.handlers import caregivers, datepicker
+from bot.handlers import caregivers
 from bot.handlers.schedule import next_dose_text, reply_schedule
+from bot.keyboards import datepicker
+from bot.keyboards.datepicker import ShowMonth
+from bot.keyboards.enrolment import (
+    EnrolAction,
+    EnrolTap,
+    WhichDoseTap,
+    consent_keyboard,
+    time_keyboard,
+    which_dose_keyboard,
+    zone_keyboard,
+)
 from bot.models import Conversation
 from bot.store import checklist as checklist_store
 from bot.store import conversations, languages, patients, reminders
@@ -36,7 +40,6 @@ from bot.zone_lookup import zone_at
 
 FLOW = "enrolment"
 ZONE, FIRST, LAST, WHICH, TIME = "zone", "first", "last", "which", "time"
-CALLBACK_PREFIX = "enrol"
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -60,22 +63,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if conversation is None and await caregivers.caregiver_welcome(update, context):
         return
-    await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_buttons())
-
-
-def consent_buttons() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.CONSENT_AGREE_BUTTON, callback_data=f"{CALLBACK_PREFIX}:agree"
-                ),
-                InlineKeyboardButton(
-                    texts.CONSENT_DECLINE_BUTTON, callback_data=f"{CALLBACK_PREFIX}:decline"
-                ),
-            ]
-        ]
-    )
+    await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_keyboard())
 
 
 async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -83,7 +71,7 @@ async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     question, or else the question (again)."""
     decision = parse.parse_consent(text)
     if decision is None:
-        await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_buttons())
+        await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_keyboard())
         return
     await decide_consent(update, context, decision)
 
@@ -112,22 +100,23 @@ async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agr
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Consent and which-dose buttons. Anything stale or forged changes nothing."""
     query = update.callback_query
-    _, _, action = (query.data or "").partition(":")
-    if action == "signup":
+    tap = EnrolTap.parse(query.data)
+    if tap is not None and tap.action is EnrolAction.SIGNUP:
         await query.answer()
         await update.effective_chat.send_message(
-            texts.CONSENT, parse_mode="HTML", reply_markup=consent_buttons()
+            texts.CONSENT, parse_mode="HTML", reply_markup=consent_keyboard()
         )
         return
-    if action in ("agree", "decline"):
+    if tap is not None:
         await query.answer()
         await query.edit_message_reply_markup(None)
-        await decide_consent(update, context, action == "agree")
+        await decide_consent(update, context, tap.action is EnrolAction.AGREE)
         return
+    which = WhichDoseTap.parse(query.data)
     conversation = current(context, update.effective_user.id)
-    if action.startswith("dose:") and conversation is not None and conversation.step == WHICH:
+    if which is not None and conversation is not None and conversation.step == WHICH:
         await query.answer()
-        await answer_which(update, context, conversation, action.removeprefix("dose:"))
+        await answer_which(update, context, conversation, which.answer)
         return
     await query.answer(texts.BUTTON_EXPIRED)
 
@@ -136,19 +125,19 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """The date picker: browse months, or pick a day as if it had been typed."""
     query = update.callback_query
     conversation = current(context, update.effective_user.id)
-    parsed = datepicker.parse(query.data or "")
+    parsed = datepicker.parse(query.data)
     if conversation is None or conversation.step not in (FIRST, LAST) or parsed is None:
         await query.answer(texts.BUTTON_EXPIRED if parsed is not None else None)
         return
-    kind, day = parsed
     lowest, highest = date_bounds(context, conversation)
-    if kind == "show" and not datepicker.offers(day, lowest, highest):
+    if isinstance(parsed, ShowMonth) and not datepicker.offers(parsed.month, lowest, highest):
         await query.answer(texts.BUTTON_EXPIRED)
         return
-    if kind == "show":
+    if isinstance(parsed, ShowMonth):
         await query.answer()
-        await query.edit_message_reply_markup(datepicker.keyboard(day, lowest, highest))
+        await query.edit_message_reply_markup(datepicker.keyboard(parsed.month, lowest, highest))
         return
+    day = parsed.day
     await query.answer(texts.PICKED.format(day=day))
     await query.edit_message_reply_markup(None)
     await answer(update, context, conversation, day.isoformat())
@@ -189,27 +178,12 @@ async def ask(
         await message.reply_html(text, reply_markup=datepicker.keyboard(today, lowest, highest))
     elif step == WHICH:
         candidates = tuple(answers["candidates"])
-        buttons = [
-            InlineKeyboardButton(
-                texts.which_dose_button(n), callback_data=f"{CALLBACK_PREFIX}:dose:{n}"
-            )
-            for n in candidates
-        ]
         last = date.fromisoformat(answers["last"])
         await message.reply_html(
-            texts.ask_which_dose(last, candidates), reply_markup=InlineKeyboardMarkup([buttons])
+            texts.ask_which_dose(last, candidates), reply_markup=which_dose_keyboard(candidates)
         )
     elif step == TIME:
-        keyboard = ReplyKeyboardMarkup(
-            [list(row) for row in texts.COMMON_TIMES], resize_keyboard=True, one_time_keyboard=True
-        )
-        await message.reply_html(texts.ASK_REMINDER_TIME, reply_markup=keyboard)
-
-
-def zone_keyboard() -> ReplyKeyboardMarkup:
-    rows = [[KeyboardButton(texts.SHARE_LOCATION_BUTTON, request_location=True)]]
-    rows += [[KeyboardButton(zone) for zone in row] for row in texts.COMMON_ZONES]
-    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+        await message.reply_html(texts.ASK_REMINDER_TIME, reply_markup=time_keyboard())
 
 
 async def answer(

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
 from bot.db import transaction
+from bot.keyboards.erasure import EraseDecision, EraseTap, confirm_keyboard
 from bot.store import caregivers, conversations, patients
 
 FLOW = "erase"
-PREFIX = "erase"
 REQUEST_VALID_FOR = timedelta(minutes=10)
 
 
@@ -34,20 +34,15 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not has_data:
         await update.effective_message.reply_html(texts.NOTHING_TO_ERASE)
         return
-    buttons = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(texts.ERASE_BUTTON, callback_data=f"{PREFIX}:yes")],
-            [InlineKeyboardButton(texts.KEEP_BUTTON, callback_data=f"{PREFIX}:no")],
-        ]
-    )
-    await update.effective_message.reply_html(texts.CONFIRM_ERASE, reply_markup=buttons)
+    await update.effective_message.reply_html(texts.CONFIRM_ERASE, reply_markup=confirm_keyboard())
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     app = services.of(context)
     user_id = update.effective_user.id
-    decision = (query.data or "").partition(":")[2]
+    tap = EraseTap.parse(query.data)
+    decision = tap.decision if tap is not None else None
     now = app.clock.now()
     with transaction(app.engine) as session:
         pending = conversations.get(session, user_id)
@@ -55,9 +50,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             pending is not None
             and pending.flow == FLOW
             and now - pending.updated_at <= REQUEST_VALID_FOR
-            and decision in ("yes", "no")
+            and decision is not None
         )
-        if live and decision == "yes":
+        if live and decision is EraseDecision.YES:
             patients.erase(session, user_id)
         elif live:
             conversations.resume(session, pending, now)
@@ -65,4 +60,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await query.edit_message_text(texts.ERASED if decision == "yes" else texts.ERASE_KEPT)
+    await query.edit_message_text(
+        texts.ERASED if decision is EraseDecision.YES else texts.ERASE_KEPT
+    )

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
+from bot.keyboards.info import InfoTap, related
 from bot.texts import information
 from bot.texts.language import translate
 
-PREFIX = "info"
 TOPICS = ("sideeffects", "precautions", "howto", "storage", "missed", "faq")
 """The pages with a command of their own; "help_now" is reached by its button."""
 
@@ -45,21 +45,11 @@ def page(topic: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A related-topic button: that page, as a new message (the one read stays in place)."""
     query = update.callback_query
-    topic = (query.data or "").partition(":")[2]
-    if topic not in information.PAGES:
+    tap = InfoTap.parse(query.data)
+    if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await query.message.reply_html(translate(information.PAGES[topic]), reply_markup=related(topic))
-
-
-def related(topic: str) -> InlineKeyboardMarkup:
-    labels = translate(information.BUTTONS)
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(labels[other], callback_data=f"{PREFIX}:{other}")
-                for other in information.RELATED[topic]
-            ]
-        ]
+    await query.message.reply_html(
+        translate(information.PAGES[tap.topic]), reply_markup=related(tap.topic)
     )

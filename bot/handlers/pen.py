@@ -5,7 +5,7 @@ dose it came out for is recorded."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
@@ -13,10 +13,9 @@ from bot.db import transaction
 from bot.domain.pen import PenState, pen_status
 from bot.domain.schedule import next_dose
 from bot.domain.timing import local_date
+from bot.keyboards.pen import PenTap, too_warm_keyboard
 from bot.store import patients
 from bot.store import pen as pens
-
-PREFIX = "pen"
 
 
 async def pen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,15 +40,7 @@ async def pen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_html(texts.NOT_ENROLLED)
         return
     status = pen_status(period.removed_at, now)
-    button = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.PEN_TOO_WARM_BUTTON, callback_data=f"{PREFIX}:warm:{period.id}"
-                )
-            ]
-        ]
-    )
+    button = too_warm_keyboard(period.id or 0)
     if started:
         text = texts.pen_started(period.removed_at, status.discard_at, patient.time_zone)
     elif status.state is PenState.DISCARD:
@@ -62,12 +53,11 @@ async def pen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """🌡 It got warmer than 30 °C: only for the tapper's own open period."""
     query = update.callback_query
-    parts = (query.data or "").split(":")
+    tap = PenTap.parse(query.data)
     app = services.of(context)
     with transaction(app.engine) as session:
         period = pens.open_period(session, update.effective_user.id)
-        valid = len(parts) == 3 and parts[1] == "warm" and period is not None
-        valid = valid and period is not None and str(period.id) == parts[2]
+        valid = tap is not None and period is not None and period.id == tap.period_id
         if valid and period is not None:
             pens.close(session, period, pens.TOO_WARM, app.clock.now())
     if not valid:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
 from bot import commands, services, texts
@@ -15,15 +15,14 @@ from bot.db import transaction
 from bot.domain.answers import is_cancel, parse_clock
 from bot.domain.timing import find_zone
 from bot.handlers import caregivers
-from bot.handlers.enrolment import zone_keyboard
+from bot.keyboards.enrolment import zone_keyboard
+from bot.keyboards.settings import LanguageTap, SettingsTap, language_keyboard, overview_keyboard
 from bot.models import Conversation, Patient
 from bot.store import conversations, languages, patients, reminders
 from bot.texts import language
 from bot.zone_lookup import zone_at
 
 FLOW = "settings"
-PREFIX = "set"
-LANGUAGE = "lang"
 TIME, ZONE = "time", "zone"
 PROMPT_VALID_FOR = timedelta(minutes=30)
 TOGGLES: dict[str, dict[str, bool]] = {
@@ -32,30 +31,6 @@ TOGGLES: dict[str, dict[str, bool]] = {
     "discreet": {"discreet": True},
     "named": {"discreet": False},
 }
-
-
-def overview_markup(patient: Patient) -> InlineKeyboardMarkup:
-    toggle = (
-        InlineKeyboardButton(texts.SETTINGS_RESUME_BUTTON, callback_data=f"{PREFIX}:resume")
-        if patient.paused
-        else InlineKeyboardButton(texts.SETTINGS_PAUSE_BUTTON, callback_data=f"{PREFIX}:pause")
-    )
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(texts.SETTINGS_TIME_BUTTON, callback_data=f"{PREFIX}:{TIME}"),
-                InlineKeyboardButton(texts.SETTINGS_ZONE_BUTTON, callback_data=f"{PREFIX}:{ZONE}"),
-            ],
-            [toggle],
-            [
-                InlineKeyboardButton(texts.SETTINGS_NAMED_BUTTON, callback_data=f"{PREFIX}:named")
-                if patient.discreet
-                else InlineKeyboardButton(
-                    texts.SETTINGS_DISCREET_BUTTON, callback_data=f"{PREFIX}:discreet"
-                )
-            ],
-        ]
-    )
 
 
 def overview(patient: Patient) -> str:
@@ -71,26 +46,13 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chosen = user_id in languages.of_many(session, [user_id], chosen_only=True)
     if patient is not None:
         await update.effective_message.reply_html(
-            overview(patient), reply_markup=overview_markup(patient)
+            overview(patient), reply_markup=overview_keyboard(patient.paused, patient.discreet)
         )
     follows = await caregivers.show_alert_choices(update, context)
     if patient is None and not follows:
         await update.effective_message.reply_html(texts.NOT_ENROLLED)
     await update.effective_message.reply_html(
-        texts.language_overview(chosen), reply_markup=language_markup()
-    )
-
-
-def language_markup() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.language_button(code), callback_data=f"{LANGUAGE}:{code}"
-                )
-                for code in language.LANGUAGES
-            ]
-        ]
+        texts.language_overview(chosen), reply_markup=language_keyboard()
     )
 
 
@@ -98,10 +60,11 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """A language picked in /settings: kept over the app's, for answers, reminders and the
     command menu. A forged code changes nothing."""
     query = update.callback_query
-    code = (query.data or "").partition(":")[2]
-    if code not in language.LANGUAGES:
+    tap = LanguageTap.parse(query.data)
+    if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
+    code = tap.code
     app = services.of(context)
     user_id = update.effective_user.id
     with transaction(app.engine) as session:
@@ -109,7 +72,7 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     language.activate(code)
     await query.answer()
     await query.edit_message_text(
-        texts.language_overview(True), parse_mode="HTML", reply_markup=language_markup()
+        texts.language_overview(True), parse_mode="HTML", reply_markup=language_keyboard()
     )
     await update.effective_message.reply_html(texts.LANGUAGE_CHANGED)
     staff = services.is_staff(context, user_id)
@@ -120,7 +83,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Only the tapping user's own settings are touched; a tap from someone not enrolled (or a
     forged action) changes nothing."""
     query = update.callback_query
-    action = (query.data or "").partition(":")[2]
+    tap = SettingsTap.parse(query.data)
+    if tap is None:
+        await query.answer(texts.BUTTON_EXPIRED)
+        return
+    action = tap.action.value
     app = services.of(context)
     user_id = update.effective_user.id
     now = app.clock.now()
@@ -130,13 +97,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reminders.change_reachability(session, patient, now, **TOGGLES[action])
         elif patient is not None and action in (TIME, ZONE):
             conversations.save(session, user_id, FLOW, action, {}, now)
-    if patient is None or (action not in TOGGLES and action not in (TIME, ZONE)):
+    if patient is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
     if action in TOGGLES:
         await query.edit_message_text(
-            overview(patient), parse_mode="HTML", reply_markup=overview_markup(patient)
+            overview(patient),
+            parse_mode="HTML",
+            reply_markup=overview_keyboard(patient.paused, patient.discreet),
         )
         if action in ("pause", "resume"):
             await update.effective_message.reply_html(

@@ -6,22 +6,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import delivery, services, texts
-from bot.buttons import number_in_buttons
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.delivery import Delivery, Result
 from bot.domain.message_parts import split_message
-from bot.domain.numbers import ROW_ID_LARGEST, parse_number
+from bot.keyboards.support import (
+    SupportAction,
+    SupportTap,
+    answer_keyboard,
+    drop_keyboard,
+    request_answered_by,
+)
 from bot.models import Conversation
 from bot.store import conversations, languages, reminders, support
 from bot.texts import language
 
 FLOW = "support"
-PREFIX = "sup"
 MAX_REQUEST = 3000
 MAX_ANSWER = 3500
 ANSWER_VALID_FOR = timedelta(minutes=30)
@@ -52,15 +56,7 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for staff_id in sorted(app.settings.admin_ids):
         with language.speaking(speaks.get(staff_id, language.DEFAULT)):
             request_text = texts.support_request(number, text)
-            answer = InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            texts.ANSWER_BUTTON, callback_data=f"{PREFIX}:answer:{number}"
-                        )
-                    ]
-                ]
-            )
+            answer = answer_keyboard(number)
         result = await _send_parts(context.bot, staff_id, request_text, answer)
         reached += result.result is Result.SENT
     if not reached:
@@ -77,11 +73,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not services.is_staff(context, update.effective_user.id):
         await query.answer(texts.STAFF_ONLY, show_alert=True)
         return
-    parts = (query.data or "").split(":")
-    number = parse_number(parts[2], ROW_ID_LARGEST) if len(parts) == 3 else None
-    if number is None or parts[1] not in ("answer", "drop"):
+    tap = SupportTap.parse(query.data)
+    if tap is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
+    number = tap.number
     app = services.of(context)
     staff_id = update.effective_user.id
     with transaction(app.engine) as session:
@@ -89,31 +85,24 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         pending = conversations.get(session, staff_id)
         awaited = pending is not None and pending.flow == FLOW
         awaited = awaited and pending.answers.get("request") == number
-        if parts[1] == "answer" and exists:
+        if tap.action is SupportAction.ANSWER and exists:
             conversations.interrupt(
                 session, staff_id, FLOW, "answer", {"request": number}, app.clock.now()
             )
-        elif parts[1] == "drop" and awaited:
+        elif tap.action is SupportAction.DROP and awaited:
             conversations.resume(session, pending, app.clock.now())
-    if parts[1] == "drop" and not awaited:
+    if tap.action is SupportAction.DROP and not awaited:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    if parts[1] == "drop":
+    if tap.action is SupportAction.DROP:
         await query.edit_message_text(texts.ANSWER_DROPPED)
     elif not exists:
         await query.message.reply_html(texts.SUPPORT_REQUEST_GONE)
     else:
-        drop = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        texts.CANCEL_ANSWER_BUTTON, callback_data=f"{PREFIX}:drop:{number}"
-                    )
-                ]
-            ]
+        await query.message.reply_html(
+            texts.answer_prompt(number), reply_markup=drop_keyboard(number)
         )
-        await query.message.reply_html(texts.answer_prompt(number), reply_markup=drop)
 
 
 def is_live(conversation: Conversation, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -148,7 +137,7 @@ async def answer(
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """A staff member replying to a request message answers it. Returns whether it was one."""
     message = update.effective_message
-    number = number_in_buttons(message.reply_to_message, f"{PREFIX}:answer:")
+    number = request_answered_by(message.reply_to_message)
     if number is None or not services.is_staff(context, update.effective_user.id):
         return False
     await _relay(update, context, number)

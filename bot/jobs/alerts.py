@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import dose_buttons, texts
+from bot import texts
 from bot.delivery import Message
 from bot.domain.caregivers import Alert
 from bot.domain.outcomes import Outcome
 from bot.domain.reminders import Kind, is_stale
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
+from bot.keyboards.doses import caregiver_confirm_keyboard
 from bot.models import CaregiverLink, Patient
 from bot.store import caregivers, doses
 from bot.store.outbox import Claimed
@@ -75,8 +75,5 @@ def compose(
         return Message(texts.caregiver_heads_up(name, current.number, current.planned), None), None
     markup = None
     if link is not None and link.may_confirm:
-        data = dose_buttons.data(patient.user_id, current.number, current.planned, "ok")
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(texts.confirm_for(name), callback_data=data)]]
-        )
+        markup = caregiver_confirm_keyboard(name, patient.user_id, current.number, current.planned)
     return Message(texts.caregiver_missed(name, current.number, current.planned), markup), None

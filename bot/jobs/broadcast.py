@@ -21,12 +21,13 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import broadcast_buttons, delivery, services, texts
+from bot import delivery, services, texts
 from bot.db import transaction
 from bot.domain.broadcast import Status
 from bot.domain.outcomes import Outcome
 from bot.domain.retries import BROADCAST, backoff, keeps_trying
 from bot.jobs import inflight
+from bot.keyboards.broadcast import progress_keyboard
 from bot.models import Broadcast
 from bot.services import Services
 from bot.store import broadcasts, languages, reminders
@@ -258,6 +259,6 @@ async def _edit_preview(bot: Bot, broadcast: Broadcast, markup: InlineKeyboardMa
 
 
 def progress_markup(broadcast: Broadcast) -> InlineKeyboardMarkup:
-    return broadcast_buttons.progress(
+    return progress_keyboard(
         broadcast.id or 0, broadcasts.tally(broadcast), sending=broadcast.status == Status.SENDING
     )

@@ -6,18 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.delivery import Message
 from bot.domain.checkin import still_worth_asking
 from bot.domain.outcomes import Outcome
 from bot.domain.timing import local_date
+from bot.keyboards.checkin import answers_keyboard
 from bot.models import Patient
 from bot.store import doses
 from bot.store.outbox import Claimed
-
-PREFIX = "ci"
 
 
 def compose(
@@ -31,13 +29,4 @@ def compose(
         return None, Outcome.SUPERSEDED
     if not still_worth_asking(record.taken_on, local_date(now, patient.time_zone)):
         return None, Outcome.STALE
-    return Message(texts.checkin_question(number, patient.discreet), keyboard(number)), None
-
-
-def keyboard(number: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=f"{PREFIX}:{number}:{answer}")]
-            for answer, label in texts.CHECKIN_ANSWERS.items()
-        ]
-    )
+    return Message(texts.checkin_question(number, patient.discreet), answers_keyboard(number)), None

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from telegram import Bot
 from telegram.ext import ContextTypes
 
-from bot import delivery, dose_buttons, services, texts
+from bot import delivery, services, texts
 from bot.db import reading, transaction
 from bot.delivery import Message
 from bot.domain.caregivers import Alert
@@ -33,6 +33,7 @@ from bot.domain.retries import backoff, keeps_trying
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
 from bot.jobs import alerts, checkin, checklist, inflight, pen, retention
+from bot.keyboards.doses import reminder_keyboard
 from bot.models import Patient
 from bot.services import Services
 from bot.store import caregivers as caregiver_store
@@ -215,11 +216,7 @@ def compose(
             text = texts.missed(number, planned, discreet)
         case Kind.OVERDUE:
             text = texts.overdue(number, planned, discreet)
-    markup = (
-        dose_buttons.reminder_keyboard(patient.user_id, number, planned)
-        if kind in DOSE_KINDS
-        else None
-    )
+    markup = reminder_keyboard(patient.user_id, number, planned) if kind in DOSE_KINDS else None
     return Message(text, markup), None
 
 

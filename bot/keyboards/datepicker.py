@@ -1,19 +1,38 @@
-"""An inline month calendar for picking a date; typing the date works just as well."""
+"""An inline month calendar for picking a date; typing the date works just as well. A day
+sends `cal:YYYY-MM-DD`, the arrows `cal:YYYY-MM`, and everything else (titles, blanks, days
+out of range) `cal:-`, which does nothing."""
 
 from __future__ import annotations
 
 import calendar
-import re
+from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.keyboards.callback import ISO_DAY, ISO_MONTH, CallbackData, button
 from bot.texts.language import month_year, weekday_initials
 
-PREFIX = "cal"
-NOOP = f"{PREFIX}:-"
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+@dataclass(frozen=True)
+class PickDay(CallbackData, prefix="cal"):
+    day: Annotated[date, ISO_DAY]
+
+
+@dataclass(frozen=True)
+class ShowMonth(CallbackData, prefix="cal"):
+    month: Annotated[date, ISO_MONTH]
+
+
+@dataclass(frozen=True)
+class Blank(CallbackData, prefix="cal:-"):
+    """A button that is only there to be seen."""
+
+
+def parse(data: str | None) -> PickDay | ShowMonth | None:
+    """A picked day, a month to show, or None for a blank or forged button."""
+    return PickDay.parse(data) or ShowMonth.parse(data)
 
 
 def keyboard(month: date, lowest: date, highest: date) -> InlineKeyboardMarkup:
@@ -24,37 +43,22 @@ def keyboard(month: date, lowest: date, highest: date) -> InlineKeyboardMarkup:
     following = _shift(first, 1)
     rows.append(
         [
-            _nav("«", previous) if _last_day(previous) >= lowest else _blank(),
-            InlineKeyboardButton(month_year(first), callback_data=NOOP),
-            _nav("»", following) if following <= highest else _blank(),
+            button("«", ShowMonth(previous)) if _last_day(previous) >= lowest else _blank(),
+            button(month_year(first), Blank()),
+            button("»", ShowMonth(following)) if following <= highest else _blank(),
         ]
     )
-    rows.append([InlineKeyboardButton(day, callback_data=NOOP) for day in weekday_initials()])
+    rows.append([button(day, Blank()) for day in weekday_initials()])
     for week in calendar.Calendar().monthdayscalendar(first.year, first.month):
         row = []
         for number in week:
             day = first.replace(day=number) if number else None
             if day is None or not lowest <= day <= highest:
-                row.append(
-                    _blank() if day is None else InlineKeyboardButton("·", callback_data=NOOP)
-                )
+                row.append(_blank() if day is None else button("·", Blank()))
             else:
-                row.append(InlineKeyboardButton(str(number), callback_data=f"{PREFIX}:{day}"))
+                row.append(button(str(number), PickDay(day)))
         rows.append(row)
     return InlineKeyboardMarkup(rows)
-
-
-def parse(data: str) -> tuple[str, date] | None:
-    """('pick', day), ('show', first of month), or None for a blank or forged button."""
-    _, _, value = data.partition(":")
-    if _DAY.fullmatch(value) is None and _MONTH.fullmatch(value) is None:
-        return None
-    try:
-        if len(value) == 10:
-            return "pick", date.fromisoformat(value)
-        return "show", date.fromisoformat(value + "-01")
-    except ValueError:
-        return None
 
 
 def offers(month: date, lowest: date, highest: date) -> bool:
@@ -63,12 +67,8 @@ def offers(month: date, lowest: date, highest: date) -> bool:
     return lowest.replace(day=1) <= month.replace(day=1) <= highest
 
 
-def _nav(label: str, month: date) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=f"{PREFIX}:{month:%Y-%m}")
-
-
 def _blank() -> InlineKeyboardButton:
-    return InlineKeyboardButton(" ", callback_data=NOOP)
+    return button(" ", Blank())
 
 
 def _shift(first: date, months: int) -> date:

@@ -1,0 +1,69 @@
+"""The sign-up's keyboards: consent (`enrol:agree`, `enrol:decline`; `enrol:signup` asks it),
+which dose the last injection was (`enrol:dose:<n>`), and the reply keyboards offering time
+zones and reminder times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from bot import texts
+from bot.keyboards.callback import CallbackData, button
+
+
+class EnrolAction(StrEnum):
+    AGREE = "agree"
+    DECLINE = "decline"
+    SIGNUP = "signup"
+
+
+@dataclass(frozen=True)
+class EnrolTap(CallbackData, prefix="enrol"):
+    action: EnrolAction
+
+
+@dataclass(frozen=True)
+class WhichDoseTap(CallbackData, prefix="enrol:dose"):
+    """The dose number is handed on as if typed, so the answer is read (and a forged one asked
+    again) exactly like a typed one."""
+
+    answer: str
+
+
+def consent_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(texts.CONSENT_AGREE_BUTTON, EnrolTap(EnrolAction.AGREE)),
+                button(texts.CONSENT_DECLINE_BUTTON, EnrolTap(EnrolAction.DECLINE)),
+            ]
+        ]
+    )
+
+
+def sign_up_keyboard() -> InlineKeyboardMarkup:
+    """For someone who only follows others: sign up as a patient too."""
+    return InlineKeyboardMarkup(
+        [[button(texts.SIGN_UP_MYSELF_BUTTON, EnrolTap(EnrolAction.SIGNUP))]]
+    )
+
+
+def which_dose_keyboard(candidates: Iterable[int]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(texts.which_dose_button(n), WhichDoseTap(str(n))) for n in candidates]]
+    )
+
+
+def zone_keyboard() -> ReplyKeyboardMarkup:
+    rows = [[KeyboardButton(texts.SHARE_LOCATION_BUTTON, request_location=True)]]
+    rows += [[KeyboardButton(zone) for zone in row] for row in texts.COMMON_ZONES]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+
+
+def time_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [list(row) for row in texts.COMMON_TIMES], resize_keyboard=True, one_time_keyboard=True
+    )

@@ -1,0 +1,30 @@
+"""The confirmation under /deletedata: `erase:yes` or `erase:no`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from telegram import InlineKeyboardMarkup
+
+from bot import texts
+from bot.keyboards.callback import CallbackData, button
+
+
+class EraseDecision(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+@dataclass(frozen=True)
+class EraseTap(CallbackData, prefix="erase"):
+    decision: EraseDecision
+
+
+def confirm_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.ERASE_BUTTON, EraseTap(EraseDecision.YES))],
+            [button(texts.KEEP_BUTTON, EraseTap(EraseDecision.NO))],
+        ]
+    )
