@@ -8,20 +8,21 @@ import logging
 from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import services, texts
+from bot.actions import caregivers as actions
+from bot.actions.caregivers import AlertChoice
+from bot.actions.status import status_of
 from bot.db import transaction
 from bot.domain.adherence import Status, summarize
 from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES, looks_like_token
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
 from bot.handlers.long_text import reply_in_parts
-from bot.handlers.schedule import status_of
 from bot.keyboards.caregivers import (
     CaregiverAction,
     CaregiverTap,
@@ -34,8 +35,8 @@ from bot.keyboards.caregivers import (
     revoke_invite_keyboard,
 )
 from bot.keyboards.enrolment import sign_up_keyboard
-from bot.models import CaregiverLink, Invite
-from bot.store import caregivers, languages, patients, reminders
+from bot.models import Invite
+from bot.store import caregivers, languages, patients
 from bot.texts import language
 
 log = logging.getLogger(__name__)
@@ -130,33 +131,17 @@ async def revoke_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, invi
         await update.callback_query.edit_message_text(texts.INVITE_REVOKED)
 
 
-def _own_link(session: Session, link_id: int, patient_id: int) -> CaregiverLink | None:
-    """The link, only if it belongs to this patient (a forged id from anyone else: None)."""
-    link = session.get(CaregiverLink, link_id)
-    return link if link is not None and link.patient_id == patient_id else None
-
-
 async def decide(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int, approve: bool
 ) -> None:
     app = services.of(context)
-    now = app.clock.now()
-    user_id = update.effective_user.id
-    with transaction(app.engine) as session:
-        link = _own_link(session, link_id, user_id)
-        pending = link is not None and link.approved_at is None
-        patient = patients.get(session, user_id)
-        if pending and approve and patient is not None:
-            link.approved_at = now
-            session.add(link)
-            session.flush()
-            reminders.replan(session, patient, now)  # the current dose's alerts include them
-        elif pending:
-            caregivers.remove(session, link, now)
+    act = actions.approve_caregiver if approve else actions.decline_caregiver
+    decided = act(app.engine, app.clock.now(), update.effective_user.id, link_id)
     query = update.callback_query
-    if not pending or link is None:
+    if decided is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
+    link, patient = decided.link, decided.patient
     await query.answer()
     name = (patient.first_name if patient else None) or texts.THE_PATIENT
     if approve:
@@ -201,7 +186,7 @@ async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def ask_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
     with transaction(services.of(context).engine) as session:
-        link = _own_link(session, link_id, update.effective_user.id)
+        link = caregivers.own_link(session, link_id, update.effective_user.id)
     query = update.callback_query
     if link is None:
         await query.answer(texts.BUTTON_EXPIRED)
@@ -216,16 +201,14 @@ async def ask_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id
 
 async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
     app = services.of(context)
-    user_id = update.effective_user.id
-    with transaction(app.engine) as session:
-        link = _own_link(session, link_id, user_id)
-        if link is not None:
-            caregivers.remove(session, link, app.clock.now())
-        patient = patients.get(session, user_id)
+    revoked = actions.revoke_caregiver(
+        app.engine, app.clock.now(), update.effective_user.id, link_id
+    )
     query = update.callback_query
-    if link is None:
+    if revoked is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
+    link, patient = revoked.link, revoked.patient
     await query.answer()
     await query.edit_message_text(
         texts.revoked_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
@@ -237,14 +220,9 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: in
 async def toggle_confirming(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int
 ) -> None:
-    app = services.of(context)
-    with transaction(app.engine) as session:
-        link = _own_link(session, link_id, update.effective_user.id)
-        if link is not None and link.approved_at is not None:
-            link.may_confirm = not link.may_confirm
-            session.add(link)
+    link = actions.toggle_confirming(services.of(context).engine, update.effective_user.id, link_id)
     query = update.callback_query
-    if link is None or link.approved_at is None:
+    if link is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer("🔓" if link.may_confirm else "🔒")
@@ -295,15 +273,12 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def leave_one(update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int) -> None:
     app = services.of(context)
-    with transaction(app.engine) as session:
-        link = caregivers.approved_link(session, patient_id, update.effective_user.id)
-        patient = patients.get(session, patient_id)
-        if link is not None:
-            caregivers.remove(session, link, app.clock.now())
+    left = actions.leave(app.engine, app.clock.now(), update.effective_user.id, patient_id)
     query = update.callback_query
-    if link is None or patient is None:
+    if left is None or left.patient is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
+    link, patient = left.link, left.patient
     await query.answer()
     await query.edit_message_text(texts.left_for_caregiver(patient.first_name or texts.THE_PATIENT))
     await _tell(context, patient.chat_id, lambda: texts.left_for_patient(link.caregiver_name))
@@ -326,22 +301,17 @@ async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 async def toggle_alert(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int, which: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int, which: AlertChoice
 ) -> None:
     app = services.of(context)
-    with transaction(app.engine) as session:
-        link = caregivers.approved_link(session, patient_id, update.effective_user.id)
-        patient = patients.get(session, patient_id)
-        if link is not None:
-            setattr(link, which, not getattr(link, which))
-            session.add(link)
-            if which == "alert_heads_up" and patient is not None:
-                session.flush()
-                reminders.replan(session, patient, app.clock.now())  # writes or drops it
+    changed = actions.toggle_alert(
+        app.engine, app.clock.now(), update.effective_user.id, patient_id, which
+    )
     query = update.callback_query
-    if link is None or patient is None:
+    if changed is None or changed.patient is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
+    link, patient = changed.link, changed.patient
     await query.answer()
     await query.edit_message_text(
         texts.caregiver_settings(
@@ -355,13 +325,13 @@ async def toggle_alert(
 async def toggle_confirmation_alerts(
     update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int
 ) -> None:
-    await toggle_alert(update, context, patient_id, "alert_confirmations")
+    await toggle_alert(update, context, patient_id, AlertChoice.CONFIRMATIONS)
 
 
 async def toggle_heads_up_alerts(
     update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int
 ) -> None:
-    await toggle_alert(update, context, patient_id, "alert_heads_up")
+    await toggle_alert(update, context, patient_id, AlertChoice.HEADS_UP)
 
 
 async def caregiver_welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

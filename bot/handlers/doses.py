@@ -5,32 +5,29 @@ user who owns the dose and against the plan as it stands now."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import chart, services, texts
+from bot.actions import doses as actions
+from bot.actions import settings
+from bot.actions.doses import Refusal, UndoOutcome
+from bot.actions.status import status_of
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.adherence import Status, summarize
-from bot.domain.reminders import Snooze, snooze_until
+from bot.domain.reminders import Snooze
 from bot.domain.schedule import (
-    PlannedDose,
     ShortGap,
     build_plan,
-    check_recorded_date,
-    next_dose,
-    short_gap,
 )
-from bot.domain.sites import Site, suggest_next_site
+from bot.domain.sites import suggest_next_site
 from bot.domain.timing import local_date
 from bot.handlers.long_text import reply_in_parts
-from bot.handlers.schedule import status_of
 from bot.keyboards.doses import (
     CorrectionTap,
     DoseAction,
@@ -44,16 +41,13 @@ from bot.keyboards.doses import (
     tap_in,
     who_keyboard,
 )
-from bot.models import DoseRecord, Patient
 from bot.store import (
     caregivers,
-    checkins,
     conversations,
     diary,
     doses,
     outbox,
     patients,
-    reminders,
 )
 from bot.texts import chart as chart_text
 
@@ -175,44 +169,43 @@ def record_today(
     due_only: bool = False,
     by: int | None = None,
 ) -> tuple[str, int, date]:
-    """Record the patient's current dose (which must be `number` as planned on `planned`, when
-    given) as injected on `day` (default: their today) and re-plan, in one transaction.
-    Returns the confirmation text, the dose number and the planned date of the next dose."""
+    """Record the patient's current dose (see `bot.actions.doses.record_dose`). Returns the
+    confirmation text, the dose number and the planned date of the next dose; raises Refused
+    with the reason's text."""
     app = services.of(context)
-    now = app.clock.now()
-    try:
-        with transaction(app.engine) as session:
-            patient = patients.get(session, user_id)
-            if patient is None:
-                raise Refused(texts.NOT_ENROLLED)
-            today = local_date(now, patient.time_zone)
-            course = patients.course_of(session, patient)
-            current = next_dose(course, today)
-            if number is not None and (current.number, current.planned) != (number, planned):
-                recorded = doses.get(session, user_id, number) is not None
-                raise Refused(texts.ALREADY_RECORDED if recorded else texts.STALE_DOSE_BUTTON)
-            if due_only and current.planned > today:
-                raise Refused(texts.not_due_yet(current.number, current.planned))
-            day = day or today
-            problem = check_recorded_date(course, current.number, day, today)
-            if problem is not None:
-                raise Refused(texts.TAKEN_PROBLEMS[problem.value])
-            gap = short_gap(course, current.number, day)
-            by = by or user_id
-            doses.add(session, patient, current.number, day, now, by=by, source=source)
-            following = reminders.replan(session, patient, now)
-            caregivers.tell_recorded(session, patient, current, now, by=by)
-            checkins.plan(session, patient, current.number, day, now)
-    except IntegrityError as error:  # the same dose recorded at the same moment elsewhere
-        raise Refused(texts.ALREADY_RECORDED) from error
-    text = texts.recorded(current.number, day, following.number, following.planned)
-    if source != "caregiver":
-        text += _notice(gap)
-    return (
-        text,
-        current.number,
-        following.planned,
+    outcome = actions.record_dose(
+        app.engine,
+        app.clock.now(),
+        user_id,
+        number=number,
+        planned=planned,
+        source=source,
+        day=day,
+        due_only=due_only,
+        by=by,
     )
+    if isinstance(outcome, actions.Refused):
+        raise Refused(_refusal_text(outcome))
+    text = texts.recorded(
+        outcome.number, outcome.day, outcome.following.number, outcome.following.planned
+    )
+    if source != "caregiver":
+        text += _notice(outcome.gap)
+    return text, outcome.number, outcome.following.planned
+
+
+def _refusal_text(refused: actions.Refused) -> str:
+    if refused.reason is Refusal.NOT_DUE and refused.dose is not None:
+        return texts.not_due_yet(refused.dose.number, refused.dose.planned)
+    if refused.reason is Refusal.DATE_PROBLEM and refused.problem is not None:
+        return texts.TAKEN_PROBLEMS[refused.problem.value]
+    if refused.reason is Refusal.NOT_ENROLLED:
+        return texts.NOT_ENROLLED
+    if refused.reason is Refusal.ALREADY_RECORDED:
+        return texts.ALREADY_RECORDED
+    if refused.reason is Refusal.STALE:
+        return texts.STALE_DOSE_BUTTON
+    return texts.BUTTON_EXPIRED
 
 
 async def ask_who(update: Update, patient_id: int, number: int) -> None:
@@ -239,15 +232,9 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if tap is None or tap.patient_id != update.effective_user.id:
         await query.answer(texts.BUTTON_EXPIRED)
         return
-    app = services.of(context)
-    with transaction(app.engine) as session:
-        record = doses.get(session, tap.patient_id, tap.number)
-        if record is not None:
-            record.injector, record.site = tap.injector.value, tap.site.value
-            session.add(record)
-            session.flush()
-            recent = [Site(value) for value in doses.recent_sites(session, tap.patient_id)]
-    if record is None:
+    engine = services.of(context).engine
+    recent = actions.note_site(engine, tap.patient_id, tap.number, tap.injector, tap.site)
+    if recent is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
@@ -258,17 +245,14 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def snooze(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     query = update.callback_query
     app = services.of(context)
-    now = app.clock.now()
-    with transaction(app.engine) as session:
-        patient, current = _current(session, tap, now)
-        if patient is not None and current is not None:
-            until = snooze_until(Snooze(tap.action), now, patient.time_zone)
-            reminders.snooze(session, patient, current, until, now)
-    if patient is None or current is None:
+    snoozed = actions.snooze(
+        app.engine, app.clock.now(), tap.patient_id, tap.number, tap.planned, Snooze(tap.action)
+    )
+    if snoozed is None:
         await query.answer(texts.STALE_DOSE_BUTTON)
         return
     await query.answer("⏰")
-    local = until.astimezone(ZoneInfo(patient.time_zone))
+    local = snoozed.until.astimezone(ZoneInfo(snoozed.time_zone))
     await update.effective_chat.send_message(texts.SNOOZED_UNTIL.format(when=local))
 
 
@@ -282,11 +266,7 @@ async def problem(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseT
 
 async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     app = services.of(context)
-    now = app.clock.now()
-    with transaction(app.engine) as session:
-        patient = patients.get(session, tap.patient_id)
-        if patient is not None:
-            reminders.change_reachability(session, patient, now, paused=True)
+    patient = settings.pause(app.engine, app.clock.now(), tap.patient_id)
     await update.callback_query.answer()
     await update.effective_chat.send_message(texts.PAUSED if patient else texts.NOT_ENROLLED)
 
@@ -347,45 +327,24 @@ async def correct(
     typed: str | None = None,
 ) -> None:
     app = services.of(context)
-    now = app.clock.now()
-    user_id = update.effective_user.id
-    reply = update.effective_chat.send_message
-    with transaction(app.engine) as session:
-        patient = patients.get(session, user_id)
-        record = doses.get(session, user_id, number) if patient else None
-        if patient is None or record is None or number <= patient.enrolled_after:
-            conversations.drop(session, user_id)
-            outcome = texts.BUTTON_EXPIRED
-        else:
-            today = local_date(now, patient.time_zone)
-            day = (
-                today - timedelta(days=days_ago)
-                if days_ago is not None
-                else parse.parse_day(typed or "", today, keywords=frozenset({"today", "yesterday"}))
-            )
-            if day is None:
-                outcome = texts.date_unreadable(typed or "", today, ("today", "yesterday"))
-            else:
-                outcome = _apply_correction(session, patient, record, day, today, now)
-    await reply(outcome, parse_mode=ParseMode.HTML)
 
+    def choose_day(today: date) -> date | None:
+        if days_ago is not None:
+            return today - timedelta(days=days_ago)
+        return parse.parse_day(typed or "", today, keywords=frozenset({"today", "yesterday"}))
 
-def _apply_correction(
-    session: Session, patient: Patient, record: DoseRecord, day: date, today: date, now: datetime
-) -> str:
-    """The new date, if it fits between the neighbouring doses; the plan follows it."""
-    number = record.number
-    course = patients.course_of(session, patient)
-    problem = check_recorded_date(course, number, day, today)
-    if problem is not None:
-        return texts.TAKEN_PROBLEMS[problem.value]
-    gap = short_gap(course, number, day)
-    record.taken_on = day
-    session.add(record)
-    session.flush()
-    conversations.drop(session, patient.user_id)
-    following = reminders.replan(session, patient, now)
-    return texts.recorded(number, day, following.number, following.planned) + _notice(gap)
+    outcome = actions.correct_dose(
+        app.engine, app.clock.now(), update.effective_user.id, number, choose_day
+    )
+    if isinstance(outcome, actions.Recorded):
+        following = outcome.following
+        text = texts.recorded(number, outcome.day, following.number, following.planned)
+        reply = text + _notice(outcome.gap)
+    elif outcome.reason is Refusal.UNREADABLE and outcome.today is not None:
+        reply = texts.date_unreadable(typed or "", outcome.today, ("today", "yesterday"))
+    else:
+        reply = _refusal_text(outcome)
+    await update.effective_chat.send_message(reply, parse_mode=ParseMode.HTML)
 
 
 def _notice(gap: ShortGap | None) -> str:
@@ -399,21 +358,11 @@ def _notice(gap: ShortGap | None) -> str:
 async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     query = update.callback_query
     app = services.of(context)
-    now = app.clock.now()
-    with transaction(app.engine) as session:
-        patient = patients.get(session, tap.patient_id)
-        record = doses.get(session, tap.patient_id, tap.number) if patient else None
-        allowed = (
-            patient is not None
-            and record is not None
-            and tap.number > patient.enrolled_after
-            and doses.latest_number(session, tap.patient_id) == tap.number
+    outcome = actions.undo_dose(app.engine, app.clock.now(), tap.patient_id, tap.number)
+    if outcome is not UndoOutcome.UNDONE:
+        await query.answer(
+            texts.CANNOT_UNDO if outcome is UndoOutcome.NOT_LATEST else texts.BUTTON_EXPIRED
         )
-        if allowed:
-            doses.remove(session, tap.patient_id, tap.number)
-            reminders.replan(session, patient, now)
-    if not allowed:
-        await query.answer(texts.CANNOT_UNDO if record is not None else texts.BUTTON_EXPIRED)
         return
     await query.answer("↩️")
     await query.edit_message_text(texts.undone(tap.number))
@@ -482,16 +431,3 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if points:
         png = await asyncio.to_thread(chart.adherence_png, points, chart_text.labels())
         await update.effective_message.reply_photo(png, caption=texts.CHART_CAPTION)
-
-
-def _current(
-    session: Session, tap: DoseTap, now: datetime
-) -> tuple[Patient | None, PlannedDose | None]:
-    """The tapping patient, and the dose the tap is about if it is still their current one."""
-    patient = patients.get(session, tap.patient_id)
-    if patient is None:
-        return None, None
-    current = next_dose(patients.course_of(session, patient), local_date(now, patient.time_zone))
-    if (current.number, current.planned) != (tap.number, tap.planned):
-        return patient, None
-    return patient, current

@@ -13,6 +13,7 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
+from bot.actions.enrolment import enrol
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.checklist import checklist
@@ -33,8 +34,7 @@ from bot.keyboards.enrolment import (
     zone_keyboard,
 )
 from bot.models import Conversation
-from bot.store import checklist as checklist_store
-from bot.store import conversations, languages, patients, reminders
+from bot.store import conversations, languages, patients
 from bot.texts import language
 from bot.zone_lookup import zone_at
 
@@ -329,11 +329,8 @@ async def finish(
         last_dose_number=int(answers.get("dose", 0)),
     )
     now: datetime = app.clock.now()
-    with transaction(app.engine) as session:
-        patient = patients.enrol(session, enrolment, now)
-        reminders.replan(session, patient, now)
-        checklist_store.plan(session, patient, now)
-        course = patients.course_of(session, patient)
+    enrolled = enrol(app.engine, now, enrolment)
+    patient, course = enrolled.patient, enrolled.course
     await update.effective_message.reply_html(texts.ENROLLED, reply_markup=ReplyKeyboardRemove())
     await reply_schedule(update, patient, course, now)
     items = checklist(patient.first_injection, local_date(now, patient.time_zone))

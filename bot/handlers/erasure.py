@@ -3,35 +3,20 @@ for a request the same user made in the last few minutes, so a forged tap erases
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
-from bot.db import transaction
+from bot.actions import erasure
+from bot.actions.erasure import Decision
 from bot.keyboards.erasure import EraseDecision, EraseTap, confirm_keyboard
-from bot.store import caregivers, conversations, patients
 
-FLOW = "erase"
-REQUEST_VALID_FOR = timedelta(minutes=10)
+FLOW = erasure.FLOW
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
-    user_id = update.effective_user.id
-    with transaction(app.engine) as session:
-        earlier = conversations.get(session, user_id)
-        has_data = (
-            patients.get(session, user_id) is not None
-            or earlier is not None
-            or caregivers.has_links(session, user_id)
-        )
-        if has_data:
-            conversations.interrupt(session, user_id, FLOW, "confirm", {}, app.clock.now())
-        else:  # nothing personal, but no trace either (say, of a support request)
-            patients.erase(session, user_id)
-    if not has_data:
+    if not erasure.request_erasure(app.engine, app.clock.now(), update.effective_user.id):
         await update.effective_message.reply_html(texts.NOTHING_TO_ERASE)
         return
     await update.effective_message.reply_html(texts.CONFIRM_ERASE, reply_markup=confirm_keyboard())
@@ -40,26 +25,11 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     app = services.of(context)
-    user_id = update.effective_user.id
-    tap = EraseTap.parse(query.data)
-    decision = tap.decision if tap is not None else None
-    now = app.clock.now()
-    with transaction(app.engine) as session:
-        pending = conversations.get(session, user_id)
-        live = (
-            pending is not None
-            and pending.flow == FLOW
-            and now - pending.updated_at <= REQUEST_VALID_FOR
-            and decision is not None
-        )
-        if live and decision is EraseDecision.YES:
-            patients.erase(session, user_id)
-        elif live:
-            conversations.resume(session, pending, now)
-    if not live:
+    tap = EraseTap.parse(query.data or "")
+    answer = tap.decision is EraseDecision.YES if tap is not None else None
+    decision = erasure.decide_erasure(app.engine, app.clock.now(), update.effective_user.id, answer)
+    if decision is Decision.EXPIRED:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    await query.edit_message_text(
-        texts.ERASED if decision is EraseDecision.YES else texts.ERASE_KEPT
-    )
+    await query.edit_message_text(texts.ERASED if decision is Decision.ERASED else texts.ERASE_KEPT)

@@ -7,12 +7,12 @@ from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
+from bot.actions.status import status_of
 from bot.db import transaction
 from bot.domain.adherence import Status
 from bot.domain.export import calendar_ics, calendar_reference, records_csv
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
-from bot.handlers.schedule import status_of
 from bot.store import diary, patients
 
 UPCOMING = 12

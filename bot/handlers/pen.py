@@ -9,36 +9,21 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
+from bot.actions.pen import take_out
 from bot.db import transaction
 from bot.domain.pen import PenState, pen_status
-from bot.domain.schedule import next_dose
-from bot.domain.timing import local_date
 from bot.keyboards.pen import PenTap, too_warm_keyboard
-from bot.store import patients
 from bot.store import pen as pens
 
 
 async def pen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
     now = app.clock.now()
-    with transaction(app.engine) as session:
-        patient = patients.get(session, update.effective_user.id)
-        if patient is None:
-            period = None
-        else:
-            current = next_dose(
-                patients.course_of(session, patient), local_date(now, patient.time_zone)
-            )
-            period = pens.open_period(session, patient.user_id)
-            if period is not None and period.dose_number < current.number:
-                pens.close(session, period, pens.USED, now)  # its dose is recorded
-                period = None
-            started = period is None
-            if started:
-                period = pens.start(session, patient, current.number, now)
-    if patient is None or period is None:
+    out = take_out(app.engine, now, update.effective_user.id)
+    if out is None:
         await update.effective_message.reply_html(texts.NOT_ENROLLED)
         return
+    patient, period, started = out.patient, out.period, out.started
     status = pen_status(period.removed_at, now)
     button = too_warm_keyboard(period.id or 0)
     if started:

@@ -9,23 +9,13 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
+from bot.actions.status import status_of
 from bot.db import transaction
-from bot.domain.adherence import Status, status_for
-from bot.domain.schedule import Course, PlannedDose, build_plan, next_dose
+from bot.domain.schedule import Course, build_plan, next_dose
 from bot.domain.timing import local_date, local_instant
 from bot.handlers.long_text import reply_in_parts
 from bot.models import Patient
 from bot.store import patients
-
-
-def status_of(dose: PlannedDose, patient: Patient, now: datetime) -> Status:
-    return status_for(
-        dose,
-        now=now,
-        zone=patient.time_zone,
-        reminder_time=patient.reminder_time,
-        enrolled_at=patient.enrolled_at,
-    )
 
 
 def schedule_lines(patient: Patient, course: Course, now: datetime) -> list[str]:

@@ -3,14 +3,18 @@ recorded injections keep their local dates."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
 from html import escape
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
 from bot import commands, services, texts
+from bot.actions import settings
 from bot.db import transaction
 from bot.domain.answers import is_cancel, parse_clock
 from bot.domain.timing import find_zone
@@ -18,18 +22,18 @@ from bot.handlers import caregivers
 from bot.keyboards.enrolment import zone_keyboard
 from bot.keyboards.settings import LanguageTap, SettingsTap, language_keyboard, overview_keyboard
 from bot.models import Conversation, Patient
-from bot.store import conversations, languages, patients, reminders
+from bot.store import conversations, languages, patients
 from bot.texts import language
 from bot.zone_lookup import zone_at
 
 FLOW = "settings"
 TIME, ZONE = "time", "zone"
 PROMPT_VALID_FOR = timedelta(minutes=30)
-TOGGLES: dict[str, dict[str, bool]] = {
-    "pause": {"paused": True},
-    "resume": {"paused": False},
-    "discreet": {"discreet": True},
-    "named": {"discreet": False},
+TOGGLES: dict[str, Callable[[Engine, datetime, int], Patient | None]] = {
+    "pause": settings.pause,
+    "resume": settings.resume,
+    "discreet": partial(settings.set_discreet, discreet=True),
+    "named": partial(settings.set_discreet, discreet=False),
 }
 
 
@@ -91,12 +95,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
     user_id = update.effective_user.id
     now = app.clock.now()
-    with transaction(app.engine) as session:
-        patient = patients.get(session, user_id)
-        if patient is not None and action in TOGGLES:
-            reminders.change_reachability(session, patient, now, **TOGGLES[action])
-        elif patient is not None and action in (TIME, ZONE):
-            conversations.save(session, user_id, FLOW, action, {}, now)
+    if action in TOGGLES:
+        patient = TOGGLES[action](app.engine, now, user_id)
+    else:
+        with transaction(app.engine) as session:
+            patient = patients.get(session, user_id)
+            if patient is not None and action in (TIME, ZONE):
+                conversations.save(session, user_id, FLOW, action, {}, now)
     if patient is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
@@ -145,20 +150,14 @@ async def answer(
         if at is None:
             await message.reply_html(texts.time_unreadable(text or ""))
             return
-        changes = {"reminder_time": at}
+        patient = settings.set_reminder_time(app.engine, now, user_id, at)
     else:
         zone = _zone_from(update, text)
         if zone is None:
             reply = texts.LOCATION_WITHOUT_ZONE if text is None else texts.ZONE_UNKNOWN
             await message.reply_html(reply.format(text=escape(texts.shorten(text or ""))))
             return
-        changes = {"time_zone": zone}
-    with transaction(app.engine) as session:
-        patient = patients.get(session, user_id)
-        if patient is not None:
-            patients.update(session, patient, now, **changes)
-            reminders.replan(session, patient, now)
-        conversations.drop(session, user_id)
+        patient = settings.set_time_zone(app.engine, now, user_id, zone)
     if patient is None:
         await message.reply_html(texts.NOT_ENROLLED)
     elif conversation.step == TIME:

@@ -114,6 +114,12 @@ def link_between(session: Session, patient_id: int, caregiver_id: int) -> Caregi
     ).first()
 
 
+def own_link(session: Session, link_id: int, patient_id: int) -> CaregiverLink | None:
+    """The link, only if it belongs to this patient (a forged id from anyone else: None)."""
+    link = session.get(CaregiverLink, link_id)
+    return link if link is not None and link.patient_id == patient_id else None
+
+
 def approved_link(session: Session, patient_id: int, caregiver_id: int) -> CaregiverLink | None:
     link = link_between(session, patient_id, caregiver_id)
     return link if link is not None and link.approved_at is not None else None
@@ -138,6 +144,23 @@ def followed(session: Session, caregiver_id: int) -> Sequence[tuple[CaregiverLin
         )
         .order_by(col(CaregiverLink.created_at))
     ).all()
+
+
+def approve(session: Session, link: CaregiverLink, now: datetime) -> None:
+    """The patient accepted the caregiver; flushed, so a re-plan right after includes them."""
+    link.approved_at = now
+    session.add(link)
+    session.flush()
+
+
+def set_choices(session: Session, link: CaregiverLink, **choices: bool) -> None:
+    """What the link allows or asks for: confirming doses, which alerts; flushed at once."""
+    for name, value in choices.items():
+        if name not in {"may_confirm", "alert_confirmations", "alert_heads_up"}:
+            raise ValueError(f"not a caregiver choice: {name}")
+        setattr(link, name, value)
+    session.add(link)
+    session.flush()
 
 
 def remove(session: Session, link: CaregiverLink, now: datetime) -> None:

@@ -40,6 +40,20 @@ def add(
     return record
 
 
+def move(session: Session, record: DoseRecord, day: date) -> None:
+    """A corrected injection date; flushed, so the course read next has it."""
+    record.taken_on = day
+    session.add(record)
+    session.flush()
+
+
+def note_injection(session: Session, record: DoseRecord, injector: str, site: str) -> None:
+    """Who injected and where; flushed, so the recent sites read next include it."""
+    record.injector, record.site = injector, site
+    session.add(record)
+    session.flush()
+
+
 def latest_number(session: Session, patient_id: int) -> int:
     numbers = session.exec(
         select(DoseRecord.number)
