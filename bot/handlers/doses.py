@@ -18,6 +18,7 @@ from bot import chart, dose_buttons, services, texts
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.adherence import Status, summarize
+from bot.domain.conversations import CorrectionAnswers, CorrectionStep, Exchange, FlowName
 from bot.domain.reminders import Snooze, snooze_until
 from bot.domain.schedule import (
     PlannedDose,
@@ -43,8 +44,6 @@ from bot.store import (
     reminders,
 )
 from bot.texts import chart as chart_text
-
-CORRECT_FLOW = "correct"
 
 
 class Refused(Exception):
@@ -299,9 +298,9 @@ async def ask_correction(
             conversations.save(
                 session,
                 tap.patient_id,
-                CORRECT_FLOW,
-                "day",
-                {"number": tap.number},
+                FlowName.CORRECTION,
+                CorrectionStep.DAY,
+                CorrectionAnswers(number=tap.number),
                 app.clock.now(),
             )
     if record is None:
@@ -326,7 +325,10 @@ async def on_correction_day(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def answer_correction(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    conversation: Exchange[CorrectionStep, CorrectionAnswers],
+    text: str,
 ) -> None:
     """A typed date for the dose being corrected (the conversation is in the database)."""
     if parse.is_cancel(text):
@@ -334,7 +336,7 @@ async def answer_correction(
             conversations.drop(session, update.effective_user.id)
         await update.effective_message.reply_html(texts.SETTINGS_CANCELLED)
         return
-    await correct(update, context, number, typed=text)
+    await correct(update, context, conversation.answers.number, typed=text)
 
 
 async def correct(

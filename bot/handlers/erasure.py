@@ -1,20 +1,19 @@
 """/deletedata: erase everything about the user, after a ✅ confirmation. The button only works
-for a request the same user made in the last few minutes, so a forged tap erases nothing."""
+for a request the same user made in the last few minutes (`flows.ERASE.live_for`), so a forged
+tap erases nothing."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
 from bot.db import transaction
+from bot.domain.conversations import EraseAnswers, EraseStep, FlowName
+from bot.handlers import flows
 from bot.store import caregivers, conversations, patients
 
-FLOW = "erase"
 PREFIX = "erase"
-REQUEST_VALID_FOR = timedelta(minutes=10)
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -28,7 +27,9 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             or caregivers.has_links(session, user_id)
         )
         if has_data:
-            conversations.interrupt(session, user_id, FLOW, "confirm", {}, app.clock.now())
+            conversations.interrupt(
+                session, user_id, FlowName.ERASE, EraseStep.CONFIRM, EraseAnswers(), app.clock.now()
+            )
         else:  # nothing personal, but no trace either (say, of a support request)
             patients.erase(session, user_id)
     if not has_data:
@@ -53,14 +54,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         pending = conversations.get(session, user_id)
         live = (
             pending is not None
-            and pending.flow == FLOW
-            and now - pending.updated_at <= REQUEST_VALID_FOR
+            and pending.flow == FlowName.ERASE
+            and flows.ERASE.is_live(pending, now)
             and decision in ("yes", "no")
         )
         if live and decision == "yes":
             patients.erase(session, user_id)
         elif live:
-            conversations.resume(session, pending, now)
+            conversations.resume(session, user_id, FlowName.ERASE, now)
     if not live:
         await query.answer(texts.BUTTON_EXPIRED)
         return
