@@ -43,6 +43,8 @@ Context = ContextTypes.DEFAULT_TYPE
 
 @dataclass(frozen=True)
 class Flow(Generic[S, A]):
+    """One row of the table."""
+
     name: FlowName
     steps: type[S]
     answers: type[A]
@@ -66,37 +68,39 @@ class Flow(Generic[S, A]):
 
 
 ENROLMENT = Flow(
-    FlowName.ENROLMENT,
-    EnrolmentStep,
-    EnrolmentAnswers,
+    name=FlowName.ENROLMENT,
+    steps=EnrolmentStep,
+    answers=EnrolmentAnswers,
     live_for=None,
     on_text=enrolment.answer,
     on_location=enrolment.answer_location,
 )
 SETTINGS = Flow(
-    FlowName.SETTINGS,
-    SettingsStep,
-    SettingsAnswers,
+    name=FlowName.SETTINGS,
+    steps=SettingsStep,
+    answers=SettingsAnswers,
     live_for=timedelta(minutes=30),
     on_text=settings.answer,
     on_location=settings.answer_location,
 )
 CORRECTION = Flow(
-    FlowName.CORRECTION,
-    CorrectionStep,
-    CorrectionAnswers,
+    name=FlowName.CORRECTION,
+    steps=CorrectionStep,
+    answers=CorrectionAnswers,
     live_for=timedelta(minutes=30),
     on_text=doses.answer_correction,
 )
 SUPPORT = Flow(
-    FlowName.SUPPORT,
-    SupportStep,
-    SupportAnswers,
+    name=FlowName.SUPPORT,
+    steps=SupportStep,
+    answers=SupportAnswers,
     live_for=timedelta(minutes=30),
     on_text=support.answer,
     when_expired=support.expire,
 )
-ERASE = Flow(FlowName.ERASE, EraseStep, EraseAnswers, live_for=timedelta(minutes=10))
+ERASE = Flow(
+    name=FlowName.ERASE, steps=EraseStep, answers=EraseAnswers, live_for=timedelta(minutes=10)
+)
 """Answered by its buttons only (`bot.handlers.erasure`)."""
 
 FLOWS: Mapping[str, Flow[Any, Any]] = MappingProxyType(
