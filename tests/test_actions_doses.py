@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from bot.actions import doses as actions
 from bot.actions.doses import Recorded, Refusal, Refused, Snoozed, UndoOutcome
 from bot.db import transaction
+from bot.domain.conversations import CorrectionAnswers
 from bot.domain.reminders import Kind, Snooze
 from bot.domain.schedule import TakenDateProblem, next_dose
 from bot.domain.sites import Injector, Site
@@ -122,7 +123,7 @@ def test_correcting_moves_the_date_ends_the_conversation_and_replans(engine: Eng
     )
     assert isinstance(recorded, Recorded)
     with transaction(engine) as session:
-        conversations.save(session, PATIENT, "correct", "day", {"number": 2}, day_two)
+        conversations.save(session, PATIENT, "correct", "day", CorrectionAnswers(number=2), day_two)
     outcome = actions.correct_dose(
         engine, day_two, PATIENT, 2, lambda today: today - timedelta(days=1)
     )
@@ -140,7 +141,9 @@ def test_correcting_moves_the_date_ends_the_conversation_and_replans(engine: Eng
 def test_a_correction_not_understood_or_refused_keeps_the_conversation(engine: Engine) -> None:
     record_first(engine)
     with transaction(engine) as session:
-        conversations.save(session, PATIENT, "correct", "day", {"number": 1}, ON_DAY_ONE)
+        conversations.save(
+            session, PATIENT, "correct", "day", CorrectionAnswers(number=1), ON_DAY_ONE
+        )
     before = pending_at(engine, PATIENT)
     unreadable = actions.correct_dose(engine, ON_DAY_ONE, PATIENT, 1, lambda today: None)
     assert unreadable == Refused(Refusal.UNREADABLE, today=FIRST)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.actions import enrolment, settings
 from bot.db import transaction
+from bot.domain.conversations import EnrolmentAnswers, SettingsAnswers
 from bot.domain.reminders import Kind
 from bot.domain.timing import local_instant
 from bot.models import Patient
@@ -42,7 +43,7 @@ def dose_reminder_at(engine: Engine) -> datetime:
 
 def prompt(engine: Engine, user_id: int = PATIENT) -> None:
     with transaction(engine) as session:
-        conversations.save(session, user_id, "settings", "time", {}, T0)
+        conversations.save(session, user_id, "settings", "time", SettingsAnswers(), T0)
 
 
 def test_pausing_stops_the_reminders_and_resuming_brings_them_back(engine: Engine) -> None:
@@ -93,7 +94,7 @@ def test_someone_not_enrolled_changes_nothing_but_the_prompt_ends(engine: Engine
 
 def test_enrolling_stores_the_patient_with_reminders_and_checklist(engine: Engine) -> None:
     with transaction(engine) as session:
-        conversations.save(session, 5, "enrolment", "time", {"zone": "UTC"}, T0)
+        conversations.save(session, 5, "enrolment", "time", EnrolmentAnswers(zone="UTC"), T0)
     first = date(2026, 6, 1)  # months ahead: vaccines to check first
     enrolled = enrolment.enrol(engine, T0, factories.enrolment(5, first=first, zone="UTC"))
     assert enrolled.patient.user_id == 5 and enrolled.course.first_injection == first

@@ -13,6 +13,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db import transaction
 from bot.domain.adherence import Recent, recent
+from bot.domain.conversations import EnrolmentAnswers, EraseAnswers, SettingsAnswers
 from bot.domain.schedule import Course
 from bot.handlers import staff
 from bot.models import Patient
@@ -63,10 +64,10 @@ def test_figures_add_up_over_patients() -> None:
 def test_counts_include_a_sign_up_waiting_behind_a_short_question(engine: Engine) -> None:
     """The JSON path into an interrupted conversation works on SQLite and PostgreSQL alike."""
     with transaction(engine) as session:
-        conversations.save(session, 1, "enrolment", "zone", {}, NOW)
-        conversations.save(session, 2, "enrolment", "first", {"zone": "UTC"}, NOW)
-        conversations.interrupt(session, 2, "erase", "confirm", {}, NOW)
-        conversations.save(session, 3, "settings", "time", {}, NOW)
+        conversations.save(session, 1, "enrolment", "zone", EnrolmentAnswers(), NOW)
+        conversations.save(session, 2, "enrolment", "first", EnrolmentAnswers(zone="UTC"), NOW)
+        conversations.interrupt(session, 2, "erase", "confirm", EraseAnswers(), NOW)
+        conversations.save(session, 3, "settings", "time", SettingsAnswers(), NOW)
     with transaction(engine) as session:
         found = figures_store.figures(session)
     assert (found.enrolling, found.patients, found.active, found.inactive) == (2, 0, 0, 0)

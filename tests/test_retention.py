@@ -16,6 +16,7 @@ from bot import texts
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db import transaction
+from bot.domain.conversations import FlowName
 from bot.domain.outcomes import Outcome
 from bot.domain.retention import (
     NOTICE,
@@ -24,7 +25,6 @@ from bot.domain.retention import (
     deletion_at,
     sign_up_fate,
 )
-from bot.handlers import enrolment
 from bot.jobs import retention, sweep
 from bot.models import (
     Broadcast,
@@ -104,7 +104,7 @@ def test_blocked_long_enough(moments: list[datetime | None], gone: bool) -> None
 
 
 def test_the_sign_up_flow_is_the_enrolment_conversation() -> None:
-    assert store.SIGN_UP == enrolment.FLOW
+    assert store.SIGN_UP == FlowName.ENROLMENT
 
 
 # --- the daily run over a database ----------------------------------------------------------

@@ -3,16 +3,16 @@ request the same user made is fresh, so a forged or late tap erases nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Engine
 
 from bot.db import transaction
+from bot.domain.conversations import EraseAnswers, EraseStep, FlowName
+from bot.models import Conversation
 from bot.store import caregivers, conversations, patients
-
-FLOW = "erase"
-REQUEST_VALID_FOR = timedelta(minutes=10)
 
 
 class Decision(StrEnum):
@@ -32,21 +32,30 @@ def request_erasure(engine: Engine, now: datetime, user_id: int) -> bool:
             or caregivers.has_links(session, user_id)
         )
         if has_data:
-            conversations.interrupt(session, user_id, FLOW, "confirm", {}, now)
+            conversations.interrupt(
+                session, user_id, FlowName.ERASE, EraseStep.CONFIRM, EraseAnswers(), now
+            )
         else:
             patients.erase(session, user_id)
     return has_data
 
 
-def decide_erasure(engine: Engine, now: datetime, user_id: int, erase: bool | None) -> Decision:
+def decide_erasure(
+    engine: Engine,
+    now: datetime,
+    user_id: int,
+    erase: bool | None,
+    is_live: Callable[[Conversation, datetime], bool],
+) -> Decision:
     """The answer to a request (None: not a valid answer): erase everything, or carry on
-    with the conversation the request interrupted."""
+    with the conversation the request interrupted. `is_live` is the erase flow's own rule
+    (`bot.handlers.flows`)."""
     with transaction(engine) as session:
         pending = conversations.get(session, user_id)
         live = (
             pending is not None
-            and pending.flow == FLOW
-            and now - pending.updated_at <= REQUEST_VALID_FOR
+            and pending.flow == FlowName.ERASE
+            and is_live(pending, now)
             and erase is not None
         )
         if not live or pending is None:
@@ -54,5 +63,5 @@ def decide_erasure(engine: Engine, now: datetime, user_id: int, erase: bool | No
         if erase:
             patients.erase(session, user_id)
             return Decision.ERASED
-        conversations.resume(session, pending, now)
+        conversations.resume(session, user_id, FlowName.ERASE, now)
     return Decision.KEPT

@@ -20,6 +20,7 @@ from bot.actions.status import status_of
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.adherence import Status, summarize
+from bot.domain.conversations import CorrectionAnswers, CorrectionStep, Exchange, FlowName
 from bot.domain.reminders import Snooze
 from bot.domain.schedule import (
     ShortGap,
@@ -50,8 +51,6 @@ from bot.store import (
     patients,
 )
 from bot.texts import chart as chart_text
-
-CORRECT_FLOW = "correct"
 
 
 class Refused(Exception):
@@ -280,9 +279,9 @@ async def ask_correction(update: Update, context: ContextTypes.DEFAULT_TYPE, tap
             conversations.save(
                 session,
                 tap.patient_id,
-                CORRECT_FLOW,
-                "day",
-                {"number": tap.number},
+                FlowName.CORRECTION,
+                CorrectionStep.DAY,
+                CorrectionAnswers(number=tap.number),
                 app.clock.now(),
             )
     if record is None:
@@ -307,7 +306,10 @@ async def on_correction_day(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def answer_correction(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    conversation: Exchange[CorrectionStep, CorrectionAnswers],
+    text: str,
 ) -> None:
     """A typed date for the dose being corrected (the conversation is in the database)."""
     if parse.is_cancel(text):
@@ -315,7 +317,7 @@ async def answer_correction(
             conversations.drop(session, update.effective_user.id)
         await update.effective_message.reply_html(texts.SETTINGS_CANCELLED)
         return
-    await correct(update, context, number, typed=text)
+    await correct(update, context, conversation.answers.number, typed=text)
 
 
 async def correct(

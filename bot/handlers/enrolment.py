@@ -4,9 +4,9 @@ last one, so an unfinished enrolment survives a restart; only then is the patien
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import ReplyKeyboardRemove, Update
@@ -17,6 +17,8 @@ from bot.actions.enrolment import enrol
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.checklist import checklist
+from bot.domain.conversations import EnrolmentAnswers, Exchange, FlowName, known
+from bot.domain.conversations import EnrolmentStep as Step
 from bot.domain.numbers import parse_number
 from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
 from bot.domain.timing import find_zone, local_date
@@ -38,8 +40,8 @@ from bot.store import conversations, languages, patients
 from bot.texts import language
 from bot.zone_lookup import zone_at
 
-FLOW = "enrolment"
-ZONE, FIRST, LAST, WHICH, TIME = "zone", "first", "last", "which", "time"
+Signing = Exchange[Step, EnrolmentAnswers]
+"""A sign-up in progress."""
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -50,6 +52,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         patient = patients.get(session, user.id)
         conversation = conversations.get(session, user.id)
         course = patients.course_of(session, patient) if patient else None
+    signing = _read(conversation)
     if context.args:
         await caregivers.open_invite(update, context, context.args[0])
         return
@@ -57,9 +60,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         summary = next_dose_text(patient, course, app.clock.now())
         await update.effective_message.reply_html(texts.status_summary(summary))
         return
-    if conversation is not None and conversation.flow == FLOW:
+    if signing is not None:
         await update.effective_message.reply_html(texts.ENROLMENT_RESUMED)
-        await ask(update, context, conversation.step, conversation.answers)
+        await ask(update, context, signing.step, signing.answers)
         return
     if conversation is None and await caregivers.caregiver_welcome(update, context):
         return
@@ -84,12 +87,12 @@ async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agr
     user = update.effective_user
     with transaction(app.engine) as session:
         enrolled = patients.get(session, user.id) is not None
-        existing = conversations.get(session, user.id)
-        if existing is not None and existing.flow == FLOW:
+        existing = _read(conversations.get(session, user.id))
+        if existing is not None:
             step, answers = existing.step, existing.answers
         elif not enrolled:
-            step, answers = ZONE, {}
-            conversations.save(session, user.id, FLOW, step, answers, app.clock.now())
+            step, answers = Step.ZONE, EnrolmentAnswers()
+            conversations.save(session, user.id, FlowName.ENROLMENT, step, answers, app.clock.now())
             languages.remember(session, user.id, language.current(), app.clock.now())
     if enrolled:
         await update.effective_message.reply_html(texts.BUTTON_EXPIRED)
@@ -114,7 +117,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     which = WhichDoseTap.parse(query.data)
     conversation = current(context, update.effective_user.id)
-    if which is not None and conversation is not None and conversation.step == WHICH:
+    if which is not None and conversation is not None and conversation.step == Step.WHICH:
         await query.answer()
         await answer_which(update, context, conversation, which.answer)
         return
@@ -126,7 +129,7 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     conversation = current(context, update.effective_user.id)
     parsed = datepicker.parse(query.data)
-    if conversation is None or conversation.step not in (FIRST, LAST) or parsed is None:
+    if conversation is None or conversation.step not in (Step.FIRST, Step.LAST) or parsed is None:
         await query.answer(texts.BUTTON_EXPIRED if parsed is not None else None)
         return
     lowest, highest = date_bounds(context, conversation)
@@ -143,65 +146,74 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await answer(update, context, conversation, day.isoformat())
 
 
-def current(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> Conversation | None:
+def current(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> Signing | None:
     with transaction(services.of(context).engine) as session:
         conversation = conversations.get(session, user_id)
-    return conversation if conversation is not None and conversation.flow == FLOW else None
+    return _read(conversation)
 
 
-def today_for(context: ContextTypes.DEFAULT_TYPE, answers: dict[str, Any]) -> date:
-    return local_date(services.of(context).clock.now(), answers["zone"])
+def _read(conversation: Conversation | None) -> Signing | None:
+    """The user's sign-up, if that is their conversation and it still reads; one that does not
+    is as good as none, and agreeing to the consent question starts it afresh."""
+    return conversations.read(conversation, FlowName.ENROLMENT, Step, EnrolmentAnswers)
 
 
-def date_bounds(
-    context: ContextTypes.DEFAULT_TYPE, conversation: Conversation
-) -> tuple[date, date]:
+def today_for(context: ContextTypes.DEFAULT_TYPE, answers: EnrolmentAnswers) -> date:
+    return local_date(services.of(context).clock.now(), known(answers.zone))
+
+
+def date_bounds(context: ContextTypes.DEFAULT_TYPE, conversation: Signing) -> tuple[date, date]:
     today = today_for(context, conversation.answers)
-    if conversation.step == FIRST:
+    if conversation.step == Step.FIRST:
         return FIRST_APPROVAL, add_months(today, 12)
-    return date.fromisoformat(conversation.answers["first"]), today
+    return known(conversation.answers.first), today
 
 
 async def ask(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, step: str, answers: dict[str, Any]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step, answers: EnrolmentAnswers
 ) -> None:
     message = update.effective_message
-    if step == ZONE:
+    if step == Step.ZONE:
         await message.reply_html(texts.ASK_TIME_ZONE, reply_markup=zone_keyboard())
-    elif step in (FIRST, LAST):
+    elif step in (Step.FIRST, Step.LAST):
         today = today_for(context, answers)
-        if step == FIRST:
+        if step == Step.FIRST:
             text, lowest, highest = texts.ASK_FIRST_INJECTION, FIRST_APPROVAL, add_months(today, 12)
         else:
-            first = date.fromisoformat(answers["first"])
+            first = known(answers.first)
             text, lowest, highest = texts.ASK_LAST_INJECTION.format(first=first), first, today
         await message.reply_html(text, reply_markup=datepicker.keyboard(today, lowest, highest))
-    elif step == WHICH:
-        candidates = tuple(answers["candidates"])
-        last = date.fromisoformat(answers["last"])
+    elif step == Step.WHICH:
+        candidates = answers.candidates
+        last = known(answers.last)
         await message.reply_html(
             texts.ask_which_dose(last, candidates), reply_markup=which_dose_keyboard(candidates)
         )
-    elif step == TIME:
+    elif step == Step.TIME:
         await message.reply_html(texts.ASK_REMINDER_TIME, reply_markup=time_keyboard())
 
 
 async def answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, text: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
     """A typed answer (or a picked date) to the pending question."""
-    handlers = {ZONE: answer_zone, FIRST: answer_first, LAST: answer_last, TIME: answer_time}
-    if conversation.step == WHICH:
+    handlers = {
+        Step.ZONE: answer_zone,
+        Step.FIRST: answer_first,
+        Step.LAST: answer_last,
+        Step.TIME: answer_time,
+    }
+    if conversation.step == Step.WHICH:
         await answer_which(update, context, conversation, text)
         return
     await handlers[conversation.step](update, context, conversation, text)
 
 
 async def answer_location(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing
 ) -> None:
     location = update.effective_message.location
-    if conversation.step != ZONE:
+    if conversation.step != Step.ZONE:
         await ask(update, context, conversation.step, conversation.answers)
         return
     zone = zone_at(location.latitude, location.longitude)
@@ -212,7 +224,7 @@ async def answer_location(
 
 
 async def answer_zone(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, text: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
     zone = find_zone(text)
     if zone is None:
@@ -224,17 +236,19 @@ async def answer_zone(
 
 
 async def accept_zone(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, zone: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, zone: str
 ) -> None:
     local_now = services.of(context).clock.now().astimezone(ZoneInfo(zone))
     await update.effective_message.reply_html(
         texts.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
     )
-    await advance(update, context, conversation, FIRST, zone=zone)
+    await advance(
+        update, context, conversation, Step.FIRST, replace(conversation.answers, zone=zone)
+    )
 
 
 async def answer_first(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, text: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
     today = today_for(context, conversation.answers)
     keywords = ("today", "tomorrow")
@@ -245,17 +259,19 @@ async def answer_first(
     problem = parse.check_first_injection(day, today)
     if problem is not None:
         await update.effective_message.reply_html(texts.DATE_PROBLEMS[problem])
-        await ask(update, context, FIRST, conversation.answers)
+        await ask(update, context, Step.FIRST, conversation.answers)
         return
-    next_step = LAST if day < today else TIME
-    await advance(update, context, conversation, next_step, first=day.isoformat())
+    next_step = Step.LAST if day < today else Step.TIME
+    await advance(
+        update, context, conversation, next_step, replace(conversation.answers, first=day)
+    )
 
 
 async def answer_last(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, text: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
     today = today_for(context, conversation.answers)
-    first = date.fromisoformat(conversation.answers["first"])
+    first = known(conversation.answers.first)
     keywords = ("today", "yesterday")
     day = parse.parse_day(text, today, keywords=frozenset(keywords))
     if day is None:
@@ -264,30 +280,32 @@ async def answer_last(
     problem = parse.check_last_injection(day, first, today)
     if problem is not None:
         await update.effective_message.reply_html(texts.DATE_PROBLEMS[problem].format(first=first))
-        await ask(update, context, LAST, conversation.answers)
+        await ask(update, context, Step.LAST, conversation.answers)
         return
     candidates = infer_last_dose(first, day)
     if len(candidates) == 1:
-        await advance(update, context, conversation, TIME, last=day.isoformat(), dose=candidates[0])
+        found = replace(conversation.answers, last=day, dose=candidates[0])
+        await advance(update, context, conversation, Step.TIME, found)
     else:
-        await advance(
-            update, context, conversation, WHICH, last=day.isoformat(), candidates=list(candidates)
-        )
+        undecided = replace(conversation.answers, last=day, candidates=tuple(candidates))
+        await advance(update, context, conversation, Step.WHICH, undecided)
 
 
 async def answer_which(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, text: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
-    candidates = tuple(conversation.answers["candidates"])
+    candidates = conversation.answers.candidates
     number = parse_number(text.strip().lower().removeprefix("dose").strip())
     if number is None or number not in candidates:
         await update.effective_message.reply_html(texts.which_dose_unclear(list(candidates)))
         return
-    await advance(update, context, conversation, TIME, dose=number)
+    await advance(
+        update, context, conversation, Step.TIME, replace(conversation.answers, dose=number)
+    )
 
 
 async def answer_time(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, text: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
     at = parse.parse_clock(text)
     if at is None:
@@ -299,34 +317,34 @@ async def answer_time(
 async def advance(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    conversation: Conversation,
-    step: str,
-    **new_answers: Any,
+    conversation: Signing,
+    step: Step,
+    answers: EnrolmentAnswers,
 ) -> None:
     app = services.of(context)
-    answers = {**conversation.answers, **new_answers}
     with transaction(app.engine) as session:
-        conversations.save(session, conversation.user_id, FLOW, step, answers, app.clock.now())
+        conversations.save(
+            session, conversation.user_id, FlowName.ENROLMENT, step, answers, app.clock.now()
+        )
     await ask(update, context, step, answers)
 
 
 async def finish(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, at: time
+    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, at: time
 ) -> None:
     """Every answer is in: store the patient and show the plan."""
     app = services.of(context)
     answers = conversation.answers
-    last = answers.get("last")
     enrolment = patients.Enrolment(
         user_id=conversation.user_id,
         chat_id=update.effective_chat.id,
         first_name=(update.effective_user.first_name or "")[:64] or None,
         language=language.current(),
-        time_zone=answers["zone"],
+        time_zone=known(answers.zone),
         reminder_time=at,
-        first_injection=date.fromisoformat(answers["first"]),
-        last_injection=date.fromisoformat(last) if last else None,
-        last_dose_number=int(answers.get("dose", 0)),
+        first_injection=known(answers.first),
+        last_injection=answers.last,
+        last_dose_number=answers.dose or 0,
     )
     now: datetime = app.clock.now()
     enrolled = enrol(app.engine, now, enrolment)

@@ -1,5 +1,6 @@
 """/deletedata: erase everything about the user, after a ✅ confirmation. The button only works
-for a request the same user made in the last few minutes, so a forged tap erases nothing."""
+for a request the same user made in the last few minutes (`flows.ERASE.live_for`), so a forged
+tap erases nothing."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from telegram.ext import ContextTypes
 from bot import services, texts
 from bot.actions import erasure
 from bot.actions.erasure import Decision
+from bot.handlers import flows
 from bot.keyboards.erasure import EraseDecision, EraseTap, confirm_keyboard
-
-FLOW = erasure.FLOW
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -27,7 +27,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
     tap = EraseTap.parse(query.data or "")
     answer = tap.decision is EraseDecision.YES if tap is not None else None
-    decision = erasure.decide_erasure(app.engine, app.clock.now(), update.effective_user.id, answer)
+    decision = erasure.decide_erasure(
+        app.engine, app.clock.now(), update.effective_user.id, answer, flows.ERASE.is_live
+    )
     if decision is Decision.EXPIRED:
         await query.answer(texts.BUTTON_EXPIRED)
         return

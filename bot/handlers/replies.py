@@ -1,6 +1,8 @@
-"""Routes a typed message or a shared location to the conversation waiting for it. A message
-that speaks of how someone feels gets the safety advice first, before any lookup, whatever
-else it turns out to be; "I didn't understand" always says where to get help."""
+"""Routes a typed message or a shared location, in this order: a reply to a support request or
+to a check-in; the safety advice, for a message that speaks of how someone feels (sent first,
+before any lookup, whatever else it turns out to be); the conversation waiting for it (the
+table in `bot.handlers.flows`); a reply "done" to a reminder; an open check-in question; else
+a fallback. "I didn't understand" always says where to get help."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from bot import services, texts
 from bot.db import transaction
 from bot.domain.answers import parse_consent
 from bot.domain.triage import triage_message
-from bot.handlers import advice, checkin, doses, enrolment, settings, support
+from bot.handlers import advice, checkin, doses, enrolment, flows, support
 from bot.store import caregivers as caregiver_store
 from bot.store import conversations, patients
 from bot.texts import safety
@@ -35,24 +37,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         conversation = conversations.get(session, update.effective_user.id)
         enrolled = patients.get(session, update.effective_user.id) is not None
         follows = not enrolled and caregiver_store.has_links(session, update.effective_user.id)
-    stale = conversation is not None and conversation.flow == support.FLOW
-    if stale and conversation is not None and not support.is_live(conversation, context):
-        conversation = support.expire(conversation, context)
-    if conversation is not None and conversation.flow == support.FLOW and text is not None:
-        await support.answer(update, context, conversation)
-        return
-    if conversation is not None and conversation.flow == enrolment.FLOW:
-        if message.location is not None:
-            await enrolment.answer_location(update, context, conversation)
-        else:
-            await enrolment.answer(update, context, conversation, text or "")
-        return
-    live = conversation is not None and settings.is_live(conversation, context)
-    if live and conversation.flow == settings.FLOW:
-        await settings.answer(update, context, conversation, text)
-        return
-    if live and conversation.flow == doses.CORRECT_FLOW and text is not None:
-        await doses.answer_correction(update, context, conversation.answers["number"], text)
+    if await flows.answer(update, context, conversation, text):
         return
     if enrolled and text is not None and await doses.on_done_reply(update, context):
         return

@@ -4,7 +4,7 @@ recorded injections keep their local dates."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from html import escape
 from zoneinfo import ZoneInfo
@@ -17,18 +17,17 @@ from bot import commands, services, texts
 from bot.actions import settings
 from bot.db import transaction
 from bot.domain.answers import is_cancel, parse_clock
+from bot.domain.conversations import Exchange, FlowName, SettingsAnswers, SettingsStep
 from bot.domain.timing import find_zone
 from bot.handlers import caregivers
 from bot.keyboards.enrolment import zone_keyboard
 from bot.keyboards.settings import LanguageTap, SettingsTap, language_keyboard, overview_keyboard
-from bot.models import Conversation, Patient
+from bot.models import Patient
 from bot.store import conversations, languages, patients
 from bot.texts import language
 from bot.zone_lookup import zone_at
 
-FLOW = "settings"
 TIME, ZONE = "time", "zone"
-PROMPT_VALID_FOR = timedelta(minutes=30)
 TOGGLES: dict[str, Callable[[Engine, datetime, int], Patient | None]] = {
     "pause": settings.pause,
     "resume": settings.resume,
@@ -101,7 +100,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with transaction(app.engine) as session:
             patient = patients.get(session, user_id)
             if patient is not None and action in (TIME, ZONE):
-                conversations.save(session, user_id, FLOW, action, {}, now)
+                conversations.save(
+                    session,
+                    user_id,
+                    FlowName.SETTINGS,
+                    SettingsStep(action),
+                    SettingsAnswers(),
+                    now,
+                )
     if patient is None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
@@ -124,15 +130,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-def is_live(conversation: Conversation, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """A settings prompt left unanswered for a while no longer captures what the user types."""
-    return services.of(context).clock.now() - conversation.updated_at <= PROMPT_VALID_FOR
-
-
 async def answer(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
-    conversation: Conversation,
+    conversation: Exchange[SettingsStep, SettingsAnswers],
     text: str | None,
 ) -> None:
     """A typed answer (or, for the time zone, a shared location) to a settings prompt."""
@@ -145,7 +146,7 @@ async def answer(
         await message.reply_html(texts.SETTINGS_CANCELLED, reply_markup=ReplyKeyboardRemove())
         return
     now = app.clock.now()
-    if conversation.step == TIME:
+    if conversation.step == SettingsStep.TIME:
         at = parse_clock(text or "")
         if at is None:
             await message.reply_html(texts.time_unreadable(text or ""))
@@ -160,7 +161,7 @@ async def answer(
         patient = settings.set_time_zone(app.engine, now, user_id, zone)
     if patient is None:
         await message.reply_html(texts.NOT_ENROLLED)
-    elif conversation.step == TIME:
+    elif conversation.step == SettingsStep.TIME:
         await message.reply_html(
             texts.reminder_time_changed(patient.reminder_time, patient.time_zone)
         )
@@ -170,6 +171,15 @@ async def answer(
             texts.time_zone_changed(patient.time_zone, local_now),
             reply_markup=ReplyKeyboardRemove(),
         )
+
+
+async def answer_location(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    conversation: Exchange[SettingsStep, SettingsAnswers],
+) -> None:
+    """A shared location: the time zone, or (to the time prompt) not a time."""
+    await answer(update, context, conversation, None)
 
 
 def _zone_from(update: Update, text: str | None) -> str | None:

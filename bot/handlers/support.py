@@ -4,8 +4,6 @@ the user's treatment is attached: staff see the request's number and the words t
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
@@ -13,6 +11,7 @@ from bot import delivery, services, texts
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.delivery import Delivery, Result
+from bot.domain.conversations import Exchange, FlowName, SupportAnswers, SupportStep
 from bot.domain.message_parts import split_message
 from bot.keyboards.support import (
     SupportAction,
@@ -25,10 +24,8 @@ from bot.models import Conversation
 from bot.store import conversations, languages, reminders, support
 from bot.texts import language
 
-FLOW = "support"
 MAX_REQUEST = 3000
 MAX_ANSWER = 3500
-ANSWER_VALID_FOR = timedelta(minutes=30)
 
 
 async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -82,15 +79,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     staff_id = update.effective_user.id
     with transaction(app.engine) as session:
         exists = support.get(session, number) is not None
-        pending = conversations.get(session, staff_id)
-        awaited = pending is not None and pending.flow == FLOW
-        awaited = awaited and pending.answers.get("request") == number
+        pending = conversations.read(
+            conversations.get(session, staff_id), FlowName.SUPPORT, SupportStep, SupportAnswers
+        )
+        awaited = pending is not None and pending.answers.request == number
         if tap.action is SupportAction.ANSWER and exists:
             conversations.interrupt(
-                session, staff_id, FLOW, "answer", {"request": number}, app.clock.now()
+                session,
+                staff_id,
+                FlowName.SUPPORT,
+                SupportStep.ANSWER,
+                SupportAnswers(request=number),
+                app.clock.now(),
             )
         elif tap.action is SupportAction.DROP and awaited:
-            conversations.resume(session, pending, app.clock.now())
+            conversations.resume(session, staff_id, FlowName.SUPPORT, app.clock.now())
     if tap.action is SupportAction.DROP and not awaited:
         await query.answer(texts.BUTTON_EXPIRED)
         return
@@ -105,33 +108,31 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
-def is_live(conversation: Conversation, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """An answer prompt left for a while no longer turns what staff type into an answer."""
-    return services.of(context).clock.now() - conversation.updated_at <= ANSWER_VALID_FOR
-
-
 def expire(conversation: Conversation, context: ContextTypes.DEFAULT_TYPE) -> Conversation | None:
     """Drop a forgotten answer prompt; returns the conversation it had interrupted, if any."""
     app = services.of(context)
     with transaction(app.engine) as session:
-        conversations.resume(session, conversation, app.clock.now())
+        conversations.resume(session, conversation.user_id, FlowName.SUPPORT, app.clock.now())
         return conversations.get(session, conversation.user_id)
 
 
 async def answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    conversation: Exchange[SupportStep, SupportAnswers],
+    text: str,
 ) -> None:
-    """The staff member's message after ↩️ Answer."""
+    """The staff member's message after ↩️ Answer: the whole message is relayed (up to
+    MAX_ANSWER), not `text`, the copy routing shortened."""
+    app = services.of(context)
     if not services.is_staff(context, update.effective_user.id):
-        with transaction(services.of(context).engine) as session:
-            conversations.resume(session, conversation, services.of(context).clock.now())
+        with transaction(app.engine) as session:
+            conversations.resume(session, conversation.user_id, FlowName.SUPPORT, app.clock.now())
         await update.effective_message.reply_html(texts.STAFF_ONLY)
         return
-    if await _relay(update, context, int(conversation.answers["request"])):
-        with transaction(services.of(context).engine) as session:
-            current = conversations.get(session, conversation.user_id)
-            if current is not None and current.flow == FLOW:
-                conversations.resume(session, current, services.of(context).clock.now())
+    if await _relay(update, context, conversation.answers.request):
+        with transaction(app.engine) as session:
+            conversations.resume(session, conversation.user_id, FlowName.SUPPORT, app.clock.now())
 
 
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -27,7 +27,7 @@ def compose(
     course: Course | None,
     link: CaregiverLink | None,
     now: datetime,
-) -> tuple[Message | None, str | None]:
+) -> tuple[Message | None, Outcome | None]:
     kind = Alert(row.kind)
     if patient is None or course is None:
         return None, Outcome.CANCELLED

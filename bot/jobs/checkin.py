@@ -20,7 +20,7 @@ from bot.store.outbox import Claimed
 
 def compose(
     session: Session, row: Claimed, patient: Patient | None, now: datetime
-) -> tuple[Message | None, str | None]:
+) -> tuple[Message | None, Outcome | None]:
     if patient is None or patient.blocked_at is not None:
         return None, Outcome.CANCELLED
     number = row.dose_number or 0

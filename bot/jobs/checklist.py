@@ -17,7 +17,7 @@ from bot.store.outbox import Claimed
 
 def compose(
     row: Claimed, patient: Patient | None, now: datetime
-) -> tuple[Message | None, str | None]:
+) -> tuple[Message | None, Outcome | None]:
     if patient is None or patient.blocked_at is not None:
         return None, Outcome.CANCELLED
     check = CHECK_OF_KIND[row.kind]

@@ -20,7 +20,7 @@ from bot.store.outbox import Claimed
 
 def compose(
     session: Session, row: Claimed, patient: Patient | None, course: Course | None, now: datetime
-) -> tuple[Message | None, str | None]:
+) -> tuple[Message | None, Outcome | None]:
     if patient is None or course is None or patient.blocked_at is not None:
         return None, Outcome.CANCELLED
     period = pens.open_period(session, patient.user_id)

@@ -126,7 +126,9 @@ def run(app: Services, keep_going: Callable[[], bool] = _always) -> Outcome:
     return Outcome(warned, deleted, gone, ended, loose)
 
 
-def compose(session: Session, row: Claimed, now: datetime) -> tuple[Message | None, str | None]:
+def compose(
+    session: Session, row: Claimed, now: datetime
+) -> tuple[Message | None, outcomes.Outcome | None]:
     """The warning, dated in the person's time zone if they gave it; not sent if they came
     back (or finished signing up) since."""
     warning = store.warning_of(session, row.chat_id)

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from types import MappingProxyType
 
 from sqlmodel import Session
 from telegram import Bot
@@ -34,7 +37,7 @@ from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
 from bot.jobs import alerts, checkin, checklist, inflight, pen, retention
 from bot.keyboards.doses import reminder_keyboard
-from bot.models import Patient
+from bot.models import CaregiverLink, Patient
 from bot.services import Services
 from bot.store import caregivers as caregiver_store
 from bot.store import languages, outbox, patients, reminders
@@ -133,25 +136,21 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
     for row in batch:
         patient = people.get(row.patient_id) if row.patient_id is not None else None
         language.activate(speaks.get(row.chat_id, language.DEFAULT))
+        key = (row.patient_id, row.dose_number, row.dose_planned)
+        composing = Composing(
+            session=session,
+            row=row,
+            patient=patient,
+            course=partial(course_of, row),
+            link=links.get((row.patient_id, row.chat_id)),
+            reached=reached.get(key, Reached()),
+            now=now,
+        )
         try:
-            if row.kind in CAREGIVER_ALERTS:
-                link = links.get((row.patient_id, row.chat_id))
-                message, skip = alerts.compose(session, row, patient, course_of(row), link, now)
-            elif row.kind in PEN_ALERTS:
-                message, skip = pen.compose(session, row, patient, course_of(row), now)
-            elif row.kind == CHECKIN:
-                message, skip = checkin.compose(session, row, patient, now)
-            elif row.kind in CHECK_OF_KIND:
-                message, skip = checklist.compose(row, patient, now)
-            elif row.kind == retention.KIND:
-                message, skip = retention.compose(session, row, now)
-            else:
-                key = (row.patient_id, row.dose_number, row.dose_planned)
-                state = reached.get(key, Reached())  # type: ignore[arg-type]
-                message, skip = compose(row, patient, course_of(row), now, state)
+            message, skip = COMPOSERS.get(row.kind, _reminder)(composing)
         except Exception:  # one row the code cannot compose must not hold up all the others
             log.exception("message %s cannot be composed", row.id)
-            skip = outbox.FAILED
+            skip = Outcome.FAILED
             finished = outbox.finish(session, row, now, skip, error="cannot be composed")
         else:
             if message is not None:
@@ -160,11 +159,79 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
             if isinstance(skip, datetime):
                 outbox.move(session, row, skip)
                 continue
-            skip = skip or outbox.STALE
+            skip = skip or Outcome.STALE
             finished = outbox.finish(session, row, now, skip)
         if finished and patient is not None and skip in CHAIN_GOES_ON and chains(row.kind):
             reminders.chain_overdue(session, patient, row, now)
     return ready
+
+
+@dataclass(frozen=True)
+class Composing:
+    """What a composer is given: a claimed row and how things stand now."""
+
+    session: Session
+    row: Claimed
+    patient: Patient | None
+    course: Callable[[], Course | None]
+    """Raises for a patient whose dose records form no course: only the kinds that need it ask."""
+    link: CaregiverLink | None
+    """The approved link between the row's patient and its recipient, for caregiver alerts."""
+    reached: Reached
+    """Whether the dose reminder went out, for the notes that wait their gap after it."""
+    now: datetime
+
+
+Composed = tuple[Message | None, Outcome | datetime | None]
+"""The message, or why it is no longer sent (an outbox outcome), or the later time it moves to."""
+
+
+def _caregiver_alert(it: Composing) -> Composed:
+    return alerts.compose(it.session, it.row, it.patient, it.course(), it.link, it.now)
+
+
+def _pen_alert(it: Composing) -> Composed:
+    return pen.compose(it.session, it.row, it.patient, it.course(), it.now)
+
+
+def _checkin(it: Composing) -> Composed:
+    return checkin.compose(it.session, it.row, it.patient, it.now)
+
+
+def _checklist(it: Composing) -> Composed:
+    return checklist.compose(it.row, it.patient, it.now)
+
+
+def _retention_warning(it: Composing) -> Composed:
+    return retention.compose(it.session, it.row, it.now)
+
+
+def _reminder(it: Composing) -> Composed:
+    return compose(it.row, it.patient, it.course(), it.now, it.reached)
+
+
+def _by_kind(
+    *groups: tuple[Iterable[str], Callable[[Composing], Composed]],
+) -> Mapping[str, Callable[[Composing], Composed]]:
+    table: dict[str, Callable[[Composing], Composed]] = {}
+    for kinds, composer in groups:
+        for kind in kinds:
+            if kind in table:
+                raise ValueError(f"two composers for {kind!r}")
+            table[kind] = composer
+    return MappingProxyType(table)
+
+
+COMPOSERS: Mapping[str, Callable[[Composing], Composed]] = _by_kind(
+    (CAREGIVER_ALERTS, _caregiver_alert),
+    (PEN_ALERTS, _pen_alert),
+    ((CHECKIN,), _checkin),
+    (CHECK_OF_KIND, _checklist),
+    ((retention.KIND,), _retention_warning),
+    ((kind.value for kind in Kind), _reminder),
+)
+"""Who composes each kind of outbox row. A kind not listed goes to the dose reminders' composer,
+which cancels it when no one is left to remind and otherwise fails it as unknown."""
 
 
 def compose(
@@ -173,7 +240,7 @@ def compose(
     course: Course | None,
     now: datetime,
     reached: Reached | None = None,
-) -> tuple[Message | None, str | datetime | None]:
+) -> tuple[Message | None, Outcome | datetime | None]:
     """The message for a reminder row, or why it is no longer sent, or (a follow-up or evening
     note) the later time it moves to, its gap after the dose reminder (`reached`)."""
     if patient is None or course is None or patient.paused or patient.blocked_at is not None:

@@ -23,10 +23,6 @@ from bot.models import OutboxMessage, Patient, table_of
 
 PRIORITIES = tuple(sorted({*PRIORITY.values(), BROADCAST_PRIORITY}))
 
-STALE, FAILED = Outcome.STALE, Outcome.FAILED
-"""Old names still read by the sweep's `prepare` (rewritten on another branch): to go, as
-`Outcome` is the one vocabulary."""
-
 
 def add(
     session: Session,

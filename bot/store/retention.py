@@ -55,7 +55,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
 }
 
 SIGN_UP = "enrolment"
-"""The conversation flow of a sign-up (`bot.handlers.enrolment.FLOW`)."""
+"""The conversation flow of a sign-up (`bot.domain.conversations.FlowName.ENROLMENT`)."""
 WARNING = "signup_warning"
 WARNING_PRIORITY = 2  # with the other notes, after dose reminders and missed-dose alerts
 

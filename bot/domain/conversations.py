@@ -1,0 +1,231 @@
+"""What an unfinished exchange (a conversation) remembers between two messages: its flow's
+name, the step it waits at and the answers so far, typed. Answers are stored as JSON; reading
+them is strict, so a row that older code wrote differently, or that is damaged, reads as
+nothing at all rather than as half an answer that fails later."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Generic, Self, TypeVar
+
+EARLIER = "earlier"
+"""The key under which the store keeps the conversation a short exchange interrupted; it is
+the store's, not part of any flow's answers."""
+
+
+class FlowName(StrEnum):
+    """The `flow` column: these values are on the wire (stored rows), never rename one."""
+
+    ENROLMENT = "enrolment"
+    SETTINGS = "settings"
+    CORRECTION = "correct"
+    SUPPORT = "support"
+    ERASE = "erase"
+
+
+class EnrolmentStep(StrEnum):
+    ZONE = "zone"
+    FIRST = "first"
+    LAST = "last"
+    WHICH = "which"
+    TIME = "time"
+
+
+class SettingsStep(StrEnum):
+    TIME = "time"
+    ZONE = "zone"
+
+
+class CorrectionStep(StrEnum):
+    DAY = "day"
+
+
+class SupportStep(StrEnum):
+    ANSWER = "answer"
+
+
+class EraseStep(StrEnum):
+    CONFIRM = "confirm"
+
+
+class Unreadable(ValueError):
+    """Stored answers that are not what the flow writes."""
+
+
+T = TypeVar("T")
+
+
+def known(value: T | None) -> T:
+    """An answer the step guarantees (checked when the row was read)."""
+    if value is None:
+        raise Unreadable("an answer this step needs is missing")
+    return value
+
+
+class Answers:
+    """A flow's answers so far. The base has none: a flow that remembers nothing but its step."""
+
+    def to_json(self) -> dict[str, object]:
+        return {}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Self:
+        _only(data, ())
+        return cls()
+
+    def fits(self, step: str) -> bool:
+        """Whether these answers are all that `step` needs."""
+        return True
+
+
+@dataclass(frozen=True)
+class EnrolmentAnswers(Answers):
+    """Sign-up: each step adds one answer; `candidates` only when the dates leave the last dose
+    undecided (then `dose` comes from the choice)."""
+
+    zone: str | None = None
+    first: date | None = None
+    last: date | None = None
+    dose: int | None = None
+    candidates: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        found: dict[str, object] = {}
+        if self.zone is not None:
+            found["zone"] = self.zone
+        if self.first is not None:
+            found["first"] = self.first.isoformat()
+        if self.last is not None:
+            found["last"] = self.last.isoformat()
+        if self.dose is not None:
+            found["dose"] = self.dose
+        if self.candidates:
+            found["candidates"] = list(self.candidates)
+        return found
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Self:
+        _only(data, ("zone", "first", "last", "dose", "candidates"))
+        return cls(
+            zone=_text(data, "zone"),
+            first=_day(data, "first"),
+            last=_day(data, "last"),
+            dose=_number(data, "dose"),
+            candidates=_numbers(data, "candidates"),
+        )
+
+    def fits(self, step: str) -> bool:
+        needed = {
+            EnrolmentStep.ZONE: (),
+            EnrolmentStep.FIRST: (self.zone,),
+            EnrolmentStep.LAST: (self.zone, self.first),
+            EnrolmentStep.WHICH: (self.zone, self.first, self.last, self.candidates or None),
+            EnrolmentStep.TIME: (self.zone, self.first),
+        }
+        return all(value is not None for value in needed[EnrolmentStep(step)])
+
+
+@dataclass(frozen=True)
+class SettingsAnswers(Answers):
+    """A settings prompt: the step (which setting) is all it needs."""
+
+
+@dataclass(frozen=True)
+class CorrectionAnswers(Answers):
+    """Correcting a recorded dose's date: which dose."""
+
+    number: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"number": self.number}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Self:
+        _only(data, ("number",))
+        return cls(number=known(_number(data, "number")))
+
+
+@dataclass(frozen=True)
+class SupportAnswers(Answers):
+    """A staff member's next message answers this support request."""
+
+    request: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"request": self.request}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Self:
+        _only(data, ("request",))
+        return cls(request=known(_number(data, "request")))
+
+
+@dataclass(frozen=True)
+class EraseAnswers(Answers):
+    """An erase request waiting for its ✅: nothing to remember."""
+
+
+S = TypeVar("S", bound=StrEnum)
+A = TypeVar("A", bound=Answers)
+
+
+@dataclass(frozen=True)
+class Exchange(Generic[S, A]):
+    """A stored conversation, read: whose, where it stands, what it has been told."""
+
+    user_id: int
+    step: S
+    answers: A
+    updated_at: datetime
+
+
+def parse(steps: type[S], answers: type[A], step: str, data: object) -> tuple[S, A] | None:
+    """The step and answers of a stored row, or None when they are not what the flow writes."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        typed = steps(step)
+        parsed = answers.from_json({key: value for key, value in data.items() if key != EARLIER})
+    except ValueError:  # an unknown step, or Unreadable answers
+        return None
+    return (typed, parsed) if parsed.fits(typed) else None
+
+
+def _only(data: Mapping[str, object], allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise Unreadable(f"unexpected answers {sorted(unknown)}")
+
+
+def _text(data: Mapping[str, object], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise Unreadable(f"{key} is not text")
+    return value
+
+
+def _day(data: Mapping[str, object], key: str) -> date | None:
+    value = _text(data, key)
+    try:
+        return date.fromisoformat(value) if value is not None else None
+    except ValueError as error:
+        raise Unreadable(f"{key} is not a date") from error
+
+
+def _number(data: Mapping[str, object], key: str) -> int | None:
+    value = data.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise Unreadable(f"{key} is not a whole number")
+    return value
+
+
+def _numbers(data: Mapping[str, object], key: str) -> tuple[int, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(
+        isinstance(item, int) and not isinstance(item, bool) for item in value
+    ):
+        raise Unreadable(f"{key} is not a list of whole numbers")
+    return tuple(value)
