@@ -47,7 +47,7 @@ def draft(broadcast_id: int, chosen: Audience, sizes: dict[Audience, int]) -> In
     """Audience choice (the chosen one marked), then ✅ send and cancel."""
     choices = [
         InlineKeyboardButton(
-            texts.audience_button(audience, sizes[audience], audience is chosen),
+            texts.staff.audience_button(audience, sizes[audience], audience is chosen),
             callback_data=data("to", broadcast_id, audience),
         )
         for audience in Audience
@@ -57,13 +57,14 @@ def draft(broadcast_id: int, chosen: Audience, sizes: dict[Audience, int]) -> In
             choices,
             [
                 InlineKeyboardButton(
-                    texts.send_broadcast_button(sizes[chosen]),
+                    texts.staff.send_broadcast_button(sizes[chosen]),
                     callback_data=data("send", broadcast_id),
                 )
             ],
             [
                 InlineKeyboardButton(
-                    texts.CANCEL_BROADCAST_BUTTON, callback_data=data("cancel", broadcast_id)
+                    texts.staff.cancel_broadcast_button(),
+                    callback_data=data("cancel", broadcast_id),
                 )
             ],
         ]
@@ -75,7 +76,8 @@ def progress(broadcast_id: int, tally: Tally, *, sending: bool) -> InlineKeyboar
     rows = [
         [
             InlineKeyboardButton(
-                texts.progress_button(tally, sending), callback_data=data("show", broadcast_id)
+                texts.staff.progress_button(tally, sending),
+                callback_data=data("show", broadcast_id),
             )
         ]
     ]
@@ -83,7 +85,7 @@ def progress(broadcast_id: int, tally: Tally, *, sending: bool) -> InlineKeyboar
         rows.append(
             [
                 InlineKeyboardButton(
-                    texts.STOP_BROADCAST_BUTTON, callback_data=data("stop", broadcast_id)
+                    texts.staff.stop_broadcast_button(), callback_data=data("stop", broadcast_id)
                 )
             ]
         )

@@ -69,9 +69,9 @@ def reminder_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyb
 
     return InlineKeyboardMarkup(
         [
-            [button(texts.CONFIRM_BUTTON, "ok")],
-            [button(label, action) for action, label in texts.SNOOZE_BUTTONS],
-            [button(texts.PROBLEM_BUTTON, "problem")],
+            [button(texts.reminders.confirm_button(), "ok")],
+            [button(label, action) for action, label in texts.reminders.snooze_buttons()],
+            [button(texts.reminders.problem_button(), "problem")],
         ]
     )
 
@@ -81,10 +81,12 @@ def recorded_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyb
         [
             [
                 InlineKeyboardButton(
-                    texts.CORRECT_BUTTON, callback_data=data(patient_id, number, planned, "fix")
+                    texts.reminders.correct_button(),
+                    callback_data=data(patient_id, number, planned, "fix"),
                 ),
                 InlineKeyboardButton(
-                    texts.UNDO_BUTTON, callback_data=data(patient_id, number, planned, "undo")
+                    texts.reminders.undo_button(),
+                    callback_data=data(patient_id, number, planned, "undo"),
                 ),
             ]
         ]
@@ -96,12 +98,13 @@ def problem_keyboard(patient_id: int, number: int, planned: date) -> InlineKeybo
         [
             [
                 InlineKeyboardButton(
-                    texts.PAUSE_BUTTON, callback_data=data(patient_id, number, planned, "pause")
+                    texts.reminders.pause_button(),
+                    callback_data=data(patient_id, number, planned, "pause"),
                 )
             ],
             [
                 InlineKeyboardButton(
-                    dict(texts.SNOOZE_BUTTONS)["3h"],
+                    dict(texts.reminders.snooze_buttons())["3h"],
                     callback_data=data(patient_id, number, planned, "3h"),
                 )
             ],
@@ -113,7 +116,7 @@ def who_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(label, callback_data=f"who:{patient_id}:{number}:{who}")]
-            for who, label in texts.WHO_BUTTONS
+            for who, label in texts.reminders.who_buttons()
         ]
     )
 
@@ -123,7 +126,7 @@ def site_keyboard(
 ) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            texts.SITE_NAMES[site].capitalize(),
+            texts.reminders.site_names()[site].capitalize(),
             callback_data=f"site:{patient_id}:{number}:{injector}:{site}",
         )
         for site in sites
@@ -136,7 +139,7 @@ def correction_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(label, callback_data=f"fixday:{patient_id}:{number}:{ago}")
-                for ago, label in texts.CORRECTION_DAYS
+                for ago, label in texts.reminders.correction_days()
             ]
         ]
     )
@@ -174,7 +177,7 @@ def parse_site_tap(raw: str) -> SiteTap | None:
 def parse_correction_tap(raw: str) -> tuple[int, int, int] | None:
     """`fixday:<patient>:<n>:<days ago>` → (patient, n, days ago), days ago within the buttons."""
     parts = raw.split(":")
-    valid_days = {ago for ago, _ in texts.CORRECTION_DAYS}
+    valid_days = {ago for ago, _ in texts.reminders.correction_days()}
     if len(parts) != 4 or parts[0] != "fixday" or parts[3] not in valid_days:
         return None
     patient_id, number = parse_number(parts[1]), parse_number(parts[2], ROW_ID_LARGEST)

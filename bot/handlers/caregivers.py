@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -46,17 +45,17 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if patient is not None and len(waiting) < MAX_OPEN_INVITES:
             token, row = caregivers.create_invite(session, patient, now)
     if patient is None:
-        await update.effective_message.reply_html(texts.INVITE_ONLY_PATIENTS)
+        await update.effective_message.reply_text(texts.caregivers.invite_only_patients())
         return
     hours = int(INVITE_VALID_FOR.total_seconds() // 3600)
     if len(waiting) >= MAX_OPEN_INVITES:
         await _at_limit(update, waiting, patient.time_zone, hours)
         return
     link = f"https://t.me/{context.bot.username}?start={token}"
-    await update.effective_message.reply_html(
-        texts.invite_link(link, hours),
+    await update.effective_message.reply_text(
+        texts.caregivers.invite_link(link, hours),
         reply_markup=InlineKeyboardMarkup(
-            [[button(texts.REVOKE_INVITE_BUTTON, "invrevoke", row.id)]]
+            [[button(texts.caregivers.revoke_invite_button(), "invrevoke", row.id)]]
         ),
     )
 
@@ -66,7 +65,7 @@ async def _at_limit(update: Update, waiting: Sequence[Invite], zone: str, hours:
     rows = [
         [
             button(
-                texts.cancel_invite(
+                texts.limits.cancel_invite(
                     number, language.moment(row.created_at.astimezone(ZoneInfo(zone)))
                 ),
                 "invrevoke",
@@ -75,8 +74,8 @@ async def _at_limit(update: Update, waiting: Sequence[Invite], zone: str, hours:
         ]
         for number, row in enumerate(waiting, start=1)
     ]
-    await update.effective_message.reply_html(
-        texts.invites_at_limit(len(waiting), hours), reply_markup=InlineKeyboardMarkup(rows)
+    await update.effective_message.reply_text(
+        texts.limits.invites_at_limit(len(waiting), hours), reply_markup=InlineKeyboardMarkup(rows)
     )
 
 
@@ -85,7 +84,7 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
     app = services.of(context)
     user = update.effective_user
     if not looks_like_token(payload):
-        await update.effective_message.reply_html(texts.INVITE_PROBLEMS["unknown"])
+        await update.effective_message.reply_text(texts.caregivers.invite_problems()["unknown"])
         return
     with transaction(app.engine) as session:
         link, problem = caregivers.redeem(
@@ -95,22 +94,24 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
         if link is not None:
             languages.remember(session, user.id, language.current(), app.clock.now())
     if link is None or patient is None:
-        await update.effective_message.reply_html(texts.INVITE_PROBLEMS[problem or "unknown"])
+        await update.effective_message.reply_text(
+            texts.caregivers.invite_problems()[problem or "unknown"]
+        )
         return
-    name = patient.first_name or texts.THE_PATIENT
+    name = patient.first_name or texts.caregivers.the_patient()
     if link.approved_at is not None:
-        await update.effective_message.reply_text(texts.already_following(name))
+        await update.effective_message.reply_text(texts.caregivers.already_following(name))
         return
-    await update.effective_message.reply_text(texts.waiting_for_approval(name))
+    await update.effective_message.reply_text(texts.caregivers.waiting_for_approval(name))
     await _tell(
         context,
         patient.chat_id,
-        lambda: texts.approve_request(link.caregiver_name),
+        lambda: texts.caregivers.approve_request(link.caregiver_name),
         lambda: InlineKeyboardMarkup(
             [
                 [
-                    button(texts.APPROVE_BUTTON, "approve", link.id),
-                    button(texts.DECLINE_BUTTON, "decline", link.id),
+                    button(texts.caregivers.approve_button(), "approve", link.id),
+                    button(texts.caregivers.decline_button(), "decline", link.id),
                 ]
             ]
         ),
@@ -121,11 +122,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     parts = (query.data or "").split(":")
     if len(parts) != 3 or parts[1] not in ACTIONS:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     ident = parse_number(parts[2], LARGEST if parts[1] in ON_PATIENTS else ROW_ID_LARGEST)
     if ident is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await ACTIONS[parts[1]](update, context, ident)
 
@@ -136,9 +137,9 @@ async def revoke_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, invi
         done = caregivers.revoke_invite(
             session, update.effective_user.id, invite_id, app.clock.now()
         )
-    await update.callback_query.answer(None if done else texts.BUTTON_EXPIRED)
+    await update.callback_query.answer(None if done else texts.common.button_expired())
     if done:
-        await update.callback_query.edit_message_text(texts.INVITE_REVOKED)
+        await update.callback_query.edit_message_text(texts.caregivers.invite_revoked())
 
 
 def _own_link(session: Session, link_id: int, patient_id: int) -> CaregiverLink | None:
@@ -166,20 +167,20 @@ async def decide(
             caregivers.remove(session, link, now)
     query = update.callback_query
     if not pending or link is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    name = (patient.first_name if patient else None) or texts.THE_PATIENT
+    name = (patient.first_name if patient else None) or texts.caregivers.the_patient()
     if approve:
-        await query.edit_message_text(
-            texts.approved_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+        await query.edit_message_text(texts.caregivers.approved_for_patient(link.caregiver_name))
+        await _tell(
+            context, link.caregiver_id, lambda: texts.caregivers.approved_for_caregiver(name)
         )
-        await _tell(context, link.caregiver_id, lambda: texts.approved_for_caregiver(name))
     else:
-        await query.edit_message_text(
-            texts.declined_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+        await query.edit_message_text(texts.caregivers.declined_for_patient(link.caregiver_name))
+        await _tell(
+            context, link.caregiver_id, lambda: texts.caregivers.declined_for_caregiver(name)
         )
-        await _tell(context, link.caregiver_id, lambda: texts.declined_for_caregiver(name))
 
 
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
@@ -196,19 +197,21 @@ async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         patient = patients.get(session, update.effective_user.id)
         links = list(caregivers.links_of_patient(session, patient.user_id)) if patient else []
     if patient is None:
-        await update.effective_message.reply_html(texts.INVITE_ONLY_PATIENTS)
+        await update.effective_message.reply_text(texts.caregivers.invite_only_patients())
         return
     if not links:
-        await update.effective_message.reply_html(texts.NO_CAREGIVERS)
+        await update.effective_message.reply_text(texts.caregivers.no_caregivers())
         return
-    lines = [texts.CAREGIVERS_HEADER]
+    lines = [texts.caregivers.caregivers_header()]
     rows = []
     for link in links:
         approved = link.approved_at is not None
-        lines.append(texts.caregiver_line(link.caregiver_name, approved, link.may_confirm))
-        row = [button(texts.revoke_button(link.caregiver_name), "revoke", link.id)]
+        lines.append(
+            texts.caregivers.caregiver_line(link.caregiver_name, approved, link.may_confirm)
+        )
+        row = [button(texts.caregivers.revoke_button(link.caregiver_name), "revoke", link.id)]
         if approved:
-            label = texts.allow_confirm_button(link.caregiver_name, link.may_confirm)
+            label = texts.caregivers.allow_confirm_button(link.caregiver_name, link.may_confirm)
             row.append(button(label, "allow", link.id))
         rows.append(row)
     await reply_in_parts(
@@ -221,14 +224,13 @@ async def ask_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id
         link = _own_link(session, link_id, update.effective_user.id)
     query = update.callback_query
     if link is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     await update.effective_chat.send_message(
-        texts.confirm_revoke(link.caregiver_name),
-        parse_mode=ParseMode.HTML,
+        texts.caregivers.confirm_revoke(link.caregiver_name),
         reply_markup=InlineKeyboardMarkup(
-            [[button(texts.YES_REMOVE_BUTTON, "revokeyes", link.id)]]
+            [[button(texts.caregivers.yes_remove_button(), "revokeyes", link.id)]]
         ),
     )
 
@@ -243,14 +245,12 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: in
         patient = patients.get(session, user_id)
     query = update.callback_query
     if link is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await query.edit_message_text(
-        texts.revoked_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
-    )
-    name = (patient.first_name if patient else None) or texts.THE_PATIENT
-    await _tell(context, link.caregiver_id, lambda: texts.revoked_for_caregiver(name))
+    await query.edit_message_text(texts.caregivers.revoked_for_patient(link.caregiver_name))
+    name = (patient.first_name if patient else None) or texts.caregivers.the_patient()
+    await _tell(context, link.caregiver_id, lambda: texts.caregivers.revoked_for_caregiver(name))
 
 
 async def toggle_confirming(
@@ -264,7 +264,7 @@ async def toggle_confirming(
             session.add(link)
     query = update.callback_query
     if link is None or link.approved_at is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer("🔓" if link.may_confirm else "🔒")
     await list_caregivers(update, context)
@@ -278,9 +278,9 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         pairs = list(caregivers.followed(session, update.effective_user.id))
         courses = patients.courses_of(session, [patient for _, patient in pairs])
     if not pairs:
-        await update.effective_message.reply_html(texts.NOT_FOLLOWING)
+        await update.effective_message.reply_text(texts.caregivers.not_following())
         return
-    parts = [texts.PATIENTS_HEADER]
+    parts = [texts.caregivers.patients_header()]
     for _, patient in pairs:
         plan = build_plan(courses[patient.user_id], local_date(now, patient.time_zone), upcoming=3)
         statuses = [status_of(dose, patient, now) for dose in plan]
@@ -289,8 +289,8 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         last = (taken[-1].number, taken[-1].taken) if taken else None
         counts = summarize(s for s in statuses if s is not Status.BEFORE_ENROLMENT)
         parts.append(
-            texts.patient_summary(
-                patient.first_name or texts.THE_PATIENT,
+            texts.caregivers.patient_summary(
+                patient.first_name or texts.caregivers.the_patient(),
                 upcoming,
                 last,
                 counts.on_time + counts.early,
@@ -305,20 +305,20 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(services.of(context).engine) as session:
         pairs = list(caregivers.followed(session, update.effective_user.id))
     if not pairs:
-        await update.effective_message.reply_html(texts.NOT_FOLLOWING)
+        await update.effective_message.reply_text(texts.caregivers.not_following())
         return
     rows = [
         [
             button(
-                texts.leave_button(patient.first_name or texts.THE_PATIENT),
+                texts.caregivers.leave_button(patient.first_name or texts.caregivers.the_patient()),
                 "leave",
                 patient.user_id,
             )
         ]
         for _, patient in pairs
     ]
-    await update.effective_message.reply_html(
-        texts.LEAVE_HEADER, reply_markup=InlineKeyboardMarkup(rows)
+    await update.effective_message.reply_text(
+        texts.caregivers.leave_header(), reply_markup=InlineKeyboardMarkup(rows)
     )
 
 
@@ -331,11 +331,15 @@ async def leave_one(update: Update, context: ContextTypes.DEFAULT_TYPE, patient_
             caregivers.remove(session, link, app.clock.now())
     query = update.callback_query
     if link is None or patient is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await query.edit_message_text(texts.left_for_caregiver(patient.first_name or texts.THE_PATIENT))
-    await _tell(context, patient.chat_id, lambda: texts.left_for_patient(link.caregiver_name))
+    await query.edit_message_text(
+        texts.caregivers.left_for_caregiver(patient.first_name or texts.caregivers.the_patient())
+    )
+    await _tell(
+        context, patient.chat_id, lambda: texts.caregivers.left_for_patient(link.caregiver_name)
+    )
 
 
 async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -343,9 +347,9 @@ async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE)
     with transaction(services.of(context).engine) as session:
         pairs = list(caregivers.followed(session, update.effective_user.id))
     for link, patient in pairs:
-        await update.effective_message.reply_html(
-            texts.caregiver_settings(
-                patient.first_name or texts.THE_PATIENT,
+        await update.effective_message.reply_text(
+            texts.caregivers.caregiver_settings(
+                patient.first_name or texts.caregivers.the_patient(),
                 link.alert_confirmations,
                 link.alert_heads_up,
             ),
@@ -359,14 +363,16 @@ def _alert_buttons(link: CaregiverLink) -> InlineKeyboardMarkup:
         [
             [
                 button(
-                    texts.toggle_confirmations_button(link.alert_confirmations),
+                    texts.caregivers.toggle_confirmations_button(link.alert_confirmations),
                     "alertconf",
                     link.patient_id,
                 )
             ],
             [
                 button(
-                    texts.toggle_heads_up_button(link.alert_heads_up), "alerthead", link.patient_id
+                    texts.caregivers.toggle_heads_up_button(link.alert_heads_up),
+                    "alerthead",
+                    link.patient_id,
                 )
             ],
         ]
@@ -388,14 +394,15 @@ async def toggle_alert(
                 reminders.replan(session, patient, app.clock.now())  # writes or drops it
     query = update.callback_query
     if link is None or patient is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     await query.edit_message_text(
-        texts.caregiver_settings(
-            patient.first_name or texts.THE_PATIENT, link.alert_confirmations, link.alert_heads_up
+        texts.caregivers.caregiver_settings(
+            patient.first_name or texts.caregivers.the_patient(),
+            link.alert_confirmations,
+            link.alert_heads_up,
         ),
-        parse_mode=ParseMode.HTML,
         reply_markup=_alert_buttons(link),
     )
 
@@ -418,11 +425,16 @@ async def caregiver_welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         pairs = list(caregivers.followed(session, update.effective_user.id))
     if not pairs:
         return False
-    names = ", ".join(patient.first_name or texts.THE_PATIENT for _, patient in pairs)
     await update.effective_message.reply_text(
-        texts.CAREGIVER_WELCOME.format(names=names),
+        texts.caregivers.caregiver_welcome([patient.first_name for _, patient in pairs]),
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(texts.SIGN_UP_MYSELF_BUTTON, callback_data="enrol:signup")]]
+            [
+                [
+                    InlineKeyboardButton(
+                        texts.caregivers.sign_up_myself_button(), callback_data="enrol:signup"
+                    )
+                ]
+            ]
         ),
     )
     return True
@@ -442,9 +454,7 @@ async def _tell(
     with language.speaking(speaks):
         notice, buttons = text(), markup() if markup is not None else None
     try:
-        await context.bot.send_message(
-            chat_id, notice, parse_mode=ParseMode.HTML, reply_markup=buttons
-        )
+        await context.bot.send_message(chat_id, notice, reply_markup=buttons)
     except TelegramError as error:
         log.info("a caregiver notice was not delivered: %s", type(error).__name__)
 

@@ -33,11 +33,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = (query.data or "").split(":")
     number = parse_number(parts[1], ROW_ID_LARGEST) if len(parts) == 3 else None
     if number is None or parts[2] not in BUTTON_URGENCY:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     urgency = BUTTON_URGENCY[parts[2]]
-    note = texts.CHECKIN_NOTES[parts[2]]
+    note = texts.care.checkin_notes()[parts[2]]
     await _answer(update, context, number, urgency, note, None)
 
 
@@ -83,7 +83,7 @@ async def _answer(
     noted = _note(context, update.effective_user.id, number, note)
     if advised is None:
         reply = safety.answer(urgency)
-        await message.reply_html(safety.with_noted(reply) if noted else reply)
+        await message.reply_text(safety.with_noted(reply) if noted else reply)
     elif noted:
         await advice.amend(advised, safety.noted())
 
@@ -97,6 +97,6 @@ def _note(context: ContextTypes.DEFAULT_TYPE, user_id: int, number: int, note: s
         if patient is None or doses.get(session, patient.user_id, number) is None:
             return False
         day = local_date(now, patient.time_zone)
-        text = texts.checkin_note(number, note)
+        text = texts.care.checkin_note(number, note)
         diary.add(session, patient, text, day, now, checkin_dose=number)
     return True

@@ -25,21 +25,21 @@ async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with transaction(services.of(context).engine) as session:
             enrolled = patients.get(session, update.effective_user.id) is not None
         if not enrolled:
-            await update.effective_message.reply_html(texts.NOT_ENROLLED)
+            await update.effective_message.reply_text(texts.common.not_enrolled())
             return
         choices = [
             [InlineKeyboardButton(label, callback_data=f"{PREFIX}:{key}")]
-            for key, label in texts.DIARY_CHOICES.items()
+            for key, label in texts.care.diary_choices().items()
         ]
-        await update.effective_message.reply_html(
-            texts.DIARY_ASK, reply_markup=InlineKeyboardMarkup(choices)
+        await update.effective_message.reply_text(
+            texts.care.diary_ask(), reply_markup=InlineKeyboardMarkup(choices)
         )
         return
     urgency = triage_answer(text)
     if len(text) > MAX_LENGTH:
         if urgency is not Urgency.FINE:
             await advice.advise(update.effective_message, urgency)
-        await update.effective_message.reply_html(texts.diary_too_long(MAX_LENGTH))
+        await update.effective_message.reply_text(texts.care.diary_too_long(MAX_LENGTH))
         return
     await _note(update, context, " ".join(text.split()), urgency)
 
@@ -47,12 +47,12 @@ async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     key = (query.data or "").partition(":")[2]
-    if key not in texts.DIARY_CHOICES:
-        await query.answer(texts.BUTTON_EXPIRED)
+    if key not in texts.care.diary_choices():
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     urgency = Urgency.DOCTOR if key == "fever" else Urgency.UNCLEAR
-    await _note(update, context, texts.DIARY_NOTES[key], urgency)
+    await _note(update, context, texts.care.diary_notes()[key], urgency)
 
 
 async def _note(
@@ -69,8 +69,8 @@ async def _note(
         if patient is not None and day is not None:
             diary.add(session, patient, text, day, now)
     if day is None:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+        await update.effective_message.reply_text(texts.common.not_enrolled())
     elif advised is None:
-        await update.effective_message.reply_html(texts.diary_noted(day, text))
+        await update.effective_message.reply_text(texts.care.diary_noted(day, text))
     else:
-        await advice.amend(advised, texts.diary_noted(day, text))
+        await advice.amend(advised, texts.care.diary_noted(day, text))

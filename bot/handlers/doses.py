@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import chart, dose_buttons, services, texts
@@ -55,7 +54,7 @@ async def on_dose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     tap = dose_buttons.parse(query.data or "")
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     if tap.patient_id != update.effective_user.id:
         await confirm_as_caregiver(update, context, tap)
@@ -87,7 +86,6 @@ async def confirm_from_button(
     await query.answer("✅")
     await query.edit_message_text(
         text,
-        parse_mode=ParseMode.HTML,
         reply_markup=dose_buttons.recorded_keyboard(tap.patient_id, number, planned),
     )
     await ask_who(update, tap.patient_id, number)
@@ -103,7 +101,7 @@ async def confirm_as_caregiver(
         link = caregivers.approved_link(session, tap.patient_id, caregiver_id)
         patient = patients.get(session, tap.patient_id)
     if tap.action != "ok" or link is None or not link.may_confirm or patient is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     try:
         text, _, _ = record_today(
@@ -114,8 +112,7 @@ async def confirm_as_caregiver(
         return
     await query.answer("✅")
     await query.edit_message_text(
-        f"{texts.recorded_for(patient.first_name or texts.THE_PATIENT)}\n{text}",
-        parse_mode=ParseMode.HTML,
+        texts.caregivers.recorded_for(patient.first_name, text),
     )
 
 
@@ -137,16 +134,16 @@ async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
         elif row is None and tap is not None and tap.patient_id == user_id:
             number, planned = tap.number, tap.planned  # sent, its message id not yet recorded
         else:
-            await message.reply_html(texts.NOT_A_REMINDER)
+            await message.reply_text(texts.reminders.not_a_reminder())
             return True
     try:
         text, recorded, day = record_today(
             context, user_id, number, planned, "reply", due_only=number is None
         )
     except Refused as refusal:
-        await message.reply_html(str(refusal))
+        await message.reply_text(str(refusal))
         return True
-    await message.reply_html(
+    await message.reply_text(
         text, reply_markup=dose_buttons.recorded_keyboard(user_id, recorded, day)
     )
     await ask_who(update, user_id, recorded)
@@ -173,19 +170,23 @@ def record_today(
         with transaction(app.engine) as session:
             patient = patients.get(session, user_id)
             if patient is None:
-                raise Refused(texts.NOT_ENROLLED)
+                raise Refused(texts.common.not_enrolled())
             today = local_date(now, patient.time_zone)
             course = patients.course_of(session, patient)
             current = next_dose(course, today)
             if number is not None and (current.number, current.planned) != (number, planned):
                 recorded = doses.get(session, user_id, number) is not None
-                raise Refused(texts.ALREADY_RECORDED if recorded else texts.STALE_DOSE_BUTTON)
+                raise Refused(
+                    texts.reminders.already_recorded()
+                    if recorded
+                    else texts.reminders.stale_dose_button()
+                )
             if due_only and current.planned > today:
-                raise Refused(texts.not_due_yet(current.number, current.planned))
+                raise Refused(texts.reminders.not_due_yet(current.number, current.planned))
             day = day or today
             problem = check_recorded_date(course, current.number, day, today)
             if problem is not None:
-                raise Refused(texts.TAKEN_PROBLEMS[problem.value])
+                raise Refused(texts.reminders.taken_problems()[problem.value])
             gap = short_gap(course, current.number, day)
             by = by or user_id
             doses.add(session, patient, current.number, day, now, by=by, source=source)
@@ -193,8 +194,8 @@ def record_today(
             caregivers.tell_recorded(session, patient, current, now, by=by)
             checkins.plan(session, patient, current.number, day, now)
     except IntegrityError as error:  # the same dose recorded at the same moment elsewhere
-        raise Refused(texts.ALREADY_RECORDED) from error
-    text = texts.recorded(current.number, day, following.number, following.planned)
+        raise Refused(texts.reminders.already_recorded()) from error
+    text = texts.reminders.recorded(current.number, day, following.number, following.planned)
     if source != "caregiver":
         text += _notice(gap)
     return (
@@ -206,7 +207,7 @@ def record_today(
 
 async def ask_who(update: Update, patient_id: int, number: int) -> None:
     await update.effective_chat.send_message(
-        texts.ASK_WHO, reply_markup=dose_buttons.who_keyboard(patient_id, number)
+        texts.reminders.ask_who(), reply_markup=dose_buttons.who_keyboard(patient_id, number)
     )
 
 
@@ -214,12 +215,12 @@ async def on_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = dose_buttons.parse_site_tap(query.data or "")
     if tap is None or tap.site is not None or tap.patient_id != update.effective_user.id:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     sites = tuple(site.value for site in allowed_sites(tap.injector))
     await query.edit_message_text(
-        texts.ASK_SITE,
+        texts.reminders.ask_site(),
         reply_markup=dose_buttons.site_keyboard(tap.patient_id, tap.number, tap.injector, sites),
     )
 
@@ -228,7 +229,7 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = dose_buttons.parse_site_tap(query.data or "")
     if tap is None or tap.site is None or tap.patient_id != update.effective_user.id:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     app = services.of(context)
     with transaction(app.engine) as session:
@@ -239,11 +240,11 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             session.flush()
             recent = [Site(value) for value in doses.recent_sites(session, tap.patient_id)]
     if record is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     suggestion = suggest_next_site(recent, tap.injector)
-    await query.edit_message_text(texts.site_noted(tap.site.value, suggestion.value))
+    await query.edit_message_text(texts.reminders.site_noted(tap.site.value, suggestion.value))
 
 
 async def snooze(
@@ -258,11 +259,11 @@ async def snooze(
             until = snooze_until(Snooze(tap.action), now, patient.time_zone)
             reminders.snooze(session, patient, current, until, now)
     if patient is None or current is None:
-        await query.answer(texts.STALE_DOSE_BUTTON)
+        await query.answer(texts.reminders.stale_dose_button())
         return
     await query.answer("⏰")
     local = until.astimezone(ZoneInfo(patient.time_zone))
-    await update.effective_chat.send_message(texts.SNOOZED_UNTIL.format(when=local))
+    await update.effective_chat.send_message(texts.reminders.snoozed_until(local))
 
 
 async def problem(
@@ -270,7 +271,7 @@ async def problem(
 ) -> None:
     await update.callback_query.answer()
     await update.effective_chat.send_message(
-        texts.problem_advice(tap.number),
+        texts.reminders.problem_advice(tap.number),
         reply_markup=dose_buttons.problem_keyboard(tap.patient_id, tap.number, tap.planned),
     )
 
@@ -285,7 +286,9 @@ async def pause(
         if patient is not None:
             reminders.change_reachability(session, patient, now, paused=True)
     await update.callback_query.answer()
-    await update.effective_chat.send_message(texts.PAUSED if patient else texts.NOT_ENROLLED)
+    await update.effective_chat.send_message(
+        texts.schedule.paused() if patient else texts.common.not_enrolled()
+    )
 
 
 async def ask_correction(
@@ -305,12 +308,11 @@ async def ask_correction(
                 app.clock.now(),
             )
     if record is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     await update.effective_chat.send_message(
-        texts.ASK_CORRECT_DATE.format(number=tap.number, taken_on=record.taken_on),
-        parse_mode=ParseMode.HTML,
+        texts.reminders.ask_correct_date(tap.number, record.taken_on),
         reply_markup=dose_buttons.correction_keyboard(tap.patient_id, tap.number),
     )
 
@@ -319,7 +321,7 @@ async def on_correction_day(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query = update.callback_query
     tap = dose_buttons.parse_correction_tap(query.data or "")
     if tap is None or tap[0] != update.effective_user.id:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     await correct(update, context, tap[1], days_ago=tap[2])
@@ -332,7 +334,7 @@ async def answer_correction(
     if parse.is_cancel(text):
         with transaction(services.of(context).engine) as session:
             conversations.drop(session, update.effective_user.id)
-        await update.effective_message.reply_html(texts.SETTINGS_CANCELLED)
+        await update.effective_message.reply_text(texts.schedule.settings_cancelled())
         return
     await correct(update, context, number, typed=text)
 
@@ -354,7 +356,7 @@ async def correct(
         record = doses.get(session, user_id, number) if patient else None
         if patient is None or record is None or number <= patient.enrolled_after:
             conversations.drop(session, user_id)
-            outcome = texts.BUTTON_EXPIRED
+            outcome = texts.common.button_expired()
         else:
             today = local_date(now, patient.time_zone)
             day = (
@@ -363,10 +365,12 @@ async def correct(
                 else parse.parse_day(typed or "", today, keywords=frozenset({"today", "yesterday"}))
             )
             if day is None:
-                outcome = texts.date_unreadable(typed or "", today, ("today", "yesterday"))
+                outcome = texts.enrolment.date_unreadable(
+                    typed or "", today, ("today", "yesterday")
+                )
             else:
                 outcome = _apply_correction(session, patient, record, day, today, now)
-    await reply(outcome, parse_mode=ParseMode.HTML)
+    await reply(outcome)
 
 
 def _apply_correction(
@@ -377,14 +381,14 @@ def _apply_correction(
     course = patients.course_of(session, patient)
     problem = check_recorded_date(course, number, day, today)
     if problem is not None:
-        return texts.TAKEN_PROBLEMS[problem.value]
+        return texts.reminders.taken_problems()[problem.value]
     gap = short_gap(course, number, day)
     record.taken_on = day
     session.add(record)
     session.flush()
     conversations.drop(session, patient.user_id)
     following = reminders.replan(session, patient, now)
-    return texts.recorded(number, day, following.number, following.planned) + _notice(gap)
+    return texts.reminders.recorded(number, day, following.number, following.planned) + _notice(gap)
 
 
 def _notice(gap: ShortGap | None) -> str:
@@ -392,7 +396,7 @@ def _notice(gap: ShortGap | None) -> str:
     a caregiver's stays neutral."""
     if gap is None:
         return ""
-    return "\n\n" + texts.earlier_than_plan(gap.earlier, gap.later, gap.minimum.days)
+    return "\n\n" + texts.reminders.earlier_than_plan(gap.earlier, gap.later, gap.minimum.days)
 
 
 async def undo(
@@ -414,10 +418,12 @@ async def undo(
             doses.remove(session, tap.patient_id, tap.number)
             reminders.replan(session, patient, now)
     if not allowed:
-        await query.answer(texts.CANNOT_UNDO if record is not None else texts.BUTTON_EXPIRED)
+        await query.answer(
+            texts.reminders.cannot_undo() if record is not None else texts.common.button_expired()
+        )
         return
     await query.answer("↩️")
-    await query.edit_message_text(texts.undone(tap.number))
+    await query.edit_message_text(texts.reminders.undone(tap.number))
 
 
 async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -429,20 +435,20 @@ async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with transaction(app.engine) as session:
             patient = patients.get(session, update.effective_user.id)
         if patient is None:
-            await update.effective_message.reply_html(texts.NOT_ENROLLED)
+            await update.effective_message.reply_text(texts.common.not_enrolled())
             return
         today = local_date(app.clock.now(), patient.time_zone)
         day = parse.parse_day(" ".join(args), today, keywords=frozenset({"today", "yesterday"}))
         if day is None:
-            await update.effective_message.reply_html(texts.TAKEN_USAGE)
+            await update.effective_message.reply_text(texts.reminders.taken_usage())
             return
     user_id = update.effective_user.id
     try:
         text, number, planned = record_today(context, user_id, None, None, "command", day)
     except Refused as refusal:
-        await update.effective_message.reply_html(str(refusal))
+        await update.effective_message.reply_text(str(refusal))
         return
-    await update.effective_message.reply_html(
+    await update.effective_message.reply_text(
         text, reply_markup=dose_buttons.recorded_keyboard(user_id, number, planned)
     )
     await ask_who(update, user_id, number)
@@ -456,11 +462,11 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         course = patients.course_of(session, patient) if patient else None
         notes = diary.latest(session, patient.user_id) if patient else []
     if patient is None or course is None:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+        await update.effective_message.reply_text(texts.common.not_enrolled())
         return
     today = local_date(now, patient.time_zone)
     plan = build_plan(course, today, upcoming=1)
-    lines, statuses, points = [texts.HISTORY_HEADER], [], []
+    lines, statuses, points = [texts.care.history_header()], [], []
     for dose in plan:
         status = status_of(dose, patient, now)
         if status in (Status.UPCOMING, Status.DUE_TODAY) or (
@@ -468,21 +474,23 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ):
             continue
         statuses.append(status)
-        lines.append(texts.history_line(dose.number, dose.planned, dose.taken, status))
+        lines.append(texts.care.history_line(dose.number, dose.planned, dose.taken, status))
         if status in chart.PLOTTED:
             points.append(chart.DosePoint(dose.number, dose.planned, dose.taken, status))
     if statuses:
         counts = summarize(statuses)
-        lines.append(texts.history_counts(counts.on_time, counts.early, counts.late, counts.missed))
+        lines.append(
+            texts.care.history_counts(counts.on_time, counts.early, counts.late, counts.missed)
+        )
     else:
-        lines = [texts.NO_HISTORY]
+        lines = [texts.care.no_history()]
     if notes:
-        lines += ["", texts.DIARY_HEADER]
-        lines += [texts.diary_line(note.noted_on, note.text) for note in notes]
+        lines += ["", texts.care.diary_header()]
+        lines += [texts.care.diary_line(note.noted_on, note.text) for note in notes]
     await reply_in_parts(update.effective_message, "\n".join(lines))
     if points:
         png = await asyncio.to_thread(chart.adherence_png, points, chart_text.labels())
-        await update.effective_message.reply_photo(png, caption=texts.CHART_CAPTION)
+        await update.effective_message.reply_photo(png, caption=texts.chart.chart_caption())
 
 
 def _current(

@@ -5,7 +5,6 @@ last one, so an unfinished enrolment survives a restart; only then is the patien
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,15 +51,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if patient is not None and course is not None:
         summary = next_dose_text(patient, course, app.clock.now())
-        await update.effective_message.reply_html(texts.status_summary(summary))
+        await update.effective_message.reply_text(texts.schedule.status_summary(summary))
         return
     if conversation is not None and conversation.flow == FLOW:
-        await update.effective_message.reply_html(texts.ENROLMENT_RESUMED)
+        await update.effective_message.reply_text(texts.enrolment.enrolment_resumed())
         await ask(update, context, conversation.step, conversation.answers)
         return
     if conversation is None and await caregivers.caregiver_welcome(update, context):
         return
-    await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_buttons())
+    await update.effective_message.reply_text(
+        texts.enrolment.consent(), reply_markup=consent_buttons()
+    )
 
 
 def consent_buttons() -> InlineKeyboardMarkup:
@@ -68,10 +69,11 @@ def consent_buttons() -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    texts.CONSENT_AGREE_BUTTON, callback_data=f"{CALLBACK_PREFIX}:agree"
+                    texts.enrolment.consent_agree_button(), callback_data=f"{CALLBACK_PREFIX}:agree"
                 ),
                 InlineKeyboardButton(
-                    texts.CONSENT_DECLINE_BUTTON, callback_data=f"{CALLBACK_PREFIX}:decline"
+                    texts.enrolment.consent_decline_button(),
+                    callback_data=f"{CALLBACK_PREFIX}:decline",
                 ),
             ]
         ]
@@ -83,14 +85,16 @@ async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     question, or else the question (again)."""
     decision = parse.parse_consent(text)
     if decision is None:
-        await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_buttons())
+        await update.effective_message.reply_text(
+            texts.enrolment.consent(), reply_markup=consent_buttons()
+        )
         return
     await decide_consent(update, context, decision)
 
 
 async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agree: bool) -> None:
     if not agree:
-        await update.effective_message.reply_html(texts.CONSENT_DECLINED)
+        await update.effective_message.reply_text(texts.enrolment.consent_declined())
         return
     app = services.of(context)
     user = update.effective_user
@@ -104,7 +108,7 @@ async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agr
             conversations.save(session, user.id, FLOW, step, answers, app.clock.now())
             languages.remember(session, user.id, language.current(), app.clock.now())
     if enrolled:
-        await update.effective_message.reply_html(texts.BUTTON_EXPIRED)
+        await update.effective_message.reply_text(texts.common.button_expired())
         return
     await ask(update, context, step, answers)
 
@@ -116,7 +120,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action == "signup":
         await query.answer()
         await update.effective_chat.send_message(
-            texts.CONSENT, parse_mode="HTML", reply_markup=consent_buttons()
+            texts.enrolment.consent(), reply_markup=consent_buttons()
         )
         return
     if action in ("agree", "decline"):
@@ -129,7 +133,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         await answer_which(update, context, conversation, action.removeprefix("dose:"))
         return
-    await query.answer(texts.BUTTON_EXPIRED)
+    await query.answer(texts.common.button_expired())
 
 
 async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -138,18 +142,18 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     conversation = current(context, update.effective_user.id)
     parsed = datepicker.parse(query.data or "")
     if conversation is None or conversation.step not in (FIRST, LAST) or parsed is None:
-        await query.answer(texts.BUTTON_EXPIRED if parsed is not None else None)
+        await query.answer(texts.common.button_expired() if parsed is not None else None)
         return
     kind, day = parsed
     lowest, highest = date_bounds(context, conversation)
     if kind == "show" and not datepicker.offers(day, lowest, highest):
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     if kind == "show":
         await query.answer()
         await query.edit_message_reply_markup(datepicker.keyboard(day, lowest, highest))
         return
-    await query.answer(texts.PICKED.format(day=day))
+    await query.answer(texts.enrolment.picked(day))
     await query.edit_message_reply_markup(None)
     await answer(update, context, conversation, day.isoformat())
 
@@ -178,37 +182,48 @@ async def ask(
 ) -> None:
     message = update.effective_message
     if step == ZONE:
-        await message.reply_html(texts.ASK_TIME_ZONE, reply_markup=zone_keyboard())
+        await message.reply_text(texts.enrolment.ask_time_zone(), reply_markup=zone_keyboard())
     elif step in (FIRST, LAST):
         today = today_for(context, answers)
         if step == FIRST:
-            text, lowest, highest = texts.ASK_FIRST_INJECTION, FIRST_APPROVAL, add_months(today, 12)
+            text, lowest, highest = (
+                texts.enrolment.ask_first_injection(),
+                FIRST_APPROVAL,
+                add_months(today, 12),
+            )
         else:
             first = date.fromisoformat(answers["first"])
-            text, lowest, highest = texts.ASK_LAST_INJECTION.format(first=first), first, today
-        await message.reply_html(text, reply_markup=datepicker.keyboard(today, lowest, highest))
+            text, lowest, highest = (
+                texts.enrolment.ask_last_injection(first),
+                first,
+                today,
+            )
+        await message.reply_text(text, reply_markup=datepicker.keyboard(today, lowest, highest))
     elif step == WHICH:
         candidates = tuple(answers["candidates"])
         buttons = [
             InlineKeyboardButton(
-                texts.which_dose_button(n), callback_data=f"{CALLBACK_PREFIX}:dose:{n}"
+                texts.enrolment.which_dose_button(n), callback_data=f"{CALLBACK_PREFIX}:dose:{n}"
             )
             for n in candidates
         ]
         last = date.fromisoformat(answers["last"])
-        await message.reply_html(
-            texts.ask_which_dose(last, candidates), reply_markup=InlineKeyboardMarkup([buttons])
+        await message.reply_text(
+            texts.enrolment.ask_which_dose(last, candidates),
+            reply_markup=InlineKeyboardMarkup([buttons]),
         )
     elif step == TIME:
         keyboard = ReplyKeyboardMarkup(
-            [list(row) for row in texts.COMMON_TIMES], resize_keyboard=True, one_time_keyboard=True
+            [list(row) for row in texts.enrolment.COMMON_TIMES],
+            resize_keyboard=True,
+            one_time_keyboard=True,
         )
-        await message.reply_html(texts.ASK_REMINDER_TIME, reply_markup=keyboard)
+        await message.reply_text(texts.enrolment.ask_reminder_time(), reply_markup=keyboard)
 
 
 def zone_keyboard() -> ReplyKeyboardMarkup:
-    rows = [[KeyboardButton(texts.SHARE_LOCATION_BUTTON, request_location=True)]]
-    rows += [[KeyboardButton(zone) for zone in row] for row in texts.COMMON_ZONES]
+    rows = [[KeyboardButton(texts.enrolment.share_location_button(), request_location=True)]]
+    rows += [[KeyboardButton(zone) for zone in row] for row in texts.enrolment.COMMON_ZONES]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
@@ -232,7 +247,7 @@ async def answer_location(
         return
     zone = zone_at(location.latitude, location.longitude)
     if zone is None or find_zone(zone) is None:
-        await update.effective_message.reply_html(texts.LOCATION_WITHOUT_ZONE)
+        await update.effective_message.reply_text(texts.enrolment.location_without_zone())
         return
     await accept_zone(update, context, conversation, zone)
 
@@ -242,9 +257,7 @@ async def answer_zone(
 ) -> None:
     zone = find_zone(text)
     if zone is None:
-        await update.effective_message.reply_html(
-            texts.ZONE_UNKNOWN.format(text=escape(texts.shorten(text)))
-        )
+        await update.effective_message.reply_text(texts.enrolment.zone_unknown(text))
         return
     await accept_zone(update, context, conversation, zone)
 
@@ -253,8 +266,8 @@ async def accept_zone(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation, zone: str
 ) -> None:
     local_now = services.of(context).clock.now().astimezone(ZoneInfo(zone))
-    await update.effective_message.reply_html(
-        texts.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
+    await update.effective_message.reply_text(
+        texts.enrolment.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
     )
     await advance(update, context, conversation, FIRST, zone=zone)
 
@@ -266,11 +279,13 @@ async def answer_first(
     keywords = ("today", "tomorrow")
     day = parse.parse_day(text, today, keywords=frozenset(keywords))
     if day is None:
-        await update.effective_message.reply_html(texts.date_unreadable(text, today, keywords))
+        await update.effective_message.reply_text(
+            texts.enrolment.date_unreadable(text, today, keywords)
+        )
         return
     problem = parse.check_first_injection(day, today)
     if problem is not None:
-        await update.effective_message.reply_html(texts.DATE_PROBLEMS[problem])
+        await update.effective_message.reply_text(texts.enrolment.date_problem(problem))
         await ask(update, context, FIRST, conversation.answers)
         return
     next_step = LAST if day < today else TIME
@@ -285,11 +300,13 @@ async def answer_last(
     keywords = ("today", "yesterday")
     day = parse.parse_day(text, today, keywords=frozenset(keywords))
     if day is None:
-        await update.effective_message.reply_html(texts.date_unreadable(text, today, keywords))
+        await update.effective_message.reply_text(
+            texts.enrolment.date_unreadable(text, today, keywords)
+        )
         return
     problem = parse.check_last_injection(day, first, today)
     if problem is not None:
-        await update.effective_message.reply_html(texts.DATE_PROBLEMS[problem].format(first=first))
+        await update.effective_message.reply_text(texts.enrolment.date_problem(problem, first))
         await ask(update, context, LAST, conversation.answers)
         return
     candidates = infer_last_dose(first, day)
@@ -307,7 +324,9 @@ async def answer_which(
     candidates = tuple(conversation.answers["candidates"])
     number = parse_number(text.strip().lower().removeprefix("dose").strip())
     if number is None or number not in candidates:
-        await update.effective_message.reply_html(texts.which_dose_unclear(list(candidates)))
+        await update.effective_message.reply_text(
+            texts.enrolment.which_dose_unclear(list(candidates))
+        )
         return
     await advance(update, context, conversation, TIME, dose=number)
 
@@ -317,7 +336,7 @@ async def answer_time(
 ) -> None:
     at = parse.parse_clock(text)
     if at is None:
-        await update.effective_message.reply_html(texts.time_unreadable(text))
+        await update.effective_message.reply_text(texts.enrolment.time_unreadable(text))
         return
     await finish(update, context, conversation, at)
 
@@ -360,8 +379,10 @@ async def finish(
         reminders.replan(session, patient, now)
         checklist_store.plan(session, patient, now)
         course = patients.course_of(session, patient)
-    await update.effective_message.reply_html(texts.ENROLLED, reply_markup=ReplyKeyboardRemove())
+    await update.effective_message.reply_text(
+        texts.enrolment.enrolled(), reply_markup=ReplyKeyboardRemove()
+    )
     await reply_schedule(update, patient, course, now)
     items = checklist(patient.first_injection, local_date(now, patient.time_zone))
     if items:
-        await update.effective_message.reply_html(texts.checklist_overview(items))
+        await update.effective_message.reply_text(texts.care.checklist_overview(items))

@@ -32,15 +32,15 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:  # nothing personal, but no trace either (say, of a support request)
             patients.erase(session, user_id)
     if not has_data:
-        await update.effective_message.reply_html(texts.NOTHING_TO_ERASE)
+        await update.effective_message.reply_text(texts.account.nothing_to_erase())
         return
     buttons = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.ERASE_BUTTON, callback_data=f"{PREFIX}:yes")],
-            [InlineKeyboardButton(texts.KEEP_BUTTON, callback_data=f"{PREFIX}:no")],
+            [InlineKeyboardButton(texts.account.erase_button(), callback_data=f"{PREFIX}:yes")],
+            [InlineKeyboardButton(texts.account.keep_button(), callback_data=f"{PREFIX}:no")],
         ]
     )
-    await update.effective_message.reply_html(texts.CONFIRM_ERASE, reply_markup=buttons)
+    await update.effective_message.reply_text(texts.account.confirm_erase(), reply_markup=buttons)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -62,7 +62,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         elif live:
             conversations.resume(session, pending, now)
     if not live:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await query.edit_message_text(texts.ERASED if decision == "yes" else texts.ERASE_KEPT)
+    await query.edit_message_text(
+        texts.account.erased() if decision == "yes" else texts.account.erase_kept()
+    )

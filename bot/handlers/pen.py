@@ -38,25 +38,27 @@ async def pen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if started:
                 period = pens.start(session, patient, current.number, now)
     if patient is None or period is None:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+        await update.effective_message.reply_text(texts.common.not_enrolled())
         return
     status = pen_status(period.removed_at, now)
     button = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    texts.PEN_TOO_WARM_BUTTON, callback_data=f"{PREFIX}:warm:{period.id}"
+                    texts.care.pen_too_warm_button(), callback_data=f"{PREFIX}:warm:{period.id}"
                 )
             ]
         ]
     )
     if started:
-        text = texts.pen_started(period.removed_at, status.discard_at, patient.time_zone)
+        text = texts.care.pen_started(period.removed_at, status.discard_at, patient.time_zone)
     elif status.state is PenState.DISCARD:
-        text = texts.pen_discard(patient.discreet)
+        text = texts.care.pen_discard(patient.discreet)
     else:
-        text = texts.pen_status(status.day, period.removed_at, status.discard_at, patient.time_zone)
-    await update.effective_message.reply_html(text, reply_markup=button)
+        text = texts.care.pen_status(
+            status.day, period.removed_at, status.discard_at, patient.time_zone
+        )
+    await update.effective_message.reply_text(text, reply_markup=button)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -71,7 +73,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if valid and period is not None:
             pens.close(session, period, pens.TOO_WARM, app.clock.now())
     if not valid:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await query.message.reply_html(texts.PEN_TOO_WARM)
+    await query.message.reply_text(texts.care.pen_too_warm())

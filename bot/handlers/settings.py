@@ -4,7 +4,6 @@ recorded injections keep their local dates."""
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
@@ -36,22 +35,32 @@ TOGGLES: dict[str, dict[str, bool]] = {
 
 def overview_markup(patient: Patient) -> InlineKeyboardMarkup:
     toggle = (
-        InlineKeyboardButton(texts.SETTINGS_RESUME_BUTTON, callback_data=f"{PREFIX}:resume")
+        InlineKeyboardButton(
+            texts.schedule.settings_resume_button(), callback_data=f"{PREFIX}:resume"
+        )
         if patient.paused
-        else InlineKeyboardButton(texts.SETTINGS_PAUSE_BUTTON, callback_data=f"{PREFIX}:pause")
+        else InlineKeyboardButton(
+            texts.schedule.settings_pause_button(), callback_data=f"{PREFIX}:pause"
+        )
     )
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(texts.SETTINGS_TIME_BUTTON, callback_data=f"{PREFIX}:{TIME}"),
-                InlineKeyboardButton(texts.SETTINGS_ZONE_BUTTON, callback_data=f"{PREFIX}:{ZONE}"),
+                InlineKeyboardButton(
+                    texts.schedule.settings_time_button(), callback_data=f"{PREFIX}:{TIME}"
+                ),
+                InlineKeyboardButton(
+                    texts.schedule.settings_zone_button(), callback_data=f"{PREFIX}:{ZONE}"
+                ),
             ],
             [toggle],
             [
-                InlineKeyboardButton(texts.SETTINGS_NAMED_BUTTON, callback_data=f"{PREFIX}:named")
+                InlineKeyboardButton(
+                    texts.schedule.settings_named_button(), callback_data=f"{PREFIX}:named"
+                )
                 if patient.discreet
                 else InlineKeyboardButton(
-                    texts.SETTINGS_DISCREET_BUTTON, callback_data=f"{PREFIX}:discreet"
+                    texts.schedule.settings_discreet_button(), callback_data=f"{PREFIX}:discreet"
                 )
             ],
         ]
@@ -59,7 +68,7 @@ def overview_markup(patient: Patient) -> InlineKeyboardMarkup:
 
 
 def overview(patient: Patient) -> str:
-    return texts.settings_overview(
+    return texts.schedule.settings_overview(
         patient.time_zone, patient.reminder_time, patient.paused, patient.discreet
     )
 
@@ -70,14 +79,14 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         patient = patients.get(session, user_id)
         chosen = user_id in languages.of_many(session, [user_id], chosen_only=True)
     if patient is not None:
-        await update.effective_message.reply_html(
+        await update.effective_message.reply_text(
             overview(patient), reply_markup=overview_markup(patient)
         )
     follows = await caregivers.show_alert_choices(update, context)
     if patient is None and not follows:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
-    await update.effective_message.reply_html(
-        texts.language_overview(chosen), reply_markup=language_markup()
+        await update.effective_message.reply_text(texts.common.not_enrolled())
+    await update.effective_message.reply_text(
+        texts.preferences.language_overview(chosen), reply_markup=language_markup()
     )
 
 
@@ -86,7 +95,7 @@ def language_markup() -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    texts.language_button(code), callback_data=f"{LANGUAGE}:{code}"
+                    texts.preferences.language_button(code), callback_data=f"{LANGUAGE}:{code}"
                 )
                 for code in language.LANGUAGES
             ]
@@ -100,7 +109,7 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     code = (query.data or "").partition(":")[2]
     if code not in language.LANGUAGES:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     app = services.of(context)
     user_id = update.effective_user.id
@@ -109,9 +118,9 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     language.activate(code)
     await query.answer()
     await query.edit_message_text(
-        texts.language_overview(True), parse_mode="HTML", reply_markup=language_markup()
+        texts.preferences.language_overview(True), reply_markup=language_markup()
     )
-    await update.effective_message.reply_html(texts.LANGUAGE_CHANGED)
+    await update.effective_message.reply_text(texts.preferences.language_changed())
     staff = services.is_staff(context, user_id)
     await commands.register_chat(context.bot, update.effective_chat.id, staff=staff, chosen=code)
 
@@ -131,22 +140,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         elif patient is not None and action in (TIME, ZONE):
             conversations.save(session, user_id, FLOW, action, {}, now)
     if patient is None or (action not in TOGGLES and action not in (TIME, ZONE)):
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     if action in TOGGLES:
-        await query.edit_message_text(
-            overview(patient), parse_mode="HTML", reply_markup=overview_markup(patient)
-        )
+        await query.edit_message_text(overview(patient), reply_markup=overview_markup(patient))
         if action in ("pause", "resume"):
-            await update.effective_message.reply_html(
-                texts.PAUSED if patient.paused else texts.RESUMED
+            await update.effective_message.reply_text(
+                texts.schedule.paused() if patient.paused else texts.schedule.resumed()
             )
     elif action == TIME:
-        await update.effective_message.reply_html(texts.ASK_NEW_REMINDER_TIME)
+        await update.effective_message.reply_text(texts.schedule.ask_new_reminder_time())
     else:
-        await update.effective_message.reply_html(
-            texts.ASK_NEW_TIME_ZONE, reply_markup=zone_keyboard()
+        await update.effective_message.reply_text(
+            texts.schedule.ask_new_time_zone(), reply_markup=zone_keyboard()
         )
 
 
@@ -168,20 +175,26 @@ async def answer(
     if text is not None and is_cancel(text):
         with transaction(app.engine) as session:
             conversations.drop(session, user_id)
-        await message.reply_html(texts.SETTINGS_CANCELLED, reply_markup=ReplyKeyboardRemove())
+        await message.reply_text(
+            texts.schedule.settings_cancelled(), reply_markup=ReplyKeyboardRemove()
+        )
         return
     now = app.clock.now()
     if conversation.step == TIME:
         at = parse_clock(text or "")
         if at is None:
-            await message.reply_html(texts.time_unreadable(text or ""))
+            await message.reply_text(texts.enrolment.time_unreadable(text or ""))
             return
         changes = {"reminder_time": at}
     else:
         zone = _zone_from(update, text)
         if zone is None:
-            reply = texts.LOCATION_WITHOUT_ZONE if text is None else texts.ZONE_UNKNOWN
-            await message.reply_html(reply.format(text=escape(texts.shorten(text or ""))))
+            reply = (
+                texts.enrolment.location_without_zone()
+                if text is None
+                else texts.enrolment.zone_unknown(text)
+            )
+            await message.reply_text(reply)
             return
         changes = {"time_zone": zone}
     with transaction(app.engine) as session:
@@ -191,15 +204,15 @@ async def answer(
             reminders.replan(session, patient, now)
         conversations.drop(session, user_id)
     if patient is None:
-        await message.reply_html(texts.NOT_ENROLLED)
+        await message.reply_text(texts.common.not_enrolled())
     elif conversation.step == TIME:
-        await message.reply_html(
-            texts.reminder_time_changed(patient.reminder_time, patient.time_zone)
+        await message.reply_text(
+            texts.schedule.reminder_time_changed(patient.reminder_time, patient.time_zone)
         )
     else:
         local_now = now.astimezone(ZoneInfo(patient.time_zone))
-        await message.reply_html(
-            texts.time_zone_changed(patient.time_zone, local_now),
+        await message.reply_text(
+            texts.schedule.time_zone_changed(patient.time_zone, local_now),
             reply_markup=ReplyKeyboardRemove(),
         )
 

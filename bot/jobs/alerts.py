@@ -30,7 +30,7 @@ def compose(
     kind = Alert(row.kind)
     if patient is None or course is None:
         return None, outbox.CANCELLED
-    name = patient.first_name or texts.THE_PATIENT
+    name = patient.first_name or texts.caregivers.the_patient()
     to_patient = row.chat_id == patient.chat_id
     if link is None and not to_patient:
         return None, outbox.CANCELLED  # revoked or never approved: nothing about the patient
@@ -41,7 +41,8 @@ def compose(
         if reachable != (kind is Alert.RESUMED):
             return None, outbox.SUPERSEDED
         return Message(
-            texts.caregiver_reachability(name, kind is Alert.RESUMED, patient.paused), None
+            texts.caregivers.caregiver_reachability(name, kind is Alert.RESUMED, patient.paused),
+            None,
         ), None
     if kind is Alert.CONFIRMED:
         record = doses.get(session, patient.user_id, row.dose_number or 0)
@@ -51,16 +52,17 @@ def compose(
         by_name = None
         if by is not None and by != patient.user_id:
             other = caregivers.link_between(session, patient.user_id, by)
-            by_name = other.caregiver_name if other is not None else texts.A_CAREGIVER
+            by_name = other.caregiver_name if other is not None else texts.caregivers.a_caregiver()
         if to_patient:
             return Message(
-                texts.confirmed_for_you(
-                    by_name or texts.A_CAREGIVER, record.number, record.taken_on
+                texts.caregivers.confirmed_for_you(
+                    by_name or texts.caregivers.a_caregiver(), record.number, record.taken_on
                 ),
                 None,
             ), None
         return Message(
-            texts.caregiver_confirmed(name, record.number, record.taken_on, by_name), None
+            texts.caregivers.caregiver_confirmed(name, record.number, record.taken_on, by_name),
+            None,
         ), None
     if not reachable:
         return None, outbox.CANCELLED
@@ -71,11 +73,15 @@ def compose(
         reminder_at = local_instant(current.planned, patient.reminder_time, patient.time_zone)
         if is_stale(Kind.HEADS_UP, row.due_at, now, reminder_at):
             return None, outbox.STALE
-        return Message(texts.caregiver_heads_up(name, current.number, current.planned), None), None
+        return Message(
+            texts.caregivers.caregiver_heads_up(name, current.number, current.planned), None
+        ), None
     markup = None
     if link is not None and link.may_confirm:
         data = dose_buttons.data(patient.user_id, current.number, current.planned, "ok")
         markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(texts.confirm_for(name), callback_data=data)]]
+            [[InlineKeyboardButton(texts.caregivers.confirm_for(name), callback_data=data)]]
         )
-    return Message(texts.caregiver_missed(name, current.number, current.planned), markup), None
+    return Message(
+        texts.caregivers.caregiver_missed(name, current.number, current.planned), markup
+    ), None

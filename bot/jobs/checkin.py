@@ -30,13 +30,13 @@ def compose(
         return None, outbox.SUPERSEDED
     if not still_worth_asking(record.taken_on, local_date(now, patient.time_zone)):
         return None, outbox.STALE
-    return Message(texts.checkin_question(number, patient.discreet), keyboard(number)), None
+    return Message(texts.care.checkin_question(number, patient.discreet), keyboard(number)), None
 
 
 def keyboard(number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(label, callback_data=f"{PREFIX}:{number}:{answer}")]
-            for answer, label in texts.CHECKIN_ANSWERS.items()
+            for answer, label in texts.care.checkin_answers().items()
         ]
     )
