@@ -151,7 +151,7 @@ def outcomes(url: str) -> dict[str | None, int]:
 async def bare_loop(server: ServerProcess, people: Sequence[Recipient], now: datetime) -> float:
     """(a) The transport alone: the same text and keyboard the sweep sends, one after another."""
     today = now.date()
-    text = texts.dose_reminder(1, today, late=False, discreet=False, snoozed=False)
+    text = texts.reminders.dose_reminder(1, today, late=False, discreet=False, snoozed=False)
     async with Bot(server.token, base_url=server.base_url) as bot:
         started = time.perf_counter()
         for person in people:

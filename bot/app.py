@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -12,6 +13,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
     TypeHandler,
     filters,
@@ -69,7 +71,8 @@ def build_application(
     config: Settings, clock: Clock | None = None, request: BaseRequest | None = None
 ) -> Application:
     builder = Application.builder().token(config.token).base_url(config.api_base_url)
-    builder = builder.post_init(_post_init)
+    # Every text is HTML (bot/texts escapes what people typed), so the parse mode is set once.
+    builder = builder.post_init(_post_init).defaults(Defaults(parse_mode=ParseMode.HTML))
     if config.rate_limit:
         # No retry inside a send: waiting out a 429 there could outlast the outbox row's
         # lease. The outbox gives the row back until Telegram's retry_after instead, and logs
@@ -200,4 +203,4 @@ async def _staff_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def _unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await query_of(update).answer(texts.BUTTON_EXPIRED)
+    await query_of(update).answer(texts.common.button_expired())

@@ -14,47 +14,16 @@ from telegram import (
 from telegram.constants import MessageEntityType
 from telegram.error import BadRequest, Forbidden
 
-from bot.texts.language import DEFAULT, LANGUAGES, N_, _, speaking
+from bot.texts import menu as menu_texts
+from bot.texts.language import DEFAULT, LANGUAGES, speaking
 
 log = logging.getLogger(__name__)
-
-EVERYONE = (
-    ("start", N_("Sign up, or see where you are")),
-    ("schedule", N_("Your dose plan")),
-    ("next", N_("Your next dose")),
-    ("taken", N_("Record your due dose")),
-    ("history", N_("Your injections so far, and your diary")),
-    ("log", N_("Note a side effect in your diary")),
-    ("pen", N_("A pen came out of the fridge")),
-    ("export", N_("Your records as files (CSV, calendar)")),
-    ("settings", N_("Reminder time, time zone, language, pause")),
-    ("invite", N_("Invite a caregiver")),
-    ("caregivers", N_("Your caregivers")),
-    ("patients", N_("People you follow (caregivers)")),
-    ("leave", N_("Stop following someone")),
-    ("sideeffects", N_("Side effects, and when to get help")),
-    ("precautions", N_("Checks before starting, vaccines, pregnancy")),
-    ("howto", N_("Injecting with the pen, step by step")),
-    ("storage", N_("Keeping the pens: fridge, room temperature")),
-    ("missed", N_("If you missed a dose")),
-    ("faq", N_("Questions people ask")),
-    ("help", N_("What the bot can do")),
-    ("about", N_("What this bot is and what it stores")),
-    ("myid", N_("Your Telegram id")),
-    ("support", N_("Write to the support team")),
-    ("deletedata", N_("Erase everything about you")),
-)
-STAFF = (
-    ("broadcast", N_("Send a notice to users (staff)")),
-    ("broadcasts", N_("Recent broadcasts (staff)")),
-    ("stats", N_("Aggregate figures (staff)")),
-)
 
 
 def menu(*, staff: bool) -> list[BotCommand]:
     """The command menu in the current language."""
-    entries = EVERYONE + STAFF if staff else EVERYONE
-    return [BotCommand(command, _(description)) for command, description in entries]
+    entries = menu_texts.everyone() + (menu_texts.staff() if staff else [])
+    return [BotCommand(command, description) for command, description in entries]
 
 
 async def register(bot: Bot, admin_ids: frozenset[int], chosen: dict[int, str]) -> set[int]:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.domain.outcomes import Outcome
@@ -37,9 +36,7 @@ async def send(
     bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Delivery:
     try:
-        message = await bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+        message = await bot.send_message(chat_id, text, reply_markup=markup)
     except RetryAfter as error:
         wait = error.retry_after
         wait = wait if isinstance(wait, timedelta) else timedelta(seconds=wait)

@@ -71,7 +71,7 @@ def test_reminders_never_fall_after_deadlines_or_in_the_past(first: date, before
 
 def test_the_overview_asks_the_clinic_when_for_the_tests_in_both_languages() -> None:
     items = checklist(FIRST, date(2026, 4, 1))
-    english = texts.checklist_overview(items)
+    english = texts.care.checklist_overview(items)
     assert (
         english.count(
             "before your first injection — your doctor needs the results first; ask "
@@ -81,6 +81,6 @@ def test_the_overview_asks_the_clinic_when_for_the_tests_in_both_languages() -> 
     )
     assert "2026-06-14" not in english and "day before" not in english
     with language.speaking("de"):
-        german = texts.checklist_overview(items)
+        german = texts.care.checklist_overview(items)
     assert german.count("vor Ihrer ersten Injektion") == 2 and "Praxis" in german
     assert "2026-06-14" not in german

@@ -161,7 +161,7 @@ async def test_staff_are_never_limited_and_others_are_stopped() -> None:
     assert stopped == 50
     assert len(context.tasks) == 1, "one calm answer, sent beside the update queue"
     await asyncio.gather(*context.tasks)
-    assert context.sent == [(BOB, texts.FLOOD_PAUSE)]
+    assert context.sent == [(BOB, texts.limits.flood_pause())]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from bot import texts
 from bot.domain.broadcast import check_formatting
 from bot.keyboards.info import related
 from bot.texts import information, language
-from bot.texts.language import translate
+from bot.texts.language import _
 
 ROOT = Path(__file__).resolve().parents[1]
 PHONE_SCREEN = 1500  # characters of text, tags removed
@@ -139,7 +139,7 @@ def plain(page: str) -> str:
 
 def page_in(code: str, topic: str) -> str:
     with language.speaking(code):
-        return translate(information.PAGES[topic])
+        return information.page(topic)
 
 
 def test_every_language_has_its_words() -> None:
@@ -156,7 +156,7 @@ def test_every_page_is_valid_short_and_ends_with_the_disclaimer(code: str, topic
     check_formatting(page)
     assert len(plain(page)) <= PHONE_SCREEN
     with language.speaking(code):
-        disclaimer = texts.NOT_MEDICAL_ADVICE
+        disclaimer = texts.common.not_medical_advice()
     assert page.endswith("\n\n" + disclaimer)
     for words in DISCLAIMER[code]:
         assert words in disclaimer
@@ -172,9 +172,9 @@ def test_every_page_and_button_is_translated(code: str) -> None:
         for topic, page in information.PAGES.items():
             for part in page:
                 if part.strip():
-                    assert translate(part) != part, f"{topic}: {part[:40]!r} is not translated"
+                    assert _(part) != part, f"{topic}: {part[:40]!r} is not translated"
         for topic, label in information.BUTTONS.items():
-            assert translate(label) != label, f"button {topic} is not translated"
+            assert _(label) != label, f"button {topic} is not translated"
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
@@ -212,9 +212,9 @@ def test_every_emergency_number_comes_with_the_local_one(code: str) -> None:
     with language.speaking(code):
         found = [language._(message) for message in extracted_messages() if "911" in message]
         own = [
-            translate(information.EMERGENCY),
-            texts.ABOUT,
-            texts.problem_advice(2),
+            _(information.EMERGENCY),
+            texts.account.about(),
+            texts.reminders.problem_advice(2),
         ]
     assert len(found) >= 4
     for text in found:
@@ -239,7 +239,7 @@ def test_unverified_figures_are_not_stated(code: str) -> None:
 @pytest.mark.parametrize("topic", sorted(information.PAGES))
 def test_buttons_are_short_and_in_the_language_of_the_page(code: str, topic: str) -> None:
     with language.speaking(code):
-        labels = translate(information.BUTTONS)
+        labels = information.button_labels()
         markup = related(topic)
     buttons = [button for row in markup.inline_keyboard for button in row]
     assert [button.callback_data for button in buttons] == [

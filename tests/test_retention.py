@@ -491,7 +491,7 @@ def test_the_warning_names_the_day_in_their_language_and_zone(
     assert "will be deleted on 2026-09-09 unless you continue" in sent[101]
     assert "/start" in sent[101] and "Kesimpta" not in sent[101]
     with language.speaking("de"):  # as they last wrote; no zone given yet: the date in UTC
-        assert sent[102] == texts.sign_up_deletion_warning(date(2026, 9, 8))
+        assert sent[102] == texts.retention.sign_up_deletion_warning(date(2026, 9, 8))
     assert send_due(app) == [], "sent once"
     with transaction(engine) as session:
         outcomes = session.execute(

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 from bot import texts
 from bot.texts import information, language
-from bot.texts.language import catalog_path, translate
+from bot.texts.language import _, catalog_path
 
 LANGUAGES = sorted(language.LANGUAGES)
 FIRST_INJECTION = {"en": "especially after the first injection", "de": "nach der ersten Injektion"}
@@ -24,16 +24,16 @@ ARM_NAMES = {"en": "upper outer arm", "de": "Oberarm außen"}
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_the_check_in_question_names_the_first_injection(code: str) -> None:
     with language.speaking(code):
-        assert FIRST_INJECTION[code] in texts.checkin_question(1, discreet=False)
-        assert FIRST_INJECTION[code] in texts.checkin_question(2, discreet=True)
+        assert FIRST_INJECTION[code] in texts.care.checkin_question(1, discreet=False)
+        assert FIRST_INJECTION[code] in texts.care.checkin_question(2, discreet=True)
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_the_arm_is_always_the_upper_outer_arm(code: str) -> None:
     with language.speaking(code):
-        assert OUTER_ARM[code] in texts.site_noted("thigh_left", "arm_right")
+        assert OUTER_ARM[code] in texts.reminders.site_noted("thigh_left", "arm_right")
         for site in ("arm_left", "arm_right"):
-            assert ARM_NAMES[code] in translate(texts.SITE_NAMES[site])
+            assert ARM_NAMES[code] in texts.reminders.site_names()[site]
 
 
 def test_no_german_text_says_hals_for_the_throat() -> None:
@@ -46,9 +46,9 @@ def test_no_german_text_says_hals_for_the_throat() -> None:
 def test_german_says_rachen_for_the_throat() -> None:
     with language.speaking("de"):
         own = [
-            translate(information.EMERGENCY),
-            translate(information.HELP_NOW[0]),
-            translate(information.SIDE_EFFECTS[0]),
+            _(information.EMERGENCY),
+            _(information.HELP_NOW[0]),
+            _(information.SIDE_EFFECTS[0]),
         ]
     assert all("Hals" not in text for text in own)
     assert "Rachen" in own[0] and "Rachen" in own[1]
@@ -57,8 +57,8 @@ def test_german_says_rachen_for_the_throat() -> None:
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_no_text_invites_an_early_injection(code: str) -> None:
     with language.speaking(code):
-        not_yet = texts.not_due_yet(2, date(2026, 4, 13))
-        notice = texts.earlier_than_plan(1, 2, 7)
+        not_yet = texts.reminders.not_due_yet(2, date(2026, 4, 13))
+        notice = texts.reminders.earlier_than_plan(1, 2, 7)
     assert "early" not in not_yet and "früher" not in not_yet
     assert DOCTOR_OR_NURSE[code] in notice and "7" in notice
 
@@ -66,6 +66,6 @@ def test_no_text_invites_an_early_injection(code: str) -> None:
 def test_the_dose_choices_are_joined_in_the_persons_language() -> None:
     """The sign-up used to join them with an English "or" for everyone."""
     with language.speaking("en"):
-        assert "(5 or 6)" in texts.which_dose_unclear([5, 6])
+        assert "(5 or 6)" in texts.enrolment.which_dose_unclear([5, 6])
     with language.speaking("de"):
-        assert "(5, 6 oder 7)" in texts.which_dose_unclear([5, 6, 7])
+        assert "(5, 6 oder 7)" in texts.enrolment.which_dose_unclear([5, 6, 7])

@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 
 from telegram import Message
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.domain.triage import Urgency
@@ -26,14 +25,14 @@ class Advised:
 
 async def advise(message: Message, urgency: Urgency) -> Advised:
     text = safety.advice(urgency)
-    return Advised(await message.reply_html(text), text)
+    return Advised(await message.reply_text(text), text)
 
 
 async def amend(advised: Advised, addition: str) -> None:
     """Adds a line to the advice already sent (an edit, so no second notification); if the
     edit fails, the line goes as a message of its own."""
     try:
-        await advised.message.edit_text(advised.text + "\n\n" + addition, parse_mode=ParseMode.HTML)
+        await advised.message.edit_text(advised.text + "\n\n" + addition)
     except TelegramError as error:
         log.info("advice not amended (%s); sending the addition on its own", type(error).__name__)
-        await advised.message.reply_html(addition)
+        await advised.message.reply_text(addition)

@@ -21,16 +21,16 @@ from bot.texts import language
 async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if not services.is_staff(context, update.effective_user.id):
-        await message.reply_html(texts.STAFF_ONLY)
+        await message.reply_text(texts.account.staff_only())
         return
     text = text_after_command(message)
     if not text:
-        await message.reply_html(texts.BROADCAST_USAGE)
+        await message.reply_text(texts.staff.broadcast_usage())
         return
     try:
         check_formatting(text)
     except FormattingError as problem:
-        await message.reply_html(texts.broadcast_formatting_problem(str(problem)))
+        await message.reply_text(texts.staff.broadcast_formatting_problem(str(problem)))
         return
     app = services.of(context)
     user = update.effective_user
@@ -41,16 +41,16 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         languages.remember(session, user.id, language.current(), app.clock.now())
         sizes = broadcasts.audience_sizes(session)
     broadcast_id = draft.id or 0
-    await message.reply_html(texts.BROADCAST_PREVIEW_INTRO)
+    await message.reply_text(texts.staff.broadcast_preview_intro())
     try:
-        preview = await message.reply_html(
+        preview = await message.reply_text(
             text,
             reply_markup=draft_keyboard(broadcast_id, Audience.EVERYONE, sizes),
         )
     except BadRequest as error:  # a formatting subtlety only Telegram itself caught
         with transaction(app.engine) as session:
             broadcasts.cancel(session, broadcast_id)
-        await message.reply_html(texts.broadcast_formatting_problem(error.message))
+        await message.reply_text(texts.staff.broadcast_formatting_problem(error.message))
         return
     with transaction(app.engine) as session:
         broadcasts.set_preview(
@@ -61,11 +61,11 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if not services.is_staff(context, update.effective_user.id):
-        await query.answer(texts.STAFF_ONLY, show_alert=True)
+        await query.answer(texts.account.staff_only(), show_alert=True)
         return
     tap = BroadcastTap.parse(query.data)
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     app = services.of(context)
     now = app.clock.now()
@@ -92,10 +92,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if broadcast is not None:
             session.refresh(broadcast)
     if broadcast is None or not mine:
-        await query.answer(texts.NOT_YOUR_BROADCAST, show_alert=True)
+        await query.answer(texts.staff.not_your_broadcast(), show_alert=True)
         return
     if not changed:
-        await query.answer(texts.broadcast_state(broadcast.status))
+        await query.answer(texts.staff.broadcast_state(broadcast.status))
         return
     match tap.action:
         case BroadcastAction.TO:
@@ -103,20 +103,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             chosen = Audience(broadcast.audience)
             await _edit_buttons(query, draft_keyboard(broadcast.id or 0, chosen, sizes))
         case BroadcastAction.SEND:
-            await query.answer(texts.broadcast_started(broadcast.total))
+            await query.answer(texts.staff.broadcast_started(broadcast.total))
             await _edit_buttons(query, progress_markup(broadcast))
             with transaction(app.engine) as session:
                 current = broadcasts.get(session, tap.broadcast_id)
             if current is not None and current.reported_at is not None:
                 await _edit_buttons(query, progress_markup(current))  # the worker was quicker
         case BroadcastAction.CANCEL:
-            await query.answer(texts.BROADCAST_CANCELLED)
+            await query.answer(texts.staff.broadcast_cancelled())
             await _edit_buttons(query, None)
-            await query.message.reply_html(texts.BROADCAST_CANCELLED)
+            await query.message.reply_text(texts.staff.broadcast_cancelled())
         case BroadcastAction.STOP:
-            await query.answer(texts.BROADCAST_STOPPING)
+            await query.answer(texts.staff.broadcast_stopping())
         case _:
-            await query.answer(texts.broadcast_figures(broadcasts.tally(broadcast)))
+            await query.answer(texts.staff.broadcast_figures(broadcasts.tally(broadcast)))
 
 
 async def _edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
@@ -131,16 +131,16 @@ async def _edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | Non
 async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/broadcasts: the audit trail of the latest notices (text, sender, audience, outcome)."""
     if not services.is_staff(context, update.effective_user.id):
-        await update.effective_message.reply_html(texts.STAFF_ONLY)
+        await update.effective_message.reply_text(texts.account.staff_only())
         return
     with transaction(services.of(context).engine) as session:
         latest = broadcasts.recent(session)
     if not latest:
-        await update.effective_message.reply_html(texts.NO_BROADCASTS)
+        await update.effective_message.reply_text(texts.staff.no_broadcasts())
         return
-    lines = [texts.BROADCASTS_HEADER]
+    lines = [texts.staff.broadcasts_header()]
     lines += [
-        texts.broadcast_line(
+        texts.staff.broadcast_line(
             item.id or 0,
             item.created_at,
             item.sender_name,

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -53,15 +52,15 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if patient is not None and len(waiting) < MAX_OPEN_INVITES:
             token, row = caregivers.create_invite(session, patient, now)
     if patient is None:
-        await update.effective_message.reply_html(texts.INVITE_ONLY_PATIENTS)
+        await update.effective_message.reply_text(texts.caregivers.invite_only_patients())
         return
     hours = int(INVITE_VALID_FOR.total_seconds() // 3600)
     if len(waiting) >= MAX_OPEN_INVITES:
         await _at_limit(update, waiting, patient.time_zone, hours)
         return
     link = f"https://t.me/{context.bot.username}?start={token}"
-    await update.effective_message.reply_html(
-        texts.invite_link(link, hours),
+    await update.effective_message.reply_text(
+        texts.caregivers.invite_link(link, hours),
         reply_markup=revoke_invite_keyboard(row.id),
     )
 
@@ -70,13 +69,15 @@ async def _at_limit(update: Update, waiting: Sequence[Invite], zone: str, hours:
     """Too many links out already: each open one with a button to cancel it."""
     labelled = [
         (
-            texts.cancel_invite(number, language.moment(row.created_at.astimezone(ZoneInfo(zone)))),
+            texts.limits.cancel_invite(
+                number, language.moment(row.created_at.astimezone(ZoneInfo(zone)))
+            ),
             row.id,
         )
         for number, row in enumerate(waiting, start=1)
     ]
-    await update.effective_message.reply_html(
-        texts.invites_at_limit(len(waiting), hours),
+    await update.effective_message.reply_text(
+        texts.limits.invites_at_limit(len(waiting), hours),
         reply_markup=cancel_invites_keyboard(labelled),
     )
 
@@ -86,7 +87,7 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
     app = services.of(context)
     user = update.effective_user
     if not looks_like_token(payload):
-        await update.effective_message.reply_html(texts.INVITE_PROBLEMS["unknown"])
+        await update.effective_message.reply_text(texts.caregivers.invite_problems()["unknown"])
         return
     with transaction(app.engine) as session:
         link, problem = caregivers.redeem(
@@ -96,17 +97,19 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
         if link is not None:
             languages.remember(session, user.id, language.current(), app.clock.now())
     if link is None or patient is None:
-        await update.effective_message.reply_html(texts.INVITE_PROBLEMS[problem or "unknown"])
+        await update.effective_message.reply_text(
+            texts.caregivers.invite_problems()[problem or "unknown"]
+        )
         return
-    name = patient.first_name or texts.THE_PATIENT
+    name = patient.first_name or texts.caregivers.the_patient()
     if link.approved_at is not None:
-        await update.effective_message.reply_text(texts.already_following(name))
+        await update.effective_message.reply_text(texts.caregivers.already_following(name))
         return
-    await update.effective_message.reply_text(texts.waiting_for_approval(name))
+    await update.effective_message.reply_text(texts.caregivers.waiting_for_approval(name))
     await _tell(
         context,
         patient.chat_id,
-        lambda: texts.approve_request(link.caregiver_name),
+        lambda: texts.caregivers.approve_request(link.caregiver_name),
         lambda: approval_keyboard(link.id),
     )
 
@@ -115,7 +118,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = CaregiverTap.parse(query.data)
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await ACTIONS[tap.action](update, context, tap.ident)
 
@@ -126,9 +129,9 @@ async def revoke_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, invi
         done = caregivers.revoke_invite(
             session, update.effective_user.id, invite_id, app.clock.now()
         )
-    await update.callback_query.answer(None if done else texts.BUTTON_EXPIRED)
+    await update.callback_query.answer(None if done else texts.common.button_expired())
     if done:
-        await update.callback_query.edit_message_text(texts.INVITE_REVOKED)
+        await update.callback_query.edit_message_text(texts.caregivers.invite_revoked())
 
 
 async def decide(
@@ -139,21 +142,21 @@ async def decide(
     decided = act(app.engine, app.clock.now(), update.effective_user.id, link_id)
     query = update.callback_query
     if decided is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     link, patient = decided.link, decided.patient
     await query.answer()
-    name = (patient.first_name if patient else None) or texts.THE_PATIENT
+    name = (patient.first_name if patient else None) or texts.caregivers.the_patient()
     if approve:
-        await query.edit_message_text(
-            texts.approved_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+        await query.edit_message_text(texts.caregivers.approved_for_patient(link.caregiver_name))
+        await _tell(
+            context, link.caregiver_id, lambda: texts.caregivers.approved_for_caregiver(name)
         )
-        await _tell(context, link.caregiver_id, lambda: texts.approved_for_caregiver(name))
     else:
-        await query.edit_message_text(
-            texts.declined_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
+        await query.edit_message_text(texts.caregivers.declined_for_patient(link.caregiver_name))
+        await _tell(
+            context, link.caregiver_id, lambda: texts.caregivers.declined_for_caregiver(name)
         )
-        await _tell(context, link.caregiver_id, lambda: texts.declined_for_caregiver(name))
 
 
 async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
@@ -170,15 +173,17 @@ async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         patient = patients.get(session, update.effective_user.id)
         links = list(caregivers.links_of_patient(session, patient.user_id)) if patient else []
     if patient is None:
-        await update.effective_message.reply_html(texts.INVITE_ONLY_PATIENTS)
+        await update.effective_message.reply_text(texts.caregivers.invite_only_patients())
         return
     if not links:
-        await update.effective_message.reply_html(texts.NO_CAREGIVERS)
+        await update.effective_message.reply_text(texts.caregivers.no_caregivers())
         return
-    lines = [texts.CAREGIVERS_HEADER]
+    lines = [texts.caregivers.caregivers_header()]
     for link in links:
         approved = link.approved_at is not None
-        lines.append(texts.caregiver_line(link.caregiver_name, approved, link.may_confirm))
+        lines.append(
+            texts.caregivers.caregiver_line(link.caregiver_name, approved, link.may_confirm)
+        )
     await reply_in_parts(
         update.effective_message, "\n".join(lines), reply_markup=caregivers_keyboard(links)
     )
@@ -189,12 +194,11 @@ async def ask_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id
         link = caregivers.own_link(session, link_id, update.effective_user.id)
     query = update.callback_query
     if link is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     await update.effective_chat.send_message(
-        texts.confirm_revoke(link.caregiver_name),
-        parse_mode=ParseMode.HTML,
+        texts.caregivers.confirm_revoke(link.caregiver_name),
         reply_markup=confirm_revoke_keyboard(link.id),
     )
 
@@ -206,15 +210,13 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: in
     )
     query = update.callback_query
     if revoked is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     link, patient = revoked.link, revoked.patient
     await query.answer()
-    await query.edit_message_text(
-        texts.revoked_for_patient(link.caregiver_name), parse_mode=ParseMode.HTML
-    )
-    name = (patient.first_name if patient else None) or texts.THE_PATIENT
-    await _tell(context, link.caregiver_id, lambda: texts.revoked_for_caregiver(name))
+    await query.edit_message_text(texts.caregivers.revoked_for_patient(link.caregiver_name))
+    name = (patient.first_name if patient else None) or texts.caregivers.the_patient()
+    await _tell(context, link.caregiver_id, lambda: texts.caregivers.revoked_for_caregiver(name))
 
 
 async def toggle_confirming(
@@ -223,7 +225,7 @@ async def toggle_confirming(
     link = actions.toggle_confirming(services.of(context).engine, update.effective_user.id, link_id)
     query = update.callback_query
     if link is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer("🔓" if link.may_confirm else "🔒")
     await list_caregivers(update, context)
@@ -237,9 +239,9 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         pairs = list(caregivers.followed(session, update.effective_user.id))
         courses = patients.courses_of(session, [patient for _, patient in pairs])
     if not pairs:
-        await update.effective_message.reply_html(texts.NOT_FOLLOWING)
+        await update.effective_message.reply_text(texts.caregivers.not_following())
         return
-    parts = [texts.PATIENTS_HEADER]
+    parts = [texts.caregivers.patients_header()]
     for _, patient in pairs:
         plan = build_plan(courses[patient.user_id], local_date(now, patient.time_zone), upcoming=3)
         statuses = [status_of(dose, patient, now) for dose in plan]
@@ -248,8 +250,8 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         last = (taken[-1].number, taken[-1].taken) if taken else None
         counts = summarize(s for s in statuses if s is not Status.BEFORE_ENROLMENT)
         parts.append(
-            texts.patient_summary(
-                patient.first_name or texts.THE_PATIENT,
+            texts.caregivers.patient_summary(
+                patient.first_name or texts.caregivers.the_patient(),
                 upcoming,
                 last,
                 counts.on_time + counts.early,
@@ -264,10 +266,11 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(services.of(context).engine) as session:
         pairs = list(caregivers.followed(session, update.effective_user.id))
     if not pairs:
-        await update.effective_message.reply_html(texts.NOT_FOLLOWING)
+        await update.effective_message.reply_text(texts.caregivers.not_following())
         return
-    await update.effective_message.reply_html(
-        texts.LEAVE_HEADER, reply_markup=leave_keyboard(patient for _, patient in pairs)
+    await update.effective_message.reply_text(
+        texts.caregivers.leave_header(),
+        reply_markup=leave_keyboard(patient for _, patient in pairs),
     )
 
 
@@ -276,12 +279,16 @@ async def leave_one(update: Update, context: ContextTypes.DEFAULT_TYPE, patient_
     left = actions.leave(app.engine, app.clock.now(), update.effective_user.id, patient_id)
     query = update.callback_query
     if left is None or left.patient is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     link, patient = left.link, left.patient
     await query.answer()
-    await query.edit_message_text(texts.left_for_caregiver(patient.first_name or texts.THE_PATIENT))
-    await _tell(context, patient.chat_id, lambda: texts.left_for_patient(link.caregiver_name))
+    await query.edit_message_text(
+        texts.caregivers.left_for_caregiver(patient.first_name or texts.caregivers.the_patient())
+    )
+    await _tell(
+        context, patient.chat_id, lambda: texts.caregivers.left_for_patient(link.caregiver_name)
+    )
 
 
 async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -289,9 +296,9 @@ async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE)
     with transaction(services.of(context).engine) as session:
         pairs = list(caregivers.followed(session, update.effective_user.id))
     for link, patient in pairs:
-        await update.effective_message.reply_html(
-            texts.caregiver_settings(
-                patient.first_name or texts.THE_PATIENT,
+        await update.effective_message.reply_text(
+            texts.caregivers.caregiver_settings(
+                patient.first_name or texts.caregivers.the_patient(),
                 link.alert_confirmations,
                 link.alert_heads_up,
             ),
@@ -309,15 +316,16 @@ async def toggle_alert(
     )
     query = update.callback_query
     if changed is None or changed.patient is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     link, patient = changed.link, changed.patient
     await query.answer()
     await query.edit_message_text(
-        texts.caregiver_settings(
-            patient.first_name or texts.THE_PATIENT, link.alert_confirmations, link.alert_heads_up
+        texts.caregivers.caregiver_settings(
+            patient.first_name or texts.caregivers.the_patient(),
+            link.alert_confirmations,
+            link.alert_heads_up,
         ),
-        parse_mode=ParseMode.HTML,
         reply_markup=alert_keyboard(link),
     )
 
@@ -340,9 +348,8 @@ async def caregiver_welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         pairs = list(caregivers.followed(session, update.effective_user.id))
     if not pairs:
         return False
-    names = ", ".join(patient.first_name or texts.THE_PATIENT for _, patient in pairs)
     await update.effective_message.reply_text(
-        texts.CAREGIVER_WELCOME.format(names=names),
+        texts.caregivers.caregiver_welcome([patient.first_name for _, patient in pairs]),
         reply_markup=sign_up_keyboard(),
     )
     return True
@@ -362,9 +369,7 @@ async def _tell(
     with language.speaking(speaks):
         notice, buttons = text(), markup() if markup is not None else None
     try:
-        await context.bot.send_message(
-            chat_id, notice, parse_mode=ParseMode.HTML, reply_markup=buttons
-        )
+        await context.bot.send_message(chat_id, notice, reply_markup=buttons)
     except TelegramError as error:
         log.info("a caregiver notice was not delivered: %s", type(error).__name__)
 

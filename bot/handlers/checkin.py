@@ -30,11 +30,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = CheckinTap.parse(query.data)
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     urgency = BUTTON_URGENCY[tap.answer]
-    note = texts.CHECKIN_NOTES[tap.answer]
+    note = texts.care.checkin_notes()[tap.answer]
     await _answer(update, context, tap.number, urgency, note, None)
 
 
@@ -80,7 +80,7 @@ async def _answer(
     noted = _note(context, update.effective_user.id, number, note)
     if advised is None:
         reply = safety.answer(urgency)
-        await message.reply_html(safety.with_noted(reply) if noted else reply)
+        await message.reply_text(safety.with_noted(reply) if noted else reply)
     elif noted:
         await advice.amend(advised, safety.noted())
 
@@ -94,6 +94,6 @@ def _note(context: ContextTypes.DEFAULT_TYPE, user_id: int, number: int, note: s
         if patient is None or doses.get(session, patient.user_id, number) is None:
             return False
         day = local_date(now, patient.time_zone)
-        text = texts.checkin_note(number, note)
+        text = texts.care.checkin_note(number, note)
         diary.add(session, patient, text, day, now, checkin_dose=number)
     return True

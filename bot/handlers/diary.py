@@ -25,15 +25,17 @@ async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with transaction(services.of(context).engine) as session:
             enrolled = patients.get(session, update.effective_user.id) is not None
         if not enrolled:
-            await update.effective_message.reply_html(texts.NOT_ENROLLED)
+            await update.effective_message.reply_text(texts.common.not_enrolled())
             return
-        await update.effective_message.reply_html(texts.DIARY_ASK, reply_markup=choices_keyboard())
+        await update.effective_message.reply_text(
+            texts.care.diary_ask(), reply_markup=choices_keyboard()
+        )
         return
     urgency = triage_answer(text)
     if len(text) > MAX_LENGTH:
         if urgency is not Urgency.FINE:
             await advice.advise(update.effective_message, urgency)
-        await update.effective_message.reply_html(texts.diary_too_long(MAX_LENGTH))
+        await update.effective_message.reply_text(texts.care.diary_too_long(MAX_LENGTH))
         return
     await _note(update, context, " ".join(text.split()), urgency)
 
@@ -42,11 +44,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = DiaryTap.parse(query.data)
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     urgency = Urgency.DOCTOR if tap.choice is DiaryChoice.FEVER else Urgency.UNCLEAR
-    await _note(update, context, texts.DIARY_NOTES[tap.choice], urgency)
+    await _note(update, context, texts.care.diary_notes()[tap.choice], urgency)
 
 
 async def _note(
@@ -63,8 +65,8 @@ async def _note(
         if patient is not None and day is not None:
             diary.add(session, patient, text, day, now)
     if day is None:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+        await update.effective_message.reply_text(texts.common.not_enrolled())
     elif advised is None:
-        await update.effective_message.reply_html(texts.diary_noted(day, text))
+        await update.effective_message.reply_text(texts.care.diary_noted(day, text))
     else:
-        await advice.amend(advised, texts.diary_noted(day, text))
+        await advice.amend(advised, texts.care.diary_noted(day, text))

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import chart, services, texts
@@ -61,7 +60,7 @@ async def on_dose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     tap = DoseTap.parse(query.data)
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     if tap.patient_id != update.effective_user.id:
         await confirm_as_caregiver(update, context, tap)
@@ -93,7 +92,6 @@ async def confirm_from_button(
     await query.answer("✅")
     await query.edit_message_text(
         text,
-        parse_mode=ParseMode.HTML,
         reply_markup=recorded_keyboard(tap.patient_id, number, planned),
     )
     await ask_who(update, tap.patient_id, number)
@@ -109,7 +107,7 @@ async def confirm_as_caregiver(
         link = caregivers.approved_link(session, tap.patient_id, caregiver_id)
         patient = patients.get(session, tap.patient_id)
     if tap.action is not DoseAction.OK or link is None or not link.may_confirm or patient is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     try:
         text, _, _ = record_today(
@@ -120,8 +118,7 @@ async def confirm_as_caregiver(
         return
     await query.answer("✅")
     await query.edit_message_text(
-        f"{texts.recorded_for(patient.first_name or texts.THE_PATIENT)}\n{text}",
-        parse_mode=ParseMode.HTML,
+        texts.caregivers.recorded_for(patient.first_name, text),
     )
 
 
@@ -143,16 +140,16 @@ async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
         elif row is None and tap is not None and tap.patient_id == user_id:
             number, planned = tap.number, tap.planned  # sent, its message id not yet recorded
         else:
-            await message.reply_html(texts.NOT_A_REMINDER)
+            await message.reply_text(texts.reminders.not_a_reminder())
             return True
     try:
         text, recorded, day = record_today(
             context, user_id, number, planned, "reply", due_only=number is None
         )
     except Refused as refusal:
-        await message.reply_html(str(refusal))
+        await message.reply_text(str(refusal))
         return True
-    await message.reply_html(text, reply_markup=recorded_keyboard(user_id, recorded, day))
+    await message.reply_text(text, reply_markup=recorded_keyboard(user_id, recorded, day))
     await ask_who(update, user_id, recorded)
     return True
 
@@ -185,7 +182,7 @@ def record_today(
     )
     if isinstance(outcome, actions.Refused):
         raise Refused(_refusal_text(outcome))
-    text = texts.recorded(
+    text = texts.reminders.recorded(
         outcome.number, outcome.day, outcome.following.number, outcome.following.planned
     )
     if source != "caregiver":
@@ -195,21 +192,21 @@ def record_today(
 
 def _refusal_text(refused: actions.Refused) -> str:
     if refused.reason is Refusal.NOT_DUE and refused.dose is not None:
-        return texts.not_due_yet(refused.dose.number, refused.dose.planned)
+        return texts.reminders.not_due_yet(refused.dose.number, refused.dose.planned)
     if refused.reason is Refusal.DATE_PROBLEM and refused.problem is not None:
-        return texts.TAKEN_PROBLEMS[refused.problem.value]
+        return texts.reminders.taken_problems()[refused.problem.value]
     if refused.reason is Refusal.NOT_ENROLLED:
-        return texts.NOT_ENROLLED
+        return texts.common.not_enrolled()
     if refused.reason is Refusal.ALREADY_RECORDED:
-        return texts.ALREADY_RECORDED
+        return texts.reminders.already_recorded()
     if refused.reason is Refusal.STALE:
-        return texts.STALE_DOSE_BUTTON
-    return texts.BUTTON_EXPIRED
+        return texts.reminders.stale_dose_button()
+    return texts.common.button_expired()
 
 
 async def ask_who(update: Update, patient_id: int, number: int) -> None:
     await update.effective_chat.send_message(
-        texts.ASK_WHO, reply_markup=who_keyboard(patient_id, number)
+        texts.reminders.ask_who(), reply_markup=who_keyboard(patient_id, number)
     )
 
 
@@ -217,11 +214,12 @@ async def on_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = WhoTap.parse(query.data)
     if tap is None or tap.patient_id != update.effective_user.id:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     await query.edit_message_text(
-        texts.ASK_SITE, reply_markup=site_keyboard(tap.patient_id, tap.number, tap.injector)
+        texts.reminders.ask_site(),
+        reply_markup=site_keyboard(tap.patient_id, tap.number, tap.injector),
     )
 
 
@@ -229,16 +227,16 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = SiteTap.parse(query.data)
     if tap is None or tap.patient_id != update.effective_user.id:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     engine = services.of(context).engine
     recent = actions.note_site(engine, tap.patient_id, tap.number, tap.injector, tap.site)
     if recent is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     suggestion = suggest_next_site(recent, tap.injector)
-    await query.edit_message_text(texts.site_noted(tap.site.value, suggestion.value))
+    await query.edit_message_text(texts.reminders.site_noted(tap.site.value, suggestion.value))
 
 
 async def snooze(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
@@ -248,17 +246,17 @@ async def snooze(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTa
         app.engine, app.clock.now(), tap.patient_id, tap.number, tap.planned, Snooze(tap.action)
     )
     if snoozed is None:
-        await query.answer(texts.STALE_DOSE_BUTTON)
+        await query.answer(texts.reminders.stale_dose_button())
         return
     await query.answer("⏰")
     local = snoozed.until.astimezone(ZoneInfo(snoozed.time_zone))
-    await update.effective_chat.send_message(texts.SNOOZED_UNTIL.format(when=local))
+    await update.effective_chat.send_message(texts.reminders.snoozed_until(local))
 
 
 async def problem(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     await update.callback_query.answer()
     await update.effective_chat.send_message(
-        texts.problem_advice(tap.number),
+        texts.reminders.problem_advice(tap.number),
         reply_markup=problem_keyboard(tap.patient_id, tap.number, tap.planned),
     )
 
@@ -267,7 +265,9 @@ async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap
     app = services.of(context)
     patient = settings.pause(app.engine, app.clock.now(), tap.patient_id)
     await update.callback_query.answer()
-    await update.effective_chat.send_message(texts.PAUSED if patient else texts.NOT_ENROLLED)
+    await update.effective_chat.send_message(
+        texts.schedule.paused() if patient else texts.common.not_enrolled()
+    )
 
 
 async def ask_correction(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
@@ -285,12 +285,11 @@ async def ask_correction(update: Update, context: ContextTypes.DEFAULT_TYPE, tap
                 app.clock.now(),
             )
     if record is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     await update.effective_chat.send_message(
-        texts.ASK_CORRECT_DATE.format(number=tap.number, taken_on=record.taken_on),
-        parse_mode=ParseMode.HTML,
+        texts.reminders.ask_correct_date(tap.number, record.taken_on),
         reply_markup=correction_keyboard(tap.patient_id, tap.number),
     )
 
@@ -299,7 +298,7 @@ async def on_correction_day(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query = update.callback_query
     tap = CorrectionTap.parse(query.data)
     if tap is None or tap.patient_id != update.effective_user.id:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     await correct(update, context, tap.number, days_ago=tap.days_ago)
@@ -315,7 +314,7 @@ async def answer_correction(
     if parse.is_cancel(text):
         with transaction(services.of(context).engine) as session:
             conversations.drop(session, update.effective_user.id)
-        await update.effective_message.reply_html(texts.SETTINGS_CANCELLED)
+        await update.effective_message.reply_text(texts.schedule.settings_cancelled())
         return
     await correct(update, context, conversation.answers.number, typed=text)
 
@@ -340,13 +339,13 @@ async def correct(
     )
     if isinstance(outcome, actions.Recorded):
         following = outcome.following
-        text = texts.recorded(number, outcome.day, following.number, following.planned)
+        text = texts.reminders.recorded(number, outcome.day, following.number, following.planned)
         reply = text + _notice(outcome.gap)
     elif outcome.reason is Refusal.UNREADABLE and outcome.today is not None:
-        reply = texts.date_unreadable(typed or "", outcome.today, ("today", "yesterday"))
+        reply = texts.enrolment.date_unreadable(typed or "", outcome.today, ("today", "yesterday"))
     else:
         reply = _refusal_text(outcome)
-    await update.effective_chat.send_message(reply, parse_mode=ParseMode.HTML)
+    await update.effective_chat.send_message(reply)
 
 
 def _notice(gap: ShortGap | None) -> str:
@@ -354,7 +353,7 @@ def _notice(gap: ShortGap | None) -> str:
     a caregiver's stays neutral."""
     if gap is None:
         return ""
-    return "\n\n" + texts.earlier_than_plan(gap.earlier, gap.later, gap.minimum.days)
+    return "\n\n" + texts.reminders.earlier_than_plan(gap.earlier, gap.later, gap.minimum.days)
 
 
 async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
@@ -363,11 +362,13 @@ async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap)
     outcome = actions.undo_dose(app.engine, app.clock.now(), tap.patient_id, tap.number)
     if outcome is not UndoOutcome.UNDONE:
         await query.answer(
-            texts.CANNOT_UNDO if outcome is UndoOutcome.NOT_LATEST else texts.BUTTON_EXPIRED
+            texts.reminders.cannot_undo()
+            if outcome is UndoOutcome.NOT_LATEST
+            else texts.common.button_expired()
         )
         return
     await query.answer("↩️")
-    await query.edit_message_text(texts.undone(tap.number))
+    await query.edit_message_text(texts.reminders.undone(tap.number))
 
 
 async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -379,20 +380,20 @@ async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with transaction(app.engine) as session:
             patient = patients.get(session, update.effective_user.id)
         if patient is None:
-            await update.effective_message.reply_html(texts.NOT_ENROLLED)
+            await update.effective_message.reply_text(texts.common.not_enrolled())
             return
         today = local_date(app.clock.now(), patient.time_zone)
         day = parse.parse_day(" ".join(args), today, keywords=frozenset({"today", "yesterday"}))
         if day is None:
-            await update.effective_message.reply_html(texts.TAKEN_USAGE)
+            await update.effective_message.reply_text(texts.reminders.taken_usage())
             return
     user_id = update.effective_user.id
     try:
         text, number, planned = record_today(context, user_id, None, None, "command", day)
     except Refused as refusal:
-        await update.effective_message.reply_html(str(refusal))
+        await update.effective_message.reply_text(str(refusal))
         return
-    await update.effective_message.reply_html(
+    await update.effective_message.reply_text(
         text, reply_markup=recorded_keyboard(user_id, number, planned)
     )
     await ask_who(update, user_id, number)
@@ -406,11 +407,11 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         course = patients.course_of(session, patient) if patient else None
         notes = diary.latest(session, patient.user_id) if patient else []
     if patient is None or course is None:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+        await update.effective_message.reply_text(texts.common.not_enrolled())
         return
     today = local_date(now, patient.time_zone)
     plan = build_plan(course, today, upcoming=1)
-    lines, statuses, points = [texts.HISTORY_HEADER], [], []
+    lines, statuses, points = [texts.care.history_header()], [], []
     for dose in plan:
         status = status_of(dose, patient, now)
         if status in (Status.UPCOMING, Status.DUE_TODAY) or (
@@ -418,18 +419,20 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ):
             continue
         statuses.append(status)
-        lines.append(texts.history_line(dose.number, dose.planned, dose.taken, status))
+        lines.append(texts.care.history_line(dose.number, dose.planned, dose.taken, status))
         if status in chart.PLOTTED:
             points.append(chart.DosePoint(dose.number, dose.planned, dose.taken, status))
     if statuses:
         counts = summarize(statuses)
-        lines.append(texts.history_counts(counts.on_time, counts.early, counts.late, counts.missed))
+        lines.append(
+            texts.care.history_counts(counts.on_time, counts.early, counts.late, counts.missed)
+        )
     else:
-        lines = [texts.NO_HISTORY]
+        lines = [texts.care.no_history()]
     if notes:
-        lines += ["", texts.DIARY_HEADER]
-        lines += [texts.diary_line(note.noted_on, note.text) for note in notes]
+        lines += ["", texts.care.diary_header()]
+        lines += [texts.care.diary_line(note.noted_on, note.text) for note in notes]
     await reply_in_parts(update.effective_message, "\n".join(lines))
     if points:
         png = await asyncio.to_thread(chart.adherence_png, points, chart_text.labels())
-        await update.effective_message.reply_photo(png, caption=texts.CHART_CAPTION)
+        await update.effective_message.reply_photo(png, caption=texts.chart.chart_caption())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time
-from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import ReplyKeyboardRemove, Update
@@ -58,15 +57,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if patient is not None and course is not None:
         summary = next_dose_text(patient, course, app.clock.now())
-        await update.effective_message.reply_html(texts.status_summary(summary))
+        await update.effective_message.reply_text(texts.schedule.status_summary(summary))
         return
     if signing is not None:
-        await update.effective_message.reply_html(texts.ENROLMENT_RESUMED)
+        await update.effective_message.reply_text(texts.enrolment.enrolment_resumed())
         await ask(update, context, signing.step, signing.answers)
         return
     if conversation is None and await caregivers.caregiver_welcome(update, context):
         return
-    await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_keyboard())
+    await update.effective_message.reply_text(
+        texts.enrolment.consent(), reply_markup=consent_keyboard()
+    )
 
 
 async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -74,14 +75,16 @@ async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     question, or else the question (again)."""
     decision = parse.parse_consent(text)
     if decision is None:
-        await update.effective_message.reply_html(texts.CONSENT, reply_markup=consent_keyboard())
+        await update.effective_message.reply_text(
+            texts.enrolment.consent(), reply_markup=consent_keyboard()
+        )
         return
     await decide_consent(update, context, decision)
 
 
 async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agree: bool) -> None:
     if not agree:
-        await update.effective_message.reply_html(texts.CONSENT_DECLINED)
+        await update.effective_message.reply_text(texts.enrolment.consent_declined())
         return
     app = services.of(context)
     user = update.effective_user
@@ -95,7 +98,7 @@ async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agr
             conversations.save(session, user.id, FlowName.ENROLMENT, step, answers, app.clock.now())
             languages.remember(session, user.id, language.current(), app.clock.now())
     if enrolled:
-        await update.effective_message.reply_html(texts.BUTTON_EXPIRED)
+        await update.effective_message.reply_text(texts.common.button_expired())
         return
     await ask(update, context, step, answers)
 
@@ -107,7 +110,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if tap is not None and tap.action is EnrolAction.SIGNUP:
         await query.answer()
         await update.effective_chat.send_message(
-            texts.CONSENT, parse_mode="HTML", reply_markup=consent_keyboard()
+            texts.enrolment.consent(), reply_markup=consent_keyboard()
         )
         return
     if tap is not None:
@@ -121,7 +124,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         await answer_which(update, context, conversation, which.answer)
         return
-    await query.answer(texts.BUTTON_EXPIRED)
+    await query.answer(texts.common.button_expired())
 
 
 async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -130,18 +133,18 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     conversation = current(context, update.effective_user.id)
     parsed = datepicker.parse(query.data)
     if conversation is None or conversation.step not in (Step.FIRST, Step.LAST) or parsed is None:
-        await query.answer(texts.BUTTON_EXPIRED if parsed is not None else None)
+        await query.answer(texts.common.button_expired() if parsed is not None else None)
         return
     lowest, highest = date_bounds(context, conversation)
     if isinstance(parsed, ShowMonth) and not datepicker.offers(parsed.month, lowest, highest):
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     if isinstance(parsed, ShowMonth):
         await query.answer()
         await query.edit_message_reply_markup(datepicker.keyboard(parsed.month, lowest, highest))
         return
     day = parsed.day
-    await query.answer(texts.PICKED.format(day=day))
+    await query.answer(texts.enrolment.picked(day))
     await query.edit_message_reply_markup(None)
     await answer(update, context, conversation, day.isoformat())
 
@@ -174,23 +177,28 @@ async def ask(
 ) -> None:
     message = update.effective_message
     if step == Step.ZONE:
-        await message.reply_html(texts.ASK_TIME_ZONE, reply_markup=zone_keyboard())
+        await message.reply_text(texts.enrolment.ask_time_zone(), reply_markup=zone_keyboard())
     elif step in (Step.FIRST, Step.LAST):
         today = today_for(context, answers)
         if step == Step.FIRST:
-            text, lowest, highest = texts.ASK_FIRST_INJECTION, FIRST_APPROVAL, add_months(today, 12)
+            text, lowest, highest = (
+                texts.enrolment.ask_first_injection(),
+                FIRST_APPROVAL,
+                add_months(today, 12),
+            )
         else:
             first = known(answers.first)
-            text, lowest, highest = texts.ASK_LAST_INJECTION.format(first=first), first, today
-        await message.reply_html(text, reply_markup=datepicker.keyboard(today, lowest, highest))
+            text, lowest, highest = texts.enrolment.ask_last_injection(first), first, today
+        await message.reply_text(text, reply_markup=datepicker.keyboard(today, lowest, highest))
     elif step == Step.WHICH:
         candidates = answers.candidates
         last = known(answers.last)
-        await message.reply_html(
-            texts.ask_which_dose(last, candidates), reply_markup=which_dose_keyboard(candidates)
+        await message.reply_text(
+            texts.enrolment.ask_which_dose(last, candidates),
+            reply_markup=which_dose_keyboard(candidates),
         )
     elif step == Step.TIME:
-        await message.reply_html(texts.ASK_REMINDER_TIME, reply_markup=time_keyboard())
+        await message.reply_text(texts.enrolment.ask_reminder_time(), reply_markup=time_keyboard())
 
 
 async def answer(
@@ -218,7 +226,7 @@ async def answer_location(
         return
     zone = zone_at(location.latitude, location.longitude)
     if zone is None or find_zone(zone) is None:
-        await update.effective_message.reply_html(texts.LOCATION_WITHOUT_ZONE)
+        await update.effective_message.reply_text(texts.enrolment.location_without_zone())
         return
     await accept_zone(update, context, conversation, zone)
 
@@ -228,9 +236,7 @@ async def answer_zone(
 ) -> None:
     zone = find_zone(text)
     if zone is None:
-        await update.effective_message.reply_html(
-            texts.ZONE_UNKNOWN.format(text=escape(texts.shorten(text)))
-        )
+        await update.effective_message.reply_text(texts.enrolment.zone_unknown(text))
         return
     await accept_zone(update, context, conversation, zone)
 
@@ -239,8 +245,8 @@ async def accept_zone(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, zone: str
 ) -> None:
     local_now = services.of(context).clock.now().astimezone(ZoneInfo(zone))
-    await update.effective_message.reply_html(
-        texts.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
+    await update.effective_message.reply_text(
+        texts.enrolment.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
     )
     await advance(
         update, context, conversation, Step.FIRST, replace(conversation.answers, zone=zone)
@@ -254,11 +260,13 @@ async def answer_first(
     keywords = ("today", "tomorrow")
     day = parse.parse_day(text, today, keywords=frozenset(keywords))
     if day is None:
-        await update.effective_message.reply_html(texts.date_unreadable(text, today, keywords))
+        await update.effective_message.reply_text(
+            texts.enrolment.date_unreadable(text, today, keywords)
+        )
         return
     problem = parse.check_first_injection(day, today)
     if problem is not None:
-        await update.effective_message.reply_html(texts.DATE_PROBLEMS[problem])
+        await update.effective_message.reply_text(texts.enrolment.date_problem(problem))
         await ask(update, context, Step.FIRST, conversation.answers)
         return
     next_step = Step.LAST if day < today else Step.TIME
@@ -275,11 +283,13 @@ async def answer_last(
     keywords = ("today", "yesterday")
     day = parse.parse_day(text, today, keywords=frozenset(keywords))
     if day is None:
-        await update.effective_message.reply_html(texts.date_unreadable(text, today, keywords))
+        await update.effective_message.reply_text(
+            texts.enrolment.date_unreadable(text, today, keywords)
+        )
         return
     problem = parse.check_last_injection(day, first, today)
     if problem is not None:
-        await update.effective_message.reply_html(texts.DATE_PROBLEMS[problem].format(first=first))
+        await update.effective_message.reply_text(texts.enrolment.date_problem(problem, first))
         await ask(update, context, Step.LAST, conversation.answers)
         return
     candidates = infer_last_dose(first, day)
@@ -297,7 +307,9 @@ async def answer_which(
     candidates = conversation.answers.candidates
     number = parse_number(text.strip().lower().removeprefix("dose").strip())
     if number is None or number not in candidates:
-        await update.effective_message.reply_html(texts.which_dose_unclear(list(candidates)))
+        await update.effective_message.reply_text(
+            texts.enrolment.which_dose_unclear(list(candidates))
+        )
         return
     await advance(
         update, context, conversation, Step.TIME, replace(conversation.answers, dose=number)
@@ -309,7 +321,7 @@ async def answer_time(
 ) -> None:
     at = parse.parse_clock(text)
     if at is None:
-        await update.effective_message.reply_html(texts.time_unreadable(text))
+        await update.effective_message.reply_text(texts.enrolment.time_unreadable(text))
         return
     await finish(update, context, conversation, at)
 
@@ -349,8 +361,10 @@ async def finish(
     now: datetime = app.clock.now()
     enrolled = enrol(app.engine, now, enrolment)
     patient, course = enrolled.patient, enrolled.course
-    await update.effective_message.reply_html(texts.ENROLLED, reply_markup=ReplyKeyboardRemove())
+    await update.effective_message.reply_text(
+        texts.enrolment.enrolled(), reply_markup=ReplyKeyboardRemove()
+    )
     await reply_schedule(update, patient, course, now)
     items = checklist(patient.first_injection, local_date(now, patient.time_zone))
     if items:
-        await update.effective_message.reply_html(texts.checklist_overview(items))
+        await update.effective_message.reply_text(texts.care.checklist_overview(items))

@@ -17,9 +17,11 @@ from bot.keyboards.erasure import EraseDecision, EraseTap, confirm_keyboard
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
     if not erasure.request_erasure(app.engine, app.clock.now(), update.effective_user.id):
-        await update.effective_message.reply_html(texts.NOTHING_TO_ERASE)
+        await update.effective_message.reply_text(texts.account.nothing_to_erase())
         return
-    await update.effective_message.reply_html(texts.CONFIRM_ERASE, reply_markup=confirm_keyboard())
+    await update.effective_message.reply_text(
+        texts.account.confirm_erase(), reply_markup=confirm_keyboard()
+    )
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,7 +33,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         app.engine, app.clock.now(), update.effective_user.id, answer, flows.ERASE.is_live
     )
     if decision is Decision.EXPIRED:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await query.edit_message_text(texts.ERASED if decision is Decision.ERASED else texts.ERASE_KEPT)
+    await query.edit_message_text(
+        texts.account.erased() if decision is Decision.ERASED else texts.account.erase_kept()
+    )

@@ -135,13 +135,13 @@ async def apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is not None:
             try:
-                await query.answer(texts.SOMETHING_WENT_WRONG, show_alert=True)
+                await query.answer(texts.account.something_went_wrong(), show_alert=True)
                 return
             except TelegramError:  # already answered by the handler: say it in the chat
                 pass
         chat = update.effective_chat
         if chat is not None and chat.type == ChatType.PRIVATE:
-            apology = safety.with_safety_line(texts.SOMETHING_WENT_WRONG)
+            apology = safety.with_safety_line(texts.account.something_went_wrong())
             await context.bot.send_message(chat.id, apology)
     except Exception as reply_error:
         log.warning("could not tell the user about the failure: %s", describe(reply_error))
@@ -170,7 +170,7 @@ async def report(
     reached = 0
     for staff_id in staff:
         with language.speaking(speaks.get(staff_id, language.DEFAULT)):
-            text = texts.error_report(
+            text = texts.errors.error_report(
                 error=failure.error,
                 handler=failure.handler,
                 at=now,

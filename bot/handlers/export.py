@@ -27,7 +27,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         course = patients.course_of(session, patient) if patient else None
         notes = diary.latest(session, patient.user_id, NOTES) if patient else []
     if patient is None or course is None:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+        await update.effective_message.reply_text(texts.common.not_enrolled())
         return
     plan = build_plan(course, local_date(now, patient.time_zone), upcoming=UPCOMING)
     statuses = [(dose, status_of(dose, patient, now)) for dose in plan]
@@ -39,13 +39,14 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         zone=patient.time_zone,
         now=now,
         uid_prefix=calendar_reference(patient.user_id, app.settings.token),
-        title=lambda number: texts.calendar_title(patient.discreet, number),
-        description=texts.CALENDAR_DESCRIPTION,
+        title=lambda number: texts.care.calendar_title(patient.discreet, number),
+        description=texts.care.calendar_description(),
     )
     message = update.effective_message
     await message.reply_document(
-        InputFile(records.encode(), filename="kesimpta-records.csv"), caption=texts.EXPORT_CSV
+        InputFile(records.encode(), filename="kesimpta-records.csv"),
+        caption=texts.care.export_csv(),
     )
     await message.reply_document(
-        InputFile(ics, filename="kesimpta-doses.ics"), caption=texts.EXPORT_ICS
+        InputFile(ics, filename="kesimpta-doses.ics"), caption=texts.care.export_ics()
     )

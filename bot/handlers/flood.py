@@ -40,7 +40,7 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if verdict is Verdict.WARN and chat is not None and chat.type == ChatType.PRIVATE:
         # a choice made in /settings is in the database; the Telegram app's language is close
         with language.speaking(language.choose(user.language_code)):
-            calm = texts.FLOOD_PAUSE
+            calm = texts.limits.flood_pause()
         _beside(context, context.bot.send_message(chat.id, calm))
         log.info("flood: one user is over %d messages a minute", app.settings.flood_limit)
     raise ApplicationHandlerStop

@@ -20,23 +20,25 @@ TOPICS = ("sideeffects", "precautions", "howto", "storage", "missed", "faq")
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     staff = services.is_staff(context, update.effective_user.id)
-    await update.effective_message.reply_html(texts.HELP + (texts.STAFF_HELP if staff else ""))
+    await update.effective_message.reply_text(
+        texts.account.help() + (texts.account.staff_help() if staff else "")
+    )
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_html(texts.ABOUT)
+    await update.effective_message.reply_text(texts.account.about())
 
 
 async def my_id(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_html(texts.my_id(update.effective_user.id))
+    await update.effective_message.reply_text(texts.account.my_id(update.effective_user.id))
 
 
 def page(topic: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
     """The handler of one information command."""
 
     async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.effective_message.reply_html(
-            translate(information.PAGES[topic]), reply_markup=related(topic)
+        await update.effective_message.reply_text(
+            information.page(topic), reply_markup=related(topic)
         )
 
     return show
@@ -47,9 +49,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = InfoTap.parse(query.data)
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await query.message.reply_html(
+    await query.message.reply_text(
         translate(information.PAGES[tap.topic]), reply_markup=related(tap.topic)
     )

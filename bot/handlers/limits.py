@@ -53,8 +53,8 @@ async def refuse_long(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     urgency = triage_message(message.text or "")
     if urgency is not None:
         await advice.advise(message, urgency)
-    await message.reply_text(texts.too_long(MAX_TEXT))
+    await message.reply_text(texts.limits.too_long(MAX_TEXT))
 
 
 async def only_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(texts.ONLY_TEXT)
+    await update.effective_message.reply_text(texts.limits.only_text())

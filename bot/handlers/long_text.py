@@ -14,4 +14,4 @@ async def reply_in_parts(
     """Reply with `text` (HTML) split into messages that fit; buttons go under the last."""
     parts = split_message(text)
     for number, part in enumerate(parts, start=1):
-        await message.reply_html(part, reply_markup=reply_markup if number == len(parts) else None)
+        await message.reply_text(part, reply_markup=reply_markup if number == len(parts) else None)

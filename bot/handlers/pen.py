@@ -21,18 +21,20 @@ async def pen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = app.clock.now()
     out = take_out(app.engine, now, update.effective_user.id)
     if out is None:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+        await update.effective_message.reply_text(texts.common.not_enrolled())
         return
     patient, period, started = out.patient, out.period, out.started
     status = pen_status(period.removed_at, now)
     button = too_warm_keyboard(period.id or 0)
     if started:
-        text = texts.pen_started(period.removed_at, status.discard_at, patient.time_zone)
+        text = texts.care.pen_started(period.removed_at, status.discard_at, patient.time_zone)
     elif status.state is PenState.DISCARD:
-        text = texts.pen_discard(patient.discreet)
+        text = texts.care.pen_discard(patient.discreet)
     else:
-        text = texts.pen_status(status.day, period.removed_at, status.discard_at, patient.time_zone)
-    await update.effective_message.reply_html(text, reply_markup=button)
+        text = texts.care.pen_status(
+            status.day, period.removed_at, status.discard_at, patient.time_zone
+        )
+    await update.effective_message.reply_text(text, reply_markup=button)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -46,7 +48,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if valid and period is not None:
             pens.close(session, period, pens.TOO_WARM, app.clock.now())
     if not valid:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await query.message.reply_html(texts.PEN_TOO_WARM)
+    await query.message.reply_text(texts.care.pen_too_warm())

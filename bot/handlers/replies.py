@@ -46,10 +46,10 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if advised is not None:
         return
     if enrolled:
-        await message.reply_html(safety.with_safety_line(texts.FALLBACK))
+        await message.reply_text(safety.with_safety_line(texts.account.fallback()))
     elif follows and (text is None or parse_consent(text) is None):
-        await message.reply_html(safety.with_safety_line(texts.CAREGIVER_FALLBACK))
+        await message.reply_text(safety.with_safety_line(texts.account.caregiver_fallback()))
     elif text is not None:
         await enrolment.on_consent_text(update, context, text)
     else:
-        await message.reply_html(texts.NOT_ENROLLED)
+        await message.reply_text(texts.common.not_enrolled())

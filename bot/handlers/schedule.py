@@ -22,19 +22,21 @@ def schedule_lines(patient: Patient, course: Course, now: datetime) -> list[str]
     """One line per dose; undocumented doses from before enrolment are folded into one line."""
     today = local_date(now, patient.time_zone)
     plan = build_plan(course, today, upcoming=12)
-    lines = [texts.schedule_header(patient.time_zone, patient.reminder_time, patient.paused)]
+    lines = [
+        texts.schedule.schedule_header(patient.time_zone, patient.reminder_time, patient.paused)
+    ]
     hidden = 0
     for dose in plan:
         if dose.before_enrolment and dose.taken is None:
             hidden += 1
             continue
         if hidden:
-            lines.append(texts.undocumented_doses(hidden))
+            lines.append(texts.schedule.undocumented_doses(hidden))
             hidden = 0
-        lines.append(texts.schedule_line(dose, status_of(dose, patient, now)))
+        lines.append(texts.schedule.schedule_line(dose, status_of(dose, patient, now)))
     if any(dose.provisional for dose in plan):
-        lines.append("\n" + texts.PROVISIONAL_NOTE)
-    lines.append("\n" + texts.TIMING_IS_OUR_READING)
+        lines.append("\n" + texts.schedule.provisional_note())
+    lines.append("\n" + texts.common.timing_is_our_reading())
     return lines
 
 
@@ -42,14 +44,14 @@ def next_dose_text(patient: Patient, course: Course, now: datetime) -> str:
     today = local_date(now, patient.time_zone)
     dose = next_dose(course, today)
     reminder_at = local_instant(dose.planned, patient.reminder_time, patient.time_zone)
-    text = texts.next_dose(
+    text = texts.schedule.next_dose(
         dose,
         status_of(dose, patient, now),
         reminder_at.astimezone(ZoneInfo(patient.time_zone)),
         reminder_at - now,
         patient.time_zone,
     )
-    return text + ("\n" + texts.PAUSED if patient.paused else "")
+    return text + ("\n" + texts.schedule.paused() if patient.paused else "")
 
 
 async def reply_schedule(update: Update, patient: Patient, course: Course, now: datetime) -> None:
@@ -59,7 +61,7 @@ async def reply_schedule(update: Update, patient: Patient, course: Course, now: 
 async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     loaded = load_patient(update, context)
     if loaded is None:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+        await update.effective_message.reply_text(texts.common.not_enrolled())
         return
     patient, course, now = loaded
     await reply_schedule(update, patient, course, now)
@@ -68,10 +70,10 @@ async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def show_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     loaded = load_patient(update, context)
     if loaded is None:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
+        await update.effective_message.reply_text(texts.common.not_enrolled())
         return
     patient, course, now = loaded
-    await update.effective_message.reply_html(next_dose_text(patient, course, now))
+    await update.effective_message.reply_text(next_dose_text(patient, course, now))
 
 
 def load_patient(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from html import escape
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -37,7 +36,7 @@ TOGGLES: dict[str, Callable[[Engine, datetime, int], Patient | None]] = {
 
 
 def overview(patient: Patient) -> str:
-    return texts.settings_overview(
+    return texts.schedule.settings_overview(
         patient.time_zone, patient.reminder_time, patient.paused, patient.discreet
     )
 
@@ -48,14 +47,14 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         patient = patients.get(session, user_id)
         chosen = user_id in languages.of_many(session, [user_id], chosen_only=True)
     if patient is not None:
-        await update.effective_message.reply_html(
+        await update.effective_message.reply_text(
             overview(patient), reply_markup=overview_keyboard(patient.paused, patient.discreet)
         )
     follows = await caregivers.show_alert_choices(update, context)
     if patient is None and not follows:
-        await update.effective_message.reply_html(texts.NOT_ENROLLED)
-    await update.effective_message.reply_html(
-        texts.language_overview(chosen), reply_markup=language_keyboard()
+        await update.effective_message.reply_text(texts.common.not_enrolled())
+    await update.effective_message.reply_text(
+        texts.preferences.language_overview(chosen), reply_markup=language_keyboard()
     )
 
 
@@ -65,7 +64,7 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     tap = LanguageTap.parse(query.data)
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     code = tap.code
     app = services.of(context)
@@ -75,9 +74,9 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     language.activate(code)
     await query.answer()
     await query.edit_message_text(
-        texts.language_overview(True), parse_mode="HTML", reply_markup=language_keyboard()
+        texts.preferences.language_overview(True), reply_markup=language_keyboard()
     )
-    await update.effective_message.reply_html(texts.LANGUAGE_CHANGED)
+    await update.effective_message.reply_text(texts.preferences.language_changed())
     staff = services.is_staff(context, user_id)
     await commands.register_chat(context.bot, update.effective_chat.id, staff=staff, chosen=code)
 
@@ -88,7 +87,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     tap = SettingsTap.parse(query.data)
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     action = tap.action.value
     app = services.of(context)
@@ -109,24 +108,23 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     now,
                 )
     if patient is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     if action in TOGGLES:
         await query.edit_message_text(
             overview(patient),
-            parse_mode="HTML",
             reply_markup=overview_keyboard(patient.paused, patient.discreet),
         )
         if action in ("pause", "resume"):
-            await update.effective_message.reply_html(
-                texts.PAUSED if patient.paused else texts.RESUMED
+            await update.effective_message.reply_text(
+                texts.schedule.paused() if patient.paused else texts.schedule.resumed()
             )
     elif action == TIME:
-        await update.effective_message.reply_html(texts.ASK_NEW_REMINDER_TIME)
+        await update.effective_message.reply_text(texts.schedule.ask_new_reminder_time())
     else:
-        await update.effective_message.reply_html(
-            texts.ASK_NEW_TIME_ZONE, reply_markup=zone_keyboard()
+        await update.effective_message.reply_text(
+            texts.schedule.ask_new_time_zone(), reply_markup=zone_keyboard()
         )
 
 
@@ -143,32 +141,38 @@ async def answer(
     if text is not None and is_cancel(text):
         with transaction(app.engine) as session:
             conversations.drop(session, user_id)
-        await message.reply_html(texts.SETTINGS_CANCELLED, reply_markup=ReplyKeyboardRemove())
+        await message.reply_text(
+            texts.schedule.settings_cancelled(), reply_markup=ReplyKeyboardRemove()
+        )
         return
     now = app.clock.now()
     if conversation.step == SettingsStep.TIME:
         at = parse_clock(text or "")
         if at is None:
-            await message.reply_html(texts.time_unreadable(text or ""))
+            await message.reply_text(texts.enrolment.time_unreadable(text or ""))
             return
         patient = settings.set_reminder_time(app.engine, now, user_id, at)
     else:
         zone = _zone_from(update, text)
         if zone is None:
-            reply = texts.LOCATION_WITHOUT_ZONE if text is None else texts.ZONE_UNKNOWN
-            await message.reply_html(reply.format(text=escape(texts.shorten(text or ""))))
+            reply = (
+                texts.enrolment.location_without_zone()
+                if text is None
+                else texts.enrolment.zone_unknown(text)
+            )
+            await message.reply_text(reply)
             return
         patient = settings.set_time_zone(app.engine, now, user_id, zone)
     if patient is None:
-        await message.reply_html(texts.NOT_ENROLLED)
+        await message.reply_text(texts.common.not_enrolled())
     elif conversation.step == SettingsStep.TIME:
-        await message.reply_html(
-            texts.reminder_time_changed(patient.reminder_time, patient.time_zone)
+        await message.reply_text(
+            texts.schedule.reminder_time_changed(patient.reminder_time, patient.time_zone)
         )
     else:
         local_now = now.astimezone(ZoneInfo(patient.time_zone))
-        await message.reply_html(
-            texts.time_zone_changed(patient.time_zone, local_now),
+        await message.reply_text(
+            texts.schedule.time_zone_changed(patient.time_zone, local_now),
             reply_markup=ReplyKeyboardRemove(),
         )
 

@@ -29,18 +29,18 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Counts are read live; the dose figures (every patient's plan worked out, seconds for
     many patients) are computed in a thread and reused for a few minutes."""
     if not services.is_staff(context, update.effective_user.id):
-        await update.effective_message.reply_html(texts.STAFF_ONLY)
+        await update.effective_message.reply_text(texts.account.staff_only())
         return
     app = services.of(context)
     kept: DoseFigures | None = context.bot_data.get(DOSES_KEY)
     counting: Message | None = None
     if kept is None or app.clock.now() - kept.at > DOSES_FRESH_FOR:
-        counting = await update.effective_message.reply_html(texts.STATS_COUNTING)
+        counting = await update.effective_message.reply_text(texts.staff.stats_counting())
         kept = await asyncio.to_thread(_dose_figures, app)
         context.bot_data[DOSES_KEY] = kept
     with reading(app.engine) as session:
         found = figures.figures(session)
-    text = texts.stats(
+    text = texts.staff.stats(
         patients=found.patients,
         paused=found.paused,
         enrolling=found.enrolling,
@@ -53,9 +53,9 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         doses_as_of=kept.at,
     )
     if counting is not None:
-        await counting.edit_text(text, parse_mode="HTML")
+        await counting.edit_text(text)
     else:
-        await update.effective_message.reply_html(text)
+        await update.effective_message.reply_text(text)
 
 
 def _dose_figures(app: Services) -> DoseFigures:

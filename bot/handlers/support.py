@@ -32,10 +32,10 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     text = text_after_command(message)
     if not text:
-        await message.reply_html(texts.SUPPORT_USAGE)
+        await message.reply_text(texts.support.support_usage())
         return
     if len(text) > MAX_REQUEST:
-        await message.reply_html(texts.support_too_long(MAX_REQUEST))
+        await message.reply_text(texts.support.support_too_long(MAX_REQUEST))
         return
     app = services.of(context)
     with transaction(app.engine) as session:
@@ -46,33 +46,33 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         speaks = languages.of_many(session, app.settings.admin_ids)
     if opened is None:
-        await message.reply_html(texts.SUPPORT_TOO_OFTEN)
+        await message.reply_text(texts.support.support_too_often())
         return
     number = opened.id or 0
     reached = 0
     for staff_id in sorted(app.settings.admin_ids):
         with language.speaking(speaks.get(staff_id, language.DEFAULT)):
-            request_text = texts.support_request(number, text)
+            request_text = texts.support.support_request(number, text)
             answer = answer_keyboard(number)
         result = await _send_parts(context.bot, staff_id, request_text, answer)
         reached += result.result is Result.SENT
     if not reached:
         with transaction(app.engine) as session:
             support.withdraw(session, number)
-        await message.reply_html(texts.SUPPORT_UNREACHABLE)
+        await message.reply_text(texts.support.support_unreachable())
         return
-    await message.reply_html(texts.SUPPORT_SENT)
+    await message.reply_text(texts.support.support_sent())
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """↩️ Answer: the staff member's next message is the answer (✖️ drops it)."""
     query = update.callback_query
     if not services.is_staff(context, update.effective_user.id):
-        await query.answer(texts.STAFF_ONLY, show_alert=True)
+        await query.answer(texts.account.staff_only(), show_alert=True)
         return
     tap = SupportTap.parse(query.data)
     if tap is None:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     number = tap.number
     app = services.of(context)
@@ -95,16 +95,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         elif tap.action is SupportAction.DROP and awaited:
             conversations.resume(session, staff_id, FlowName.SUPPORT, app.clock.now())
     if tap.action is SupportAction.DROP and not awaited:
-        await query.answer(texts.BUTTON_EXPIRED)
+        await query.answer(texts.common.button_expired())
         return
     await query.answer()
     if tap.action is SupportAction.DROP:
-        await query.edit_message_text(texts.ANSWER_DROPPED)
+        await query.edit_message_text(texts.support.answer_dropped())
     elif not exists:
-        await query.message.reply_html(texts.SUPPORT_REQUEST_GONE)
+        await query.message.reply_text(texts.support.support_request_gone())
     else:
-        await query.message.reply_html(
-            texts.answer_prompt(number), reply_markup=drop_keyboard(number)
+        await query.message.reply_text(
+            texts.support.answer_prompt(number), reply_markup=drop_keyboard(number)
         )
 
 
@@ -128,7 +128,7 @@ async def answer(
     if not services.is_staff(context, update.effective_user.id):
         with transaction(app.engine) as session:
             conversations.resume(session, conversation.user_id, FlowName.SUPPORT, app.clock.now())
-        await update.effective_message.reply_html(texts.STAFF_ONLY)
+        await update.effective_message.reply_text(texts.account.staff_only())
         return
     if await _relay(update, context, conversation.answers.request):
         with transaction(app.engine) as session:
@@ -151,10 +151,10 @@ async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
     message = update.effective_message
     text = (message.text or "").strip()
     if not text:
-        await message.reply_html(texts.answer_prompt(number))
+        await message.reply_text(texts.support.answer_prompt(number))
         return False
     if len(text) > MAX_ANSWER:
-        await message.reply_html(texts.support_too_long(MAX_ANSWER))
+        await message.reply_text(texts.support.support_too_long(MAX_ANSWER))
         return False
     app = services.of(context)
     with transaction(app.engine) as session:
@@ -162,25 +162,25 @@ async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
         user_id = found.user_id if found is not None else None
         speaks = languages.of(session, user_id) if user_id is not None else language.DEFAULT
     if user_id is None:
-        await message.reply_html(texts.SUPPORT_REQUEST_GONE)
+        await message.reply_text(texts.support.support_request_gone())
         return True
     with language.speaking(speaks):
-        answer_text = texts.support_answer(text)
+        answer_text = texts.support.support_answer(text)
     result = await _send_parts(context.bot, user_id, answer_text)
     if result.result is Result.SENT:
         with transaction(app.engine) as session:
             support.mark_answered(session, number, app.clock.now())
-        await message.reply_html(texts.answer_delivered(number))
+        await message.reply_text(texts.support.answer_delivered(number))
         return True
     if result.result is Result.RETRY:
-        await message.reply_html(texts.ANSWER_NOT_NOW)
+        await message.reply_text(texts.support.answer_not_now())
         return False
     if result.result is Result.BLOCKED:
         with transaction(app.engine) as session:
             reminders.user_blocked(session, user_id, app.clock.now())
-        await message.reply_html(texts.ANSWER_BLOCKED)
+        await message.reply_text(texts.support.answer_blocked())
         return True
-    await message.reply_html(texts.SUPPORT_REQUEST_GONE)
+    await message.reply_text(texts.support.support_request_gone())
     return True
 
 

@@ -46,7 +46,7 @@ async def _leave(
     try:
         if answer and first:
             with language.speaking(language.choose(user.language_code if user else None)):
-                text = texts.private_chats_only(context.bot.username)
+                text = texts.limits.private_chats_only(context.bot.username)
             await context.bot.send_message(chat_id, text)
         await context.bot.leave_chat(chat_id)
         log.info("left a %s", "group" if answer else "channel")

@@ -31,7 +31,7 @@ def compose(
     kind = Alert(row.kind)
     if patient is None or course is None:
         return None, Outcome.CANCELLED
-    name = patient.first_name or texts.THE_PATIENT
+    name = patient.first_name or texts.caregivers.the_patient()
     to_patient = row.chat_id == patient.chat_id
     if link is None and not to_patient:
         return None, Outcome.CANCELLED  # revoked or never approved: nothing about the patient
@@ -42,7 +42,8 @@ def compose(
         if reachable != (kind is Alert.RESUMED):
             return None, Outcome.SUPERSEDED
         return Message(
-            texts.caregiver_reachability(name, kind is Alert.RESUMED, patient.paused), None
+            texts.caregivers.caregiver_reachability(name, kind is Alert.RESUMED, patient.paused),
+            None,
         ), None
     if kind is Alert.CONFIRMED:
         record = doses.get(session, patient.user_id, row.dose_number or 0)
@@ -52,16 +53,17 @@ def compose(
         by_name = None
         if by is not None and by != patient.user_id:
             other = caregivers.link_between(session, patient.user_id, by)
-            by_name = other.caregiver_name if other is not None else texts.A_CAREGIVER
+            by_name = other.caregiver_name if other is not None else texts.caregivers.a_caregiver()
         if to_patient:
             return Message(
-                texts.confirmed_for_you(
-                    by_name or texts.A_CAREGIVER, record.number, record.taken_on
+                texts.caregivers.confirmed_for_you(
+                    by_name or texts.caregivers.a_caregiver(), record.number, record.taken_on
                 ),
                 None,
             ), None
         return Message(
-            texts.caregiver_confirmed(name, record.number, record.taken_on, by_name), None
+            texts.caregivers.caregiver_confirmed(name, record.number, record.taken_on, by_name),
+            None,
         ), None
     if not reachable:
         return None, Outcome.CANCELLED
@@ -72,8 +74,12 @@ def compose(
         reminder_at = local_instant(current.planned, patient.reminder_time, patient.time_zone)
         if is_stale(Kind.HEADS_UP, row.due_at, now, reminder_at):
             return None, Outcome.STALE
-        return Message(texts.caregiver_heads_up(name, current.number, current.planned), None), None
+        return Message(
+            texts.caregivers.caregiver_heads_up(name, current.number, current.planned), None
+        ), None
     markup = None
     if link is not None and link.may_confirm:
         markup = caregiver_confirm_keyboard(name, patient.user_id, current.number, current.planned)
-    return Message(texts.caregiver_missed(name, current.number, current.planned), markup), None
+    return Message(
+        texts.caregivers.caregiver_missed(name, current.number, current.planned), markup
+    ), None

@@ -231,7 +231,7 @@ async def _report(bot: Bot, app: Services, broadcast: Broadcast) -> None:
     duration = (broadcast.finished_at or app.clock.now()) - (
         broadcast.started_at or app.clock.now()
     )
-    text = texts.broadcast_report(
+    text = texts.staff.broadcast_report(
         broadcast.id or 0,
         broadcasts.tally(broadcast),
         duration,

@@ -29,4 +29,6 @@ def compose(
         return None, Outcome.SUPERSEDED
     if not still_worth_asking(record.taken_on, local_date(now, patient.time_zone)):
         return None, Outcome.STALE
-    return Message(texts.checkin_question(number, patient.discreet), answers_keyboard(number)), None
+    return Message(
+        texts.care.checkin_question(number, patient.discreet), answers_keyboard(number)
+    ), None

@@ -28,4 +28,6 @@ def compose(
     item = items.get(check)
     if item is None or item.deadline is None or item.too_late or item.deadline != row.dose_planned:
         return None, Outcome.SUPERSEDED
-    return Message(texts.checklist_reminder(check, item.deadline, patient.first_injection)), None
+    return Message(
+        texts.care.checklist_reminder(check, item.deadline, patient.first_injection)
+    ), None

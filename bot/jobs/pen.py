@@ -31,8 +31,8 @@ def compose(
         return None, Outcome.SUPERSEDED
     status = pen_status(period.removed_at, now)
     if PenAlert(row.kind) is PenAlert.DISCARD:
-        return Message(texts.pen_discard(patient.discreet)), None
+        return Message(texts.care.pen_discard(patient.discreet)), None
     if status.state is PenState.DISCARD:
         return None, Outcome.STALE  # the end-of-period message says it all
-    text = texts.pen_last_days(status.discard_at, patient.time_zone, patient.discreet)
+    text = texts.care.pen_last_days(status.discard_at, patient.time_zone, patient.discreet)
     return Message(text), None

@@ -135,7 +135,7 @@ def compose(
     if warning is None or warning.warned_at != row.due_at:
         return None, outcomes.Outcome.SUPERSEDED
     when = deletion_at(warning.warned_at).astimezone(_zone(warning.zone))
-    return Message(texts.sign_up_deletion_warning(when.date())), None
+    return Message(texts.retention.sign_up_deletion_warning(when.date())), None
 
 
 def _zone(name: str | None) -> ZoneInfo:

@@ -269,20 +269,20 @@ def compose(
     late = is_late(kind, row.due_at, now)
     match kind:
         case Kind.HEADS_UP:
-            text = texts.heads_up(number, planned, patient.reminder_time, discreet)
+            text = texts.reminders.heads_up(number, planned, patient.reminder_time, discreet)
         case Kind.TAKE_OUT:
-            text = texts.take_out(number, discreet)
+            text = texts.reminders.take_out(number, discreet)
         case Kind.DOSE | Kind.SNOOZED:
             snoozed = kind is Kind.SNOOZED
-            text = texts.dose_reminder(
+            text = texts.reminders.dose_reminder(
                 number, planned, late=late, discreet=discreet, snoozed=snoozed
             )
         case Kind.FOLLOW_UP | Kind.EVENING:
-            text = texts.follow_up(number, planned, discreet)
+            text = texts.reminders.follow_up(number, planned, discreet)
         case Kind.MISSED:
-            text = texts.missed(number, planned, discreet)
+            text = texts.reminders.missed(number, planned, discreet)
         case Kind.OVERDUE:
-            text = texts.overdue(number, planned, discreet)
+            text = texts.reminders.overdue(number, planned, discreet)
     markup = reminder_keyboard(patient.user_id, number, planned) if kind in DOSE_KINDS else None
     return Message(text, markup), None
 

@@ -41,7 +41,7 @@ def draft_keyboard(
     """Audience choice (the chosen one marked), then ✅ send and cancel."""
     choices = [
         button(
-            texts.audience_button(audience, sizes[audience], audience is chosen),
+            texts.staff.audience_button(audience, sizes[audience], audience is chosen),
             BroadcastTap(BroadcastAction.TO, broadcast_id, audience),
         )
         for audience in Audience
@@ -51,13 +51,13 @@ def draft_keyboard(
             choices,
             [
                 button(
-                    texts.send_broadcast_button(sizes[chosen]),
+                    texts.staff.send_broadcast_button(sizes[chosen]),
                     BroadcastTap(BroadcastAction.SEND, broadcast_id),
                 )
             ],
             [
                 button(
-                    texts.CANCEL_BROADCAST_BUTTON,
+                    texts.staff.cancel_broadcast_button(),
                     BroadcastTap(BroadcastAction.CANCEL, broadcast_id),
                 )
             ],
@@ -70,13 +70,18 @@ def progress_keyboard(broadcast_id: int, tally: Tally, *, sending: bool) -> Inli
     rows = [
         [
             button(
-                texts.progress_button(tally, sending),
+                texts.staff.progress_button(tally, sending),
                 BroadcastTap(BroadcastAction.SHOW, broadcast_id),
             )
         ]
     ]
     if sending:
         rows.append(
-            [button(texts.STOP_BROADCAST_BUTTON, BroadcastTap(BroadcastAction.STOP, broadcast_id))]
+            [
+                button(
+                    texts.staff.stop_broadcast_button(),
+                    BroadcastTap(BroadcastAction.STOP, broadcast_id),
+                )
+            ]
         )
     return InlineKeyboardMarkup(rows)

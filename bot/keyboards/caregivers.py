@@ -49,7 +49,7 @@ def _tap(label: str, action: CaregiverAction, ident: int | None) -> InlineKeyboa
 
 def revoke_invite_keyboard(invite_id: int | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_tap(texts.REVOKE_INVITE_BUTTON, CaregiverAction.REVOKE_INVITE, invite_id)]]
+        [[_tap(texts.caregivers.revoke_invite_button(), CaregiverAction.REVOKE_INVITE, invite_id)]]
     )
 
 
@@ -64,8 +64,8 @@ def approval_keyboard(link_id: int | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _tap(texts.APPROVE_BUTTON, CaregiverAction.APPROVE, link_id),
-                _tap(texts.DECLINE_BUTTON, CaregiverAction.DECLINE, link_id),
+                _tap(texts.caregivers.approve_button(), CaregiverAction.APPROVE, link_id),
+                _tap(texts.caregivers.decline_button(), CaregiverAction.DECLINE, link_id),
             ]
         ]
     )
@@ -75,9 +75,13 @@ def caregivers_keyboard(links: Iterable[CaregiverLink]) -> InlineKeyboardMarkup:
     """Remove each caregiver; allow or forbid confirming for the approved ones."""
     rows = []
     for link in links:
-        row = [_tap(texts.revoke_button(link.caregiver_name), CaregiverAction.REVOKE, link.id)]
+        row = [
+            _tap(
+                texts.caregivers.revoke_button(link.caregiver_name), CaregiverAction.REVOKE, link.id
+            )
+        ]
         if link.approved_at is not None:
-            label = texts.allow_confirm_button(link.caregiver_name, link.may_confirm)
+            label = texts.caregivers.allow_confirm_button(link.caregiver_name, link.may_confirm)
             row.append(_tap(label, CaregiverAction.ALLOW, link.id))
         rows.append(row)
     return InlineKeyboardMarkup(rows)
@@ -85,7 +89,7 @@ def caregivers_keyboard(links: Iterable[CaregiverLink]) -> InlineKeyboardMarkup:
 
 def confirm_revoke_keyboard(link_id: int | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_tap(texts.YES_REMOVE_BUTTON, CaregiverAction.REVOKE_YES, link_id)]]
+        [[_tap(texts.caregivers.yes_remove_button(), CaregiverAction.REVOKE_YES, link_id)]]
     )
 
 
@@ -94,7 +98,9 @@ def leave_keyboard(followed: Iterable[Patient]) -> InlineKeyboardMarkup:
         [
             [
                 _tap(
-                    texts.leave_button(patient.first_name or texts.THE_PATIENT),
+                    texts.caregivers.leave_button(
+                        patient.first_name or texts.caregivers.the_patient()
+                    ),
                     CaregiverAction.LEAVE,
                     patient.user_id,
                 )
@@ -110,14 +116,14 @@ def alert_keyboard(link: CaregiverLink) -> InlineKeyboardMarkup:
         [
             [
                 _tap(
-                    texts.toggle_confirmations_button(link.alert_confirmations),
+                    texts.caregivers.toggle_confirmations_button(link.alert_confirmations),
                     CaregiverAction.ALERT_CONFIRMATIONS,
                     link.patient_id,
                 )
             ],
             [
                 _tap(
-                    texts.toggle_heads_up_button(link.alert_heads_up),
+                    texts.caregivers.toggle_heads_up_button(link.alert_heads_up),
                     CaregiverAction.ALERT_HEADS_UP,
                     link.patient_id,
                 )

@@ -29,7 +29,7 @@ def answers_keyboard(number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [button(label, CheckinTap(number, CheckinAnswer(answer)))]
-            for answer, label in texts.CHECKIN_ANSWERS.items()
+            for answer, label in texts.care.checkin_answers().items()
         ]
     )
 

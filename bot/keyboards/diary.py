@@ -25,5 +25,8 @@ class DiaryTap(CallbackData, prefix="log"):
 
 def choices_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(label, DiaryTap(DiaryChoice(key)))] for key, label in texts.DIARY_CHOICES.items()]
+        [
+            [button(label, DiaryTap(DiaryChoice(key)))]
+            for key, label in texts.care.diary_choices().items()
+        ]
     )

@@ -70,7 +70,7 @@ class CorrectionTap(CallbackData, prefix="fixday"):
     days_ago: int
 
     def __post_init__(self) -> None:
-        if str(self.days_ago) not in {ago for ago, _ in texts.CORRECTION_DAYS}:
+        if str(self.days_ago) not in {ago for ago, _ in texts.reminders.correction_days()}:
             raise ValueError(f"no button for {self.days_ago} days ago")
 
 
@@ -86,9 +86,12 @@ def reminder_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyb
 
     return InlineKeyboardMarkup(
         [
-            [button(texts.CONFIRM_BUTTON, tap(DoseAction.OK))],
-            [button(label, tap(DoseAction(action))) for action, label in texts.SNOOZE_BUTTONS],
-            [button(texts.PROBLEM_BUTTON, tap(DoseAction.PROBLEM))],
+            [button(texts.reminders.confirm_button(), tap(DoseAction.OK))],
+            [
+                button(label, tap(DoseAction(action)))
+                for action, label in texts.reminders.snooze_buttons()
+            ],
+            [button(texts.reminders.problem_button(), tap(DoseAction.PROBLEM))],
         ]
     )
 
@@ -97,8 +100,14 @@ def recorded_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyb
     return InlineKeyboardMarkup(
         [
             [
-                button(texts.CORRECT_BUTTON, DoseTap(patient_id, number, planned, DoseAction.FIX)),
-                button(texts.UNDO_BUTTON, DoseTap(patient_id, number, planned, DoseAction.UNDO)),
+                button(
+                    texts.reminders.correct_button(),
+                    DoseTap(patient_id, number, planned, DoseAction.FIX),
+                ),
+                button(
+                    texts.reminders.undo_button(),
+                    DoseTap(patient_id, number, planned, DoseAction.UNDO),
+                ),
             ]
         ]
     )
@@ -108,10 +117,16 @@ def problem_keyboard(patient_id: int, number: int, planned: date) -> InlineKeybo
     later = DoseAction.THREE_HOURS
     return InlineKeyboardMarkup(
         [
-            [button(texts.PAUSE_BUTTON, DoseTap(patient_id, number, planned, DoseAction.PAUSE))],
             [
                 button(
-                    dict(texts.SNOOZE_BUTTONS)[later], DoseTap(patient_id, number, planned, later)
+                    texts.reminders.pause_button(),
+                    DoseTap(patient_id, number, planned, DoseAction.PAUSE),
+                )
+            ],
+            [
+                button(
+                    dict(texts.reminders.snooze_buttons())[later],
+                    DoseTap(patient_id, number, planned, later),
                 )
             ],
         ]
@@ -123,14 +138,14 @@ def caregiver_confirm_keyboard(
 ) -> InlineKeyboardMarkup:
     """✅ under a missed-dose alert, for a caregiver the patient allowed to confirm."""
     tap = DoseTap(patient_id, number, planned, DoseAction.OK)
-    return InlineKeyboardMarkup([[button(texts.confirm_for(name), tap)]])
+    return InlineKeyboardMarkup([[button(texts.caregivers.confirm_for(name), tap)]])
 
 
 def who_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [button(label, WhoTap(patient_id, number, Injector(who)))]
-            for who, label in texts.WHO_BUTTONS
+            for who, label in texts.reminders.who_buttons()
         ]
     )
 
@@ -138,7 +153,10 @@ def who_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
 def site_keyboard(patient_id: int, number: int, injector: Injector) -> InlineKeyboardMarkup:
     """The sites allowed for who injected, two a row."""
     buttons = [
-        button(texts.SITE_NAMES[site].capitalize(), SiteTap(patient_id, number, injector, site))
+        button(
+            texts.reminders.site_names()[site].capitalize(),
+            SiteTap(patient_id, number, injector, site),
+        )
         for site in allowed_sites(injector)
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
@@ -149,7 +167,7 @@ def correction_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
         [
             [
                 button(label, CorrectionTap(patient_id, number, int(ago)))
-                for ago, label in texts.CORRECTION_DAYS
+                for ago, label in texts.reminders.correction_days()
             ]
         ]
     )

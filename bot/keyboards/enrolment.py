@@ -37,8 +37,8 @@ def consent_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button(texts.CONSENT_AGREE_BUTTON, EnrolTap(EnrolAction.AGREE)),
-                button(texts.CONSENT_DECLINE_BUTTON, EnrolTap(EnrolAction.DECLINE)),
+                button(texts.enrolment.consent_agree_button(), EnrolTap(EnrolAction.AGREE)),
+                button(texts.enrolment.consent_decline_button(), EnrolTap(EnrolAction.DECLINE)),
             ]
         ]
     )
@@ -47,23 +47,25 @@ def consent_keyboard() -> InlineKeyboardMarkup:
 def sign_up_keyboard() -> InlineKeyboardMarkup:
     """For someone who only follows others: sign up as a patient too."""
     return InlineKeyboardMarkup(
-        [[button(texts.SIGN_UP_MYSELF_BUTTON, EnrolTap(EnrolAction.SIGNUP))]]
+        [[button(texts.caregivers.sign_up_myself_button(), EnrolTap(EnrolAction.SIGNUP))]]
     )
 
 
 def which_dose_keyboard(candidates: Iterable[int]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(texts.which_dose_button(n), WhichDoseTap(str(n))) for n in candidates]]
+        [[button(texts.enrolment.which_dose_button(n), WhichDoseTap(str(n))) for n in candidates]]
     )
 
 
 def zone_keyboard() -> ReplyKeyboardMarkup:
-    rows = [[KeyboardButton(texts.SHARE_LOCATION_BUTTON, request_location=True)]]
-    rows += [[KeyboardButton(zone) for zone in row] for row in texts.COMMON_ZONES]
+    rows = [[KeyboardButton(texts.enrolment.share_location_button(), request_location=True)]]
+    rows += [[KeyboardButton(zone) for zone in row] for row in texts.enrolment.COMMON_ZONES]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
 def time_keyboard() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        [list(row) for row in texts.COMMON_TIMES], resize_keyboard=True, one_time_keyboard=True
+        [list(row) for row in texts.enrolment.COMMON_TIMES],
+        resize_keyboard=True,
+        one_time_keyboard=True,
     )

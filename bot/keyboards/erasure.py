@@ -24,7 +24,7 @@ class EraseTap(CallbackData, prefix="erase"):
 def confirm_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [button(texts.ERASE_BUTTON, EraseTap(EraseDecision.YES))],
-            [button(texts.KEEP_BUTTON, EraseTap(EraseDecision.NO))],
+            [button(texts.account.erase_button(), EraseTap(EraseDecision.YES))],
+            [button(texts.account.keep_button(), EraseTap(EraseDecision.NO))],
         ]
     )

@@ -8,7 +8,6 @@ from telegram import InlineKeyboardMarkup
 
 from bot.keyboards.callback import CallbackData, button
 from bot.texts import information
-from bot.texts.language import translate
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,7 @@ class InfoTap(CallbackData, prefix="info"):
 
 
 def related(topic: str) -> InlineKeyboardMarkup:
-    labels = translate(information.BUTTONS)
+    labels = information.button_labels()
     return InlineKeyboardMarkup(
         [[button(labels[other], InfoTap(other)) for other in information.RELATED[topic]]]
     )

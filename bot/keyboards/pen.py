@@ -23,5 +23,5 @@ class PenTap(CallbackData, prefix="pen"):
 
 def too_warm_keyboard(period_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(texts.PEN_TOO_WARM_BUTTON, PenTap(PenAction.WARM, period_id))]]
+        [[button(texts.care.pen_too_warm_button(), PenTap(PenAction.WARM, period_id))]]
     )

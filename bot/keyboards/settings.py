@@ -40,18 +40,22 @@ def overview_keyboard(paused: bool, discreet: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button(texts.SETTINGS_TIME_BUTTON, SettingsTap(SettingsAction.TIME)),
-                button(texts.SETTINGS_ZONE_BUTTON, SettingsTap(SettingsAction.ZONE)),
+                button(texts.schedule.settings_time_button(), SettingsTap(SettingsAction.TIME)),
+                button(texts.schedule.settings_zone_button(), SettingsTap(SettingsAction.ZONE)),
             ],
             [
-                button(texts.SETTINGS_RESUME_BUTTON, SettingsTap(SettingsAction.RESUME))
+                button(texts.schedule.settings_resume_button(), SettingsTap(SettingsAction.RESUME))
                 if paused
-                else button(texts.SETTINGS_PAUSE_BUTTON, SettingsTap(SettingsAction.PAUSE))
+                else button(
+                    texts.schedule.settings_pause_button(), SettingsTap(SettingsAction.PAUSE)
+                )
             ],
             [
-                button(texts.SETTINGS_NAMED_BUTTON, SettingsTap(SettingsAction.NAMED))
+                button(texts.schedule.settings_named_button(), SettingsTap(SettingsAction.NAMED))
                 if discreet
-                else button(texts.SETTINGS_DISCREET_BUTTON, SettingsTap(SettingsAction.DISCREET))
+                else button(
+                    texts.schedule.settings_discreet_button(), SettingsTap(SettingsAction.DISCREET)
+                )
             ],
         ]
     )
@@ -59,5 +63,10 @@ def overview_keyboard(paused: bool, discreet: bool) -> InlineKeyboardMarkup:
 
 def language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(texts.language_button(code), LanguageTap(code)) for code in language.LANGUAGES]]
+        [
+            [
+                button(texts.preferences.language_button(code), LanguageTap(code))
+                for code in language.LANGUAGES
+            ]
+        ]
     )

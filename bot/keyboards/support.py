@@ -26,13 +26,13 @@ class SupportTap(CallbackData, prefix="sup"):
 
 def answer_keyboard(number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(texts.ANSWER_BUTTON, SupportTap(SupportAction.ANSWER, number))]]
+        [[button(texts.support.answer_button(), SupportTap(SupportAction.ANSWER, number))]]
     )
 
 
 def drop_keyboard(number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(texts.CANCEL_ANSWER_BUTTON, SupportTap(SupportAction.DROP, number))]]
+        [[button(texts.support.cancel_answer_button(), SupportTap(SupportAction.DROP, number))]]
     )
 
 

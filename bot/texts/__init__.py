@@ -1,10 +1,8 @@
 """Every user-facing text, one module per concern, written in English and marked for the
-translation catalogs. `texts.NAME` is NAME in the language of the moment (see `language`):
-constants are translated when read, functions translate their sentences when called."""
+translation catalogs. Each text is a typed function that returns it in the language of the moment
+(see `language`) and formats and escapes its own values: `texts.reminders.heads_up(...)`."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from bot.texts import (
     account,
@@ -14,36 +12,36 @@ from bot.texts import (
     common,
     enrolment,
     errors,
+    information,
+    language,
     limits,
+    menu,
     preferences,
     reminders,
     retention,
+    safety,
     schedule,
     staff,
     support,
 )
-from bot.texts.language import translate
 
-_MODULES = (
-    common,
-    enrolment,
-    schedule,
-    account,
-    staff,
-    support,
-    reminders,
-    care,
-    caregivers,
-    chart,
-    preferences,
-    errors,
-    limits,
-    retention,
-)
-
-
-def __getattr__(name: str) -> Any:
-    for module in _MODULES:
-        if name in vars(module):
-            return translate(vars(module)[name])
-    raise AttributeError(name)
+__all__ = [
+    "account",
+    "care",
+    "caregivers",
+    "chart",
+    "common",
+    "enrolment",
+    "errors",
+    "information",
+    "language",
+    "limits",
+    "menu",
+    "preferences",
+    "reminders",
+    "retention",
+    "safety",
+    "schedule",
+    "staff",
+    "support",
+]

@@ -11,32 +11,46 @@ from bot.domain.adherence import Status
 from bot.domain.checklist import Check
 from bot.domain.checklist import Item as ChecklistItem
 from bot.texts.common import (
-    NOT_MEDICAL_ADVICE,
     medicine,
+    not_medical_advice,
     status_mark,
 )
-from bot.texts.language import N_, _, moment
+from bot.texts.language import _, moment
 
 # --- history -----------------------------------------------------------------------------
 
-HISTORY_HEADER = N_("📖 <b>Your injections</b>")
-DIARY_HEADER = N_("📝 <b>Your diary</b> (latest first)")
-DIARY_ASK = N_(
-    "📝 What did you notice? Pick one, or write it after the command, for example "
-    "<code>/log headache since this morning</code>."
-)
-DIARY_CHOICES = {
-    "headache": N_("🤕 Headache"),
-    "fever": N_("🌡 Fever or chills"),
-    "site": N_("🔴 Redness or swelling where I injected"),
-    "tired": N_("😴 Tiredness or aching muscles"),
-}
-DIARY_NOTES = {
-    "headache": N_("headache"),
-    "fever": N_("fever or chills"),
-    "site": N_("redness or swelling at the injection site"),
-    "tired": N_("tiredness or aching muscles"),
-}
+
+def history_header() -> str:
+    return _("📖 <b>Your injections</b>")
+
+
+def diary_header() -> str:
+    return _("📝 <b>Your diary</b> (latest first)")
+
+
+def diary_ask() -> str:
+    return _(
+        "📝 What did you notice? Pick one, or write it after the command, for example "
+        "<code>/log headache since this morning</code>."
+    )
+
+
+def diary_choices() -> dict[str, str]:
+    return {
+        "headache": _("🤕 Headache"),
+        "fever": _("🌡 Fever or chills"),
+        "site": _("🔴 Redness or swelling where I injected"),
+        "tired": _("😴 Tiredness or aching muscles"),
+    }
+
+
+def diary_notes() -> dict[str, str]:
+    return {
+        "headache": _("headache"),
+        "fever": _("fever or chills"),
+        "site": _("redness or swelling at the injection site"),
+        "tired": _("tiredness or aching muscles"),
+    }
 
 
 def diary_noted(day: date, text: str) -> str:
@@ -45,19 +59,26 @@ def diary_noted(day: date, text: str) -> str:
     )
 
 
-EXPORT_CSV = N_(
-    "📄 Your doses and diary notes as a spreadsheet (CSV). Only you have it; share it with your "
-    "doctor if you like."
-)
-EXPORT_ICS = N_(
-    "📅 Your next doses as a calendar file: open it to add them to your phone's calendar. If a "
-    "dose is late the dates after it move, so export again after that (/schedule is always "
-    "current)."
-)
-CALENDAR_DESCRIPTION = N_(
-    "Planned by the Kesimpta companion bot. Dates after a late dose move: /schedule in the bot "
-    "is always current. Check the timing with your doctor."
-)
+def export_csv() -> str:
+    return _(
+        "📄 Your doses and diary notes as a spreadsheet (CSV). Only you have it; share it with "
+        "your doctor if you like."
+    )
+
+
+def export_ics() -> str:
+    return _(
+        "📅 Your next doses as a calendar file: open it to add them to your phone's calendar. If a "
+        "dose is late the dates after it move, so export again after that (/schedule is always "
+        "current)."
+    )
+
+
+def calendar_description() -> str:
+    return _(
+        "Planned by the Kesimpta companion bot. Dates after a late dose move: /schedule in the bot "
+        "is always current. Check the timing with your doctor."
+    )
 
 
 def calendar_title(discreet: bool, number: int) -> str:
@@ -67,18 +88,22 @@ def calendar_title(discreet: bool, number: int) -> str:
     return _("Kesimpta injection (dose {number})").format(number=number)
 
 
-CHECKIN_ANSWERS = {
-    "fine": N_("😊 Fine"),
-    "fever": N_("🤒 Fever, chills or aching"),
-    "worse": N_("😣 A reaction that gets worse"),
-    "breath": N_("🚨 Trouble breathing, or a swollen face or throat"),
-}
-CHECKIN_NOTES = {
-    "fine": N_("went fine"),
-    "fever": N_("fever, chills or aching"),
-    "worse": N_("a reaction getting worse"),
-    "breath": N_("trouble breathing or swelling of the face or throat"),
-}
+def checkin_answers() -> dict[str, str]:
+    return {
+        "fine": _("😊 Fine"),
+        "fever": _("🤒 Fever, chills or aching"),
+        "worse": _("😣 A reaction that gets worse"),
+        "breath": _("🚨 Trouble breathing, or a swollen face or throat"),
+    }
+
+
+def checkin_notes() -> dict[str, str]:
+    return {
+        "fine": _("went fine"),
+        "fever": _("fever, chills or aching"),
+        "worse": _("a reaction getting worse"),
+        "breath": _("trouble breathing or swelling of the face or throat"),
+    }
 
 
 def checkin_question(number: int, discreet: bool) -> str:
@@ -94,18 +119,19 @@ def checkin_note(number: int, answer: str) -> str:
     return _("check-in after dose {number}: {answer}").format(number=number, answer=answer)
 
 
-CHECK_NAMES = {
-    "hepatitis_b": N_("a hepatitis B blood test"),
-    "immunoglobulins": N_("a blood test of your immunoglobulins (antibodies)"),
-    "live_vaccines": N_("any live or live-attenuated vaccine you need"),
-    "inactivated_vaccines": N_("any other (inactivated) vaccine you need"),
-}
+def check_names() -> dict[str, str]:
+    return {
+        "hepatitis_b": _("a hepatitis B blood test"),
+        "immunoglobulins": _("a blood test of your immunoglobulins (antibodies)"),
+        "live_vaccines": _("any live or live-attenuated vaccine you need"),
+        "inactivated_vaccines": _("any other (inactivated) vaccine you need"),
+    }
 
 
 def checklist_overview(items: list[ChecklistItem]) -> str:
     lines = [_("📋 <b>Before your first injection</b>, your doctor usually checks these:")]
     for item in items:
-        name = _(CHECK_NAMES[item.check.value])
+        name = check_names()[item.check.value]
         if item.deadline is None:
             line = _(
                 "• {name}: before your first injection — your doctor needs the results first; "
@@ -121,7 +147,7 @@ def checklist_overview(items: list[ChecklistItem]) -> str:
         lines.append(line.format(name=name, deadline=item.deadline))
     if any(item.remind_on is not None for item in items):
         lines.append(_("I'll remind you a week before each date."))
-    lines.append("\n" + _("/precautions explains why.") + " " + _(NOT_MEDICAL_ADVICE))
+    lines.append("\n" + _("/precautions explains why.") + " " + not_medical_advice())
     return "\n".join(lines)
 
 
@@ -130,15 +156,19 @@ def checklist_reminder(check: Check, deadline: date, first_injection: date) -> s
         "📋 Before your first injection on {first_injection:%Y-%m-%d}: {check} should be done by "
         "{deadline:%Y-%m-%d}. If it's already done or your doctor decided otherwise, nothing to "
         "do. /precautions explains why."
-    ).format(first_injection=first_injection, check=_(CHECK_NAMES[check.value]), deadline=deadline)
+    ).format(first_injection=first_injection, check=check_names()[check.value], deadline=deadline)
 
 
-PEN_TOO_WARM_BUTTON = N_("🌡 It got warmer than 30 °C")
-PEN_TOO_WARM = N_(
-    "🌡 Above 30 °C the pen can't be trusted any more: please don't use it. Throw it away as "
-    "your pharmacy advises and use a new pen from the fridge (/pen when it comes out). "
-    "/storage has the details."
-)
+def pen_too_warm_button() -> str:
+    return _("🌡 It got warmer than 30 °C")
+
+
+def pen_too_warm() -> str:
+    return _(
+        "🌡 Above 30 °C the pen can't be trusted any more: please don't use it. Throw it away as "
+        "your pharmacy advises and use a new pen from the fridge (/pen when it comes out). "
+        "/storage has the details."
+    )
 
 
 def _local(at: datetime, zone: str) -> str:
@@ -201,7 +231,8 @@ def diary_line(day: date, text: str) -> str:
     return f"{day:%Y-%m-%d} · {escape(text)}"
 
 
-NO_HISTORY = N_("No injections recorded yet. /next shows your first one.")
+def no_history() -> str:
+    return _("No injections recorded yet. /next shows your first one.")
 
 
 def history_line(number: int, planned: date, taken: date | None, status: Status) -> str:

@@ -8,15 +8,24 @@ from html import escape
 from bot.texts.common import (
     dose_phase,
 )
-from bot.texts.language import N_, _
+from bot.texts.language import _
 
 # --- caregivers --------------------------------------------------------------------------
 
-THE_PATIENT = N_("the person you follow")
-A_CAREGIVER = N_("a caregiver")
-INVITE_ONLY_PATIENTS = N_(
-    "Only someone signed up with their own dose plan can invite caregivers. Send /start to sign up."
-)
+
+def the_patient() -> str:
+    return _("the person you follow")
+
+
+def a_caregiver() -> str:
+    return _("a caregiver")
+
+
+def invite_only_patients() -> str:
+    return _(
+        "Only someone signed up with their own dose plan can invite caregivers. Send /start to "
+        "sign up."
+    )
 
 
 def invite_link(link: str, hours: int) -> str:
@@ -30,15 +39,24 @@ def invite_link(link: str, hours: int) -> str:
     ).format(link=link, hours=hours)
 
 
-REVOKE_INVITE_BUTTON = N_("❌ Cancel this invite")
-INVITE_REVOKED = N_("This invite is cancelled: the link no longer works.")
-INVITE_PROBLEMS = {
-    "unknown": N_("This invite link isn't valid. Please ask for a new one."),
-    "expired": N_("This invite link has expired (they last 48 hours). Please ask for a new one."),
-    "used": N_("This invite link was already used. Please ask for a new one."),
-    "revoked": N_("This invite was cancelled. Please ask for a new one if needed."),
-    "own": N_("That's your own invite link: send it to the person who helps you."),
-}
+def revoke_invite_button() -> str:
+    return _("❌ Cancel this invite")
+
+
+def invite_revoked() -> str:
+    return _("This invite is cancelled: the link no longer works.")
+
+
+def invite_problems() -> dict[str, str]:
+    return {
+        "unknown": _("This invite link isn't valid. Please ask for a new one."),
+        "expired": _(
+            "This invite link has expired (they last 48 hours). Please ask for a new one."
+        ),
+        "used": _("This invite link was already used. Please ask for a new one."),
+        "revoked": _("This invite was cancelled. Please ask for a new one if needed."),
+        "own": _("That's your own invite link: send it to the person who helps you."),
+    }
 
 
 def waiting_for_approval(name: str) -> str:
@@ -47,11 +65,13 @@ def waiting_for_approval(name: str) -> str:
         "you'll get an alert if a dose is missed and, unless you switch it off, when one is "
         "recorded. You won't see their injection sites or notes.\n\n"
         "⏳ Waiting for their approval."
-    ).format(name=name)
+    ).format(name=escape(name))
 
 
 def already_following(name: str) -> str:
-    return _("You already follow {name}. /patients shows their upcoming doses.").format(name=name)
+    return _("You already follow {name}. /patients shows their upcoming doses.").format(
+        name=escape(name)
+    )
 
 
 def approve_request(name: str) -> str:
@@ -61,8 +81,12 @@ def approve_request(name: str) -> str:
     ).format(name=escape(name))
 
 
-APPROVE_BUTTON = N_("✅ Approve")
-DECLINE_BUTTON = N_("❌ Decline")
+def approve_button() -> str:
+    return _("✅ Approve")
+
+
+def decline_button() -> str:
+    return _("❌ Decline")
 
 
 def approved_for_patient(name: str) -> str:
@@ -88,8 +112,12 @@ def declined_for_caregiver(name: str) -> str:
     )
 
 
-NO_CAREGIVERS = N_("No caregivers yet. /invite creates a link for one.")
-CAREGIVERS_HEADER = N_("🤝 <b>Your caregivers</b>")
+def no_caregivers() -> str:
+    return _("No caregivers yet. /invite creates a link for one.")
+
+
+def caregivers_header() -> str:
+    return _("🤝 <b>Your caregivers</b>")
 
 
 def caregiver_line(name: str, approved: bool, may_confirm: bool) -> str:
@@ -118,7 +146,8 @@ def confirm_revoke(name: str) -> str:
     return _("Remove {name}? They'll get no more alerts about you.").format(name=escape(name))
 
 
-YES_REMOVE_BUTTON = N_("✅ Yes, remove")
+def yes_remove_button() -> str:
+    return _("✅ Yes, remove")
 
 
 def revoked_for_patient(name: str) -> str:
@@ -131,8 +160,12 @@ def revoked_for_caregiver(name: str) -> str:
     )
 
 
-NOT_FOLLOWING = N_("You don't follow anyone. A patient can invite you with /invite.")
-PATIENTS_HEADER = N_("👥 <b>People you follow</b>")
+def not_following() -> str:
+    return _("You don't follow anyone. A patient can invite you with /invite.")
+
+
+def patients_header() -> str:
+    return _("👥 <b>People you follow</b>")
 
 
 def patient_summary(
@@ -160,7 +193,8 @@ def patient_summary(
     return "\n".join(lines)
 
 
-LEAVE_HEADER = N_("Stop following whom?")
+def leave_header() -> str:
+    return _("Stop following whom?")
 
 
 def leave_button(name: str) -> str:
@@ -168,7 +202,7 @@ def leave_button(name: str) -> str:
 
 
 def left_for_caregiver(name: str) -> str:
-    return _("You no longer follow {name}.").format(name=name)
+    return _("You no longer follow {name}.").format(name=escape(name))
 
 
 def left_for_patient(name: str) -> str:
@@ -194,12 +228,18 @@ def toggle_heads_up_button(on: bool) -> str:
     return _("🔕 Stop day-before alerts") if on else _("🔔 Get day-before alerts")
 
 
-CAREGIVER_WELCOME = N_(
-    "👋 Welcome back. You follow: {names}.\n\n"
-    "/patients – their upcoming doses · /settings – your alerts · /leave – stop following\n"
-    "If you take Kesimpta yourself too, tap below to set up your own plan."
-)
-SIGN_UP_MYSELF_BUTTON = N_("💉 I take Kesimpta too: sign me up")
+def caregiver_welcome(names: list[str | None]) -> str:
+    """`names` are the followed patients' first names (None when Telegram had none)."""
+    shown = ", ".join(escape(name or the_patient()) for name in names)
+    return _(
+        "👋 Welcome back. You follow: {names}.\n\n"
+        "/patients – their upcoming doses · /settings – your alerts · /leave – stop following\n"
+        "If you take Kesimpta yourself too, tap below to set up your own plan."
+    ).format(names=shown)
+
+
+def sign_up_myself_button() -> str:
+    return _("💉 I take Kesimpta too: sign me up")
 
 
 def caregiver_missed(name: str, number: int, planned: date) -> str:
@@ -249,5 +289,13 @@ def caregiver_reachability(name: str, resumed: bool, paused: bool) -> str:
     ).format(name=escape(name))
 
 
-def recorded_for(name: str) -> str:
-    return _("Recorded for {name}; they are told it was you.").format(name=escape(name))
+def recorded_for(name: str | None, recorded: str) -> str:
+    """A caregiver's confirmation for a patient (`name` None when Telegram had none), above
+    what was recorded."""
+    return (
+        _("Recorded for {name}; they are told it was you.").format(
+            name=escape(name or the_patient())
+        )
+        + "\n"
+        + recorded
+    )

@@ -4,12 +4,14 @@ the caption is sent unformatted."""
 from __future__ import annotations
 
 from bot.chart import ChartLabels
-from bot.texts.language import N_, _
+from bot.texts.language import _
 
-CHART_CAPTION = N_(
-    "📈 Each mark is one dose: on the dashed line on time, above it late, below it early; "
-    "✖ a missed dose."
-)
+
+def chart_caption() -> str:
+    return _(
+        "📈 Each mark is one dose: on the dashed line on time, above it late, below it early; "
+        "✖ a missed dose."
+    )
 
 
 def labels() -> ChartLabels:

@@ -9,30 +9,45 @@ NOT_MEDICAL_ADVICE = N_(
     "<i>This bot helps you keep track; it does not replace advice from your doctor, nurse "
     "or pharmacist.</i>"
 )
-TIMING_IS_OUR_READING = N_(
-    "The label gives the rhythm: weeks 0, 1 and 2, then once a month from week 4. How month "
-    "ends and late or early doses move the later dates is this bot's reading of it, so please "
-    "check the timing with your doctor."
-)
+"""The disclaimer in English, as a part of the information pages (see `information`)."""
 
-NOT_ENROLLED = N_("You haven't signed up yet. Send /start to set up your dose plan.")
-BUTTON_EXPIRED = N_("This button is no longer active.")
-STATUS_MARKS = {
-    Status.BEFORE_ENROLMENT: ("☑️", N_("before enrolment")),
-    Status.ON_TIME: ("✅", N_("on time")),
-    Status.EARLY: ("✅", N_("early")),
-    Status.LATE: ("✅", N_("late")),
-    Status.MISSED: ("❌", N_("missed: inject as soon as possible")),
-    Status.OVERDUE: ("⚠️", N_("overdue: inject as soon as possible")),
-    Status.DUE_TODAY: ("⏳", N_("due today")),
-    Status.UPCOMING: ("▫️", N_("upcoming")),
-}
+
+def not_medical_advice() -> str:
+    return _(NOT_MEDICAL_ADVICE)
+
+
+def timing_is_our_reading() -> str:
+    return _(
+        "The label gives the rhythm: weeks 0, 1 and 2, then once a month from week 4. How month "
+        "ends and late or early doses move the later dates is this bot's reading of it, so please "
+        "check the timing with your doctor."
+    )
+
+
+def not_enrolled() -> str:
+    return _("You haven't signed up yet. Send /start to set up your dose plan.")
+
+
+def button_expired() -> str:
+    return _("This button is no longer active.")
+
+
+def status_marks() -> dict[Status, tuple[str, str]]:
+    return {
+        Status.BEFORE_ENROLMENT: ("☑️", _("before enrolment")),
+        Status.ON_TIME: ("✅", _("on time")),
+        Status.EARLY: ("✅", _("early")),
+        Status.LATE: ("✅", _("late")),
+        Status.MISSED: ("❌", _("missed: inject as soon as possible")),
+        Status.OVERDUE: ("⚠️", _("overdue: inject as soon as possible")),
+        Status.DUE_TODAY: ("⏳", _("due today")),
+        Status.UPCOMING: ("▫️", _("upcoming")),
+    }
 
 
 def status_mark(status: Status) -> tuple[str, str]:
     """The symbol and the words for a dose's status, in the current language."""
-    mark, label = STATUS_MARKS[status]
-    return mark, _(label)
+    return status_marks()[status]
 
 
 def dose_phase(number: int) -> str:

@@ -14,29 +14,47 @@ from bot.texts.language import N_, _, either, weekday
 
 # --- enrolment ---------------------------------------------------------------------------
 
-CONSENT = N_(
-    "👋 Hello! I'm a companion for people on <b>Kesimpta</b> (ofatumumab). I work out your "
-    "dose dates and help you stay on rhythm.\n\n"
-    "To do that I need to store, linked to your Telegram account:\n"
-    "• your time zone and the time you'd like reminders,\n"
-    "• the dates of your injections, and the ones you confirm later.\n\n"
-    "I use this only to plan and remind you. Nothing is shared with anyone unless you invite "
-    "them. /deletedata erases all of it at any time.\n\n"
-    "Do you agree? Tap a button or type <b>yes</b>."
-)
-CONSENT_AGREE_BUTTON = N_("✅ I agree")
-CONSENT_DECLINE_BUTTON = N_("✖️ No thanks")
-CONSENT_DECLINED = N_(
-    "No problem, I haven't stored anything about you. You can still read /about and /help, "
-    "and send /start whenever you change your mind."
-)
 
-ASK_TIME_ZONE = N_(
-    "🌍 Which time zone do you live in? I need it to remind you at your local time.\n\n"
-    "Type its name (for example <code>Europe/Berlin</code> or <code>America/New_York</code>), "
-    "tap one below, or share your location (I only keep the time zone, not where you are)."
-)
-SHARE_LOCATION_BUTTON = N_("📍 Share my location")
+def consent() -> str:
+    return _(
+        "👋 Hello! I'm a companion for people on <b>Kesimpta</b> (ofatumumab). I work out your "
+        "dose dates and help you stay on rhythm.\n\n"
+        "To do that I need to store, linked to your Telegram account:\n"
+        "• your time zone and the time you'd like reminders,\n"
+        "• the dates of your injections, and the ones you confirm later.\n\n"
+        "I use this only to plan and remind you. Nothing is shared with anyone unless you invite "
+        "them. /deletedata erases all of it at any time.\n\n"
+        "Do you agree? Tap a button or type <b>yes</b>."
+    )
+
+
+def consent_agree_button() -> str:
+    return _("✅ I agree")
+
+
+def consent_decline_button() -> str:
+    return _("✖️ No thanks")
+
+
+def consent_declined() -> str:
+    return _(
+        "No problem, I haven't stored anything about you. You can still read /about and /help, "
+        "and send /start whenever you change your mind."
+    )
+
+
+def ask_time_zone() -> str:
+    return _(
+        "🌍 Which time zone do you live in? I need it to remind you at your local time.\n\n"
+        "Type its name (for example <code>Europe/Berlin</code> or <code>America/New_York</code>), "
+        "tap one below, or share your location (I only keep the time zone, not where you are)."
+    )
+
+
+def share_location_button() -> str:
+    return _("📍 Share my location")
+
+
 COMMON_ZONES = (
     ("Europe/London", "Europe/Berlin"),
     ("Europe/Paris", "Europe/Madrid"),
@@ -44,14 +62,21 @@ COMMON_ZONES = (
     ("America/Denver", "America/Los_Angeles"),
     ("Australia/Sydney", "Asia/Kolkata"),
 )
-ZONE_UNKNOWN = N_(
-    "I don't know the time zone “{text}”. Please type a name like <code>Europe/Rome</code> or "
-    "<code>America/Toronto</code> (region/city), tap one of the buttons, or share your location."
-)
-LOCATION_WITHOUT_ZONE = N_(
-    "I couldn't find a time zone for that spot (the open sea, perhaps?). Please type your time "
-    "zone's name, for example <code>Europe/Berlin</code>."
-)
+
+
+def zone_unknown(text: str) -> str:
+    return _(
+        "I don't know the time zone “{text}”. Please type a name like <code>Europe/Rome</code> or "
+        "<code>America/Toronto</code> (region/city), tap one of the buttons, or share your "
+        "location."
+    ).format(text=escape(shorten(text)))
+
+
+def location_without_zone() -> str:
+    return _(
+        "I couldn't find a time zone for that spot (the open sea, perhaps?). Please type your time "
+        "zone's name, for example <code>Europe/Berlin</code>."
+    )
 
 
 def zone_confirmed(zone: str, local_now: datetime) -> str:
@@ -60,24 +85,38 @@ def zone_confirmed(zone: str, local_now: datetime) -> str:
     )
 
 
-ASK_FIRST_INJECTION = N_(
-    "💉 When is (or was) your <b>first</b> Kesimpta injection?\n\n"
-    "Type the date as <code>YYYY-MM-DD</code>, or <b>today</b> or <b>tomorrow</b>, or pick it "
-    "below. If you're already on treatment, give the date you started."
-)
-ASK_LAST_INJECTION = N_(
-    "You started on {first}. When was your <b>most recent</b> injection?\n\n"
-    "Type <code>YYYY-MM-DD</code>, <b>today</b> or <b>yesterday</b>, or pick it below. "
-    "I'll continue your plan from there."
-)
-DATE_PROBLEMS = {
-    DateProblem.BEFORE_APPROVAL: N_(
-        "That's before Kesimpta was first approved (2020-08-20), so it can't be right."
-    ),
-    DateProblem.TOO_FAR_AHEAD: N_("That's more than a year ahead; please give a nearer date."),
-    DateProblem.IN_FUTURE: N_("That date is in the future; please give the date it happened."),
-    DateProblem.BEFORE_FIRST_INJECTION: N_("That's before your first injection ({first})."),
-}
+def ask_first_injection() -> str:
+    return _(
+        "💉 When is (or was) your <b>first</b> Kesimpta injection?\n\n"
+        "Type the date as <code>YYYY-MM-DD</code>, or <b>today</b> or <b>tomorrow</b>, or pick it "
+        "below. If you're already on treatment, give the date you started."
+    )
+
+
+def ask_last_injection(first: date) -> str:
+    return _(
+        "You started on {first}. When was your <b>most recent</b> injection?\n\n"
+        "Type <code>YYYY-MM-DD</code>, <b>today</b> or <b>yesterday</b>, or pick it below. "
+        "I'll continue your plan from there."
+    ).format(first=first)
+
+
+def _date_problems() -> dict[DateProblem, str]:
+    return {
+        DateProblem.BEFORE_APPROVAL: _(
+            "That's before Kesimpta was first approved (2020-08-20), so it can't be right."
+        ),
+        DateProblem.TOO_FAR_AHEAD: _("That's more than a year ahead; please give a nearer date."),
+        DateProblem.IN_FUTURE: _("That date is in the future; please give the date it happened."),
+        DateProblem.BEFORE_FIRST_INJECTION: _("That's before your first injection ({first})."),
+    }
+
+
+def date_problem(problem: DateProblem, first: date | None = None) -> str:
+    """Why a date was refused; `first` is the first injection, for the problems that name it."""
+    return _date_problems()[problem].format(first=first)
+
+
 _DAY_WORDS = (N_("today"), N_("tomorrow"), N_("yesterday"))
 """The words for a day that the handlers pass to `date_unreadable` in English; marked here so
 each is shown in the current language (the parser accepts English and German)."""
@@ -118,24 +157,34 @@ def which_dose_button(number: int) -> str:
     return _("Dose {number} · {phase}").format(number=number, phase=dose_phase(number))
 
 
-ASK_REMINDER_TIME = N_(
-    "⏰ At what local time should I remind you on dose days? Type it as <code>HH:MM</code> on "
-    "the 24-hour clock (for example <code>09:00</code> or <code>19:30</code>), or tap one below."
-)
+def ask_reminder_time() -> str:
+    return _(
+        "⏰ At what local time should I remind you on dose days? Type it as <code>HH:MM</code> on "
+        "the 24-hour clock (for example <code>09:00</code> or <code>19:30</code>), or tap one "
+        "below."
+    )
+
+
 COMMON_TIMES = (("08:00", "09:00", "10:00"), ("12:00", "18:00", "20:00"))
-TIME_UNREADABLE = N_(
-    "“{text}” isn't a time I can use. Please type it as <code>HH:MM</code> on the 24-hour clock, "
-    "for example <code>08:30</code> or <code>21:00</code>."
-)
 
 
 def time_unreadable(text: str) -> str:
-    return _(TIME_UNREADABLE).format(text=escape(shorten(text)))
+    return _(
+        "“{text}” isn't a time I can use. Please type it as <code>HH:MM</code> on the 24-hour "
+        "clock, for example <code>08:30</code> or <code>21:00</code>."
+    ).format(text=escape(shorten(text)))
 
 
-ENROLLED = N_(
-    "🎉 You're all set. Here is your plan. /next shows the next dose, /settings changes your "
-    "reminder time or time zone, /help lists everything I can do."
-)
-ENROLMENT_RESUMED = N_("Let's pick up where we left off.")
-PICKED = N_("Picked {day}.")
+def enrolled() -> str:
+    return _(
+        "🎉 You're all set. Here is your plan. /next shows the next dose, /settings changes your "
+        "reminder time or time zone, /help lists everything I can do."
+    )
+
+
+def enrolment_resumed() -> str:
+    return _("Let's pick up where we left off.")
+
+
+def picked(day: date) -> str:
+    return _("Picked {day}.").format(day=day)

@@ -1,4 +1,4 @@
-"""When something fails inside the bot: the apology to the user (SOMETHING_WENT_WRONG, kept in
+"""When something fails inside the bot: the apology to the user (something_went_wrong(), kept in
 `account`) and the report to the support staff, which names the error and the code, never
 what the user sent or anything about them but a hashed reference."""
 
@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from bot.texts.language import N_, _, ngettext
+from bot.texts.language import _, ngettext
 
-ERROR_REPORT_FOOTER = N_(
-    "<i>Each kind of error is reported at most once an hour; the log has every occurrence. "
-    "Nothing the user sent is included.</i>"
-)
+
+def error_report_footer() -> str:
+    return _(
+        "<i>Each kind of error is reported at most once an hour; the log has every occurrence. "
+        "Nothing the user sent is included.</i>"
+    )
 
 
 def error_report(
@@ -44,5 +46,5 @@ def error_report(
                 suppressed,
             ).format(count=suppressed)
         )
-    lines.append(_(ERROR_REPORT_FOOTER))
+    lines.append(error_report_footer())
     return "\n".join(lines)

@@ -6,7 +6,7 @@ a doctor's or pharmacist's advice."""
 from __future__ import annotations
 
 from bot.texts.common import NOT_MEDICAL_ADVICE
-from bot.texts.language import N_, Joined
+from bot.texts.language import N_, Joined, _
 
 EMERGENCY = N_(
     "🚑 <b>Emergency</b>: call emergency services at once (112 in Europe, 911 in North America, "
@@ -195,3 +195,13 @@ RELATED = {
     "faq": ("sideeffects", "precautions", "howto"),
 }
 """The topics offered as buttons under each page."""
+
+
+def page(topic: str) -> str:
+    """The page of a topic in the current language, each part translated on its own."""
+    return "".join(_(part) for part in PAGES[topic])
+
+
+def button_labels() -> dict[str, str]:
+    """Each topic's button label in the current language."""
+    return {topic: _(label) for topic, label in BUTTONS.items()}

@@ -88,30 +88,18 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 
 def N_(message: str) -> str:
-    """Marks a constant for the catalog; it is translated when it is read (see `translate`)."""
+    """Marks English source text kept as data (the information pages) for the catalog; it is
+    translated where it is read, with `_`."""
     return message
 
 
 class Joined(tuple[str, ...]):
     """A text made of marked parts, such as a page and the disclaimer every page shares: each
-    part is its own catalog entry, and the parts are joined after translation."""
+    part is its own catalog entry, and the parts are joined after translation (see
+    `information.page`)."""
 
     def __new__(cls, *parts: str) -> Joined:
         return super().__new__(cls, parts)
-
-
-def translate(value: object) -> object:
-    """A marked constant in the current language: strings, joined texts, and the strings inside
-    the dicts and tuples that hold button labels (keys and callback data stay as they are)."""
-    if isinstance(value, str):
-        return _(value)
-    if isinstance(value, Joined):
-        return "".join(_(part) for part in value)
-    if isinstance(value, dict):
-        return {key: translate(item) for key, item in value.items()}
-    if isinstance(value, tuple):
-        return tuple(translate(item) for item in value)
-    return value
 
 
 def locale() -> Locale:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from bot.texts.language import N_, _
+from bot.texts.language import _
 
-FLOOD_PAUSE = N_(
-    "You're sending messages faster than I can read them, so I'll pause for a minute and then "
-    "answer again. If you feel unwell, don't wait for me: call your doctor, or your local "
-    "emergency number in an emergency."
-)
-ONLY_TEXT = N_(
-    "I can only read text messages (and a shared location when I ask for your time zone). "
-    "Please type what you'd like to tell me, or send /help to see what I can do."
-)
+
+def flood_pause() -> str:
+    return _(
+        "You're sending messages faster than I can read them, so I'll pause for a minute and then "
+        "answer again. If you feel unwell, don't wait for me: call your doctor, or your local "
+        "emergency number in an emergency."
+    )
+
+
+def only_text() -> str:
+    return _(
+        "I can only read text messages (and a shared location when I ask for your time zone). "
+        "Please type what you'd like to tell me, or send /help to see what I can do."
+    )
 
 
 def too_long(limit: int) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bot.texts.language import LANGUAGES, N_, _, current
+from bot.texts.language import LANGUAGES, _, current
 
-LANGUAGE_CHANGED = N_("🌐 From now on I'll write to you in English.")
+
+def language_changed() -> str:
+    return _("🌐 From now on I'll write to you in English.")
 
 
 def language_overview(chosen: bool) -> str:

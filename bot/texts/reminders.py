@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from bot.texts.common import (
     dose_phase,
     medicine,
 )
-from bot.texts.language import N_, _
+from bot.texts.language import _
 
 # --- reminders ---------------------------------------------------------------------------
 
@@ -38,9 +38,10 @@ def take_out(number: int, discreet: bool) -> str:
     return text.format(number=number)
 
 
-FIRST_DOSE_NOTE = N_(
-    "The first injection is usually given under the guidance of a healthcare professional."
-)
+def first_dose_note() -> str:
+    return _(
+        "The first injection is usually given under the guidance of a healthcare professional."
+    )
 
 
 def dose_reminder(number: int, planned: date, *, late: bool, discreet: bool, snoozed: bool) -> str:
@@ -56,7 +57,7 @@ def dose_reminder(number: int, planned: date, *, late: bool, discreet: bool, sno
     if late:
         text += "\n" + _("(This reminder comes late: I couldn't send it on time.)")
     if number == 1:
-        text += "\n" + _(FIRST_DOSE_NOTE)
+        text += "\n" + first_dose_note()
     return text + "\n\n" + _("Tap ✅ once you've injected, or reply <b>done</b> to this message.")
 
 
@@ -85,9 +86,16 @@ def overdue(number: int, planned: date, discreet: bool) -> str:
     ).format(number=number, medicine=medicine(discreet), planned=planned)
 
 
-CONFIRM_BUTTON = N_("✅ Done, I injected")
-SNOOZE_BUTTONS = (("1h", N_("⏰ 1 h")), ("3h", N_("⏰ 3 h")), ("tomorrow", N_("⏰ Tomorrow")))
-PROBLEM_BUTTON = N_("🤔 Not yet / a problem")
+def confirm_button() -> str:
+    return _("✅ Done, I injected")
+
+
+def snooze_buttons() -> tuple[tuple[str, str], ...]:
+    return (("1h", _("⏰ 1 h")), ("3h", _("⏰ 3 h")), ("tomorrow", _("⏰ Tomorrow")))
+
+
+def problem_button() -> str:
+    return _("🤔 Not yet / a problem")
 
 
 def recorded(number: int, taken_on: date, next_number: int, next_planned: date) -> str:
@@ -112,7 +120,8 @@ def earlier_than_plan(earlier: int, later: int, minimum_days: int) -> str:
     ).format(earlier=earlier, later=later, minimum=minimum_days)
 
 
-ALREADY_RECORDED = N_("This dose is already recorded.")
+def already_recorded() -> str:
+    return _("This dose is already recorded.")
 
 
 def not_due_yet(number: int, planned: date) -> str:
@@ -122,28 +131,50 @@ def not_due_yet(number: int, planned: date) -> str:
     ).format(number=number, planned=planned)
 
 
-NOT_A_REMINDER = N_(
-    "I can only record a dose from a reply to one of your dose reminders. Use /taken to record "
-    "your due dose."
-)
-STALE_DOSE_BUTTON = N_("This reminder is out of date: the plan has changed. See /next.")
-CORRECT_BUTTON = N_("📅 I injected on another day")
-UNDO_BUTTON = N_("↩️ Undo")
-ASK_WHO = N_("Who gave the injection?")
-WHO_BUTTONS = (
-    ("self", N_("🙋 I did")),
-    ("caregiver", N_("🤝 A caregiver")),
-    ("professional", N_("🩺 A healthcare professional")),
-)
-ASK_SITE = N_("Where was it injected?")
-SITE_NAMES = {
-    "thigh_left": N_("left thigh"),
-    "thigh_right": N_("right thigh"),
-    "abdomen_left": N_("left side of the belly"),
-    "abdomen_right": N_("right side of the belly"),
-    "arm_left": N_("left upper outer arm"),
-    "arm_right": N_("right upper outer arm"),
-}
+def not_a_reminder() -> str:
+    return _(
+        "I can only record a dose from a reply to one of your dose reminders. Use /taken to record "
+        "your due dose."
+    )
+
+
+def stale_dose_button() -> str:
+    return _("This reminder is out of date: the plan has changed. See /next.")
+
+
+def correct_button() -> str:
+    return _("📅 I injected on another day")
+
+
+def undo_button() -> str:
+    return _("↩️ Undo")
+
+
+def ask_who() -> str:
+    return _("Who gave the injection?")
+
+
+def who_buttons() -> tuple[tuple[str, str], ...]:
+    return (
+        ("self", _("🙋 I did")),
+        ("caregiver", _("🤝 A caregiver")),
+        ("professional", _("🩺 A healthcare professional")),
+    )
+
+
+def ask_site() -> str:
+    return _("Where was it injected?")
+
+
+def site_names() -> dict[str, str]:
+    return {
+        "thigh_left": _("left thigh"),
+        "thigh_right": _("right thigh"),
+        "abdomen_left": _("left side of the belly"),
+        "abdomen_right": _("right side of the belly"),
+        "arm_left": _("left upper outer arm"),
+        "arm_right": _("right upper outer arm"),
+    }
 
 
 def site_noted(site: str, suggestion: str) -> str:
@@ -151,37 +182,47 @@ def site_noted(site: str, suggestion: str) -> str:
         "📍 Noted: {site}. Next time, try the {suggestion}, so each spot gets a rest. (Front of "
         "the thigh, or the belly at least 5 cm from the navel; the upper outer arm only when "
         "someone else injects.)"
-    ).format(site=_(SITE_NAMES[site]), suggestion=_(SITE_NAMES[suggestion]))
+    ).format(site=site_names()[site], suggestion=site_names()[suggestion])
 
 
-ASK_CORRECT_DATE = N_(
-    "On which day did you inject dose {number}? Tap one, or type <code>YYYY-MM-DD</code> "
-    "(or <b>today</b> / <b>yesterday</b>). Type <b>cancel</b> to keep {taken_on}."
-)
-CORRECTION_DAYS = (
-    ("0", N_("Today")),
-    ("1", N_("Yesterday")),
-    ("2", N_("2 days ago")),
-    ("3", N_("3 days ago")),
-)
+def ask_correct_date(number: int, taken_on: date) -> str:
+    return _(
+        "On which day did you inject dose {number}? Tap one, or type <code>YYYY-MM-DD</code> "
+        "(or <b>today</b> / <b>yesterday</b>). Type <b>cancel</b> to keep {taken_on}."
+    ).format(number=number, taken_on=taken_on)
+
+
+def correction_days() -> tuple[tuple[str, str], ...]:
+    return (
+        ("0", _("Today")),
+        ("1", _("Yesterday")),
+        ("2", _("2 days ago")),
+        ("3", _("3 days ago")),
+    )
 
 
 def undone(number: int) -> str:
     return _("↩️ Undone: dose {number} is no longer recorded.").format(number=number)
 
 
-CANNOT_UNDO = N_("That can't be undone any more: a later dose is recorded after it.")
+def cannot_undo() -> str:
+    return _("That can't be undone any more: a later dose is recorded after it.")
 
-TAKEN_PROBLEMS = {
-    "in_future": N_("That date is in the future; I can only record injections that happened."),
-    "before_previous_dose": N_("That's not after your previous recorded injection."),
-    "after_next_dose": N_("That's after your next recorded injection."),
-    "before_first_approval": N_("That's before Kesimpta was first approved (2020-08-20)."),
-}
-TAKEN_USAGE = N_(
-    "Send /taken to record your due dose as injected today, or /taken <code>YYYY-MM-DD</code> "
-    "for an earlier day."
-)
+
+def taken_problems() -> dict[str, str]:
+    return {
+        "in_future": _("That date is in the future; I can only record injections that happened."),
+        "before_previous_dose": _("That's not after your previous recorded injection."),
+        "after_next_dose": _("That's after your next recorded injection."),
+        "before_first_approval": _("That's before Kesimpta was first approved (2020-08-20)."),
+    }
+
+
+def taken_usage() -> str:
+    return _(
+        "Send /taken to record your due dose as injected today, or /taken <code>YYYY-MM-DD</code> "
+        "for an earlier day."
+    )
 
 
 def problem_advice(number: int) -> str:
@@ -197,5 +238,10 @@ def problem_advice(number: int) -> str:
     ).format(number=number)
 
 
-PAUSE_BUTTON = N_("⏸ Pause reminders (doctor said wait)")
-SNOOZED_UNTIL = N_("⏰ OK, I'll remind you again at {when:%H:%M} on {when:%Y-%m-%d}.")
+def pause_button() -> str:
+    return _("⏸ Pause reminders (doctor said wait)")
+
+
+def snoozed_until(when: datetime) -> str:
+    """`when` is local to the patient."""
+    return _("⏰ OK, I'll remind you again at {when:%H:%M} on {when:%Y-%m-%d}.").format(when=when)

@@ -10,7 +10,7 @@ from bot.texts.common import (
     dose_phase,
     status_mark,
 )
-from bot.texts.language import N_, _, day_month, ngettext, weekday
+from bot.texts.language import _, day_month, ngettext, weekday
 
 # --- schedule ----------------------------------------------------------------------------
 
@@ -45,10 +45,11 @@ def schedule_header(zone: str, reminder: time, paused: bool) -> str:
     return _("📅 <b>Your Kesimpta plan</b> ({zone}, {state})").format(zone=zone, state=state)
 
 
-PROVISIONAL_NOTE = N_(
-    "A dose is overdue, so the dates marked provisional assume you inject it today; they will "
-    "follow the day you actually inject it."
-)
+def provisional_note() -> str:
+    return _(
+        "A dose is overdue, so the dates marked provisional assume you inject it today; they will "
+        "follow the day you actually inject it."
+    )
 
 
 def next_dose(
@@ -112,20 +113,43 @@ def settings_overview(zone: str, reminder: time, paused: bool, discreet: bool) -
     ).format(reminder=reminder, zone=zone, state=state, style=style)
 
 
-SETTINGS_TIME_BUTTON = N_("⏰ Reminder time")
-SETTINGS_ZONE_BUTTON = N_("🌍 Time zone")
-SETTINGS_PAUSE_BUTTON = N_("⏸ Pause reminders")
-SETTINGS_RESUME_BUTTON = N_("▶️ Resume reminders")
-SETTINGS_DISCREET_BUTTON = N_("🙈 Discreet reminders")
-SETTINGS_NAMED_BUTTON = N_("💊 Name the medicine in reminders")
-ASK_NEW_REMINDER_TIME = N_(
-    "Type the new reminder time as <code>HH:MM</code> (24-hour clock), or <b>cancel</b>."
-)
-ASK_NEW_TIME_ZONE = N_(
-    "Type your time zone's name (for example <code>Europe/Lisbon</code>), tap one below, or "
-    "share your location. Type <b>cancel</b> to keep the current one."
-)
-SETTINGS_CANCELLED = N_("Nothing changed.")
+def settings_time_button() -> str:
+    return _("⏰ Reminder time")
+
+
+def settings_zone_button() -> str:
+    return _("🌍 Time zone")
+
+
+def settings_pause_button() -> str:
+    return _("⏸ Pause reminders")
+
+
+def settings_resume_button() -> str:
+    return _("▶️ Resume reminders")
+
+
+def settings_discreet_button() -> str:
+    return _("🙈 Discreet reminders")
+
+
+def settings_named_button() -> str:
+    return _("💊 Name the medicine in reminders")
+
+
+def ask_new_reminder_time() -> str:
+    return _("Type the new reminder time as <code>HH:MM</code> (24-hour clock), or <b>cancel</b>.")
+
+
+def ask_new_time_zone() -> str:
+    return _(
+        "Type your time zone's name (for example <code>Europe/Lisbon</code>), tap one below, or "
+        "share your location. Type <b>cancel</b> to keep the current one."
+    )
+
+
+def settings_cancelled() -> str:
+    return _("Nothing changed.")
 
 
 def reminder_time_changed(reminder: time, zone: str) -> str:
@@ -141,8 +165,12 @@ def time_zone_changed(zone: str, local_now: datetime) -> str:
     ).format(zone=zone, now=local_now)
 
 
-PAUSED = N_(
-    "⏸ Reminders are paused. Do this only if your doctor told you to wait (for example "
-    "during an infection). Resume in /settings when you're ready."
-)
-RESUMED = N_("▶️ Reminders are back on.")
+def paused() -> str:
+    return _(
+        "⏸ Reminders are paused. Do this only if your doctor told you to wait (for example "
+        "during an infection). Resume in /settings when you're ready."
+    )
+
+
+def resumed() -> str:
+    return _("▶️ Reminders are back on.")

@@ -12,9 +12,11 @@ from bot.domain.broadcast import Status as BroadcastStatus
 from bot.texts.common import (
     shorten,
 )
-from bot.texts.language import N_, _, ngettext
+from bot.texts.language import _, ngettext
 
-STATS_COUNTING = N_("📊 Counting… (every patient's plan is worked out; this can take a moment)")
+
+def stats_counting() -> str:
+    return _("📊 Counting… (every patient's plan is worked out; this can take a moment)")
 
 
 def stats(
@@ -61,43 +63,79 @@ def stats(
 
 # --- broadcasts (staff) ------------------------------------------------------------------
 
-BROADCAST_USAGE = N_(
-    "Write the notice after the command, for example:\n"
-    "<code>/broadcast The bot will be down for maintenance tonight from 22:00 to 22:30.</code>\n\n"
-    "Several lines are fine, and Telegram's HTML formatting works: &lt;b&gt;bold&lt;/b&gt;, "
-    '&lt;i&gt;italic&lt;/i&gt;, &lt;a href="https://…"&gt;a link&lt;/a&gt;. '
-    "You'll see a preview before anything is sent."
-)
-BROADCAST_PREVIEW_INTRO = N_(
-    "👀 Here is the notice exactly as people will see it. Choose who gets it, then press ✅ to "
-    "send, or cancel."
-)
-BROADCAST_CANCELLED = N_("Broadcast cancelled: nothing was sent.")
-BROADCAST_STOPPING = N_("Stopping: nobody else will get it. The report follows.")
-NOT_YOUR_BROADCAST = N_("Only the staff member who wrote this broadcast can use its buttons.")
-CANCEL_BROADCAST_BUTTON = N_("✖️ Cancel")
-STOP_BROADCAST_BUTTON = N_("⏹ Stop sending")
-NO_BROADCASTS = N_("No broadcasts yet. /broadcast &lt;text&gt; writes one.")
-BROADCASTS_HEADER = N_("📣 <b>Recent broadcasts</b> (newest first)")
-AUDIENCE_NAMES = {
-    "everyone": N_("Everyone"),
-    "patients": N_("Patients"),
-    "caregivers": N_("Caregivers"),
-}
-AUDIENCE_IN_SENTENCE = {
-    "everyone": N_("everyone"),
-    "patients": N_("patients"),
-    "caregivers": N_("caregivers"),
-}
-"""The audience inside a broadcast's summary line ("to patients"); its own words, since not
-every language writes these in lower case."""
-BROADCAST_STATES = {
-    "draft": N_("not sent yet"),
-    "sending": N_("sending"),
-    "done": N_("sent"),
-    "stopped": N_("stopped"),
-    "cancelled": N_("cancelled, nothing sent"),
-}
+
+def broadcast_usage() -> str:
+    return _(
+        "Write the notice after the command, for example:\n"
+        "<code>/broadcast The bot will be down for maintenance tonight from 22:00 to "
+        "22:30.</code>\n\n"
+        "Several lines are fine, and Telegram's HTML formatting works: &lt;b&gt;bold&lt;/b&gt;, "
+        '&lt;i&gt;italic&lt;/i&gt;, &lt;a href="https://…"&gt;a link&lt;/a&gt;. '
+        "You'll see a preview before anything is sent."
+    )
+
+
+def broadcast_preview_intro() -> str:
+    return _(
+        "👀 Here is the notice exactly as people will see it. Choose who gets it, then press ✅ to "
+        "send, or cancel."
+    )
+
+
+def broadcast_cancelled() -> str:
+    return _("Broadcast cancelled: nothing was sent.")
+
+
+def broadcast_stopping() -> str:
+    return _("Stopping: nobody else will get it. The report follows.")
+
+
+def not_your_broadcast() -> str:
+    return _("Only the staff member who wrote this broadcast can use its buttons.")
+
+
+def cancel_broadcast_button() -> str:
+    return _("✖️ Cancel")
+
+
+def stop_broadcast_button() -> str:
+    return _("⏹ Stop sending")
+
+
+def no_broadcasts() -> str:
+    return _("No broadcasts yet. /broadcast &lt;text&gt; writes one.")
+
+
+def broadcasts_header() -> str:
+    return _("📣 <b>Recent broadcasts</b> (newest first)")
+
+
+def audience_names() -> dict[str, str]:
+    return {
+        "everyone": _("Everyone"),
+        "patients": _("Patients"),
+        "caregivers": _("Caregivers"),
+    }
+
+
+def audience_in_sentence() -> dict[str, str]:
+    """The audience inside a broadcast's summary line ("to patients"); its own words, since not
+    every language writes these in lower case."""
+    return {
+        "everyone": _("everyone"),
+        "patients": _("patients"),
+        "caregivers": _("caregivers"),
+    }
+
+
+def broadcast_states() -> dict[str, str]:
+    return {
+        "draft": _("not sent yet"),
+        "sending": _("sending"),
+        "done": _("sent"),
+        "stopped": _("stopped"),
+        "cancelled": _("cancelled, nothing sent"),
+    }
 
 
 def broadcast_formatting_problem(problem: str) -> str:
@@ -110,7 +148,7 @@ def broadcast_formatting_problem(problem: str) -> str:
 
 
 def audience_button(audience: Audience, size: int, chosen: bool) -> str:
-    name = _(AUDIENCE_NAMES[str(audience)])
+    name = audience_names()[str(audience)]
     return f"{'🔘' if chosen else '⚪️'} {name} ({size})"
 
 
@@ -128,7 +166,7 @@ def broadcast_started(total: int) -> str:
 
 def _state(status: str) -> str:
     """A broadcast's state in words, in the current language."""
-    return _(BROADCAST_STATES.get(status, status))
+    return broadcast_states().get(status, status)
 
 
 def broadcast_state(status: str) -> str:
@@ -199,7 +237,7 @@ def broadcast_line(
         created=created,
         sender=escape(sender_name),
         sender_id=sender_id,
-        audience=_(AUDIENCE_IN_SENTENCE[str(audience)]),
+        audience=audience_in_sentence()[str(audience)],
     )
     return f"{heading}\n{outcome}\n<i>{escape(shorten(plain_text(text), 80))}</i>"
 

@@ -4,32 +4,60 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.texts.language import N_, _
+from bot.texts.language import _
 
 # --- support -----------------------------------------------------------------------------
 
-SUPPORT_USAGE = N_(
-    "To write to the support team, put your message after the command, for example:\n"
-    "<code>/support I changed phones and stopped getting reminders.</code>\n\n"
-    "They'll answer here, in this chat. Please don't include health details they don't need; "
-    "for medical questions, ask your doctor or pharmacist."
-)
-SUPPORT_SENT = N_("📨 Sent to the support team. Their answer will arrive here, in this chat.")
-SUPPORT_UNREACHABLE = N_(
-    "Sorry, I couldn't reach the support team just now. Please try again later."
-)
-SUPPORT_TOO_OFTEN = N_(
-    "You've written to the support team several times in the last day; they'll answer as soon "
-    "as they can. Please wait for their reply before writing again."
-)
-ANSWER_BUTTON = N_("↩️ Answer")
-CANCEL_ANSWER_BUTTON = N_("✖️ Don't answer")
-ANSWER_DROPPED = N_("Okay, no answer sent.")
-SUPPORT_REQUEST_GONE = N_(
-    "That person has since deleted their data or the request no longer exists; nothing was sent."
-)
-ANSWER_BLOCKED = N_("Not delivered: that person has blocked the bot.")
-ANSWER_NOT_NOW = N_("Telegram didn't take the answer just now; please send it again in a moment.")
+
+def support_usage() -> str:
+    return _(
+        "To write to the support team, put your message after the command, for example:\n"
+        "<code>/support I changed phones and stopped getting reminders.</code>\n\n"
+        "They'll answer here, in this chat. Please don't include health details they don't need; "
+        "for medical questions, ask your doctor or pharmacist."
+    )
+
+
+def support_sent() -> str:
+    return _("📨 Sent to the support team. Their answer will arrive here, in this chat.")
+
+
+def support_unreachable() -> str:
+    return _("Sorry, I couldn't reach the support team just now. Please try again later.")
+
+
+def support_too_often() -> str:
+    return _(
+        "You've written to the support team several times in the last day; they'll answer as soon "
+        "as they can. Please wait for their reply before writing again."
+    )
+
+
+def answer_button() -> str:
+    return _("↩️ Answer")
+
+
+def cancel_answer_button() -> str:
+    return _("✖️ Don't answer")
+
+
+def answer_dropped() -> str:
+    return _("Okay, no answer sent.")
+
+
+def support_request_gone() -> str:
+    return _(
+        "That person has since deleted their data or the request no longer exists; nothing was "
+        "sent."
+    )
+
+
+def answer_blocked() -> str:
+    return _("Not delivered: that person has blocked the bot.")
+
+
+def answer_not_now() -> str:
+    return _("Telegram didn't take the answer just now; please send it again in a moment.")
 
 
 def support_too_long(limit: int) -> str:

@@ -135,8 +135,8 @@ def test_a_german_speaker_reads_the_early_dose_notice_in_german(
     user.wait_for(contains="Ab jetzt schreibe ich Ihnen auf Deutsch")
     start_at("2026-04-07 08:00:00")
     with language.speaking("de"):
-        notice = texts.earlier_than_plan(1, 2, 7)
-    assert notice != texts.earlier_than_plan(1, 2, 7), "translated"
+        notice = texts.reminders.earlier_than_plan(1, 2, 7)
+    assert notice != texts.reminders.earlier_than_plan(1, 2, 7), "translated"
     early = say(user, "/taken", re.sub(r"<[^>]+>", "", notice))
     assert "Früher als im Plan" in early.body and "Pflegefachkraft" in early.body
 

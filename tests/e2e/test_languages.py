@@ -44,23 +44,25 @@ def test_german_from_the_app_then_english_by_choice(api: FakeBotApi, start_at: S
     user = api.user(7101, "Lena", language_code="de-DE")
 
     user.send("/start")
-    agree = german(lambda: texts.CONSENT_AGREE_BUTTON)
+    agree = german(lambda: texts.enrolment.consent_agree_button())
     consent = user.wait_for(lambda message: agree in message.buttons)
-    assert consent.body == german(lambda: texts.CONSENT).replace("<b>", "").replace("</b>", "")
-    assert agree != texts.CONSENT_AGREE_BUTTON, "German, not English"
+    assert consent.body == german(lambda: texts.enrolment.consent()).replace("<b>", "").replace(
+        "</b>", ""
+    )
+    assert agree != texts.enrolment.consent_agree_button(), "German, not English"
     user.send("ja")
-    user.wait_for(contains=opening(texts.ASK_TIME_ZONE))
+    user.wait_for(contains=opening(texts.enrolment.ask_time_zone()))
     user.send("Europe/Berlin")
-    picker = user.wait_for(contains=opening(texts.ASK_FIRST_INJECTION))
+    picker = user.wait_for(contains=opening(texts.enrolment.ask_first_injection()))
     assert "März 2026" in picker.buttons and "Di." in picker.buttons, "the calendar in German"
     user.send("heute")
-    user.wait_for(contains=opening(texts.ASK_REMINDER_TIME))
+    user.wait_for(contains=opening(texts.enrolment.ask_reminder_time()))
     user.send("10:00")
-    done = user.wait_for(contains=opening(texts.ENROLLED))
+    done = user.wait_for(contains=opening(texts.enrolment.enrolled()))
     assert "You're all set" not in done.body
 
     start_at("2026-03-02 09:00:30")  # 10:00:30 in Berlin: the dose reminder, composed now
-    confirm = german(lambda: texts.CONFIRM_BUTTON)
+    confirm = german(lambda: texts.reminders.confirm_button())
     reminder = user.wait_for(lambda message: confirm in message.buttons, timeout=30, after=done)
     assert "2026-03-02" in reminder.body
     assert "It's time for dose" not in reminder.body
