@@ -143,12 +143,7 @@ def build_application(
             CommandHandler("help", info.help_, filters=private),
             CommandHandler("about", info.about, filters=private),
             CommandHandler("myid", info.my_id, filters=private),
-            *(
-                # info.page is typed as returning an Awaitable, PTB asks for a coroutine function:
-                # goes once the handlers are typed (warn_unused_ignores then flags it)
-                CommandHandler(topic, info.page(topic), filters=private)  # type: ignore[arg-type]
-                for topic in info.TOPICS
-            ),
+            *(CommandHandler(topic, info.page(topic), filters=private) for topic in info.TOPICS),
             CommandHandler("deletedata", erasure.ask, filters=private),
             CommandHandler("support", support.request, filters=private),
             CommandHandler("stats", staff.stats, filters=private),

@@ -11,6 +11,7 @@ from bot import services, texts
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.domain.broadcast import Audience, FormattingError, Status, check_formatting
+from bot.handlers.access import message_of, query_of, user_of
 from bot.handlers.long_text import reply_in_parts
 from bot.jobs.broadcast import progress_markup
 from bot.keyboards.broadcast import BroadcastAction, BroadcastTap, draft_keyboard
@@ -19,8 +20,8 @@ from bot.texts import language
 
 
 async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if not services.is_staff(context, update.effective_user.id):
+    message = message_of(update)
+    if not services.is_staff(context, user_of(update).id):
         await message.reply_text(texts.account.staff_only())
         return
     text = text_after_command(message)
@@ -33,7 +34,7 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.staff.broadcast_formatting_problem(str(problem)))
         return
     app = services.of(context)
-    user = update.effective_user
+    user = user_of(update)
     with transaction(app.engine) as session:
         draft = broadcasts.create_draft(
             session, sender_id=user.id, sender_name=user.full_name, text=text, now=app.clock.now()
@@ -53,14 +54,14 @@ async def compose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.staff.broadcast_formatting_problem(error.message))
         return
     with transaction(app.engine) as session:
-        broadcasts.set_preview(
-            session, broadcasts.get(session, broadcast_id), preview.chat_id, preview.message_id
-        )
+        stored = broadcasts.get(session, broadcast_id)
+        if stored is not None:  # just written; only an erasure in between could take it
+            broadcasts.set_preview(session, stored, preview.chat_id, preview.message_id)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    if not services.is_staff(context, update.effective_user.id):
+    query = query_of(update)
+    if not services.is_staff(context, user_of(update).id):
         await query.answer(texts.account.staff_only(), show_alert=True)
         return
     tap = BroadcastTap.parse(query.data)
@@ -71,7 +72,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = app.clock.now()
     with transaction(app.engine) as session:
         broadcast = broadcasts.get(session, tap.broadcast_id)
-        mine = broadcast is not None and broadcast.sender_id == update.effective_user.id
+        mine = broadcast is not None and broadcast.sender_id == user_of(update).id
         if broadcast is None or not mine:
             changed = False
         elif tap.action is BroadcastAction.TO and tap.audience is not None:
@@ -112,7 +113,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         case BroadcastAction.CANCEL:
             await query.answer(texts.staff.broadcast_cancelled())
             await _edit_buttons(query, None)
-            await query.message.reply_text(texts.staff.broadcast_cancelled())
+            await message_of(update).reply_text(texts.staff.broadcast_cancelled())
         case BroadcastAction.STOP:
             await query.answer(texts.staff.broadcast_stopping())
         case _:
@@ -130,13 +131,13 @@ async def _edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | Non
 
 async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/broadcasts: the audit trail of the latest notices (text, sender, audience, outcome)."""
-    if not services.is_staff(context, update.effective_user.id):
-        await update.effective_message.reply_text(texts.account.staff_only())
+    if not services.is_staff(context, user_of(update).id):
+        await message_of(update).reply_text(texts.account.staff_only())
         return
     with transaction(services.of(context).engine) as session:
         latest = broadcasts.recent(session)
     if not latest:
-        await update.effective_message.reply_text(texts.staff.no_broadcasts())
+        await message_of(update).reply_text(texts.staff.no_broadcasts())
         return
     lines = [texts.staff.broadcasts_header()]
     lines += [
@@ -152,4 +153,4 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         for item in latest
     ]
-    await reply_in_parts(update.effective_message, "\n\n".join(lines))
+    await reply_in_parts(message_of(update), "\n\n".join(lines))

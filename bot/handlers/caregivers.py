@@ -21,6 +21,7 @@ from bot.domain.adherence import Status, summarize
 from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES, looks_like_token
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
+from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.handlers.long_text import reply_in_parts
 from bot.keyboards.caregivers import (
     CaregiverAction,
@@ -46,20 +47,20 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = app.clock.now()
     waiting: Sequence[Invite] = ()
     with transaction(app.engine) as session:
-        patient = patients.get(session, update.effective_user.id)
+        patient = patients.get(session, user_of(update).id)
         if patient is not None:
             waiting = caregivers.open_invites(session, patient, now)
         if patient is not None and len(waiting) < MAX_OPEN_INVITES:
             token, row = caregivers.create_invite(session, patient, now)
     if patient is None:
-        await update.effective_message.reply_text(texts.caregivers.invite_only_patients())
+        await message_of(update).reply_text(texts.caregivers.invite_only_patients())
         return
     hours = int(INVITE_VALID_FOR.total_seconds() // 3600)
     if len(waiting) >= MAX_OPEN_INVITES:
         await _at_limit(update, waiting, patient.time_zone, hours)
         return
     link = f"https://t.me/{context.bot.username}?start={token}"
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.caregivers.invite_link(link, hours),
         reply_markup=revoke_invite_keyboard(row.id),
     )
@@ -76,7 +77,7 @@ async def _at_limit(update: Update, waiting: Sequence[Invite], zone: str, hours:
         )
         for number, row in enumerate(waiting, start=1)
     ]
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.limits.invites_at_limit(len(waiting), hours),
         reply_markup=cancel_invites_keyboard(labelled),
     )
@@ -85,9 +86,9 @@ async def _at_limit(update: Update, waiting: Sequence[Invite], zone: str, hours:
 async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> None:
     """`/start <payload>`: a pending link, and a question to the patient."""
     app = services.of(context)
-    user = update.effective_user
+    user = user_of(update)
     if not looks_like_token(payload):
-        await update.effective_message.reply_text(texts.caregivers.invite_problems()["unknown"])
+        await message_of(update).reply_text(texts.caregivers.invite_problems()["unknown"])
         return
     with transaction(app.engine) as session:
         link, problem = caregivers.redeem(
@@ -97,15 +98,15 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
         if link is not None:
             languages.remember(session, user.id, language.current(), app.clock.now())
     if link is None or patient is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             texts.caregivers.invite_problems()[problem or "unknown"]
         )
         return
     name = patient.first_name or texts.caregivers.the_patient()
     if link.approved_at is not None:
-        await update.effective_message.reply_text(texts.caregivers.already_following(name))
+        await message_of(update).reply_text(texts.caregivers.already_following(name))
         return
-    await update.effective_message.reply_text(texts.caregivers.waiting_for_approval(name))
+    await message_of(update).reply_text(texts.caregivers.waiting_for_approval(name))
     await _tell(
         context,
         patient.chat_id,
@@ -115,7 +116,7 @@ async def open_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, payloa
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     tap = CaregiverTap.parse(query.data)
     if tap is None:
         await query.answer(texts.common.button_expired())
@@ -126,12 +127,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def revoke_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, invite_id: int) -> None:
     app = services.of(context)
     with transaction(app.engine) as session:
-        done = caregivers.revoke_invite(
-            session, update.effective_user.id, invite_id, app.clock.now()
-        )
-    await update.callback_query.answer(None if done else texts.common.button_expired())
+        done = caregivers.revoke_invite(session, user_of(update).id, invite_id, app.clock.now())
+    await query_of(update).answer(None if done else texts.common.button_expired())
     if done:
-        await update.callback_query.edit_message_text(texts.caregivers.invite_revoked())
+        await query_of(update).edit_message_text(texts.caregivers.invite_revoked())
 
 
 async def decide(
@@ -139,8 +138,8 @@ async def decide(
 ) -> None:
     app = services.of(context)
     act = actions.approve_caregiver if approve else actions.decline_caregiver
-    decided = act(app.engine, app.clock.now(), update.effective_user.id, link_id)
-    query = update.callback_query
+    decided = act(app.engine, app.clock.now(), user_of(update).id, link_id)
+    query = query_of(update)
     if decided is None:
         await query.answer(texts.common.button_expired())
         return
@@ -170,13 +169,13 @@ async def decline(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: i
 async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
     with transaction(app.engine) as session:
-        patient = patients.get(session, update.effective_user.id)
+        patient = patients.get(session, user_of(update).id)
         links = list(caregivers.links_of_patient(session, patient.user_id)) if patient else []
     if patient is None:
-        await update.effective_message.reply_text(texts.caregivers.invite_only_patients())
+        await message_of(update).reply_text(texts.caregivers.invite_only_patients())
         return
     if not links:
-        await update.effective_message.reply_text(texts.caregivers.no_caregivers())
+        await message_of(update).reply_text(texts.caregivers.no_caregivers())
         return
     lines = [texts.caregivers.caregivers_header()]
     for link in links:
@@ -185,19 +184,19 @@ async def list_caregivers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             texts.caregivers.caregiver_line(link.caregiver_name, approved, link.may_confirm)
         )
     await reply_in_parts(
-        update.effective_message, "\n".join(lines), reply_markup=caregivers_keyboard(links)
+        message_of(update), "\n".join(lines), reply_markup=caregivers_keyboard(links)
     )
 
 
 async def ask_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
     with transaction(services.of(context).engine) as session:
-        link = caregivers.own_link(session, link_id, update.effective_user.id)
-    query = update.callback_query
+        link = caregivers.own_link(session, link_id, user_of(update).id)
+    query = query_of(update)
     if link is None:
         await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await update.effective_chat.send_message(
+    await chat_of(update).send_message(
         texts.caregivers.confirm_revoke(link.caregiver_name),
         reply_markup=confirm_revoke_keyboard(link.id),
     )
@@ -205,10 +204,8 @@ async def ask_revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id
 
 async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int) -> None:
     app = services.of(context)
-    revoked = actions.revoke_caregiver(
-        app.engine, app.clock.now(), update.effective_user.id, link_id
-    )
-    query = update.callback_query
+    revoked = actions.revoke_caregiver(app.engine, app.clock.now(), user_of(update).id, link_id)
+    query = query_of(update)
     if revoked is None:
         await query.answer(texts.common.button_expired())
         return
@@ -222,8 +219,8 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: in
 async def toggle_confirming(
     update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: int
 ) -> None:
-    link = actions.toggle_confirming(services.of(context).engine, update.effective_user.id, link_id)
-    query = update.callback_query
+    link = actions.toggle_confirming(services.of(context).engine, user_of(update).id, link_id)
+    query = query_of(update)
     if link is None:
         await query.answer(texts.common.button_expired())
         return
@@ -236,10 +233,10 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     app = services.of(context)
     now = app.clock.now()
     with transaction(app.engine) as session:
-        pairs = list(caregivers.followed(session, update.effective_user.id))
+        pairs = list(caregivers.followed(session, user_of(update).id))
         courses = patients.courses_of(session, [patient for _, patient in pairs])
     if not pairs:
-        await update.effective_message.reply_text(texts.caregivers.not_following())
+        await message_of(update).reply_text(texts.caregivers.not_following())
         return
     parts = [texts.caregivers.patients_header()]
     for _, patient in pairs:
@@ -247,7 +244,7 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         statuses = [status_of(dose, patient, now) for dose in plan]
         taken = [dose for dose in plan if dose.taken is not None]
         upcoming = [(dose.number, dose.planned) for dose in plan if dose.taken is None][:3]
-        last = (taken[-1].number, taken[-1].taken) if taken else None
+        last = next(((dose.number, dose.taken) for dose in reversed(taken) if dose.taken), None)
         counts = summarize(s for s in statuses if s is not Status.BEFORE_ENROLMENT)
         parts.append(
             texts.caregivers.patient_summary(
@@ -259,16 +256,16 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
                 counts.missed,
             )
         )
-    await reply_in_parts(update.effective_message, "\n\n".join(parts))
+    await reply_in_parts(message_of(update), "\n\n".join(parts))
 
 
 async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with transaction(services.of(context).engine) as session:
-        pairs = list(caregivers.followed(session, update.effective_user.id))
+        pairs = list(caregivers.followed(session, user_of(update).id))
     if not pairs:
-        await update.effective_message.reply_text(texts.caregivers.not_following())
+        await message_of(update).reply_text(texts.caregivers.not_following())
         return
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.caregivers.leave_header(),
         reply_markup=leave_keyboard(patient for _, patient in pairs),
     )
@@ -276,8 +273,8 @@ async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def leave_one(update: Update, context: ContextTypes.DEFAULT_TYPE, patient_id: int) -> None:
     app = services.of(context)
-    left = actions.leave(app.engine, app.clock.now(), update.effective_user.id, patient_id)
-    query = update.callback_query
+    left = actions.leave(app.engine, app.clock.now(), user_of(update).id, patient_id)
+    query = query_of(update)
     if left is None or left.patient is None:
         await query.answer(texts.common.button_expired())
         return
@@ -294,9 +291,9 @@ async def leave_one(update: Update, context: ContextTypes.DEFAULT_TYPE, patient_
 async def show_alert_choices(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """The caregiver part of /settings; False if the user follows nobody."""
     with transaction(services.of(context).engine) as session:
-        pairs = list(caregivers.followed(session, update.effective_user.id))
+        pairs = list(caregivers.followed(session, user_of(update).id))
     for link, patient in pairs:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             texts.caregivers.caregiver_settings(
                 patient.first_name or texts.caregivers.the_patient(),
                 link.alert_confirmations,
@@ -312,9 +309,9 @@ async def toggle_alert(
 ) -> None:
     app = services.of(context)
     changed = actions.toggle_alert(
-        app.engine, app.clock.now(), update.effective_user.id, patient_id, which
+        app.engine, app.clock.now(), user_of(update).id, patient_id, which
     )
-    query = update.callback_query
+    query = query_of(update)
     if changed is None or changed.patient is None:
         await query.answer(texts.common.button_expired())
         return
@@ -345,10 +342,10 @@ async def toggle_heads_up_alerts(
 async def caregiver_welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """/start from someone who only follows others: their menu, no sign-up nagging."""
     with transaction(services.of(context).engine) as session:
-        pairs = list(caregivers.followed(session, update.effective_user.id))
+        pairs = list(caregivers.followed(session, user_of(update).id))
     if not pairs:
         return False
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.caregivers.caregiver_welcome([patient.first_name for _, patient in pairs]),
         reply_markup=sign_up_keyboard(),
     )

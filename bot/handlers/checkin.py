@@ -13,6 +13,7 @@ from bot.db import transaction
 from bot.domain.timing import local_date
 from bot.domain.triage import Urgency, triage_answer
 from bot.handlers import advice
+from bot.handlers.access import message_of, query_of, user_of
 from bot.handlers.advice import Advised
 from bot.keyboards.checkin import CheckinAnswer, CheckinTap, dose_asked_about
 from bot.store import checkins, diary, doses, patients
@@ -27,7 +28,7 @@ BUTTON_URGENCY = {
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     tap = CheckinTap.parse(query.data)
     if tap is None:
         await query.answer(texts.common.button_expired())
@@ -40,7 +41,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """A typed reply to a check-in message (Telegram's Reply). Returns whether it was one."""
-    message = update.effective_message
+    message = message_of(update)
     number = dose_asked_about(message.reply_to_message)
     if number is None or not message.text:
         return False
@@ -57,7 +58,7 @@ async def on_open_question(
     app = services.of(context)
     now = app.clock.now()
     with transaction(app.engine) as session:
-        patient = patients.get(session, update.effective_user.id)
+        patient = patients.get(session, user_of(update).id)
         number = None if patient is None else checkins.open_question(session, patient, now)
     if number is None:
         return False
@@ -74,10 +75,10 @@ async def _answer(
     note: str,
     advised: Advised | None,
 ) -> None:
-    message = update.effective_message
+    message = message_of(update)
     if urgency is not Urgency.FINE and advised is None:
         advised = await advice.advise(message, urgency)
-    noted = _note(context, update.effective_user.id, number, note)
+    noted = _note(context, user_of(update).id, number, note)
     if advised is None:
         reply = safety.answer(urgency)
         await message.reply_text(safety.with_noted(reply) if noted else reply)

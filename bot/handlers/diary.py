@@ -13,6 +13,7 @@ from bot.db import transaction
 from bot.domain.timing import local_date
 from bot.domain.triage import Urgency, triage_answer
 from bot.handlers import advice
+from bot.handlers.access import message_of, query_of, user_of
 from bot.keyboards.diary import DiaryChoice, DiaryTap, choices_keyboard
 from bot.store import diary, patients
 
@@ -20,28 +21,26 @@ MAX_LENGTH = 500
 
 
 async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = text_after_command(update.effective_message)
+    text = text_after_command(message_of(update))
     if not text:
         with transaction(services.of(context).engine) as session:
-            enrolled = patients.get(session, update.effective_user.id) is not None
+            enrolled = patients.get(session, user_of(update).id) is not None
         if not enrolled:
-            await update.effective_message.reply_text(texts.common.not_enrolled())
+            await message_of(update).reply_text(texts.common.not_enrolled())
             return
-        await update.effective_message.reply_text(
-            texts.care.diary_ask(), reply_markup=choices_keyboard()
-        )
+        await message_of(update).reply_text(texts.care.diary_ask(), reply_markup=choices_keyboard())
         return
     urgency = triage_answer(text)
     if len(text) > MAX_LENGTH:
         if urgency is not Urgency.FINE:
-            await advice.advise(update.effective_message, urgency)
-        await update.effective_message.reply_text(texts.care.diary_too_long(MAX_LENGTH))
+            await advice.advise(message_of(update), urgency)
+        await message_of(update).reply_text(texts.care.diary_too_long(MAX_LENGTH))
         return
     await _note(update, context, " ".join(text.split()), urgency)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     tap = DiaryTap.parse(query.data)
     if tap is None:
         await query.answer(texts.common.button_expired())
@@ -56,17 +55,17 @@ async def _note(
 ) -> None:
     advised = None
     if urgency is not Urgency.FINE:
-        advised = await advice.advise(update.effective_message, urgency)
+        advised = await advice.advise(message_of(update), urgency)
     app = services.of(context)
     now = app.clock.now()
     with transaction(app.engine) as session:
-        patient = patients.get(session, update.effective_user.id)
+        patient = patients.get(session, user_of(update).id)
         day = local_date(now, patient.time_zone) if patient is not None else None
         if patient is not None and day is not None:
             diary.add(session, patient, text, day, now)
     if day is None:
-        await update.effective_message.reply_text(texts.common.not_enrolled())
+        await message_of(update).reply_text(texts.common.not_enrolled())
     elif advised is None:
-        await update.effective_message.reply_text(texts.care.diary_noted(day, text))
+        await message_of(update).reply_text(texts.care.diary_noted(day, text))
     else:
         await advice.amend(advised, texts.care.diary_noted(day, text))

@@ -27,6 +27,7 @@ from bot.domain.schedule import (
 )
 from bot.domain.sites import suggest_next_site
 from bot.domain.timing import local_date
+from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.handlers.long_text import reply_in_parts
 from bot.keyboards.doses import (
     CorrectionTap,
@@ -57,12 +58,12 @@ class Refused(Exception):
 
 
 async def on_dose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     tap = DoseTap.parse(query.data)
     if tap is None:
         await query.answer(texts.common.button_expired())
         return
-    if tap.patient_id != update.effective_user.id:
+    if tap.patient_id != user_of(update).id:
         await confirm_as_caregiver(update, context, tap)
         return
     handlers = {
@@ -81,7 +82,7 @@ async def on_dose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def confirm_from_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap
 ) -> None:
-    query = update.callback_query
+    query = query_of(update)
     try:
         text, number, planned = record_today(
             context, tap.patient_id, tap.number, tap.planned, "button"
@@ -101,8 +102,8 @@ async def confirm_as_caregiver(
     update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap
 ) -> None:
     """✅ under a missed-dose alert, from a caregiver the patient allowed to confirm."""
-    query = update.callback_query
-    caregiver_id = update.effective_user.id
+    query = query_of(update)
+    caregiver_id = user_of(update).id
     with transaction(services.of(context).engine) as session:
         link = caregivers.approved_link(session, tap.patient_id, caregiver_id)
         patient = patients.get(session, tap.patient_id)
@@ -125,10 +126,10 @@ async def confirm_as_caregiver(
 async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Records the dose when someone answers done, taken or injected to a reminder (or types it
     while a dose is due). Returns False if the text was not such an answer."""
-    message = update.effective_message
+    message = message_of(update)
     if not parse.is_done(message.text or ""):
         return False
-    user_id = update.effective_user.id
+    user_id = user_of(update).id
     app = services.of(context)
     number = planned = None
     if message.reply_to_message is not None:
@@ -205,15 +206,15 @@ def _refusal_text(refused: actions.Refused) -> str:
 
 
 async def ask_who(update: Update, patient_id: int, number: int) -> None:
-    await update.effective_chat.send_message(
+    await chat_of(update).send_message(
         texts.reminders.ask_who(), reply_markup=who_keyboard(patient_id, number)
     )
 
 
 async def on_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     tap = WhoTap.parse(query.data)
-    if tap is None or tap.patient_id != update.effective_user.id:
+    if tap is None or tap.patient_id != user_of(update).id:
         await query.answer(texts.common.button_expired())
         return
     await query.answer()
@@ -224,9 +225,9 @@ async def on_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     tap = SiteTap.parse(query.data)
-    if tap is None or tap.patient_id != update.effective_user.id:
+    if tap is None or tap.patient_id != user_of(update).id:
         await query.answer(texts.common.button_expired())
         return
     engine = services.of(context).engine
@@ -240,7 +241,7 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def snooze(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
-    query = update.callback_query
+    query = query_of(update)
     app = services.of(context)
     snoozed = actions.snooze(
         app.engine, app.clock.now(), tap.patient_id, tap.number, tap.planned, Snooze(tap.action)
@@ -250,12 +251,12 @@ async def snooze(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTa
         return
     await query.answer("⏰")
     local = snoozed.until.astimezone(ZoneInfo(snoozed.time_zone))
-    await update.effective_chat.send_message(texts.reminders.snoozed_until(local))
+    await chat_of(update).send_message(texts.reminders.snoozed_until(local))
 
 
 async def problem(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
-    await update.callback_query.answer()
-    await update.effective_chat.send_message(
+    await query_of(update).answer()
+    await chat_of(update).send_message(
         texts.reminders.problem_advice(tap.number),
         reply_markup=problem_keyboard(tap.patient_id, tap.number, tap.planned),
     )
@@ -264,14 +265,14 @@ async def problem(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseT
 async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
     app = services.of(context)
     patient = settings.pause(app.engine, app.clock.now(), tap.patient_id)
-    await update.callback_query.answer()
-    await update.effective_chat.send_message(
+    await query_of(update).answer()
+    await chat_of(update).send_message(
         texts.schedule.paused() if patient else texts.common.not_enrolled()
     )
 
 
 async def ask_correction(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
-    query = update.callback_query
+    query = query_of(update)
     app = services.of(context)
     with transaction(app.engine) as session:
         record = doses.get(session, tap.patient_id, tap.number)
@@ -288,16 +289,16 @@ async def ask_correction(update: Update, context: ContextTypes.DEFAULT_TYPE, tap
         await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await update.effective_chat.send_message(
+    await chat_of(update).send_message(
         texts.reminders.ask_correct_date(tap.number, record.taken_on),
         reply_markup=correction_keyboard(tap.patient_id, tap.number),
     )
 
 
 async def on_correction_day(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     tap = CorrectionTap.parse(query.data)
-    if tap is None or tap.patient_id != update.effective_user.id:
+    if tap is None or tap.patient_id != user_of(update).id:
         await query.answer(texts.common.button_expired())
         return
     await query.answer()
@@ -313,8 +314,8 @@ async def answer_correction(
     """A typed date for the dose being corrected (the conversation is in the database)."""
     if parse.is_cancel(text):
         with transaction(services.of(context).engine) as session:
-            conversations.drop(session, update.effective_user.id)
-        await update.effective_message.reply_text(texts.schedule.settings_cancelled())
+            conversations.drop(session, user_of(update).id)
+        await message_of(update).reply_text(texts.schedule.settings_cancelled())
         return
     await correct(update, context, conversation.answers.number, typed=text)
 
@@ -335,7 +336,7 @@ async def correct(
         return parse.parse_day(typed or "", today, keywords=frozenset({"today", "yesterday"}))
 
     outcome = actions.correct_dose(
-        app.engine, app.clock.now(), update.effective_user.id, number, choose_day
+        app.engine, app.clock.now(), user_of(update).id, number, choose_day
     )
     if isinstance(outcome, actions.Recorded):
         following = outcome.following
@@ -345,7 +346,7 @@ async def correct(
         reply = texts.enrolment.date_unreadable(typed or "", outcome.today, ("today", "yesterday"))
     else:
         reply = _refusal_text(outcome)
-    await update.effective_chat.send_message(reply)
+    await chat_of(update).send_message(reply)
 
 
 def _notice(gap: ShortGap | None) -> str:
@@ -357,7 +358,7 @@ def _notice(gap: ShortGap | None) -> str:
 
 
 async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:
-    query = update.callback_query
+    query = query_of(update)
     app = services.of(context)
     outcome = actions.undo_dose(app.engine, app.clock.now(), tap.patient_id, tap.number)
     if outcome is not UndoOutcome.UNDONE:
@@ -378,22 +379,22 @@ async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if args:
         app = services.of(context)
         with transaction(app.engine) as session:
-            patient = patients.get(session, update.effective_user.id)
+            patient = patients.get(session, user_of(update).id)
         if patient is None:
-            await update.effective_message.reply_text(texts.common.not_enrolled())
+            await message_of(update).reply_text(texts.common.not_enrolled())
             return
         today = local_date(app.clock.now(), patient.time_zone)
         day = parse.parse_day(" ".join(args), today, keywords=frozenset({"today", "yesterday"}))
         if day is None:
-            await update.effective_message.reply_text(texts.reminders.taken_usage())
+            await message_of(update).reply_text(texts.reminders.taken_usage())
             return
-    user_id = update.effective_user.id
+    user_id = user_of(update).id
     try:
         text, number, planned = record_today(context, user_id, None, None, "command", day)
     except Refused as refusal:
-        await update.effective_message.reply_text(str(refusal))
+        await message_of(update).reply_text(str(refusal))
         return
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         text, reply_markup=recorded_keyboard(user_id, number, planned)
     )
     await ask_who(update, user_id, number)
@@ -403,11 +404,11 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
     now = app.clock.now()
     with transaction(app.engine) as session:
-        patient = patients.get(session, update.effective_user.id)
+        patient = patients.get(session, user_of(update).id)
         course = patients.course_of(session, patient) if patient else None
         notes = diary.latest(session, patient.user_id) if patient else []
     if patient is None or course is None:
-        await update.effective_message.reply_text(texts.common.not_enrolled())
+        await message_of(update).reply_text(texts.common.not_enrolled())
         return
     today = local_date(now, patient.time_zone)
     plan = build_plan(course, today, upcoming=1)
@@ -432,7 +433,7 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if notes:
         lines += ["", texts.care.diary_header()]
         lines += [texts.care.diary_line(note.noted_on, note.text) for note in notes]
-    await reply_in_parts(update.effective_message, "\n".join(lines))
+    await reply_in_parts(message_of(update), "\n".join(lines))
     if points:
         png = await asyncio.to_thread(chart.adherence_png, points, chart_text.labels())
-        await update.effective_message.reply_photo(png, caption=texts.chart.chart_caption())
+        await message_of(update).reply_photo(png, caption=texts.chart.chart_caption())

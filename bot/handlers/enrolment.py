@@ -22,6 +22,7 @@ from bot.domain.numbers import parse_number
 from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
 from bot.domain.timing import find_zone, local_date
 from bot.handlers import caregivers
+from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.handlers.schedule import next_dose_text, reply_schedule
 from bot.keyboards import datepicker
 from bot.keyboards.datepicker import ShowMonth
@@ -46,7 +47,7 @@ Signing = Exchange[Step, EnrolmentAnswers]
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """New user: consent first. Enrolled: a short status. Half-way: the pending question again."""
     app = services.of(context)
-    user = update.effective_user
+    user = user_of(update)
     with transaction(app.engine) as session:
         patient = patients.get(session, user.id)
         conversation = conversations.get(session, user.id)
@@ -57,17 +58,15 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if patient is not None and course is not None:
         summary = next_dose_text(patient, course, app.clock.now())
-        await update.effective_message.reply_text(texts.schedule.status_summary(summary))
+        await message_of(update).reply_text(texts.schedule.status_summary(summary))
         return
     if signing is not None:
-        await update.effective_message.reply_text(texts.enrolment.enrolment_resumed())
+        await message_of(update).reply_text(texts.enrolment.enrolment_resumed())
         await ask(update, context, signing.step, signing.answers)
         return
     if conversation is None and await caregivers.caregiver_welcome(update, context):
         return
-    await update.effective_message.reply_text(
-        texts.enrolment.consent(), reply_markup=consent_keyboard()
-    )
+    await message_of(update).reply_text(texts.enrolment.consent(), reply_markup=consent_keyboard())
 
 
 async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -75,7 +74,7 @@ async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     question, or else the question (again)."""
     decision = parse.parse_consent(text)
     if decision is None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             texts.enrolment.consent(), reply_markup=consent_keyboard()
         )
         return
@@ -84,10 +83,10 @@ async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, te
 
 async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agree: bool) -> None:
     if not agree:
-        await update.effective_message.reply_text(texts.enrolment.consent_declined())
+        await message_of(update).reply_text(texts.enrolment.consent_declined())
         return
     app = services.of(context)
-    user = update.effective_user
+    user = user_of(update)
     with transaction(app.engine) as session:
         enrolled = patients.get(session, user.id) is not None
         existing = _read(conversations.get(session, user.id))
@@ -98,18 +97,18 @@ async def decide_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, agr
             conversations.save(session, user.id, FlowName.ENROLMENT, step, answers, app.clock.now())
             languages.remember(session, user.id, language.current(), app.clock.now())
     if enrolled:
-        await update.effective_message.reply_text(texts.common.button_expired())
+        await message_of(update).reply_text(texts.common.button_expired())
         return
     await ask(update, context, step, answers)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Consent and which-dose buttons. Anything stale or forged changes nothing."""
-    query = update.callback_query
+    query = query_of(update)
     tap = EnrolTap.parse(query.data)
     if tap is not None and tap.action is EnrolAction.SIGNUP:
         await query.answer()
-        await update.effective_chat.send_message(
+        await chat_of(update).send_message(
             texts.enrolment.consent(), reply_markup=consent_keyboard()
         )
         return
@@ -119,7 +118,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await decide_consent(update, context, tap.action is EnrolAction.AGREE)
         return
     which = WhichDoseTap.parse(query.data)
-    conversation = current(context, update.effective_user.id)
+    conversation = current(context, user_of(update).id)
     if which is not None and conversation is not None and conversation.step == Step.WHICH:
         await query.answer()
         await answer_which(update, context, conversation, which.answer)
@@ -129,8 +128,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The date picker: browse months, or pick a day as if it had been typed."""
-    query = update.callback_query
-    conversation = current(context, update.effective_user.id)
+    query = query_of(update)
+    conversation = current(context, user_of(update).id)
     parsed = datepicker.parse(query.data)
     if conversation is None or conversation.step not in (Step.FIRST, Step.LAST) or parsed is None:
         await query.answer(texts.common.button_expired() if parsed is not None else None)
@@ -175,7 +174,7 @@ def date_bounds(context: ContextTypes.DEFAULT_TYPE, conversation: Signing) -> tu
 async def ask(
     update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step, answers: EnrolmentAnswers
 ) -> None:
-    message = update.effective_message
+    message = message_of(update)
     if step == Step.ZONE:
         await message.reply_text(texts.enrolment.ask_time_zone(), reply_markup=zone_keyboard())
     elif step in (Step.FIRST, Step.LAST):
@@ -220,13 +219,13 @@ async def answer(
 async def answer_location(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing
 ) -> None:
-    location = update.effective_message.location
-    if conversation.step != Step.ZONE:
+    location = message_of(update).location
+    if location is None or conversation.step != Step.ZONE:
         await ask(update, context, conversation.step, conversation.answers)
         return
     zone = zone_at(location.latitude, location.longitude)
     if zone is None or find_zone(zone) is None:
-        await update.effective_message.reply_text(texts.enrolment.location_without_zone())
+        await message_of(update).reply_text(texts.enrolment.location_without_zone())
         return
     await accept_zone(update, context, conversation, zone)
 
@@ -236,7 +235,7 @@ async def answer_zone(
 ) -> None:
     zone = find_zone(text)
     if zone is None:
-        await update.effective_message.reply_text(texts.enrolment.zone_unknown(text))
+        await message_of(update).reply_text(texts.enrolment.zone_unknown(text))
         return
     await accept_zone(update, context, conversation, zone)
 
@@ -245,7 +244,7 @@ async def accept_zone(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, zone: str
 ) -> None:
     local_now = services.of(context).clock.now().astimezone(ZoneInfo(zone))
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.enrolment.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
     )
     await advance(
@@ -260,13 +259,11 @@ async def answer_first(
     keywords = ("today", "tomorrow")
     day = parse.parse_day(text, today, keywords=frozenset(keywords))
     if day is None:
-        await update.effective_message.reply_text(
-            texts.enrolment.date_unreadable(text, today, keywords)
-        )
+        await message_of(update).reply_text(texts.enrolment.date_unreadable(text, today, keywords))
         return
     problem = parse.check_first_injection(day, today)
     if problem is not None:
-        await update.effective_message.reply_text(texts.enrolment.date_problem(problem))
+        await message_of(update).reply_text(texts.enrolment.date_problem(problem))
         await ask(update, context, Step.FIRST, conversation.answers)
         return
     next_step = Step.LAST if day < today else Step.TIME
@@ -283,13 +280,11 @@ async def answer_last(
     keywords = ("today", "yesterday")
     day = parse.parse_day(text, today, keywords=frozenset(keywords))
     if day is None:
-        await update.effective_message.reply_text(
-            texts.enrolment.date_unreadable(text, today, keywords)
-        )
+        await message_of(update).reply_text(texts.enrolment.date_unreadable(text, today, keywords))
         return
     problem = parse.check_last_injection(day, first, today)
     if problem is not None:
-        await update.effective_message.reply_text(texts.enrolment.date_problem(problem, first))
+        await message_of(update).reply_text(texts.enrolment.date_problem(problem, first))
         await ask(update, context, Step.LAST, conversation.answers)
         return
     candidates = infer_last_dose(first, day)
@@ -307,9 +302,7 @@ async def answer_which(
     candidates = conversation.answers.candidates
     number = parse_number(text.strip().lower().removeprefix("dose").strip())
     if number is None or number not in candidates:
-        await update.effective_message.reply_text(
-            texts.enrolment.which_dose_unclear(list(candidates))
-        )
+        await message_of(update).reply_text(texts.enrolment.which_dose_unclear(list(candidates)))
         return
     await advance(
         update, context, conversation, Step.TIME, replace(conversation.answers, dose=number)
@@ -321,7 +314,7 @@ async def answer_time(
 ) -> None:
     at = parse.parse_clock(text)
     if at is None:
-        await update.effective_message.reply_text(texts.enrolment.time_unreadable(text))
+        await message_of(update).reply_text(texts.enrolment.time_unreadable(text))
         return
     await finish(update, context, conversation, at)
 
@@ -349,8 +342,8 @@ async def finish(
     answers = conversation.answers
     enrolment = patients.Enrolment(
         user_id=conversation.user_id,
-        chat_id=update.effective_chat.id,
-        first_name=(update.effective_user.first_name or "")[:64] or None,
+        chat_id=chat_of(update).id,
+        first_name=(user_of(update).first_name or "")[:64] or None,
         language=language.current(),
         time_zone=known(answers.zone),
         reminder_time=at,
@@ -361,10 +354,10 @@ async def finish(
     now: datetime = app.clock.now()
     enrolled = enrol(app.engine, now, enrolment)
     patient, course = enrolled.patient, enrolled.course
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         texts.enrolment.enrolled(), reply_markup=ReplyKeyboardRemove()
     )
     await reply_schedule(update, patient, course, now)
     items = checklist(patient.first_injection, local_date(now, patient.time_zone))
     if items:
-        await update.effective_message.reply_text(texts.care.checklist_overview(items))
+        await message_of(update).reply_text(texts.care.checklist_overview(items))

@@ -13,6 +13,7 @@ from bot.domain.adherence import Status
 from bot.domain.export import calendar_ics, calendar_reference, records_csv
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
+from bot.handlers.access import message_of, user_of
 from bot.store import diary, patients
 
 UPCOMING = 12
@@ -23,11 +24,11 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
     now = app.clock.now()
     with transaction(app.engine) as session:
-        patient = patients.get(session, update.effective_user.id)
+        patient = patients.get(session, user_of(update).id)
         course = patients.course_of(session, patient) if patient else None
         notes = diary.latest(session, patient.user_id, NOTES) if patient else []
     if patient is None or course is None:
-        await update.effective_message.reply_text(texts.common.not_enrolled())
+        await message_of(update).reply_text(texts.common.not_enrolled())
         return
     plan = build_plan(course, local_date(now, patient.time_zone), upcoming=UPCOMING)
     statuses = [(dose, status_of(dose, patient, now)) for dose in plan]
@@ -42,7 +43,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         title=lambda number: texts.care.calendar_title(patient.discreet, number),
         description=texts.care.calendar_description(),
     )
-    message = update.effective_message
+    message = message_of(update)
     await message.reply_document(
         InputFile(records.encode(), filename="kesimpta-records.csv"),
         caption=texts.care.export_csv(),

@@ -33,6 +33,7 @@ from bot.domain.conversations import (
     SupportStep,
 )
 from bot.handlers import doses, enrolment, settings, support
+from bot.handlers.access import message_of
 from bot.models import Conversation
 from bot.store import conversations
 
@@ -127,7 +128,7 @@ async def answer(
         exchange = flow.waiting(conversation, now) if flow and conversation else None
     if flow is None or exchange is None:
         return False
-    location = update.effective_message.location if update.effective_message else None
+    location = message_of(update).location if message_of(update) else None
     if location is not None and flow.on_location is not None:
         await flow.on_location(update, context, exchange)
         return True

@@ -4,54 +4,53 @@ related topics."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
+from bot.handlers.access import message_of, query_of, user_of
 from bot.keyboards.info import InfoTap, related
 from bot.texts import information
-from bot.texts.language import translate
 
 TOPICS = ("sideeffects", "precautions", "howto", "storage", "missed", "faq")
 """The pages with a command of their own; "help_now" is reached by its button."""
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    staff = services.is_staff(context, update.effective_user.id)
-    await update.effective_message.reply_text(
+    staff = services.is_staff(context, user_of(update).id)
+    await message_of(update).reply_text(
         texts.account.help() + (texts.account.staff_help() if staff else "")
     )
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(texts.account.about())
+    await message_of(update).reply_text(texts.account.about())
 
 
 async def my_id(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(texts.account.my_id(update.effective_user.id))
+    await message_of(update).reply_text(texts.account.my_id(user_of(update).id))
 
 
-def page(topic: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+def page(topic: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     """The handler of one information command."""
 
     async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.effective_message.reply_text(
-            information.page(topic), reply_markup=related(topic)
-        )
+        await message_of(update).reply_text(information.page(topic), reply_markup=related(topic))
 
     return show
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A related-topic button: that page, as a new message (the one read stays in place)."""
-    query = update.callback_query
+    query = query_of(update)
     tap = InfoTap.parse(query.data)
     if tap is None:
         await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await query.message.reply_text(
-        translate(information.PAGES[tap.topic]), reply_markup=related(tap.topic)
+    await message_of(update).reply_text(
+        information.page(tap.topic), reply_markup=related(tap.topic)
     )

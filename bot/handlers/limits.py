@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes, filters
 from bot import texts
 from bot.domain.triage import triage_message
 from bot.handlers import advice
+from bot.handlers.access import message_of
 
 MAX_TEXT = 2000
 SELF_LIMITED = frozenset({"log", "support", "broadcast"})
@@ -49,7 +50,7 @@ NOT_TEXT = (
 async def refuse_long(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Refused unread, except for the safety net: a long text about feeling unwell gets the
     advice first."""
-    message = update.effective_message
+    message = message_of(update)
     urgency = triage_message(message.text or "")
     if urgency is not None:
         await advice.advise(message, urgency)
@@ -57,4 +58,4 @@ async def refuse_long(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def only_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(texts.limits.only_text())
+    await message_of(update).reply_text(texts.limits.only_text())

@@ -12,6 +12,7 @@ from bot import services, texts
 from bot.actions.pen import take_out
 from bot.db import transaction
 from bot.domain.pen import PenState, pen_status
+from bot.handlers.access import message_of, query_of, user_of
 from bot.keyboards.pen import PenTap, too_warm_keyboard
 from bot.store import pen as pens
 
@@ -19,9 +20,9 @@ from bot.store import pen as pens
 async def pen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
     now = app.clock.now()
-    out = take_out(app.engine, now, update.effective_user.id)
+    out = take_out(app.engine, now, user_of(update).id)
     if out is None:
-        await update.effective_message.reply_text(texts.common.not_enrolled())
+        await message_of(update).reply_text(texts.common.not_enrolled())
         return
     patient, period, started = out.patient, out.period, out.started
     status = pen_status(period.removed_at, now)
@@ -34,16 +35,16 @@ async def pen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text = texts.care.pen_status(
             status.day, period.removed_at, status.discard_at, patient.time_zone
         )
-    await update.effective_message.reply_text(text, reply_markup=button)
+    await message_of(update).reply_text(text, reply_markup=button)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """🌡 It got warmer than 30 °C: only for the tapper's own open period."""
-    query = update.callback_query
+    query = query_of(update)
     tap = PenTap.parse(query.data)
     app = services.of(context)
     with transaction(app.engine) as session:
-        period = pens.open_period(session, update.effective_user.id)
+        period = pens.open_period(session, user_of(update).id)
         valid = tap is not None and period is not None and period.id == tap.period_id
         if valid and period is not None:
             pens.close(session, period, pens.TOO_WARM, app.clock.now())
@@ -51,4 +52,4 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.common.button_expired())
         return
     await query.answer()
-    await query.message.reply_text(texts.care.pen_too_warm())
+    await message_of(update).reply_text(texts.care.pen_too_warm())

@@ -14,6 +14,7 @@ from bot.db import transaction
 from bot.domain.answers import parse_consent
 from bot.domain.triage import triage_message
 from bot.handlers import advice, checkin, doses, enrolment, flows, support
+from bot.handlers.access import message_of, user_of
 from bot.store import caregivers as caregiver_store
 from bot.store import conversations, patients
 from bot.texts import safety
@@ -22,7 +23,7 @@ MAX_TEXT = 1000
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    message = message_of(update)
     text = message.text
     if text is not None and len(text) > MAX_TEXT:
         text = text[:MAX_TEXT]
@@ -34,9 +35,9 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     urgency = triage_message(message.text) if message.text else None
     advised = await advice.advise(message, urgency) if urgency is not None else None
     with transaction(services.of(context).engine) as session:
-        conversation = conversations.get(session, update.effective_user.id)
-        enrolled = patients.get(session, update.effective_user.id) is not None
-        follows = not enrolled and caregiver_store.has_links(session, update.effective_user.id)
+        conversation = conversations.get(session, user_of(update).id)
+        enrolled = patients.get(session, user_of(update).id) is not None
+        follows = not enrolled and caregiver_store.has_links(session, user_of(update).id)
     if await flows.answer(update, context, conversation, text):
         return
     if enrolled and text is not None and await doses.on_done_reply(update, context):

@@ -13,6 +13,7 @@ from bot.actions.status import status_of
 from bot.db import transaction
 from bot.domain.schedule import Course, build_plan, next_dose
 from bot.domain.timing import local_date, local_instant
+from bot.handlers.access import message_of, user_of
 from bot.handlers.long_text import reply_in_parts
 from bot.models import Patient
 from bot.store import patients
@@ -55,13 +56,13 @@ def next_dose_text(patient: Patient, course: Course, now: datetime) -> str:
 
 
 async def reply_schedule(update: Update, patient: Patient, course: Course, now: datetime) -> None:
-    await reply_in_parts(update.effective_message, "\n".join(schedule_lines(patient, course, now)))
+    await reply_in_parts(message_of(update), "\n".join(schedule_lines(patient, course, now)))
 
 
 async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     loaded = load_patient(update, context)
     if loaded is None:
-        await update.effective_message.reply_text(texts.common.not_enrolled())
+        await message_of(update).reply_text(texts.common.not_enrolled())
         return
     patient, course, now = loaded
     await reply_schedule(update, patient, course, now)
@@ -70,10 +71,10 @@ async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def show_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     loaded = load_patient(update, context)
     if loaded is None:
-        await update.effective_message.reply_text(texts.common.not_enrolled())
+        await message_of(update).reply_text(texts.common.not_enrolled())
         return
     patient, course, now = loaded
-    await update.effective_message.reply_text(next_dose_text(patient, course, now))
+    await message_of(update).reply_text(next_dose_text(patient, course, now))
 
 
 def load_patient(
@@ -81,7 +82,7 @@ def load_patient(
 ) -> tuple[Patient, Course, datetime] | None:
     app = services.of(context)
     with transaction(app.engine) as session:
-        patient = patients.get(session, update.effective_user.id)
+        patient = patients.get(session, user_of(update).id)
         if patient is None:
             return None
         return patient, patients.course_of(session, patient), app.clock.now()

@@ -19,6 +19,7 @@ from bot.domain.answers import is_cancel, parse_clock
 from bot.domain.conversations import Exchange, FlowName, SettingsAnswers, SettingsStep
 from bot.domain.timing import find_zone
 from bot.handlers import caregivers
+from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.keyboards.enrolment import zone_keyboard
 from bot.keyboards.settings import LanguageTap, SettingsTap, language_keyboard, overview_keyboard
 from bot.models import Patient
@@ -42,18 +43,18 @@ def overview(patient: Patient) -> str:
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user_id = update.effective_user.id
+    user_id = user_of(update).id
     with transaction(services.of(context).engine) as session:
         patient = patients.get(session, user_id)
         chosen = user_id in languages.of_many(session, [user_id], chosen_only=True)
     if patient is not None:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             overview(patient), reply_markup=overview_keyboard(patient.paused, patient.discreet)
         )
     follows = await caregivers.show_alert_choices(update, context)
     if patient is None and not follows:
-        await update.effective_message.reply_text(texts.common.not_enrolled())
-    await update.effective_message.reply_text(
+        await message_of(update).reply_text(texts.common.not_enrolled())
+    await message_of(update).reply_text(
         texts.preferences.language_overview(chosen), reply_markup=language_keyboard()
     )
 
@@ -61,14 +62,14 @@ async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A language picked in /settings: kept over the app's, for answers, reminders and the
     command menu. A forged code changes nothing."""
-    query = update.callback_query
+    query = query_of(update)
     tap = LanguageTap.parse(query.data)
     if tap is None:
         await query.answer(texts.common.button_expired())
         return
     code = tap.code
     app = services.of(context)
-    user_id = update.effective_user.id
+    user_id = user_of(update).id
     with transaction(app.engine) as session:
         languages.remember(session, user_id, code, app.clock.now(), chosen=True)
     language.activate(code)
@@ -76,22 +77,22 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.edit_message_text(
         texts.preferences.language_overview(True), reply_markup=language_keyboard()
     )
-    await update.effective_message.reply_text(texts.preferences.language_changed())
+    await message_of(update).reply_text(texts.preferences.language_changed())
     staff = services.is_staff(context, user_id)
-    await commands.register_chat(context.bot, update.effective_chat.id, staff=staff, chosen=code)
+    await commands.register_chat(context.bot, chat_of(update).id, staff=staff, chosen=code)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Only the tapping user's own settings are touched; a tap from someone not enrolled (or a
     forged action) changes nothing."""
-    query = update.callback_query
+    query = query_of(update)
     tap = SettingsTap.parse(query.data)
     if tap is None:
         await query.answer(texts.common.button_expired())
         return
     action = tap.action.value
     app = services.of(context)
-    user_id = update.effective_user.id
+    user_id = user_of(update).id
     now = app.clock.now()
     if action in TOGGLES:
         patient = TOGGLES[action](app.engine, now, user_id)
@@ -117,13 +118,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply_markup=overview_keyboard(patient.paused, patient.discreet),
         )
         if action in ("pause", "resume"):
-            await update.effective_message.reply_text(
+            await message_of(update).reply_text(
                 texts.schedule.paused() if patient.paused else texts.schedule.resumed()
             )
     elif action == TIME:
-        await update.effective_message.reply_text(texts.schedule.ask_new_reminder_time())
+        await message_of(update).reply_text(texts.schedule.ask_new_reminder_time())
     else:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             texts.schedule.ask_new_time_zone(), reply_markup=zone_keyboard()
         )
 
@@ -136,8 +137,8 @@ async def answer(
 ) -> None:
     """A typed answer (or, for the time zone, a shared location) to a settings prompt."""
     app = services.of(context)
-    message = update.effective_message
-    user_id = update.effective_user.id
+    message = message_of(update)
+    user_id = user_of(update).id
     if text is not None and is_cancel(text):
         with transaction(app.engine) as session:
             conversations.drop(session, user_id)
@@ -187,7 +188,7 @@ async def answer_location(
 
 
 def _zone_from(update: Update, text: str | None) -> str | None:
-    location = update.effective_message.location
+    location = message_of(update).location
     if location is not None:
         found = zone_at(location.latitude, location.longitude)
         return find_zone(found) if found else None

@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot import services, texts
 from bot.db import reading
 from bot.domain.adherence import Recent
+from bot.handlers.access import message_of, user_of
 from bot.services import Services
 from bot.store import figures
 
@@ -28,14 +29,14 @@ class DoseFigures:
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Counts are read live; the dose figures (every patient's plan worked out, seconds for
     many patients) are computed in a thread and reused for a few minutes."""
-    if not services.is_staff(context, update.effective_user.id):
-        await update.effective_message.reply_text(texts.account.staff_only())
+    if not services.is_staff(context, user_of(update).id):
+        await message_of(update).reply_text(texts.account.staff_only())
         return
     app = services.of(context)
     kept: DoseFigures | None = context.bot_data.get(DOSES_KEY)
     counting: Message | None = None
     if kept is None or app.clock.now() - kept.at > DOSES_FRESH_FOR:
-        counting = await update.effective_message.reply_text(texts.staff.stats_counting())
+        counting = await message_of(update).reply_text(texts.staff.stats_counting())
         kept = await asyncio.to_thread(_dose_figures, app)
         context.bot_data[DOSES_KEY] = kept
     with reading(app.engine) as session:
@@ -55,7 +56,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if counting is not None:
         await counting.edit_text(text)
     else:
-        await update.effective_message.reply_text(text)
+        await message_of(update).reply_text(text)
 
 
 def _dose_figures(app: Services) -> DoseFigures:

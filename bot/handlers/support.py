@@ -13,6 +13,7 @@ from bot.db import transaction
 from bot.delivery import Delivery, Result
 from bot.domain.conversations import Exchange, FlowName, SupportAnswers, SupportStep
 from bot.domain.message_parts import split_message
+from bot.handlers.access import message_of, query_of, user_of
 from bot.keyboards.support import (
     SupportAction,
     SupportTap,
@@ -29,7 +30,7 @@ MAX_ANSWER = 3500
 
 
 async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    message = message_of(update)
     text = text_after_command(message)
     if not text:
         await message.reply_text(texts.support.support_usage())
@@ -39,11 +40,9 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     app = services.of(context)
     with transaction(app.engine) as session:
-        opened = support.open_request(session, update.effective_user.id, app.clock.now())
+        opened = support.open_request(session, user_of(update).id, app.clock.now())
         if opened is not None:  # the answer comes later, in the language they wrote in
-            languages.remember(
-                session, update.effective_user.id, language.current(), app.clock.now()
-            )
+            languages.remember(session, user_of(update).id, language.current(), app.clock.now())
         speaks = languages.of_many(session, app.settings.admin_ids)
     if opened is None:
         await message.reply_text(texts.support.support_too_often())
@@ -66,8 +65,8 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """↩️ Answer: the staff member's next message is the answer (✖️ drops it)."""
-    query = update.callback_query
-    if not services.is_staff(context, update.effective_user.id):
+    query = query_of(update)
+    if not services.is_staff(context, user_of(update).id):
         await query.answer(texts.account.staff_only(), show_alert=True)
         return
     tap = SupportTap.parse(query.data)
@@ -76,7 +75,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     number = tap.number
     app = services.of(context)
-    staff_id = update.effective_user.id
+    staff_id = user_of(update).id
     with transaction(app.engine) as session:
         exists = support.get(session, number) is not None
         pending = conversations.read(
@@ -101,9 +100,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if tap.action is SupportAction.DROP:
         await query.edit_message_text(texts.support.answer_dropped())
     elif not exists:
-        await query.message.reply_text(texts.support.support_request_gone())
+        await message_of(update).reply_text(texts.support.support_request_gone())
     else:
-        await query.message.reply_text(
+        await message_of(update).reply_text(
             texts.support.answer_prompt(number), reply_markup=drop_keyboard(number)
         )
 
@@ -125,10 +124,10 @@ async def answer(
     """The staff member's message after ↩️ Answer: the whole message is relayed (up to
     MAX_ANSWER), not `text`, the copy routing shortened."""
     app = services.of(context)
-    if not services.is_staff(context, update.effective_user.id):
+    if not services.is_staff(context, user_of(update).id):
         with transaction(app.engine) as session:
             conversations.resume(session, conversation.user_id, FlowName.SUPPORT, app.clock.now())
-        await update.effective_message.reply_text(texts.account.staff_only())
+        await message_of(update).reply_text(texts.account.staff_only())
         return
     if await _relay(update, context, conversation.answers.request):
         with transaction(app.engine) as session:
@@ -137,9 +136,9 @@ async def answer(
 
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """A staff member replying to a request message answers it. Returns whether it was one."""
-    message = update.effective_message
+    message = message_of(update)
     number = request_answered_by(message.reply_to_message)
-    if number is None or not services.is_staff(context, update.effective_user.id):
+    if number is None or not services.is_staff(context, user_of(update).id):
         return False
     await _relay(update, context, number)
     return True
@@ -148,7 +147,7 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int) -> bool:
     """Send the answer to the user. Returns whether the exchange is over (delivered, or it
     never can be); on a passing Telegram fault the staff member is asked to send it again."""
-    message = update.effective_message
+    message = message_of(update)
     text = (message.text or "").strip()
     if not text:
         await message.reply_text(texts.support.answer_prompt(number))

@@ -136,14 +136,18 @@ def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple
     for row in batch:
         patient = people.get(row.patient_id) if row.patient_id is not None else None
         language.activate(speaks.get(row.chat_id, language.DEFAULT))
-        key = (row.patient_id, row.dose_number, row.dose_planned)
+        pid, number, planned = row.patient_id, row.dose_number, row.dose_planned
         composing = Composing(
             session=session,
             row=row,
             patient=patient,
             course=partial(course_of, row),
-            link=links.get((row.patient_id, row.chat_id)),
-            reached=reached.get(key, Reached()),
+            link=links.get((pid, row.chat_id)) if pid is not None else None,
+            reached=(
+                reached.get((pid, number, planned), Reached())
+                if pid is not None and number is not None and planned is not None
+                else Reached()
+            ),
             now=now,
         )
         try:
