@@ -4,16 +4,20 @@ stands now; it grants nothing by itself."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message
 
 from bot import texts
 from bot.domain.sites import Injector, Site, allowed_sites
 from bot.keyboards.callback import COMPACT_DAY, CallbackData, RowId, button, taps_in
+from bot.texts import reminders as reminder_texts
+
+Value = TypeVar("Value")
 
 
 class DoseAction(StrEnum):
@@ -70,7 +74,7 @@ class CorrectionTap(CallbackData, prefix="fixday"):
     days_ago: int
 
     def __post_init__(self) -> None:
-        if str(self.days_ago) not in {ago for ago, _ in texts.CORRECTION_DAYS}:
+        if str(self.days_ago) not in {ago for ago, _ in reminder_texts.CORRECTION_DAYS}:
             raise ValueError(f"no button for {self.days_ago} days ago")
 
 
@@ -87,7 +91,12 @@ def reminder_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyb
     return InlineKeyboardMarkup(
         [
             [button(texts.CONFIRM_BUTTON, tap(DoseAction.OK))],
-            [button(label, tap(DoseAction(action))) for action, label in texts.SNOOZE_BUTTONS],
+            [
+                button(label, tap(action))
+                for action, label in _labelled(
+                    reminder_texts.SNOOZE_BUTTONS, texts.SNOOZE_BUTTONS, DoseAction
+                )
+            ],
             [button(texts.PROBLEM_BUTTON, tap(DoseAction.PROBLEM))],
         ]
     )
@@ -106,14 +115,11 @@ def recorded_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyb
 
 def problem_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyboardMarkup:
     later = DoseAction.THREE_HOURS
+    snoozes = dict(_labelled(reminder_texts.SNOOZE_BUTTONS, texts.SNOOZE_BUTTONS, DoseAction))
     return InlineKeyboardMarkup(
         [
             [button(texts.PAUSE_BUTTON, DoseTap(patient_id, number, planned, DoseAction.PAUSE))],
-            [
-                button(
-                    dict(texts.SNOOZE_BUTTONS)[later], DoseTap(patient_id, number, planned, later)
-                )
-            ],
+            [button(snoozes[later], DoseTap(patient_id, number, planned, later))],
         ]
     )
 
@@ -129,8 +135,8 @@ def caregiver_confirm_keyboard(
 def who_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [button(label, WhoTap(patient_id, number, Injector(who)))]
-            for who, label in texts.WHO_BUTTONS
+            [button(label, WhoTap(patient_id, number, who))]
+            for who, label in _labelled(reminder_texts.WHO_BUTTONS, texts.WHO_BUTTONS, Injector)
         ]
     )
 
@@ -148,8 +154,19 @@ def correction_keyboard(patient_id: int, number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button(label, CorrectionTap(patient_id, number, int(ago)))
-                for ago, label in texts.CORRECTION_DAYS
+                button(label, CorrectionTap(patient_id, number, ago))
+                for ago, label in _labelled(
+                    reminder_texts.CORRECTION_DAYS, texts.CORRECTION_DAYS, int
+                )
             ]
         ]
     )
+
+
+def _labelled(
+    keys: tuple[tuple[str, str], ...], translated: object, kind: Callable[[str], Value]
+) -> list[tuple[Value, str]]:
+    """Each button's value from the constant as written, its label in the current language:
+    translating the pairs translates a key that is also a word ("tomorrow" → "morgen")."""
+    labels = [label for _, label in translated]  # type: ignore[attr-defined]
+    return [(kind(key), label) for (key, _), label in zip(keys, labels, strict=True)]
