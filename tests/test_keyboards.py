@@ -22,22 +22,41 @@ from bot.keyboards.callback import CallbackData, RowId, button, taps_in
 from bot.keyboards.caregivers import CaregiverAction, CaregiverTap
 from bot.keyboards.checkin import CheckinAnswer, CheckinTap, answers_keyboard, dose_asked_about
 from bot.keyboards.datepicker import Blank, PickDay, ShowMonth
-from bot.keyboards.diary import DiaryChoice, DiaryTap
+from bot.keyboards.diary import DiaryChoice, DiaryTap, choices_keyboard
 from bot.keyboards.doses import (
     CorrectionTap,
     DoseAction,
     DoseTap,
     SiteTap,
     WhoTap,
+    correction_keyboard,
+    problem_keyboard,
+    recorded_keyboard,
     reminder_keyboard,
+    site_keyboard,
     tap_in,
+    who_keyboard,
 )
-from bot.keyboards.enrolment import EnrolAction, EnrolTap, WhichDoseTap
-from bot.keyboards.erasure import EraseDecision, EraseTap
+from bot.keyboards.enrolment import (
+    EnrolAction,
+    EnrolTap,
+    WhichDoseTap,
+    consent_keyboard,
+    which_dose_keyboard,
+)
+from bot.keyboards.erasure import EraseDecision, EraseTap, confirm_keyboard
 from bot.keyboards.info import InfoTap
 from bot.keyboards.pen import PenAction, PenTap
-from bot.keyboards.settings import LanguageTap, SettingsAction, SettingsTap
+from bot.keyboards.settings import (
+    LanguageTap,
+    SettingsAction,
+    SettingsTap,
+    language_keyboard,
+    overview_keyboard,
+)
 from bot.keyboards.support import SupportAction, SupportTap, request_answered_by
+from bot.texts import language
+from bot.texts.language import LANGUAGES
 
 WIRE: list[tuple[CallbackData, str]] = [
     (DoseTap(4001, 3, date(2026, 1, 19), DoseAction.OK), "dose:4001:3:20260119:ok"),
@@ -297,3 +316,35 @@ def test_the_calendar_reads_days_and_months_only() -> None:
     assert datepicker.parse("cal:2026-02") == ShowMonth(date(2026, 2, 1))
     assert datepicker.parse("cal:-") is None
     assert datepicker.parse(None) is None
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_keyboard_packs_in_every_language(code: str) -> None:
+    """Labels are translated, the data never: in German the snooze for tomorrow still sends
+    `tomorrow` (its key is also a word with a translation, "morgen")."""
+    planned = date(2026, 3, 2)
+    with language.speaking(code):
+        keyboards = [
+            reminder_keyboard(1, 2, planned),
+            problem_keyboard(1, 2, planned),
+            recorded_keyboard(1, 2, planned),
+            who_keyboard(1, 2),
+            site_keyboard(1, 2, Injector.CAREGIVER),
+            correction_keyboard(1, 2),
+            answers_keyboard(3),
+            choices_keyboard(),
+            consent_keyboard(),
+            which_dose_keyboard([2, 3]),
+            overview_keyboard(paused=True, discreet=False),
+            language_keyboard(),
+            confirm_keyboard(),
+            datepicker.keyboard(planned, date(2020, 8, 20), date(2027, 3, 4)),
+        ]
+    data = [
+        button.callback_data
+        for markup in keyboards
+        for row in markup.inline_keyboard
+        for button in row
+    ]
+    assert "dose:1:2:20260302:tomorrow" in data
+    assert all(isinstance(item, str) and len(item.encode()) <= 64 for item in data)

@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message
 
 from bot import texts
 from bot.domain.sites import Injector, Site, allowed_sites
 from bot.keyboards.callback import COMPACT_DAY, CallbackData, RowId, button, taps_in
+
+Value = TypeVar("Value")
 
 
 class DoseAction(StrEnum):
