@@ -20,7 +20,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from bot import delivery, services, texts
 from bot.db import transaction
 from bot.delivery import Result
-from bot.handlers.access import query_of
 from bot.logs import code_path, describe, is_own, short, user_ref
 from bot.services import Services
 from bot.store import languages
@@ -82,7 +81,7 @@ def trigger_of(update: object, context: ContextTypes.DEFAULT_TYPE) -> str:
         return f"job {context.job.name}"
     if not isinstance(update, Update):
         return "background task"
-    query = query_of(update)
+    query = update.callback_query
     if query is not None:
         for handler in _handlers(context):
             if isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:
@@ -133,7 +132,7 @@ async def apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The polite answer: on the button that was tapped if it can still be answered, else as a
     message in the private chat. It never raises: a second failure is only logged."""
     try:
-        query = query_of(update)
+        query = update.callback_query
         if query is not None:
             try:
                 await query.answer(texts.account.something_went_wrong(), show_alert=True)

@@ -15,7 +15,6 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import services, texts
 from bot.domain.flood import FloodGate, Verdict
-from bot.handlers.access import query_of
 from bot.texts import language
 
 KEY = "flood_gate"
@@ -36,7 +35,7 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if verdict is Verdict.READ:
         return
     if update.callback_query is not None:
-        _beside(context, query_of(update).answer())
+        _beside(context, update.callback_query.answer())
     chat = update.effective_chat
     if verdict is Verdict.WARN and chat is not None and chat.type == ChatType.PRIVATE:
         # a choice made in /settings is in the database; the Telegram app's language is close
