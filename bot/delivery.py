@@ -11,10 +11,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.domain.outcomes import Outcome
 
-Result = Outcome
-"""The old name, still imported by handlers/errors.py and handlers/support.py until they are
-switched to `Outcome`."""
-
 
 @dataclass(frozen=True)
 class Message:

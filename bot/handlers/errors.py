@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import delivery, services, texts
 from bot.db import transaction
-from bot.delivery import Result
+from bot.domain.outcomes import Outcome
 from bot.logs import code_path, describe, is_own, short, user_ref
 from bot.services import Services
 from bot.store import languages
@@ -179,7 +179,7 @@ async def report(
                 suppressed=held,
             )
         result = await delivery.send(context.bot, staff_id, text)
-        reached += result.result is Result.SENT
+        reached += result.result is Outcome.SENT
     log.info("error report sent to %s of %s staff (%s held back before)", reached, len(staff), held)
 
 

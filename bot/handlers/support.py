@@ -10,9 +10,10 @@ from telegram.ext import ContextTypes
 from bot import delivery, services, texts
 from bot.commands import text_after_command
 from bot.db import transaction
-from bot.delivery import Delivery, Result
+from bot.delivery import Delivery
 from bot.domain.conversations import Exchange, FlowName, SupportAnswers, SupportStep
 from bot.domain.message_parts import split_message
+from bot.domain.outcomes import Outcome
 from bot.handlers.access import message_of, query_of, user_of
 from bot.keyboards.support import (
     SupportAction,
@@ -54,7 +55,7 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             request_text = texts.support.support_request(number, text)
             answer = answer_keyboard(number)
         result = await _send_parts(context.bot, staff_id, request_text, answer)
-        reached += result.result is Result.SENT
+        reached += result.result is Outcome.SENT
     if not reached:
         with transaction(app.engine) as session:
             support.withdraw(session, number)
@@ -166,15 +167,15 @@ async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int
     with language.speaking(speaks):
         answer_text = texts.support.support_answer(text)
     result = await _send_parts(context.bot, user_id, answer_text)
-    if result.result is Result.SENT:
+    if result.result is Outcome.SENT:
         with transaction(app.engine) as session:
             support.mark_answered(session, number, app.clock.now())
         await message.reply_text(texts.support.answer_delivered(number))
         return True
-    if result.result is Result.RETRY:
+    if result.result is Outcome.RETRY:
         await message.reply_text(texts.support.answer_not_now())
         return False
-    if result.result is Result.BLOCKED:
+    if result.result is Outcome.BLOCKED:
         with transaction(app.engine) as session:
             reminders.user_blocked(session, user_id, app.clock.now())
         await message.reply_text(texts.support.answer_blocked())
@@ -189,9 +190,9 @@ async def _send_parts(
     """A request or an answer as long as Telegram lets people write, in as many messages as
     it takes; each carries the buttons, so replying to any part of a request answers it. The
     first part Telegram does not take ends the sending, and its outcome is the outcome."""
-    outcome = Delivery(Result.FAILED)
+    outcome = Delivery(Outcome.FAILED)
     for part in split_message(text):
         outcome = await delivery.send(bot, chat_id, part, markup)
-        if outcome.result is not Result.SENT:
+        if outcome.result is not Outcome.SENT:
             break
     return outcome
