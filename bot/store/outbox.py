@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -89,8 +89,8 @@ class Claimed:
     priority: int
     due_at: datetime
     attempts: int
-    lease_until: datetime
-    claim_token: str
+    lease_until: datetime = field(kw_only=True)
+    claim_token: str = field(kw_only=True)
 
 
 READ_COLUMNS = tuple(
@@ -134,7 +134,7 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list
         .where(table.c.id.in_([row.id for row in found]))
         .values(lease_until=lease_until, claim_token=token)
     )
-    return [Claimed(**row._mapping, lease_until=lease_until, claim_token=token) for row in found]
+    return [Claimed(*row, lease_until=lease_until, claim_token=token) for row in found]
 
 
 def finish(
