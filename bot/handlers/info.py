@@ -13,17 +13,24 @@ from telegram.ext import ContextTypes
 from bot import services, texts
 from bot.handlers.access import message_of, query_of, user_of
 from bot.keyboards.info import InfoTap, related
-from bot.texts import information
+from bot.texts import information, safety
 
 TOPICS = ("sideeffects", "precautions", "howto", "storage", "missed", "faq")
 """The pages with a command of their own; "help_now" is reached by its button."""
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await message_of(update).reply_text(_help_text(update, context))
+
+
+async def help_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "help" typed in words: it may be about how someone feels, so the safety line too."""
+    await message_of(update).reply_text(safety.with_safety_line(_help_text(update, context)))
+
+
+def _help_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     staff = services.is_staff(context, user_of(update).id)
-    await message_of(update).reply_text(
-        texts.account.help() + (texts.account.staff_help() if staff else "")
-    )
+    return texts.account.help() + (texts.account.staff_help() if staff else "")
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

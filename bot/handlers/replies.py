@@ -1,10 +1,13 @@
 """Routes a typed message or a shared location, in this order: a reply to a support request or
 to a check-in; the safety advice, for a message that speaks of how someone feels (sent first,
 before any lookup, whatever else it turns out to be); the conversation waiting for it (the
-table in `bot.handlers.flows`); a reply "done" to a reminder; an open check-in question; else
-a fallback. "I didn't understand" always says where to get help."""
+table in `bot.handlers.flows`); a reply "done" to a reminder; an open check-in question; one
+of a few plain requests ("help", "what's my next dose?", `bot.domain.intents`); else a
+fallback. "I didn't understand" always says where to get help."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -12,14 +15,28 @@ from telegram.ext import ContextTypes
 from bot import services, texts
 from bot.db import transaction
 from bot.domain.answers import parse_consent
+from bot.domain.intents import Intent, intent_of
 from bot.domain.triage import triage_message
-from bot.handlers import advice, checkin, doses, enrolment, flows, support
+from bot.handlers import advice, checkin, doses, enrolment, flows, info, schedule, support
 from bot.handlers.access import message_of, user_of
 from bot.store import caregivers as caregiver_store
 from bot.store import conversations, patients
 from bot.texts import safety
 
 MAX_TEXT = 1000
+
+
+async def _support_usage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await message_of(update).reply_text(texts.support.support_usage())
+
+
+INTENTS: dict[Intent, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
+    Intent.HELP: info.help_typed,
+    Intent.NEXT_DOSE: schedule.show_next,
+    Intent.SCHEDULE: schedule.show_schedule,
+    Intent.SUPPORT: _support_usage,
+}
+"""What a plain message naming one of the few intents gets: the command's own answer."""
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,6 +62,10 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if enrolled and text and await checkin.on_open_question(update, context, text, advised):
         return
     if advised is not None:
+        return
+    intent = intent_of(text) if text else None
+    if intent is not None and (enrolled or intent in (Intent.HELP, Intent.SUPPORT)):
+        await INTENTS[intent](update, context)
         return
     if enrolled:
         await message.reply_text(safety.with_safety_line(texts.account.fallback()))

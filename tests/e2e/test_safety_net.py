@@ -30,11 +30,11 @@ def test_a_typed_answer_without_reply_is_the_check_in_answer_and_gets_both_advic
     ana.wait_for_edit(advice, predicate=lambda m: NOTED in m.body)
     assert "Thanks, noted" not in advice.body and "usually mild" not in advice.body
 
-    later = say(ana, "what's my next dose?", "I didn't understand")
+    later = say(ana, "where do I keep the pens?", "I didn't understand")
     assert SAFETY_LINE in later.body, "the day's question was answered: back to normal"
     history = say(ana, "/history", "Your diary").body
     assert "check-in after dose 1: meh, hard to say" in history
-    assert "what's my next dose" not in history
+    assert "where do I keep the pens" not in history
     answers = rows(bot.workdir, "SELECT checkin_dose FROM diary_entries WHERE patient_id = ?", 6501)
     assert [dose for (dose,) in answers] == [1]
 
