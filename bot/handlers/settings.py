@@ -21,19 +21,25 @@ from bot.domain.timing import find_zone
 from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.keyboards.enrolment import zone_keyboard
-from bot.keyboards.settings import LanguageTap, SettingsTap, language_keyboard, overview_keyboard
+from bot.keyboards.settings import (
+    LanguageTap,
+    SettingsAction,
+    SettingsTap,
+    language_keyboard,
+    overview_keyboard,
+)
 from bot.models import Patient
 from bot.store import conversations, languages, patients
 from bot.texts import language
 from bot.zone_lookup import zone_at
 
-TIME, ZONE = "time", "zone"
-TOGGLES: dict[str, Callable[[Engine, datetime, int], Patient | None]] = {
-    "pause": settings.pause,
-    "resume": settings.resume,
-    "discreet": partial(settings.set_discreet, discreet=True),
-    "named": partial(settings.set_discreet, discreet=False),
+TOGGLES: dict[SettingsAction, Callable[[Engine, datetime, int], Patient | None]] = {
+    SettingsAction.PAUSE: settings.pause,
+    SettingsAction.RESUME: settings.resume,
+    SettingsAction.DISCREET: partial(settings.set_discreet, discreet=True),
+    SettingsAction.NAMED: partial(settings.set_discreet, discreet=False),
 }
+"""The buttons that change a setting at once; TIME and ZONE ask for the new value instead."""
 
 
 def overview(patient: Patient) -> str:
@@ -90,7 +96,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if tap is None:
         await query.answer(texts.common.button_expired())
         return
-    action = tap.action.value
+    action = tap.action
     app = services.of(context)
     user_id = user_of(update).id
     now = app.clock.now()
@@ -99,12 +105,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         with transaction(app.engine) as session:
             patient = patients.get(session, user_id)
-            if patient is not None and action in (TIME, ZONE):
+            if patient is not None:
                 conversations.save(
                     session,
                     user_id,
                     FlowName.SETTINGS,
-                    SettingsStep(action),
+                    SettingsStep(action.value),
                     SettingsAnswers(),
                     now,
                 )
@@ -117,11 +123,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             overview(patient),
             reply_markup=overview_keyboard(patient.paused, patient.discreet),
         )
-        if action in ("pause", "resume"):
+        if action in (SettingsAction.PAUSE, SettingsAction.RESUME):
             await message_of(update).reply_text(
                 texts.schedule.paused() if patient.paused else texts.schedule.resumed()
             )
-    elif action == TIME:
+    elif action is SettingsAction.TIME:
         await message_of(update).reply_text(texts.schedule.ask_new_reminder_time())
     else:
         await message_of(update).reply_text(

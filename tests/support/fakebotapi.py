@@ -605,9 +605,15 @@ class _Fault:
     chat_id: int | str | None
 
     def matches(self, method: str, params: JSONDict) -> bool:
-        if self.method not in ("*", method):
-            return False
-        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
+        return _targets(self.method, self.chat_id, method, params)
+
+
+def _targets(rule_method: str, rule_chat: int | str | None, method: str, params: JSONDict) -> bool:
+    """Whether an injected fault or delay applies to this call: its method (or "*") and, when
+    it names one, its chat."""
+    if rule_method not in ("*", method):
+        return False
+    return rule_chat is None or str(params.get("chat_id")) == str(rule_chat)
 
 
 @dataclass
@@ -619,9 +625,7 @@ class _Delay:
     deliver: bool = True
 
     def matches(self, method: str, params: JSONDict) -> bool:
-        if self.method not in ("*", method):
-            return False
-        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
+        return _targets(self.method, self.chat_id, method, params)
 
 
 @dataclass
