@@ -1,7 +1,8 @@
 """The table of conversations (`bot.handlers.flows`): every flow is in it with the names and
 steps stored rows already carry, how long each stays live, what answers text or a location;
 the answers' JSON both ways; stored rows that no longer read count as no conversation; routing
-through the table (an expired support answer gives back what it interrupted)."""
+through the table (an expired prompt gives back what it interrupted; a note after /log is handed
+the safety advice its message already got)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ from bot.clock import FixedClock
 from bot.db import transaction
 from bot.domain.conversations import (
     EARLIER,
+    AskSupportAnswers,
+    AskSupportStep,
     CorrectionAnswers,
     CorrectionStep,
+    DiaryAnswers,
+    DiaryStep,
     EnrolmentAnswers,
     EnrolmentStep,
     EraseAnswers,
@@ -30,7 +35,7 @@ from bot.domain.conversations import (
     SupportStep,
     parse,
 )
-from bot.handlers import doses, enrolment, flows, settings, support
+from bot.handlers import diary, doses, enrolment, flows, settings, support
 from bot.models import Conversation
 from bot.store import conversations
 
@@ -42,7 +47,15 @@ def test_every_flow_is_in_the_table_under_its_stored_name() -> None:
     assert {name: flow.name for name, flow in flows.FLOWS.items()} == {
         name: FlowName(name) for name in flows.FLOWS
     }
-    assert sorted(flows.FLOWS) == ["correct", "enrolment", "erase", "settings", "support"]
+    assert sorted(flows.FLOWS) == [
+        "ask_support",
+        "correct",
+        "diary",
+        "enrolment",
+        "erase",
+        "settings",
+        "support",
+    ]
 
 
 def test_step_values_stay_those_stored_rows_carry() -> None:
@@ -53,6 +66,8 @@ def test_step_values_stay_those_stored_rows_carry() -> None:
         "correct": ["day"],
         "support": ["answer"],
         "erase": ["confirm"],
+        "diary": ["note"],
+        "ask_support": ["write"],
     }
 
 
@@ -64,6 +79,8 @@ def test_how_long_each_flow_stays_live() -> None:
         "correct": timedelta(minutes=30),
         "support": timedelta(minutes=30),
         "erase": timedelta(minutes=10),
+        "diary": timedelta(minutes=15),
+        "ask_support": timedelta(minutes=15),
     }
 
 
@@ -81,15 +98,17 @@ def test_liveness_ends_just_after_the_flows_time(name: str) -> None:
 
 def test_what_answers_text_and_locations() -> None:
     handlers = {
-        name: (flow.on_text, flow.on_location, flow.when_expired)
+        name: (flow.on_text, flow.on_health_text, flow.on_location, flow.when_expired)
         for name, flow in flows.FLOWS.items()
     }
     assert handlers == {
-        "enrolment": (enrolment.answer, enrolment.answer_location, None),
-        "settings": (settings.answer, settings.answer_location, None),
-        "correct": (doses.answer_correction, None, None),
-        "support": (support.answer, None, support.expire),
-        "erase": (None, None, None),
+        "enrolment": (enrolment.answer, None, enrolment.answer_location, None),
+        "settings": (settings.answer, None, settings.answer_location, None),
+        "correct": (doses.answer_correction, None, None, None),
+        "support": (support.answer, None, None, flows.give_back),
+        "erase": (None, None, None, None),
+        "diary": (None, diary.answer, None, flows.give_back),
+        "ask_support": (support.answer_request, None, None, flows.give_back),
     }
 
 
@@ -110,6 +129,9 @@ ROUND_TRIPS = [
     (CorrectionAnswers(number=3), {"number": 3}),
     (SupportAnswers(request=17), {"request": 17}),
     (EraseAnswers(), {}),
+    (DiaryAnswers(), {}),
+    (AskSupportAnswers(), {}),
+    (AskSupportAnswers(follow_up=9), {"follow_up": 9}),
 ]
 
 
@@ -258,6 +280,14 @@ class Recorder:
 
         return handler
 
+    def on_health_text(self, label: str) -> Any:
+        async def handler(
+            update: Any, context: Any, exchange: Any, text: str, advised: object
+        ) -> None:
+            self.calls.append((label, (exchange.step, exchange.answers, text, advised)))
+
+        return handler
+
     def on_location(self, label: str) -> Any:
         async def handler(update: Any, context: Any, exchange: Any) -> None:
             self.calls.append((label, (exchange.step, exchange.answers, "location")))
@@ -277,6 +307,7 @@ def routed(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> tuple[Recorder, A
             flow.live_for,
             on_text=recorder.on_text(name) if flow.on_text else None,
             on_location=recorder.on_location(name) if flow.on_location else None,
+            on_health_text=recorder.on_health_text(name) if flow.on_health_text else None,
             when_expired=flow.when_expired,
         )
         for name, flow in flows.FLOWS.items()
@@ -293,10 +324,16 @@ def message(location: bool = False) -> Any:
     return SimpleNamespace(effective_message=found)
 
 
-async def route(engine: Engine, context: Any, text: str | None, location: bool = False) -> bool:
+async def route(
+    engine: Engine,
+    context: Any,
+    text: str | None,
+    location: bool = False,
+    advised: Any = None,
+) -> bool:
     with transaction(engine) as session:
         row = conversations.get(session, 1)
-    return await flows.answer(message(location), context, row, text)
+    return await flows.answer(message(location), context, row, text, advised)
 
 
 async def test_text_and_locations_go_to_the_flow_that_takes_them(
@@ -370,3 +407,44 @@ async def test_an_unreadable_support_answer_counts_as_expired(
     store(engine, "support", "answer", {"request": "four", EARLIER: None})
     assert not await route(engine, context, "Thanks for writing")
     assert stored(engine) is None and recorder.calls == []
+
+
+async def test_a_note_after_log_gets_the_advice_already_sent(
+    engine: Engine, routed: tuple[Recorder, Any]
+) -> None:
+    recorder, context = routed
+    store(engine, "diary", "note", {EARLIER: None})
+    assert not await route(engine, context, None, location=True)
+    sent = SimpleNamespace(text="advice")
+    assert await route(engine, context, "mild headache since yesterday", advised=sent)
+    assert recorder.calls == [
+        ("diary", (DiaryStep.NOTE, DiaryAnswers(), "mild headache since yesterday", sent))
+    ]
+
+
+async def test_a_support_prompt_takes_the_next_message(
+    engine: Engine, routed: tuple[Recorder, Any]
+) -> None:
+    recorder, context = routed
+    store(engine, "ask_support", "write", {"follow_up": 3, EARLIER: None})
+    assert await route(engine, context, "Thanks, it works now!")
+    assert recorder.calls == [
+        (
+            "ask_support",
+            (AskSupportStep.WRITE, AskSupportAnswers(3), "Thanks, it works now!"),
+        )
+    ]
+
+
+@pytest.mark.parametrize(("flow", "step"), [("diary", "note"), ("ask_support", "write")])
+async def test_a_prompt_left_a_quarter_of_an_hour_gives_back_what_it_interrupted(
+    engine: Engine, routed: tuple[Recorder, Any], flow: str, step: str
+) -> None:
+    recorder, context = routed
+    earlier = {"flow": "settings", "step": "time", "answers": {}}
+    store(engine, flow, step, {EARLIER: earlier}, at=NOW - timedelta(minutes=15, seconds=1))
+    assert await route(engine, context, "08:00"), "the settings prompt is back, and live"
+    assert recorder.calls == [("settings", (SettingsStep.TIME, SettingsAnswers(), "08:00"))]
+    store(engine, flow, step, {EARLIER: None}, at=NOW - timedelta(minutes=16))
+    assert not await route(engine, context, "hello")
+    assert stored(engine) is None

@@ -24,6 +24,12 @@ from bot.domain.intents import MAX_LENGTH, Intent, intent_of
         ("Mein Zeitplan", Intent.SCHEDULE),
         ("support", Intent.SUPPORT),
         ("Kundendienst", Intent.SUPPORT),
+        ("Taken!", Intent.TAKEN),
+        ("I took it", Intent.TAKEN),
+        ("I've taken it.", Intent.TAKEN),
+        ("done", Intent.TAKEN),
+        ("Gespritzt", Intent.TAKEN),
+        ("Ich habe gespritzt!", Intent.TAKEN),
     ],
 )
 def test_plain_requests_are_understood(text: str, intent: Intent) -> None:
@@ -42,6 +48,8 @@ def test_plain_requests_are_understood(text: str, intent: Intent) -> None:
         "helpful",
         "?",
         "/plan",  # an unknown command keeps its own answer
+        "taken ill",
+        "I took it but my arm hurts",
     ],
 )
 def test_anything_else_is_not_guessed(text: str) -> None:

@@ -24,6 +24,8 @@ class FlowName(StrEnum):
     CORRECTION = "correct"
     SUPPORT = "support"
     ERASE = "erase"
+    DIARY = "diary"
+    ASK_SUPPORT = "ask_support"
 
 
 class EnrolmentStep(StrEnum):
@@ -49,6 +51,14 @@ class SupportStep(StrEnum):
 
 class EraseStep(StrEnum):
     CONFIRM = "confirm"
+
+
+class DiaryStep(StrEnum):
+    NOTE = "note"
+
+
+class AskSupportStep(StrEnum):
+    WRITE = "write"
 
 
 class Unreadable(ValueError):
@@ -166,6 +176,27 @@ class SupportAnswers(Answers):
 @dataclass(frozen=True)
 class EraseAnswers(Answers):
     """An erase request waiting for its ✅: nothing to remember."""
+
+
+@dataclass(frozen=True)
+class DiaryAnswers(Answers):
+    """/log asked "what did you notice?": the next message is the note."""
+
+
+@dataclass(frozen=True)
+class AskSupportAnswers(Answers):
+    """/support (or ↩️ Reply under an answer) asked for the message: the next one goes to the
+    staff, as a new request or as a follow-up of request `follow_up`."""
+
+    follow_up: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {} if self.follow_up is None else {"follow_up": self.follow_up}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Self:
+        _only(data, ("follow_up",))
+        return cls(follow_up=_number(data, "follow_up"))
 
 
 S = TypeVar("S", bound=StrEnum)

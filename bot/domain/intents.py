@@ -13,12 +13,14 @@ MAX_LENGTH = 80
 
 
 class Intent(StrEnum):
-    """HELP and SUPPORT serve anyone; NEXT_DOSE and SCHEDULE only someone with a plan."""
+    """HELP and SUPPORT serve anyone; the others only someone with a plan."""
 
     HELP = "help"
     NEXT_DOSE = "next"
     SCHEDULE = "schedule"
     SUPPORT = "support"
+    TAKEN = "taken"
+    """As /taken: the due dose, injected today (the answer offers ↩️ Undo)."""
 
 
 _PHRASES: dict[Intent, tuple[str, ...]] = {
@@ -87,6 +89,31 @@ _PHRASES: dict[Intent, tuple[str, ...]] = {
         "kontakt",
         "support kontaktieren",
         "kundendienst",
+    ),
+    Intent.TAKEN: (
+        "taken",
+        "taken it",
+        "dose taken",
+        "i took it",
+        "i took my dose",
+        "i have taken it",
+        "ive taken it",
+        "injected",
+        "i injected",
+        "i have injected",
+        "ive injected",
+        "injection done",
+        "done",
+        "genommen",
+        "gespritzt",
+        "erledigt",
+        "habe gespritzt",
+        "hab gespritzt",
+        "ich habe gespritzt",
+        "ich hab gespritzt",
+        "spritze gesetzt",
+        "ich habe meine spritze gesetzt",
+        "dosis genommen",
     ),
 }
 

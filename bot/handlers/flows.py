@@ -17,10 +17,15 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services
+from bot.db import transaction
 from bot.domain.conversations import (
     Answers,
+    AskSupportAnswers,
+    AskSupportStep,
     CorrectionAnswers,
     CorrectionStep,
+    DiaryAnswers,
+    DiaryStep,
     EnrolmentAnswers,
     EnrolmentStep,
     EraseAnswers,
@@ -32,8 +37,9 @@ from bot.domain.conversations import (
     SupportAnswers,
     SupportStep,
 )
-from bot.handlers import doses, enrolment, settings, support
+from bot.handlers import diary, doses, enrolment, settings, support
 from bot.handlers.access import message_of
+from bot.handlers.advice import Advised
 from bot.models import Conversation
 from bot.store import conversations
 
@@ -53,6 +59,11 @@ class Flow(Generic[S, A]):
     """None: never expires."""
     on_text: Callable[[Update, Context, Exchange[S, A], str], Awaitable[None]] | None = None
     on_location: Callable[[Update, Context, Exchange[S, A]], Awaitable[None]] | None = None
+    on_health_text: (
+        Callable[[Update, Context, Exchange[S, A], str, Advised | None], Awaitable[None]] | None
+    ) = None
+    """Instead of `on_text`, for an answer about how the person feels: it is handed the safety
+    advice already sent for the message, to add to rather than repeat."""
     when_expired: Callable[[Conversation, Context], Conversation | None] | None = None
     """What becomes of it once past its time (or unreadable); returns the user's conversation
     afterwards. None: it stays, unanswered, until something replaces it."""
@@ -66,6 +77,14 @@ class Flow(Generic[S, A]):
     def waiting(self, conversation: Conversation, now: datetime) -> Exchange[S, A] | None:
         """The conversation, read, while it still takes the user's next message."""
         return self.read(conversation) if self.is_live(conversation, now) else None
+
+
+def give_back(conversation: Conversation, context: Context) -> Conversation | None:
+    """A prompt left unanswered lets go: the conversation it interrupted comes back."""
+    app = services.of(context)
+    with transaction(app.engine) as session:
+        conversations.resume(session, conversation.user_id, conversation.flow, app.clock.now())
+        return conversations.get(session, conversation.user_id)
 
 
 ENROLMENT = Flow(
@@ -97,15 +116,38 @@ SUPPORT = Flow(
     answers=SupportAnswers,
     live_for=timedelta(minutes=30),
     on_text=support.answer,
-    when_expired=support.expire,
+    when_expired=give_back,
 )
 ERASE = Flow(
     name=FlowName.ERASE, steps=EraseStep, answers=EraseAnswers, live_for=timedelta(minutes=10)
 )
 """Answered by its buttons only (`bot.handlers.erasure`)."""
 
+
+DIARY = Flow(
+    name=FlowName.DIARY,
+    steps=DiaryStep,
+    answers=DiaryAnswers,
+    live_for=timedelta(minutes=15),
+    on_health_text=diary.answer,
+    when_expired=give_back,
+)
+ASK_SUPPORT = Flow(
+    name=FlowName.ASK_SUPPORT,
+    steps=AskSupportStep,
+    answers=AskSupportAnswers,
+    live_for=timedelta(minutes=15),
+    on_text=support.answer_request,
+    when_expired=give_back,
+)
+"""After a prompt ("What did you notice?", "What would you like to ask?") the next plain message
+is its answer, for a quarter of an hour."""
+
 FLOWS: Mapping[str, Flow[Any, Any]] = MappingProxyType(
-    {flow.name.value: flow for flow in (ENROLMENT, SETTINGS, CORRECTION, SUPPORT, ERASE)}
+    {
+        flow.name.value: flow
+        for flow in (ENROLMENT, SETTINGS, CORRECTION, SUPPORT, ERASE, DIARY, ASK_SUPPORT)
+    }
 )
 
 
@@ -115,10 +157,15 @@ def find(conversation: Conversation | None) -> Flow[Any, Any] | None:
 
 
 async def answer(
-    update: Update, context: Context, conversation: Conversation | None, text: str | None
+    update: Update,
+    context: Context,
+    conversation: Conversation | None,
+    text: str | None,
+    advised: Advised | None = None,
 ) -> bool:
     """Hand the message to the conversation waiting for it. Returns whether one took it: a
-    live, readable conversation whose flow answers this kind of message (text or location)."""
+    live, readable conversation whose flow answers this kind of message (text or location).
+    `advised`: the safety advice already sent for this message, if any."""
     now = services.of(context).clock.now()
     flow = find(conversation)
     exchange = flow.waiting(conversation, now) if flow and conversation else None
@@ -131,6 +178,9 @@ async def answer(
     location = message_of(update).location if message_of(update) else None
     if location is not None and flow.on_location is not None:
         await flow.on_location(update, context, exchange)
+        return True
+    if location is None and text is not None and flow.on_health_text is not None:
+        await flow.on_health_text(update, context, exchange, text, advised)
         return True
     if location is None and text is not None and flow.on_text is not None:
         await flow.on_text(update, context, exchange, text)

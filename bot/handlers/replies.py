@@ -26,15 +26,12 @@ from bot.texts import safety
 MAX_TEXT = 1000
 
 
-async def _support_usage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_text(texts.support.support_usage())
-
-
 INTENTS: dict[Intent, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
     Intent.HELP: info.help_typed,
     Intent.NEXT_DOSE: schedule.show_next,
     Intent.SCHEDULE: schedule.show_schedule,
-    Intent.SUPPORT: _support_usage,
+    Intent.SUPPORT: support.ask,
+    Intent.TAKEN: doses.taken,
 }
 """What a plain message naming one of the few intents gets: the command's own answer."""
 
@@ -55,7 +52,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         conversation = conversations.get(session, user_of(update).id)
         enrolled = patients.get(session, user_of(update).id) is not None
         follows = not enrolled and caregiver_store.has_links(session, user_of(update).id)
-    if await flows.answer(update, context, conversation, text):
+    if await flows.answer(update, context, conversation, text, advised):
         return
     if enrolled and text is not None and await doses.on_done_reply(update, context):
         return

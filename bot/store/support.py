@@ -44,5 +44,13 @@ def mark_answered(session: Session, request_id: int, now: datetime) -> None:
         session.add(request)
 
 
+def reopen(session: Session, request_id: int) -> None:
+    """The user wrote back: the request waits for an answer again."""
+    request = session.get(SupportRequest, request_id)
+    if request is not None:
+        request.answered_at = None
+        session.add(request)
+
+
 def erase(session: Session, user_id: int) -> None:
     session.exec(delete(SupportRequest).where(col(SupportRequest.user_id) == user_id))

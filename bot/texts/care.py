@@ -30,8 +30,8 @@ def diary_header() -> str:
 
 def diary_ask() -> str:
     return _(
-        "📝 What did you notice? Pick one, or write it after the command, for example "
-        "<code>/log headache since this morning</code>."
+        "📝 What did you notice? Pick one, or write it in your next message, for example "
+        "<i>headache since this morning</i>."
     )
 
 

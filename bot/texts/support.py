@@ -9,10 +9,10 @@ from bot.texts.language import _
 # --- support -----------------------------------------------------------------------------
 
 
-def support_usage() -> str:
+def support_ask() -> str:
     return _(
-        "To write to the support team, put your message after the command, for example:\n"
-        "<code>/support I changed phones and stopped getting reminders.</code>\n\n"
+        "✍️ What would you like to ask the support team? Write it in your next message (or after "
+        "the command, like <code>/support I changed phones</code>).\n\n"
         "They'll answer here, in this chat. Please don't include health details they don't need; "
         "for medical questions, ask your doctor or pharmacist."
     )
@@ -83,9 +83,43 @@ def answer_prompt(number: int) -> str:
 def support_answer(text: str) -> str:
     return _(
         "💬 <b>Answer from the support team</b>\n\n{text}\n\n"
-        "<i>To write again: /support followed by your message.</i>"
+        "<i>To write back, reply to this message or tap ↩️ Reply.</i>"
     ).format(text=escape(text))
 
 
 def answer_delivered(number: int) -> str:
     return _("✅ Your answer to request #{number} was delivered.").format(number=number)
+
+
+def reply_button() -> str:
+    return _("↩️ Reply")
+
+
+def follow_up_ask() -> str:
+    return _("✍️ Write your message to the support team; it goes with your earlier request.")
+
+
+def support_follow_up(number: int, text: str) -> str:
+    return _(
+        "💬 <b>Follow-up to support request #{number}</b>\n\n{text}\n\n"
+        "<i>Answer with the button, or reply to this message. The answer goes out from the bot, "
+        "without your name.</i>"
+    ).format(number=number, text=escape(text))
+
+
+def follow_up_sent() -> str:
+    return _("📨 Sent to the support team with your earlier request. Their answer will come here.")
+
+
+def follow_up_waiting() -> str:
+    return _(
+        "The support team hasn't answered your last message yet; they will, here in this chat. "
+        "To add something new, write /support followed by your message."
+    )
+
+
+def follow_up_gone() -> str:
+    return _(
+        "That request is closed, so nothing was sent. To write to the support team again, use "
+        "/support."
+    )

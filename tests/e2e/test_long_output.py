@@ -56,7 +56,7 @@ def test_a_support_request_of_2000_emoji_and_a_long_answer(
     waiting = say(kim, "/myid", "Your Telegram id")
     staff.reply_to(parts[0], answer)
     staff.wait_for(contains="was delivered", after=mark)
-    kim.wait_for(contains="To write again", after=waiting)
+    kim.wait_for(contains="To write back", after=waiting)
     got = since(kim, waiting)
     assert len(got) > 1 and "Answer from the support team" in got[0].body
     assert answer in "".join(m.body for m in got).replace("\n", "")

@@ -133,7 +133,7 @@ def test_request_reaches_every_staff_member_and_the_answer_comes_back_anonymous(
     assert reply in answer.body
     for secret in ("Tess", "Helper", "tess_support", "9002", "Sam", "9001"):
         assert secret not in answer.body, secret
-    assert not answer.buttons
+    assert answer.buttons == ["↩️ Reply"], "only a way to write back"
     delivered = second_staff.wait_for(contains="was delivered")
     assert delivered.body == f"✅ Your answer to request #{number} was delivered."
     assert requests_of(two_staff, 4001) == [(number, True)]
@@ -178,10 +178,10 @@ def test_usage_length_and_rate_limits(api: FakeBotApi, bot: BotProcess) -> None:
     user = api.user(4101, "Lou")
 
     user.send("/support")
-    usage = user.wait_for(contains="put your message after the command")
+    usage = user.wait_for(contains="What would you like to ask the support team?")
     assert "/support I changed phones" in usage.body
     user.send("/support    ")
-    user.wait_for(contains="put your message after the command")
+    user.wait_for(contains="What would you like to ask the support team?", after=usage)
     user.send("/support " + "x" * 3001)
     too_long = user.wait_for(contains="That's a bit long")
     assert "3000" in too_long.body
