@@ -20,6 +20,7 @@ from bot.domain.conversations import Exchange, FlowName, SettingsAnswers, Settin
 from bot.domain.timing import find_zone
 from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
+from bot.handlers.zones import zone_typed
 from bot.keyboards.enrolment import zone_keyboard
 from bot.keyboards.settings import (
     LanguageTap,
@@ -28,6 +29,7 @@ from bot.keyboards.settings import (
     language_keyboard,
     overview_keyboard,
 )
+from bot.keyboards.zones import ZoneFlow, ZoneTap
 from bot.models import Patient
 from bot.store import conversations, languages, patients
 from bot.texts import language
@@ -160,14 +162,8 @@ async def answer(
             return
         patient = settings.set_reminder_time(app.engine, now, user_id, at)
     else:
-        zone = _zone_from(update, text)
+        zone = await _zone_from(update, context, text)
         if zone is None:
-            reply = (
-                texts.enrolment.location_without_zone()
-                if text is None
-                else texts.enrolment.zone_unknown(text)
-            )
-            await message.reply_text(reply)
             return
         patient = settings.set_time_zone(app.engine, now, user_id, zone)
     if patient is None:
@@ -193,9 +189,45 @@ async def answer_location(
     await answer(update, context, conversation, None)
 
 
-def _zone_from(update: Update, text: str | None) -> str | None:
+async def _zone_from(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | None
+) -> str | None:
+    """The zone of a shared location or of what was typed; None once the person has been
+    answered (the choices, or why nothing fits)."""
     location = message_of(update).location
-    if location is not None:
-        found = zone_at(location.latitude, location.longitude)
-        return find_zone(found) if found else None
-    return find_zone(text or "")
+    if location is None:
+        return await zone_typed(update, context, ZoneFlow.SETTINGS, text or "")
+    found = zone_at(location.latitude, location.longitude)
+    zone = find_zone(found) if found else None
+    if zone is None:
+        await message_of(update).reply_text(texts.enrolment.location_without_zone())
+    return zone
+
+
+async def on_zone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A zone picked from those offered while the time zone prompt is open; after it (or for
+    forged data) the button has expired."""
+    query = query_of(update)
+    tap = ZoneTap.parse(query.data)
+    app = services.of(context)
+    user_id = user_of(update).id
+    with transaction(app.engine) as session:
+        prompt = conversations.read(
+            conversations.get(session, user_id), FlowName.SETTINGS, SettingsStep, SettingsAnswers
+        )
+    if tap is None or prompt is None or prompt.step != SettingsStep.ZONE:
+        await query.answer(texts.common.button_expired())
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    now = app.clock.now()
+    patient = settings.set_time_zone(app.engine, now, user_id, tap.zone)
+    if patient is None:
+        await message_of(update).reply_text(texts.common.not_enrolled())
+        return
+    await message_of(update).reply_text(
+        texts.schedule.time_zone_changed(
+            patient.time_zone, now.astimezone(ZoneInfo(patient.time_zone))
+        ),
+        reply_markup=ReplyKeyboardRemove(),
+    )
