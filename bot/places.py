@@ -126,7 +126,8 @@ def zones_at(offset: timedelta, now: datetime) -> tuple[str, ...]:
 
 
 def find_place(text: str) -> Found:
-    """A country's zones, or the zones of the cities of that name."""
+    """A country's zones, or the zones of the cities of that name; `Portland, Oregon` or
+    `London, Canada` keeps the cities of that US state or country."""
     key = normalise(text)
     if not key:
         return NOTHING
@@ -135,7 +136,10 @@ def find_place(text: str) -> Found:
     if country is not None:
         zones = data.country_zones.get(country, ())
         return Found(Kind.PLACE, zones, sure=len(zones) == 1)
-    cities = data.cities.get(key) or data.also_called.get(key) or []
+    cities = _cities_named(data, key)
+    if not cities and "," in text:
+        name, where = text.rsplit(",", 1)
+        cities = [city for city in _cities_named(data, normalise(name)) if _in(data, city, where)]
     by_zone: dict[str, int] = {}
     for city in cities:
         by_zone[city.zone] = max(by_zone.get(city.zone, 0), city.population)
@@ -144,6 +148,19 @@ def find_place(text: str) -> Found:
         len(zones) > 1 and by_zone[zones[0]] >= CLEAR_LEAD * by_zone[zones[1]]
     )
     return Found(Kind.PLACE, zones, sure=sure)
+
+
+def _cities_named(data: _Data, key: str) -> list[City]:
+    """By their own name first: Berlin is Germany's, not Kitchener, Ontario (once "Berlin")."""
+    return data.cities.get(key) or data.also_called.get(key) or []
+
+
+def _in(data: _Data, city: City, where: str) -> bool:
+    """Whether `city` is in the country or US state named `where`."""
+    key = normalise(where)
+    if data.countries.get(key) == city.country:
+        return True
+    return city.country == "US" and data.us_states.get(key) == city.region
 
 
 def normalise(text: str) -> str:
@@ -163,6 +180,9 @@ def _best(zones: Iterable[str], people: dict[str, int]) -> tuple[str, ...]:
 class City(NamedTuple):
     population: int
     zone: str
+    country: str
+    region: str
+    """GeoNames' first-level division: a US state's code (NY), elsewhere a number."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +197,8 @@ class _Data:
     """A country's inhabited zones, most populous first."""
     zone_people: dict[str, int]
     """Every country zone of the tz table, with the people of its cities (0 if none listed)."""
+    us_states: dict[str, str]
+    """US states by name and code (`oregon`, `or`) to their code."""
 
 
 _lock = threading.Lock()
@@ -197,13 +219,13 @@ def _load() -> _Data:
     zone_people: dict[str, int] = dict.fromkeys(known, 0)
     country_people: dict[tuple[str, str], int] = defaultdict(int)
     for record in _geonames_cities():
-        city = City(record.population, record.zone)
+        city = City(record.population, record.zone, record.country, record.region)
         cities[record.name].append(city)
         for other in record.other_names:
             also_called[other].append(city)
         if city.zone in zone_people:
             zone_people[city.zone] += city.population
-        country_people[record.country, city.zone] += city.population
+        country_people[city.country, city.zone] += city.population
     country_zones: dict[str, tuple[str, ...]] = {}
     for code, zones in table.items():
         people = {zone: country_people.get((code, zone), 0) for zone in zones}
@@ -211,12 +233,18 @@ def _load() -> _Data:
         country_zones[code] = _best(inhabited, people)
     with _geonames_file("countries.json").open("rb") as file:
         countries = json.load(file).values()
+    with _geonames_file("us_states.json").open("rb") as file:
+        states = json.load(file).values()
+    us_states = {
+        normalise(state[field]): state["code"] for state in states for field in ("name", "code")
+    }
     return _Data(
         dict(cities),
         dict(also_called),
         _country_names(table, countries),
         country_zones,
         zone_people,
+        us_states,
     )
 
 
@@ -226,6 +254,7 @@ class _Record(NamedTuple):
     population: int
     zone: str
     country: str
+    region: str
 
 
 def _geonames_cities() -> list[_Record]:
@@ -247,6 +276,7 @@ def _geonames_cities() -> list[_Record]:
             int(item["population"]),
             zones.setdefault(zone, zone),
             sys.intern(str(item["countrycode"])),
+            sys.intern(str(item["admin1code"])),
         )
 
     with _geonames_file("cities15000.json").open("rb") as file:

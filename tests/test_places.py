@@ -63,6 +63,30 @@ def test_several_zones_are_offered_biggest_first(text: str, first: str, also: se
     assert len(set(found.zones)) == len(found.zones)
 
 
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("Portland, Oregon", "America/Los_Angeles"),
+        ("Portland, ME", "America/New_York"),
+        ("Springfield, Illinois", "America/Chicago"),
+        ("London, Canada", "America/Toronto"),
+        ("London, Kanada", "America/Toronto"),
+        ("Frankfurt, Deutschland", "Europe/Berlin"),
+    ],
+)
+def test_a_place_with_its_country_or_state(text: str, zone: str) -> None:
+    assert places.find(text, WINTER).zones == (zone,)
+
+
+def test_a_place_with_the_wrong_country_finds_nothing() -> None:
+    assert places.find("Springfield, Deutschland", WINTER).zones == ()
+
+
+def test_a_city_far_bigger_than_its_namesakes_is_taken_and_they_are_kept() -> None:
+    found = places.find("London", WINTER)
+    assert found.zone == "Europe/London" and "America/Toronto" in found.zones
+
+
 def test_a_country_with_one_inhabited_zone_does_not_ask() -> None:
     """Germany's tz table also lists Busingen (a village on Swiss time): not worth a question."""
     assert places.find("Germany", WINTER).zones == ("Europe/Berlin",)

@@ -24,7 +24,7 @@ from bot.domain.timing import find_zone, local_date
 from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.handlers.schedule import next_dose_text, reply_schedule
-from bot.handlers.zones import zone_typed
+from bot.handlers.zones import Taken, zone_typed
 from bot.keyboards import datepicker
 from bot.keyboards.datepicker import ShowMonth
 from bot.keyboards.enrolment import (
@@ -235,9 +235,9 @@ async def answer_location(
 async def answer_zone(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
-    zone = await zone_typed(update, context, ZoneFlow.SIGN_UP, text)
-    if zone is not None:
-        await accept_zone(update, context, conversation, zone)
+    taken = await zone_typed(update, context, ZoneFlow.SIGN_UP, text)
+    if taken is not None:
+        await accept_zone(update, context, conversation, taken.zone, taken.note)
 
 
 async def on_zone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -255,12 +255,15 @@ async def on_zone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def accept_zone(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, zone: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    conversation: Signing,
+    zone: str,
+    note: str = "",
 ) -> None:
     local_now = services.of(context).clock.now().astimezone(ZoneInfo(zone))
-    await message_of(update).reply_text(
-        texts.enrolment.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
-    )
+    confirmation = Taken(zone, note).confirming(texts.enrolment.zone_confirmed(zone, local_now))
+    await message_of(update).reply_text(confirmation, reply_markup=ReplyKeyboardRemove())
     await advance(
         update, context, conversation, Step.FIRST, replace(conversation.answers, zone=zone)
     )

@@ -4,6 +4,7 @@ UTC offset (see `bot.places`). One zone is taken at once; several are offered as
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -13,16 +14,28 @@ from bot.handlers.access import message_of
 from bot.keyboards.zones import ZoneFlow, choices_keyboard
 
 
+@dataclass(frozen=True)
+class Taken:
+    """A zone to take, and what to add to its confirmation ("" or where else the place is)."""
+
+    zone: str
+    note: str = ""
+
+    def confirming(self, confirmation: str) -> str:
+        return "\n\n".join(part for part in (confirmation, self.note) if part)
+
+
 async def zone_typed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, flow: ZoneFlow, text: str
-) -> str | None:
+) -> Taken | None:
     """The zone `text` names; None when the person was answered instead (the choices, or why
     nothing fits). The place data is read on first use, in a thread so others are not kept
     waiting meanwhile."""
     now = services.of(context).clock.now()
     found = await asyncio.to_thread(places.find, text, now)
     if found.zone is not None:
-        return found.zone
+        elsewhere = len(found.zones) > 1
+        return Taken(found.zone, texts.zones.also_elsewhere(text) if elsewhere else "")
     message = message_of(update)
     if not found.zones:
         await message.reply_text(texts.enrolment.zone_unknown(text))

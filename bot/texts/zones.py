@@ -11,8 +11,17 @@ from bot.texts.language import _
 
 def zone_choices(text: str) -> str:
     return _(
-        "🌍 “{text}” has more than one time zone. Which one is yours? You can also type a "
-        "city or share your location."
+        "🌍 “{text}” has more than one time zone. Which one is yours? You can also type the "
+        "place with its country or US state (for example <code>Portland, Maine</code>) or share "
+        "your location."
+    ).format(text=escape(shorten(text)))
+
+
+def also_elsewhere(text: str) -> str:
+    return _(
+        "There is a “{text}” in another time zone too. If you meant that one, change it in "
+        "/settings and type the place with its country or US state (for example "
+        "<code>London, Canada</code>)."
     ).format(text=escape(shorten(text)))
 
 

@@ -109,9 +109,18 @@ def test_settings_zone_change_with_a_city_and_with_buttons(
     user.send("/settings")
     user.tap(user.wait_for(contains="Settings"), "🌍")
     user.wait_for(contains="city or country")
-    say(user, "London", "Time zone changed to Europe/London")
+    changed = say(user, "London", "Time zone changed to Europe/London")
+    assert "London, Canada" in changed.body, "the other London is mentioned"
     user.send("/next")
     assert "09:00 Europe/London" in user.wait_for(contains="Next").body
+
+    user.send("/settings")
+    user.tap(user.wait_for(contains="Settings"), "🌍")
+    user.wait_for(contains="city or country")
+    springfield = say(user, "Springfield", "more than one time zone")
+    assert zone_buttons(springfield)[0] == "America/Chicago"
+    assert "America/New_York" in zone_buttons(springfield)
+    say(user, "Springfield, Massachusetts", "Time zone changed to America/New_York")
 
     user.send("/settings")
     user.tap(user.wait_for(contains="Settings"), "🌍")
@@ -128,3 +137,44 @@ def test_settings_zone_change_with_a_city_and_with_buttons(
 def german(render):  # type: ignore[no-untyped-def]
     with language.speaking("de"):
         return render()
+
+
+def test_a_german_user_types_each_observed_place(api: FakeBotApi, bot: BotProcess) -> None:
+    """The inputs of the issue once more, in a German chat: the answers are German."""
+    user = api.user(8107, "Jonas", language_code="de")
+    user.send("/start")
+    agree = german(texts.enrolment.consent_agree_button)
+    user.wait_for(lambda message: agree in message.buttons)
+    user.send("ja")
+    user.wait_for(contains=german(texts.enrolment.ask_time_zone).split("\n")[0])
+    choices = say(user, "GMT+1", "UTC+1")
+    assert "Which one" not in choices.body and "Welche" in choices.body
+    assert zone_buttons(choices)
+    confirmed = say(user, "London", "Europe/London")
+    assert "London, Kanada" in confirmed.body and "another time zone" not in confirmed.body
+    user.wait_for(contains=german(texts.enrolment.ask_first_injection)[:20])
+    say(user, "heute", german(texts.enrolment.ask_reminder_time)[:20])
+    say(user, "09:00", german(texts.enrolment.enrolled)[:20])
+
+    prompt = german(texts.schedule.ask_new_time_zone)[:20]
+    changed = german(lambda: texts.schedule.time_zone_changed("Z", datetime.now()))[:12]
+    for typed, zone in [
+        ("germany", "Europe/Berlin"),
+        ("New York", "America/New_York"),
+        ("UTC+1", None),
+        ("Berlin", "Europe/Berlin"),
+    ]:
+        user.send("/settings")
+        menu = user.wait_for(lambda message: any(b.startswith("🌍") for b in message.buttons))
+        user.tap(menu, "🌍")
+        user.wait_for(contains=prompt)
+        answer = say(user, typed, "UTC+1" if zone is None else changed)
+        if zone is None:
+            zone = "Europe/Berlin" if berlin_in_winter() else zone_buttons(answer)[0]
+            user.tap(answer, zone)
+            answer = user.wait_for(contains=changed)
+        assert zone in answer.body and "Time zone" not in answer.body
+
+
+def berlin_in_winter() -> bool:
+    return datetime.now(ZoneInfo("Europe/Berlin")).utcoffset() == timedelta(hours=1)
