@@ -61,6 +61,7 @@ from bot.keyboards.info import InfoTap
 from bot.keyboards.pen import PenTap
 from bot.keyboards.settings import LanguageTap, SettingsTap
 from bot.keyboards.support import SupportTap
+from bot.keyboards.zones import ZoneFlow, ZoneTap
 from bot.store import languages
 
 STAFF_MENUS = "staff_menus"
@@ -151,6 +152,8 @@ def build_application(
             CommandHandler("broadcasts", broadcast.recent, filters=private),
             CallbackQueryHandler(enrolment.on_button, pattern=EnrolTap.pattern()),
             CallbackQueryHandler(enrolment.on_calendar, pattern=PickDay.pattern()),
+            CallbackQueryHandler(enrolment.on_zone, pattern=ZoneTap.pattern_for(ZoneFlow.SIGN_UP)),
+            CallbackQueryHandler(settings.on_zone, pattern=ZoneTap.pattern_for(ZoneFlow.SETTINGS)),
             CallbackQueryHandler(settings.on_button, pattern=SettingsTap.pattern()),
             CallbackQueryHandler(settings.on_language, pattern=LanguageTap.pattern()),
             CallbackQueryHandler(erasure.on_button, pattern=EraseTap.pattern()),

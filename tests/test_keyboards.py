@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from zoneinfo import available_timezones
 
 import pytest
 from hypothesis import given
@@ -16,6 +17,7 @@ from telegram import Chat, InlineKeyboardMarkup, Message
 from bot.domain.broadcast import Audience
 from bot.domain.numbers import LARGEST, ROW_ID_LARGEST
 from bot.domain.sites import Injector, Site
+from bot.domain.timing import find_zone
 from bot.keyboards import datepicker
 from bot.keyboards.broadcast import BroadcastAction, BroadcastTap
 from bot.keyboards.callback import CallbackData, RowId, button, taps_in
@@ -55,6 +57,8 @@ from bot.keyboards.settings import (
     overview_keyboard,
 )
 from bot.keyboards.support import SupportAction, SupportTap, request_answered_by
+from bot.keyboards.zones import ZoneFlow, ZoneTap
+from bot.keyboards.zones import choices_keyboard as zone_choices
 from bot.texts import language
 from bot.texts.language import LANGUAGES
 
@@ -87,6 +91,11 @@ WIRE: list[tuple[CallbackData, str]] = [
     (LanguageTap("de"), "lang:de"),
     (CaregiverTap(CaregiverAction.REVOKE_INVITE, 5), "cg:invrevoke:5"),
     (CaregiverTap(CaregiverAction.ALERT_HEADS_UP, LARGEST), f"cg:alerthead:{LARGEST}"),
+    (ZoneTap(ZoneFlow.SIGN_UP, "Europe/Berlin"), "zone:s:Europe/Berlin"),
+    (
+        ZoneTap(ZoneFlow.SETTINGS, "America/Argentina/ComodRivadavia"),
+        "zone:c:America/Argentina/ComodRivadavia",
+    ),
 ]
 
 
@@ -130,6 +139,11 @@ def test_the_patterns_registered_are_todays() -> None:
     for kind, pattern in patterns.items():
         assert kind.pattern() == pattern, kind
     assert re.match(EnrolTap.pattern(), WhichDoseTap("3").pack()), "one handler for both"
+    sign_up, in_settings = (
+        ZoneTap.pattern_for(flow) for flow in (ZoneFlow.SIGN_UP, ZoneFlow.SETTINGS)
+    )
+    assert re.match(sign_up, "zone:s:Europe/Berlin") and not re.match(sign_up, "zone:c:UTC")
+    assert re.match(in_settings, "zone:c:UTC") and not re.match(in_settings, "zone:s:UTC")
     assert re.match(PickDay.pattern(), ShowMonth(date(2026, 2, 1)).pack())
     assert re.fullmatch(Blank.pattern(), "cal:-")
     assert not re.match(Blank.pattern(), "cal:-:1")
@@ -236,6 +250,29 @@ def test_whatever_parses_packs_back_the_same(data: str) -> None:
             assert parsed.pack() == data
 
 
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "zone:s:Mars/Olympus",
+        "zone:s:europe/berlin",
+        "zone:x:Europe/Berlin",
+        "zone:s:",
+        "zone:s",
+        "zone:s:Europe/Berlin:1",
+        "zone:s:posix/Europe/Berlin",
+        "zone:c:" + "A" * 60,
+    ],
+)
+def test_a_zone_button_carries_a_real_zone_only(forged: str) -> None:
+    assert ZoneTap.parse(forged) is None
+
+
+def test_every_zone_fits_in_a_button() -> None:
+    for zone in available_timezones():
+        if find_zone(zone) == zone:
+            assert ZoneTap.parse(ZoneTap(ZoneFlow.SETTINGS, zone).pack()) is not None
+
+
 def test_the_64_byte_limit() -> None:
     assert len(DoseTap(LARGEST, ROW_ID_LARGEST, date(2026, 1, 1), DoseAction.TOMORROW).pack()) <= 64
     with pytest.raises(ValueError, match="64 bytes"):
@@ -336,6 +373,9 @@ def test_every_keyboard_packs_in_every_language(code: str) -> None:
             choices_keyboard(),
             consent_keyboard(),
             which_dose_keyboard([2, 3]),
+            zone_choices(
+                ZoneFlow.SIGN_UP, ("Europe/Berlin", "Asia/Tokyo"), datetime(2026, 3, 2, tzinfo=UTC)
+            ),
             overview_keyboard(paused=True, discreet=False),
             language_keyboard(),
             confirm_keyboard(),

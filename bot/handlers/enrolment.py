@@ -24,6 +24,7 @@ from bot.domain.timing import find_zone, local_date
 from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.handlers.schedule import next_dose_text, reply_schedule
+from bot.handlers.zones import Taken, zone_typed
 from bot.keyboards import datepicker
 from bot.keyboards.datepicker import ShowMonth
 from bot.keyboards.enrolment import (
@@ -35,6 +36,7 @@ from bot.keyboards.enrolment import (
     which_dose_keyboard,
     zone_keyboard,
 )
+from bot.keyboards.zones import ZoneFlow, ZoneTap
 from bot.models import Conversation
 from bot.store import conversations, languages, patients
 from bot.texts import language
@@ -233,20 +235,35 @@ async def answer_location(
 async def answer_zone(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
-    zone = find_zone(text)
-    if zone is None:
-        await message_of(update).reply_text(texts.enrolment.zone_unknown(text))
+    taken = await zone_typed(update, context, ZoneFlow.SIGN_UP, text)
+    if taken is not None:
+        await accept_zone(update, context, conversation, taken.zone, taken.note)
+
+
+async def on_zone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A zone picked from those offered for what was typed; once the step has moved on (or
+    for forged data) the button has expired."""
+    query = query_of(update)
+    tap = ZoneTap.parse(query.data)
+    conversation = current(context, user_of(update).id)
+    if tap is None or conversation is None or conversation.step != Step.ZONE:
+        await query.answer(texts.common.button_expired())
         return
-    await accept_zone(update, context, conversation, zone)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await accept_zone(update, context, conversation, tap.zone)
 
 
 async def accept_zone(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, zone: str
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    conversation: Signing,
+    zone: str,
+    note: str = "",
 ) -> None:
     local_now = services.of(context).clock.now().astimezone(ZoneInfo(zone))
-    await message_of(update).reply_text(
-        texts.enrolment.zone_confirmed(zone, local_now), reply_markup=ReplyKeyboardRemove()
-    )
+    confirmation = Taken(zone, note).confirming(texts.enrolment.zone_confirmed(zone, local_now))
+    await message_of(update).reply_text(confirmation, reply_markup=ReplyKeyboardRemove())
     await advance(
         update, context, conversation, Step.FIRST, replace(conversation.answers, zone=zone)
     )

@@ -20,6 +20,7 @@ from bot.domain.conversations import Exchange, FlowName, SettingsAnswers, Settin
 from bot.domain.timing import find_zone
 from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
+from bot.handlers.zones import Taken, zone_typed
 from bot.keyboards.enrolment import zone_keyboard
 from bot.keyboards.settings import (
     LanguageTap,
@@ -28,6 +29,7 @@ from bot.keyboards.settings import (
     language_keyboard,
     overview_keyboard,
 )
+from bot.keyboards.zones import ZoneFlow, ZoneTap
 from bot.models import Patient
 from bot.store import conversations, languages, patients
 from bot.texts import language
@@ -160,27 +162,15 @@ async def answer(
             return
         patient = settings.set_reminder_time(app.engine, now, user_id, at)
     else:
-        zone = _zone_from(update, text)
-        if zone is None:
-            reply = (
-                texts.enrolment.location_without_zone()
-                if text is None
-                else texts.enrolment.zone_unknown(text)
-            )
-            await message.reply_text(reply)
-            return
-        patient = settings.set_time_zone(app.engine, now, user_id, zone)
+        taken = await _zone_from(update, context, text)
+        if taken is not None:
+            await _change_zone(update, context, taken)
+        return
     if patient is None:
         await message.reply_text(texts.common.not_enrolled())
-    elif conversation.step == SettingsStep.TIME:
+    else:
         await message.reply_text(
             texts.schedule.reminder_time_changed(patient.reminder_time, patient.time_zone)
-        )
-    else:
-        local_now = now.astimezone(ZoneInfo(patient.time_zone))
-        await message.reply_text(
-            texts.schedule.time_zone_changed(patient.time_zone, local_now),
-            reply_markup=ReplyKeyboardRemove(),
         )
 
 
@@ -193,9 +183,51 @@ async def answer_location(
     await answer(update, context, conversation, None)
 
 
-def _zone_from(update: Update, text: str | None) -> str | None:
+async def _zone_from(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | None
+) -> Taken | None:
+    """The zone of a shared location or of what was typed; None once the person has been
+    answered (the choices, or why nothing fits)."""
     location = message_of(update).location
-    if location is not None:
-        found = zone_at(location.latitude, location.longitude)
-        return find_zone(found) if found else None
-    return find_zone(text or "")
+    if location is None:
+        return await zone_typed(update, context, ZoneFlow.SETTINGS, text or "")
+    found = zone_at(location.latitude, location.longitude)
+    zone = find_zone(found) if found else None
+    if zone is None:
+        await message_of(update).reply_text(texts.enrolment.location_without_zone())
+        return None
+    return Taken(zone)
+
+
+async def on_zone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A zone picked from those offered while the time zone prompt is open; after it (or for
+    forged data) the button has expired."""
+    query = query_of(update)
+    tap = ZoneTap.parse(query.data)
+    with transaction(services.of(context).engine) as session:
+        prompt = conversations.read(
+            conversations.get(session, user_of(update).id),
+            FlowName.SETTINGS,
+            SettingsStep,
+            SettingsAnswers,
+        )
+    if tap is None or prompt is None or prompt.step != SettingsStep.ZONE:
+        await query.answer(texts.common.button_expired())
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _change_zone(update, context, Taken(tap.zone))
+
+
+async def _change_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, taken: Taken) -> None:
+    app = services.of(context)
+    now = app.clock.now()
+    patient = settings.set_time_zone(app.engine, now, user_of(update).id, taken.zone)
+    if patient is None:
+        await message_of(update).reply_text(texts.common.not_enrolled())
+        return
+    local_now = now.astimezone(ZoneInfo(patient.time_zone))
+    await message_of(update).reply_text(
+        taken.confirming(texts.schedule.time_zone_changed(patient.time_zone, local_now)),
+        reply_markup=ReplyKeyboardRemove(),
+    )

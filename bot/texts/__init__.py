@@ -23,6 +23,7 @@ from bot.texts import (
     schedule,
     staff,
     support,
+    zones,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "schedule",
     "staff",
     "support",
+    "zones",
 ]

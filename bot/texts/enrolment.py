@@ -46,8 +46,9 @@ def consent_declined() -> str:
 def ask_time_zone() -> str:
     return _(
         "🌍 Which time zone do you live in? I need it to remind you at your local time.\n\n"
-        "Type its name (for example <code>Europe/Berlin</code> or <code>America/New_York</code>), "
-        "tap one below, or share your location (I only keep the time zone, not where you are)."
+        "Type your city or country (for example <code>London</code>, <code>New York</code> or "
+        "<code>Germany</code>), tap one below, or share your location (I only keep the time "
+        "zone, not where you are)."
     )
 
 
@@ -66,16 +67,16 @@ COMMON_ZONES = (
 
 def zone_unknown(text: str) -> str:
     return _(
-        "I don't know the time zone “{text}”. Please type a name like <code>Europe/Rome</code> or "
-        "<code>America/Toronto</code> (region/city), tap one of the buttons, or share your "
-        "location."
+        "I don't know the time zone “{text}”. Please type your city or country (for example "
+        "<code>Rome</code> or <code>Canada</code>), a time zone name like "
+        "<code>America/Toronto</code>, tap one of the buttons, or share your location."
     ).format(text=escape(shorten(text)))
 
 
 def location_without_zone() -> str:
     return _(
-        "I couldn't find a time zone for that spot (the open sea, perhaps?). Please type your time "
-        "zone's name, for example <code>Europe/Berlin</code>."
+        "I couldn't find a time zone for that spot (the open sea, perhaps?). Please type your city "
+        "or country, for example <code>Berlin</code>."
     )
 
 

@@ -143,8 +143,9 @@ def ask_new_reminder_time() -> str:
 
 def ask_new_time_zone() -> str:
     return _(
-        "Type your time zone's name (for example <code>Europe/Lisbon</code>), tap one below, or "
-        "share your location. Type <b>cancel</b> to keep the current one."
+        "🌍 Your new time zone: type your city or country (for example <code>Lisbon</code> or "
+        "<code>Portugal</code>), tap one below, or share your location. Type <b>cancel</b> to "
+        "keep the current one."
     )
 
 
