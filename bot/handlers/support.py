@@ -49,10 +49,11 @@ async def request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.support.support_too_often())
         return
     number = opened.id or 0
+    name = user_of(update).first_name if app.settings.support_shows_first_name else None
     reached = 0
     for staff_id in sorted(app.settings.admin_ids):
         with language.speaking(speaks.get(staff_id, language.DEFAULT)):
-            request_text = texts.support.support_request(number, text)
+            request_text = texts.support.support_request(number, text, name)
             answer = answer_keyboard(number)
         result = await _send_parts(context.bot, staff_id, request_text, answer)
         reached += result.result is Outcome.SENT

@@ -66,12 +66,24 @@ def support_too_long(limit: int) -> str:
     )
 
 
-def support_request(number: int, text: str) -> str:
-    return _(
-        "💬 <b>Support request #{number}</b>\n\n{text}\n\n"
-        "<i>Answer with the button, or reply to this message. The answer goes out from the bot, "
-        "without your name.</i>"
-    ).format(number=number, text=escape(text))
+def support_request(number: int, text: str, first_name: str | None = None) -> str:
+    """As staff see it; `first_name` only where SUPPORT_SHOWS_FIRST_NAME is on."""
+    if first_name:
+        heading = _("💬 <b>Support request #{number}</b> from {name}").format(
+            number=number, name=escape(first_name)
+        )
+    else:
+        heading = _("💬 <b>Support request #{number}</b>").format(number=number)
+    return (
+        heading
+        + "\n\n"
+        + escape(text)
+        + "\n\n"
+        + _(
+            "<i>Answer with the button, or reply to this message. The answer goes out from the "
+            "bot, without your name.</i>"
+        )
+    )
 
 
 def answer_prompt(number: int) -> str:

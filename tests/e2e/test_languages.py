@@ -46,9 +46,9 @@ def test_german_from_the_app_then_english_by_choice(api: FakeBotApi, start_at: S
     user.send("/start")
     agree = german(lambda: texts.enrolment.consent_agree_button())
     consent = user.wait_for(lambda message: agree in message.buttons)
-    assert consent.body == german(lambda: texts.enrolment.consent()).replace("<b>", "").replace(
-        "</b>", ""
-    )
+    assert consent.body == german(lambda: texts.enrolment.consent(False)).replace(
+        "<b>", ""
+    ).replace("</b>", "")
     assert agree != texts.enrolment.consent_agree_button(), "German, not English"
     user.send("ja")
     user.wait_for(contains=opening(texts.enrolment.ask_time_zone()))
