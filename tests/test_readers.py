@@ -1,4 +1,5 @@
-"""What caregivers read: adherence in words, and a missed-dose alert about what they can do."""
+"""What caregivers read (adherence in words, a missed-dose alert about what they can do), and
+the staff's count of people who blocked the bot."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.texts import caregivers
+from bot.texts import caregivers, staff
 from bot.texts.language import speaking
 
 
@@ -47,3 +48,21 @@ def test_the_next_dose_is_named_once() -> None:
         "Fay", (4, date(2027, 2, 3), True), (3, date(2027, 1, 6)), "x"
     )
     assert "due since 2027-02-03" in overdue and "dose 3 on 2027-01-06" in overdue
+
+
+@pytest.mark.parametrize(
+    ("code", "blocked", "expected"),
+    [
+        ("en", 0, "Blocked the bot: nobody"),
+        ("en", 1, "Blocked the bot: 1 person, now marked inactive"),
+        ("en", 7, "Blocked the bot: 7 people, now marked inactive"),
+        ("de", 0, "Bot blockiert: niemand"),
+        ("de", 1, "Bot blockiert: 1 Person, jetzt als inaktiv markiert"),
+        ("de", 7, "Bot blockiert: 7 Personen, jetzt als inaktiv markiert"),
+    ],
+)
+def test_the_broadcast_report_counts_blocked_people_in_words(
+    code: str, blocked: int, expected: str
+) -> None:
+    with speaking(code):
+        assert staff.blocked_line(blocked) == expected
