@@ -21,6 +21,7 @@ from bot.domain.adherence import Status, summarize
 from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES, looks_like_token
 from bot.domain.schedule import build_plan, next_dose
 from bot.domain.timing import local_date
+from bot.handlers import menus
 from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.handlers.long_text import reply_in_parts
 from bot.keyboards.caregivers import (
@@ -151,6 +152,7 @@ async def decide(
         await _tell(
             context, link.caregiver_id, lambda: texts.caregivers.approved_for_caregiver(name)
         )
+        await menus.set_for(context, link.caregiver_id)  # /patients and /leave in their menu
     else:
         await query.edit_message_text(texts.caregivers.declined_for_patient(link.caregiver_name))
         await _tell(
@@ -214,6 +216,7 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: in
     await query.edit_message_text(texts.caregivers.revoked_for_patient(link.caregiver_name))
     name = (patient.first_name if patient else None) or texts.caregivers.the_patient()
     await _tell(context, link.caregiver_id, lambda: texts.caregivers.revoked_for_caregiver(name))
+    await menus.set_for(context, link.caregiver_id)
 
 
 async def toggle_confirming(

@@ -5,8 +5,11 @@ changes the menu at once or with the next message."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import commands, services
@@ -15,6 +18,7 @@ from bot.domain.roles import Role
 from bot.store import caregivers, languages, patients
 
 KEY = "menu_roles"
+log = logging.getLogger(__name__)
 
 
 def role_of(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> Role:
@@ -46,5 +50,8 @@ async def set_for(context: ContextTypes.DEFAULT_TYPE, user_id: int, *, force: bo
     app = services.of(context)
     with reading(app.engine) as session:
         chosen = languages.of_many(session, [user_id], chosen_only=True).get(user_id)
-    if await commands.register_chat(context.bot, user_id, role, chosen):
-        known[user_id] = role
+    try:
+        if await commands.register_chat(context.bot, user_id, role, chosen):
+            known[user_id] = role
+    except TelegramError as error:  # a menu is a convenience: the next update tries again
+        log.info("a chat's menu was not set: %s", type(error).__name__)
