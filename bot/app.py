@@ -37,6 +37,7 @@ from bot.handlers import (
     flood,
     info,
     limits,
+    menus,
     pen,
     presence,
     replies,
@@ -58,13 +59,12 @@ from bot.keyboards.doses import CorrectionTap, DoseTap, SiteTap, WhoTap
 from bot.keyboards.enrolment import EnrolTap
 from bot.keyboards.erasure import EraseTap
 from bot.keyboards.info import InfoTap
-from bot.keyboards.pen import PenTap
+from bot.keyboards.pen import PenQuestionTap, PenTap
 from bot.keyboards.settings import LanguageTap, SettingsTap
 from bot.keyboards.support import SupportTap
 from bot.keyboards.zones import ZoneFlow, ZoneTap
 from bot.store import languages
 
-STAFF_MENUS = "staff_menus"
 MESSAGES_PER_SECOND = 28  # evenly spaced, never a burst: Telegram allows about 30 per second
 
 
@@ -118,7 +118,6 @@ def build_application(
     application.add_handler(TypeHandler(Update, updates.gate), group=-4)
     application.add_handler(TypeHandler(Update, flood.guard), group=-3)
     application.add_handler(TypeHandler(Update, presence.on_any_update), group=-2)
-    application.add_handler(TypeHandler(Update, _staff_menu, block=False), group=-1)
     staff_ids = filters.User(user_id=config.admin_ids)
     application.add_handlers(  # first in group 0: before any command sees the text
         [
@@ -164,6 +163,7 @@ def build_application(
             CallbackQueryHandler(info.on_button, pattern=InfoTap.pattern()),
             CallbackQueryHandler(diary.on_button, pattern=DiaryTap.pattern()),
             CallbackQueryHandler(pen.on_button, pattern=PenTap.pattern()),
+            CallbackQueryHandler(pen.on_answer, pattern=PenQuestionTap.pattern()),
             CallbackQueryHandler(checkin.on_button, pattern=CheckinTap.pattern()),
             CallbackQueryHandler(doses.on_who, pattern=WhoTap.pattern()),
             CallbackQueryHandler(doses.on_site, pattern=SiteTap.pattern()),
@@ -173,6 +173,8 @@ def build_application(
             MessageHandler(private & (filters.TEXT | filters.LOCATION), replies.on_message),
         ]
     )
+    # after the handlers, so a sign-up or an approval shows in the menu at once
+    application.add_handler(TypeHandler(Update, menus.refresh, block=False), group=1)
     return application
 
 
@@ -182,22 +184,7 @@ async def _post_init(application: Application) -> None:
         return
     with transaction(app.engine) as session:
         chosen = languages.of_many(session, app.settings.admin_ids, chosen_only=True)
-    application.bot_data[STAFF_MENUS] = await commands.register(
-        application.bot, app.settings.admin_ids, chosen
-    )
-
-
-async def _staff_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A staff member whose chat did not exist at start gets their menu when they first write."""
-    user = update.effective_user
-    done: set[int] = context.bot_data[STAFF_MENUS]
-    if user is None or user.id in done or not services.is_staff(context, user.id):
-        return
-    app = services.of(context)
-    with transaction(app.engine) as session:
-        chosen = languages.of_many(session, [user.id], chosen_only=True).get(user.id)
-    if await commands.register_chat(context.bot, user.id, staff=True, chosen=chosen):
-        done.add(user.id)
+    await commands.register(application.bot, app.settings.admin_ids, chosen)
 
 
 async def _unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

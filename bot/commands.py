@@ -1,4 +1,5 @@
-"""The command menu shown in Telegram: everyone's, and the staff's in their own chats only."""
+"""The command menu shown in Telegram: a newcomer's for every private chat, and in each chat
+the menu of that person's role (patient, caregiver, staff, or several)."""
 
 from __future__ import annotations
 
@@ -14,46 +15,47 @@ from telegram import (
 from telegram.constants import MessageEntityType
 from telegram.error import BadRequest, Forbidden
 
+from bot.domain.roles import NEWCOMER, Role, menu_commands
 from bot.texts import menu as menu_texts
 from bot.texts.language import DEFAULT, LANGUAGES, speaking
 
 log = logging.getLogger(__name__)
 
 
-def menu(*, staff: bool) -> list[BotCommand]:
-    """The command menu in the current language."""
-    entries = menu_texts.everyone() + (menu_texts.staff() if staff else [])
+def menu(role: Role) -> list[BotCommand]:
+    """The command menu of `role` in the current language."""
+    caregiver_only = role.caregiver and not role.patient
+    entries = menu_texts.entries(menu_commands(role), caregiver_only=caregiver_only)
     return [BotCommand(command, description) for command, description in entries]
 
 
 async def register(bot: Bot, admin_ids: frozenset[int], chosen: dict[int, str]) -> set[int]:
-    """The menu for private chats in each language (Telegram shows the one matching the app's
-    language), then each staff member's own. Returns the staff ids whose menu is set; the
-    others have no chat with the bot yet and get theirs when they first write. `chosen` holds
-    the languages people picked in /settings."""
+    """The newcomer's menu for private chats in each language (Telegram shows the one matching
+    the app's language), then each staff member's own. Returns the staff ids whose menu is
+    set; the others have no chat with the bot yet and get theirs when they first write
+    (`bot.handlers.menus`). `chosen` holds the languages people picked in /settings."""
     for code in LANGUAGES:
         with speaking(code):
             await bot.set_my_commands(
-                menu(staff=False),
+                menu(NEWCOMER),
                 scope=BotCommandScopeAllPrivateChats(),
                 language_code=None if code == DEFAULT else code,
             )
     return {
         admin_id
         for admin_id in sorted(admin_ids)
-        if await register_chat(bot, admin_id, staff=True, chosen=chosen.get(admin_id))
+        if await register_chat(bot, admin_id, Role(staff=True), chosen=chosen.get(admin_id))
     }
 
 
-async def register_chat(bot: Bot, chat_id: int, *, staff: bool, chosen: str | None) -> bool:
-    """A menu for one chat: a staff member's (with the staff commands), or anyone's who chose a
-    language in /settings. A chosen language wins over the app's in every variant; otherwise
-    each app language gets its own."""
+async def register_chat(bot: Bot, chat_id: int, role: Role, chosen: str | None) -> bool:
+    """The menu of one person's role in their chat. A language chosen in /settings wins over
+    the app's in every variant; otherwise each app language gets its own."""
     try:
         for code in LANGUAGES:
             with speaking(chosen or code):
                 await bot.set_my_commands(
-                    menu(staff=staff),
+                    menu(role),
                     scope=BotCommandScopeChat(chat_id),
                     language_code=None if code == DEFAULT else code,
                 )

@@ -40,6 +40,7 @@ class Settings:
     retention_days: int = 180
     flood_limit: int = 20
     receiver_lease_seconds: int = 30
+    support_shows_first_name: bool = False
 
     @property
     def uses_webhook(self) -> bool:
@@ -106,6 +107,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         receiver_lease_seconds=parse_count(
             "RECEIVER_LEASE_SECONDS", env.get("RECEIVER_LEASE_SECONDS"), 30, low=3
         ),
+        support_shows_first_name=parse_flag(
+            "SUPPORT_SHOWS_FIRST_NAME", env.get("SUPPORT_SHOWS_FIRST_NAME"), default=False
+        ),
     )
 
 
@@ -144,6 +148,20 @@ def parse_choice(name: str, raw: str | None, choices: frozenset[str], default: s
     if value not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(sorted(choices))}, not {raw!r}.")
     return value
+
+
+FLAG_WORDS = {"true": True, "on": True, "yes": True, "1": True}
+FLAG_WORDS |= {"false": False, "off": False, "no": False, "0": False}
+
+
+def parse_flag(name: str, raw: str | None, *, default: bool) -> bool:
+    """A yes/no setting: true/false, on/off, yes/no or 1/0, in any case; unset: `default`."""
+    value = (raw or "").strip().lower()
+    if not value:
+        return default
+    if value not in FLAG_WORDS:
+        raise ConfigError(f"{name} must be true or false, not {raw!r}.")
+    return FLAG_WORDS[value]
 
 
 def parse_count(name: str, raw: str | None, default: int, *, low: int) -> int:

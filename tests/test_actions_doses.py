@@ -204,3 +204,30 @@ def test_snoozing_the_current_dose_writes_a_reminder_at_the_chosen_time(engine: 
     rows = [row for row in pending_at(engine, PATIENT) if row[0] == Kind.SNOOZED]
     assert [(number, planned) for _, number, planned, _ in rows] == [(1, FIRST)]
     assert rows[0][3] == snoozed.until
+
+
+def test_a_date_already_recorded_names_that_dose_and_changes_nothing(engine: Engine) -> None:
+    """/taken 2026-03-02 after dose 1 was recorded for that day: a repeat, not "before the
+    previous injection"."""
+    assert isinstance(record_first(engine), Recorded)
+    before = pending_at(engine, PATIENT)
+    later = ON_DAY_ONE + timedelta(days=2)
+    again = actions.record_dose(
+        engine, later, PATIENT, number=None, planned=None, source="command", day=FIRST
+    )
+    assert again == Refused(Refusal.SAME_DAY, recorded=(1, FIRST))
+    earlier = actions.record_dose(
+        engine,
+        later,
+        PATIENT,
+        number=None,
+        planned=None,
+        source="command",
+        day=FIRST - timedelta(1),
+    )
+    assert earlier == Refused(
+        Refusal.DATE_PROBLEM, problem=TakenDateProblem.BEFORE_PREVIOUS_DOSE
+    ), "another earlier day keeps its own reason"
+    with transaction(engine) as session:
+        assert doses.latest_number(session, PATIENT) == 1
+    assert pending_at(engine, PATIENT) == before

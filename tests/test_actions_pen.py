@@ -52,3 +52,35 @@ def test_a_pen_for_a_recorded_dose_is_used_and_the_next_one_starts(engine: Engin
         used = session.get(PenPeriod, first.period.id)
         assert used is not None and (used.outcome, used.closed_at) == ("used", later)
     assert sorted(pen_alerts(engine)) == sorted((alert.value, 2) for alert in PenAlert)
+
+
+def test_looking_changes_nothing_and_says_which_dose_is_asked_about(engine: Engine) -> None:
+    assert pen.look(engine, OUT, STRANGER) is None
+    view = pen.look(engine, OUT, PATIENT)
+    assert view is not None and (view.dose_number, view.period) == (1, None)
+    assert pen_alerts(engine) == []
+    started = pen.take_out(engine, OUT, PATIENT, dose_number=1)
+    assert started is not None
+    view = pen.look(engine, OUT + timedelta(hours=1), PATIENT)
+    assert view is not None and view.period is not None and view.period.id == started.period.id
+
+
+def test_a_yes_for_a_dose_since_recorded_notes_nothing(engine: Engine) -> None:
+    doses.record_dose(engine, OUT, PATIENT, number=None, planned=None, source="command")
+    assert pen.take_out(engine, OUT, PATIENT, dose_number=1) is None
+    assert pen_alerts(engine) == []
+
+
+def test_undo_removes_the_period_and_its_alerts_once(engine: Engine) -> None:
+    out = pen.take_out(engine, OUT, PATIENT)
+    assert out is not None and out.period.id is not None
+    assert not pen.undo(engine, OUT, STRANGER, out.period.id), "someone else's: nothing"
+    assert not pen.undo(engine, OUT, PATIENT, out.period.id + 1), "a forged id: nothing"
+    assert pen_alerts(engine) != []
+    assert pen.undo(engine, OUT, PATIENT, out.period.id)
+    assert pen_alerts(engine) == []
+    with transaction(engine) as session:
+        assert session.get(PenPeriod, out.period.id) is None
+    assert not pen.undo(engine, OUT, PATIENT, out.period.id), "a stale undo: nothing"
+    again = pen.take_out(engine, OUT + timedelta(hours=1), PATIENT)
+    assert again is not None and again.started, "the next pen starts afresh"

@@ -76,3 +76,15 @@ def test_bot_without_a_token_says_how_to_get_one(tmp_path: Path, token: str) -> 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "@BotFather" in lines[0], result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_support_shows_first_name_is_off_unless_switched_on() -> None:
+    assert not load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}).support_shows_first_name
+    for on in ("true", "TRUE", "on", "yes", "1"):
+        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "SUPPORT_SHOWS_FIRST_NAME": on}
+        assert load_settings(env).support_shows_first_name
+    for off in ("false", "off", "no", "0", ""):
+        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "SUPPORT_SHOWS_FIRST_NAME": off}
+        assert not load_settings(env).support_shows_first_name
+    with pytest.raises(ConfigError, match="SUPPORT_SHOWS_FIRST_NAME must be true or false"):
+        load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "SUPPORT_SHOWS_FIRST_NAME": "maybe"})

@@ -72,6 +72,39 @@ def test_the_limit_is_exactly_per_window() -> None:
     assert gate.check(ALICE, at(60)) == Verdict.READ
 
 
+def test_twenty_commands_in_a_minute_are_each_read() -> None:
+    """Someone tapping through the menu to explore: a command every three seconds, with the
+    default limit, is never stopped."""
+    gate = FloodGate(limit=20)
+    verdicts = [gate.check(ALICE, at(i * 3), command=True) for i in range(20)]
+    assert verdicts == [Verdict.READ] * 20
+    assert gate.check(ALICE, at(59), command=True) == Verdict.READ, "a 21st as well"
+
+
+def test_commands_have_twice_the_room_of_other_messages() -> None:
+    gate = FloodGate(limit=5)
+    verdicts = [gate.check(ALICE, at(i / 10), command=True) for i in range(100)]
+    assert verdicts[:10] == [Verdict.READ] * 10
+    assert verdicts[10] == Verdict.WARN, "a real flood of commands is still stopped"
+    assert verdicts[11:] == [Verdict.IGNORE] * 89, "one answer, then silence"
+
+
+def test_commands_and_messages_share_one_window() -> None:
+    """Five messages fill the messages' limit; commands still pass until ten in all."""
+    gate = FloodGate(limit=5)
+    assert [gate.check(ALICE, at(i)) for i in range(5)] == [Verdict.READ] * 5
+    assert gate.check(ALICE, at(5)) == Verdict.WARN
+    assert [gate.check(ALICE, at(6 + i), command=True) for i in range(4)] == [Verdict.READ] * 4
+    assert gate.check(ALICE, at(10), command=True) == Verdict.WARN, "a new episode, a new answer"
+    assert gate.check(ALICE, at(11), command=True) == Verdict.IGNORE
+
+
+def test_the_command_limit_is_never_below_the_messages_limit() -> None:
+    assert FloodGate(limit=20).command_limit == 40
+    with pytest.raises(ValueError, match="more tightly"):
+        FloodGate(limit=20, command_limit=10)
+
+
 def test_one_person_flooding_leaves_the_others_alone() -> None:
     gate = FloodGate(limit=3)
     for i in range(50):

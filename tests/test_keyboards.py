@@ -48,7 +48,7 @@ from bot.keyboards.enrolment import (
 )
 from bot.keyboards.erasure import EraseDecision, EraseTap, confirm_keyboard
 from bot.keyboards.info import InfoTap
-from bot.keyboards.pen import PenAction, PenTap
+from bot.keyboards.pen import PenAction, PenAnswer, PenQuestionTap, PenTap
 from bot.keyboards.settings import (
     LanguageTap,
     SettingsAction,
@@ -84,6 +84,9 @@ WIRE: list[tuple[CallbackData, str]] = [
     (EraseTap(EraseDecision.YES), "erase:yes"),
     (DiaryTap(DiaryChoice.FEVER), "log:fever"),
     (PenTap(PenAction.WARM, 9), "pen:warm:9"),
+    (PenTap(PenAction.UNDO, 9), "pen:undo:9"),
+    (PenQuestionTap(PenAnswer.YES, 4), "penq:yes:4"),
+    (PenQuestionTap(PenAnswer.NO, 4), "penq:no:4"),
     (InfoTap("help_now"), "info:help_now"),
     (EnrolTap(EnrolAction.SIGNUP), "enrol:signup"),
     (WhichDoseTap("3"), "enrol:dose:3"),
@@ -131,6 +134,7 @@ def test_the_patterns_registered_are_todays() -> None:
         InfoTap: "^info:",
         DiaryTap: "^log:",
         PenTap: "^pen:",
+        PenQuestionTap: "^penq:",
         CheckinTap: "^ci:",
         WhoTap: "^who:",
         SiteTap: "^site:",
@@ -195,6 +199,9 @@ def test_the_patterns_registered_are_todays() -> None:
         "erase:",
         "log:<script>",
         "pen:cold:1",
+        "penq:maybe:1",
+        "penq:yes:x",
+        "penq:yes",
         f"pen:warm:{ROW_ID_LARGEST + 1}",
         "info:secrets",
         "info:",

@@ -24,6 +24,7 @@ from bot.domain.schedule import (
     minimum_gap,
     next_dose,
     phase_of,
+    recorded_on,
     short_gap,
 )
 from tests.conftest import DATA
@@ -651,3 +652,11 @@ def test_the_planned_date_is_never_earlier_than_the_label_allows(
     upcoming = next_dose(course, today)
     if upcoming.number > 1 and not upcoming.provisional:
         assert short_gap(course, upcoming.number, upcoming.planned) is None
+
+
+def test_recorded_on_names_the_dose_of_that_day() -> None:
+    course = Course(D("2026-05-04"), {1: D("2026-05-04"), 2: D("2026-05-11")})
+    assert recorded_on(course, D("2026-05-04")) == 1
+    assert recorded_on(course, D("2026-05-11")) == 2
+    assert recorded_on(course, D("2026-05-10")) is None
+    assert recorded_on(Course(D("2026-05-04"), {}), D("2026-05-04")) is None

@@ -40,7 +40,7 @@ def no_argument_texts() -> list[tuple[str, object]]:
 def test_the_texts_are_found() -> None:
     names = {name for name, _ in no_argument_texts()}
     assert "bot.texts.common.not_enrolled" in names
-    assert "bot.texts.account.help" in names
+    assert "bot.texts.account.staff_help" in names
     assert len(names) > 60
 
 
@@ -68,6 +68,8 @@ def with_values() -> list[str]:
         texts.caregivers.left_for_caregiver(NASTY),
         texts.caregivers.caregiver_welcome([NASTY, None]),
         texts.caregivers.recorded_for(NASTY, "✅ Dose 4"),
+        texts.caregivers.no_plan_of_your_own([NASTY, None]),
+        texts.support.support_request(7, NASTY, NASTY),
         texts.enrolment.zone_unknown(NASTY),
         texts.enrolment.time_unreadable(NASTY),
         texts.enrolment.picked(date(2026, 3, 3)),
@@ -87,6 +89,28 @@ def test_what_people_typed_is_escaped(code: str) -> None:
             assert "{" not in text, f"a value is left unformatted: {text[:60]!r}"
         for text in with_values()[:5]:
             assert ESCAPED in text
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_texts_chosen_by_role_or_setting_are_html_telegram_accepts(code: str) -> None:
+    with speaking(code):
+        for patient, caregiver, staff in [
+            (p, c, s) for p in (0, 1) for c in (0, 1) for s in (0, 1)
+        ]:
+            check_formatting(
+                texts.account.help(
+                    patient=bool(patient), caregiver=bool(caregiver), staff=bool(staff)
+                )
+            )
+        for shown in (False, True):
+            check_formatting(texts.enrolment.consent(shown))
+        for may_confirm in (False, True):
+            check_formatting(
+                texts.caregivers.caregiver_missed(NASTY, 4, date(2026, 3, 3), may_confirm)
+            )
+        check_formatting(
+            texts.caregivers.patient_summary(NASTY, (4, date(2026, 3, 3), True), None, "x")
+        )
 
 
 def test_templates_carry_their_values() -> None:

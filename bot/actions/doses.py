@@ -21,6 +21,7 @@ from bot.domain.schedule import (
     TakenDateProblem,
     check_recorded_date,
     next_dose,
+    recorded_on,
     short_gap,
 )
 from bot.domain.sites import Injector, Site
@@ -39,6 +40,7 @@ class Refusal(StrEnum):
     DATE_PROBLEM = "date_problem"  # `problem` says what is wrong with the date
     EXPIRED = "expired"  # nothing (any more) to correct
     UNREADABLE = "unreadable"  # the typed date was not understood; `today` is the patient's
+    SAME_DAY = "same_day"  # `recorded` names the dose already recorded on that date
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Refused:
     dose: PlannedDose | None = None
     problem: TakenDateProblem | None = None
     today: date | None = None
+    recorded: tuple[int, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,9 @@ def record_dose(
             if due_only and current.planned > today:
                 raise _Refuse(Refused(Refusal.NOT_DUE, dose=current))
             day = day or today
+            repeated = recorded_on(course, day)
+            if repeated is not None:
+                raise _Refuse(Refused(Refusal.SAME_DAY, recorded=(repeated, day)))
             problem = check_recorded_date(course, current.number, day, today)
             if problem is not None:
                 raise _Refuse(Refused(Refusal.DATE_PROBLEM, problem=problem))

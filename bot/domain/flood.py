@@ -10,6 +10,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 WINDOW = timedelta(minutes=1)
+COMMANDS_PER_MESSAGE = 2
+"""Commands may come this many times as fast as other messages: someone tapping through the
+menu to explore sends twenty in a minute, and each must be answered."""
 
 
 class Verdict(StrEnum):
@@ -20,20 +23,22 @@ class Verdict(StrEnum):
 
 @dataclass
 class _Sender:
-    recent: deque[datetime]  # arrival times of the latest `limit` messages, oldest first
+    recent: deque[datetime]  # arrival times of the latest messages (up to the larger limit)
     warned: bool = False
 
 
 @dataclass
 class FloodGate:
     """A sliding window per person: a message is read when fewer than `limit` messages from
-    them arrived in the `window` before it. Ignored messages count too, so a steady flood stays
-    ignored until it calms down, and it gets one answer however long it lasts.
+    them arrived in the `window` before it; a command when fewer than `command_limit` (by
+    default `COMMANDS_PER_MESSAGE` times `limit`). Ignored messages count too, so a steady
+    flood stays ignored until it calms down, and it gets one answer however long it lasts.
 
-    Memory stays small: each person keeps at most `limit` timestamps, and people quiet for a
-    whole window are forgotten (they would be read anyway)."""
+    Memory stays small: each person keeps at most the larger limit's timestamps, and people
+    quiet for a whole window are forgotten (they would be read anyway)."""
 
     limit: int
+    command_limit: int = 0
     window: timedelta = WINDOW
     _senders: dict[int, _Sender] = field(default_factory=dict, init=False, repr=False)
     _pruned_at: datetime | None = field(default=None, init=False, repr=False)
@@ -41,14 +46,21 @@ class FloodGate:
     def __post_init__(self) -> None:
         if self.limit < 1:
             raise ValueError("the flood limit must be at least one message")
+        if self.command_limit == 0:
+            self.command_limit = self.limit * COMMANDS_PER_MESSAGE
+        if self.command_limit < self.limit:
+            raise ValueError("commands may not be limited more tightly than other messages")
 
-    def check(self, user_id: int, now: datetime) -> Verdict:
-        """Count a message from `user_id` arriving at `now`, and say what to do with it."""
+    def check(self, user_id: int, now: datetime, *, command: bool = False) -> Verdict:
+        """Count a message (`command`: a /command) from `user_id` arriving at `now`, and say
+        what to do with it."""
         self._forget_idle(now)
         sender = self._senders.get(user_id)
         if sender is None:
-            sender = self._senders[user_id] = _Sender(deque(maxlen=self.limit))
-        full = len(sender.recent) == self.limit and now - sender.recent[0] < self.window
+            sender = self._senders[user_id] = _Sender(deque(maxlen=self.command_limit))
+        limit = self.command_limit if command else self.limit
+        recent = sender.recent
+        full = len(recent) >= limit and now - recent[-limit] < self.window
         sender.recent.append(now)
         if not full:
             sender.warned = False

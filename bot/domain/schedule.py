@@ -267,6 +267,12 @@ def check_recorded_date(
     return None
 
 
+def recorded_on(course: Course, day: date) -> int | None:
+    """The dose already recorded as injected on `day`, if any: recording another dose on that
+    day would be a second injection the same day, which is rather a repeat of the first."""
+    return next((number for number, taken in sorted(course.taken.items()) if taken == day), None)
+
+
 @dataclass(frozen=True)
 class ShortGap:
     """Two neighbouring doses closer together than the label's spacing allows."""

@@ -19,8 +19,9 @@ from bot.actions.status import status_of
 from bot.db import transaction
 from bot.domain.adherence import Status, summarize
 from bot.domain.caregivers import INVITE_VALID_FOR, MAX_OPEN_INVITES, looks_like_token
-from bot.domain.schedule import build_plan
+from bot.domain.schedule import build_plan, next_dose
 from bot.domain.timing import local_date
+from bot.handlers import menus
 from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.handlers.long_text import reply_in_parts
 from bot.keyboards.caregivers import (
@@ -151,6 +152,7 @@ async def decide(
         await _tell(
             context, link.caregiver_id, lambda: texts.caregivers.approved_for_caregiver(name)
         )
+        await menus.set_for(context, link.caregiver_id)  # /patients and /leave in their menu
     else:
         await query.edit_message_text(texts.caregivers.declined_for_patient(link.caregiver_name))
         await _tell(
@@ -214,6 +216,7 @@ async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE, link_id: in
     await query.edit_message_text(texts.caregivers.revoked_for_patient(link.caregiver_name))
     name = (patient.first_name if patient else None) or texts.caregivers.the_patient()
     await _tell(context, link.caregiver_id, lambda: texts.caregivers.revoked_for_caregiver(name))
+    await menus.set_for(context, link.caregiver_id)
 
 
 async def toggle_confirming(
@@ -240,20 +243,21 @@ async def patients_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     parts = [texts.caregivers.patients_header()]
     for _, patient in pairs:
-        plan = build_plan(courses[patient.user_id], local_date(now, patient.time_zone), upcoming=3)
+        course = courses[patient.user_id]
+        today = local_date(now, patient.time_zone)
+        plan = build_plan(course, today, upcoming=1)
         statuses = [status_of(dose, patient, now) for dose in plan]
-        taken = [dose for dose in plan if dose.taken is not None]
-        upcoming = [(dose.number, dose.planned) for dose in plan if dose.taken is None][:3]
-        last = next(((dose.number, dose.taken) for dose in reversed(taken) if dose.taken), None)
+        last = next(((dose.number, dose.taken) for dose in reversed(plan) if dose.taken), None)
+        coming = next_dose(course, today)
         counts = summarize(s for s in statuses if s is not Status.BEFORE_ENROLMENT)
         parts.append(
             texts.caregivers.patient_summary(
                 patient.first_name or texts.caregivers.the_patient(),
-                upcoming,
+                (coming.number, coming.planned, coming.planned < today),
                 last,
-                counts.on_time + counts.early,
-                counts.late,
-                counts.missed,
+                texts.caregivers.adherence_in_words(
+                    counts.on_time + counts.early, counts.late, counts.missed
+                ),
             )
         )
     await reply_in_parts(message_of(update), "\n\n".join(parts))

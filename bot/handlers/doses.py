@@ -200,6 +200,8 @@ def _refusal_text(refused: actions.Refused) -> str:
         return texts.common.not_enrolled()
     if refused.reason is Refusal.ALREADY_RECORDED:
         return texts.reminders.already_recorded()
+    if refused.reason is Refusal.SAME_DAY and refused.recorded is not None:
+        return texts.reminders.already_recorded_on(*refused.recorded)
     if refused.reason is Refusal.STALE:
         return texts.reminders.stale_dose_button()
     return texts.common.button_expired()

@@ -68,7 +68,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if conversation is None and await caregivers.caregiver_welcome(update, context):
         return
-    await message_of(update).reply_text(texts.enrolment.consent(), reply_markup=consent_keyboard())
+    await message_of(update).reply_text(
+        texts.enrolment.consent(services.of(context).settings.support_shows_first_name),
+        reply_markup=consent_keyboard(),
+    )
 
 
 async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -77,7 +80,8 @@ async def on_consent_text(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     decision = parse.parse_consent(text)
     if decision is None:
         await message_of(update).reply_text(
-            texts.enrolment.consent(), reply_markup=consent_keyboard()
+            texts.enrolment.consent(services.of(context).settings.support_shows_first_name),
+            reply_markup=consent_keyboard(),
         )
         return
     await decide_consent(update, context, decision)
@@ -111,7 +115,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if tap is not None and tap.action is EnrolAction.SIGNUP:
         await query.answer()
         await chat_of(update).send_message(
-            texts.enrolment.consent(), reply_markup=consent_keyboard()
+            texts.enrolment.consent(services.of(context).settings.support_shows_first_name),
+            reply_markup=consent_keyboard(),
         )
         return
     if tap is not None:

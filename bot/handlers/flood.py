@@ -31,7 +31,9 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
     if user.id in app.settings.admin_ids:
         return
-    verdict = _gate(context, app.settings.flood_limit).check(user.id, app.clock.now())
+    command = (update.message.text or "").startswith("/") if update.message else False
+    gate = _gate(context, app.settings.flood_limit)
+    verdict = gate.check(user.id, app.clock.now(), command=command)
     if verdict is Verdict.READ:
         return
     if update.callback_query is not None:
@@ -43,6 +45,8 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             calm = texts.limits.flood_pause()
         _beside(context, context.bot.send_message(chat.id, calm))
         log.info("flood: one user is over %d messages a minute", app.settings.flood_limit)
+    # after the one answer, silence until the person slows down: answering each message of a
+    # flood would be the flood's echo
     raise ApplicationHandlerStop
 
 

@@ -10,7 +10,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import services, texts
+from bot import texts
+from bot.handlers import menus
 from bot.handlers.access import message_of, query_of, user_of
 from bot.keyboards.info import InfoTap, related
 from bot.texts import information, safety
@@ -29,8 +30,9 @@ async def help_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 def _help_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    staff = services.is_staff(context, user_of(update).id)
-    return texts.account.help() + (texts.account.staff_help() if staff else "")
+    """The commands of this person's role (`bot.domain.roles`), as their menu has them."""
+    role = menus.role_of(context, user_of(update).id)
+    return texts.account.help(patient=role.patient, caregiver=role.caregiver, staff=role.staff)
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,7 +16,7 @@ from bot.domain.timing import local_date, local_instant
 from bot.handlers.access import message_of, user_of
 from bot.handlers.long_text import reply_in_parts
 from bot.models import Patient
-from bot.store import patients
+from bot.store import caregivers, patients
 
 
 def schedule_lines(patient: Patient, course: Course, now: datetime) -> list[str]:
@@ -62,7 +62,7 @@ async def reply_schedule(update: Update, patient: Patient, course: Course, now: 
 async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     loaded = load_patient(update, context)
     if loaded is None:
-        await message_of(update).reply_text(texts.common.not_enrolled())
+        await message_of(update).reply_text(no_plan(update, context))
         return
     patient, course, now = loaded
     await reply_schedule(update, patient, course, now)
@@ -71,10 +71,22 @@ async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def show_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     loaded = load_patient(update, context)
     if loaded is None:
-        await message_of(update).reply_text(texts.common.not_enrolled())
+        await message_of(update).reply_text(no_plan(update, context))
         return
     patient, course, now = loaded
     await message_of(update).reply_text(next_dose_text(patient, course, now))
+
+
+def no_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Someone without a plan: a caregiver is told whose doses they can see and where; anyone
+    else how to sign up."""
+    with transaction(services.of(context).engine) as session:
+        names = [
+            patient.first_name for _, patient in caregivers.followed(session, user_of(update).id)
+        ]
+    if names:
+        return texts.caregivers.no_plan_of_your_own(names)
+    return texts.common.not_enrolled()
 
 
 def load_patient(

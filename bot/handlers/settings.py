@@ -12,14 +12,14 @@ from sqlalchemy import Engine
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
-from bot import commands, services, texts
+from bot import services, texts
 from bot.actions import settings
 from bot.db import transaction
 from bot.domain.answers import is_cancel, parse_clock
 from bot.domain.conversations import Exchange, FlowName, SettingsAnswers, SettingsStep
 from bot.domain.timing import find_zone
-from bot.handlers import caregivers
-from bot.handlers.access import chat_of, message_of, query_of, user_of
+from bot.handlers import caregivers, menus
+from bot.handlers.access import message_of, query_of, user_of
 from bot.handlers.zones import Taken, zone_typed
 from bot.keyboards.enrolment import zone_keyboard
 from bot.keyboards.settings import (
@@ -86,8 +86,7 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         texts.preferences.language_overview(True), reply_markup=language_keyboard()
     )
     await message_of(update).reply_text(texts.preferences.language_changed())
-    staff = services.is_staff(context, user_id)
-    await commands.register_chat(context.bot, chat_of(update).id, staff=staff, chosen=code)
+    await menus.set_for(context, user_id, force=True)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

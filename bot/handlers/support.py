@@ -99,7 +99,7 @@ async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -
         await message.reply_text(texts.support.support_too_often())
         return
     number = opened.id or 0
-    if not await _to_staff(context, number, text, follow_up=False):
+    if not await _to_staff(update, context, number, text, follow_up=False):
         with transaction(app.engine) as session:
             support.withdraw(session, number)
         await message.reply_text(texts.support.support_unreachable())
@@ -132,7 +132,7 @@ async def _follow_up(
     if waiting:
         await message.reply_text(texts.support.follow_up_waiting())
         return
-    if not await _to_staff(context, number, text, follow_up=True):
+    if not await _to_staff(update, context, number, text, follow_up=True):
         await message.reply_text(texts.support.support_unreachable())
         return
     with transaction(app.engine) as session:
@@ -141,19 +141,21 @@ async def _follow_up(
 
 
 async def _to_staff(
-    context: ContextTypes.DEFAULT_TYPE, number: int, text: str, *, follow_up: bool
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str, *, follow_up: bool
 ) -> bool:
-    """Each staff member gets it in their language. Returns whether any of them did."""
+    """Each staff member gets it in their language (with the user's first name where the
+    setting says so). Returns whether any of them did."""
     app = services.of(context)
     with transaction(app.engine) as session:
         speaks = languages.of_many(session, app.settings.admin_ids)
+    name = user_of(update).first_name if app.settings.support_shows_first_name else None
     reached = 0
     for staff_id in sorted(app.settings.admin_ids):
         with language.speaking(speaks.get(staff_id, language.DEFAULT)):
             if follow_up:
-                request_text = texts.support.support_follow_up(number, text)
+                request_text = texts.support.support_follow_up(number, text, name)
             else:
-                request_text = texts.support.support_request(number, text)
+                request_text = texts.support.support_request(number, text, name)
             answer = answer_keyboard(number)
         result = await _send_parts(context.bot, staff_id, request_text, answer)
         reached += result.result is Outcome.SENT

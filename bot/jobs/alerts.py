@@ -81,5 +81,8 @@ def compose(
     if link is not None and link.may_confirm:
         markup = caregiver_confirm_keyboard(name, patient.user_id, current.number, current.planned)
     return Message(
-        texts.caregivers.caregiver_missed(name, current.number, current.planned), markup
+        texts.caregivers.caregiver_missed(
+            name, current.number, current.planned, markup is not None
+        ),
+        markup,
     ), None

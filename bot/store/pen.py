@@ -47,3 +47,9 @@ def close(session: Session, period: PenPeriod, outcome: str, now: datetime) -> N
     period.closed_at, period.outcome = now, outcome
     session.add(period)
     outbox.cancel_pending(session, now, patient_id=period.patient_id, kinds=PEN_KINDS)
+
+
+def remove(session: Session, period: PenPeriod, now: datetime) -> None:
+    """A period noted by mistake: gone, with its pending alerts."""
+    outbox.cancel_pending(session, now, patient_id=period.patient_id, kinds=PEN_KINDS)
+    session.delete(period)

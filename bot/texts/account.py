@@ -11,46 +11,69 @@ from bot.texts.language import _
 # --- information and account ---------------------------------------------------------------
 
 
-def help() -> str:
-    return "".join(
-        (
+def help(*, patient: bool, caregiver: bool, staff: bool) -> str:
+    """What this person can do: their own commands (a plan's, a caregiver's, or how to sign
+    up), then what everyone has."""
+    parts = [_("<b>What I can do</b>")]
+    if patient:
+        parts.append(_help_patient())
+    elif caregiver:
+        parts.append(_("/start – whom you follow; or sign up, if you take Kesimpta yourself too"))
+    else:
+        parts.append(
             _(
-                "<b>What I can do</b>\n"
-                "/start – sign up, or see where you are\n"
-                "/schedule – your dose plan, past and upcoming\n"
-                "/next – your next dose and when I'll remind you\n"
-                "/taken – record your due dose (add a date for an earlier day)\n"
-                "/history – your injections: on time, late, missed; and your diary\n"
-                "/log – note a side effect in your diary\n"
-                "/export – your doses and diary as a spreadsheet, and a calendar file\n"
-                "/pen – a pen came out of the fridge: I'll count its days at room temperature\n"
-                "/settings – reminder time, time zone, pause or resume, your alerts\n"
-                "/invite – a link for a caregiver · /caregivers – yours\n"
-                "/patients – people you follow as a caregiver · /leave – stop following\n"
-                "/sideeffects · /precautions · /howto · /storage · /missed · /faq – about "
-                "Kesimpta\n"
-                "/about – what this bot is, and what it stores\n"
-                "/myid – your Telegram id\n"
-                "/support – write to the support team (about the bot, not medical questions)\n"
-                "/deletedata – erase everything I store about you"
-            ),
-            "\n\n",
-            not_medical_advice(),
+                "/start – sign up: I'll work out your dose dates and remind you\n"
+                "/patients – if someone invited you as their caregiver: the people you follow"
+            )
         )
+    if caregiver:
+        parts.append(_help_caregiver())
+    parts.append(_help_everyone())
+    if staff:
+        parts.append(staff_help())
+    return "\n\n".join(parts) + "\n\n" + not_medical_advice()
+
+
+def _help_patient() -> str:
+    return _(
+        "/start – where you are\n"
+        "/schedule – your dose plan, past and upcoming\n"
+        "/next – your next dose and when I'll remind you\n"
+        "/taken – record your due dose (add a date for an earlier day)\n"
+        "/history – your injections: on time, late, missed; and your diary\n"
+        "/log – note a side effect in your diary\n"
+        "/export – your doses and diary as a spreadsheet, and a calendar file\n"
+        "/pen – a pen came out of the fridge: I'll count its days at room temperature\n"
+        "/settings – reminder time, time zone, pause or resume, language\n"
+        "/invite – a link for a caregiver · /caregivers – yours"
+    )
+
+
+def _help_caregiver() -> str:
+    return _(
+        "<b>As a caregiver</b>\n"
+        "/patients – the people you follow: next dose, last dose, how it's going\n"
+        "/settings – which alerts you get about them\n"
+        "/leave – stop following someone"
+    )
+
+
+def _help_everyone() -> str:
+    return _(
+        "/sideeffects · /precautions · /howto · /storage · /missed · /faq – about Kesimpta\n"
+        "/about – what this bot is, and what it stores\n"
+        "/myid – your Telegram id\n"
+        "/support – write to the support team (about the bot, not medical questions)\n"
+        "/deletedata – erase everything I store about you"
     )
 
 
 def staff_help() -> str:
-    return "".join(
-        (
-            "\n\n",
-            _(
-                "<b>Support staff</b>\n"
-                "/broadcast &lt;text&gt; – a notice to users, with a preview first\n"
-                "/broadcasts – recent broadcasts and their outcome\n"
-                "/stats – aggregate figures"
-            ),
-        )
+    return _(
+        "<b>Support staff</b>\n"
+        "/broadcast &lt;text&gt; – a notice to users, with a preview first\n"
+        "/broadcasts – recent broadcasts and their outcome\n"
+        "/stats – aggregate figures"
     )
 
 

@@ -159,6 +159,37 @@ def checklist_reminder(check: Check, deadline: date, first_injection: date) -> s
     ).format(first_injection=first_injection, check=check_names()[check.value], deadline=deadline)
 
 
+def pen_question() -> str:
+    return _(
+        "🧊 Did a pen come out of the fridge just now? If so, I'll count its days at room "
+        "temperature and remind you before they run out."
+    )
+
+
+def pen_yes_button() -> str:
+    return _("✅ Yes")
+
+
+def pen_no_button() -> str:
+    return _("No")
+
+
+def pen_not_noted() -> str:
+    return _("Alright, nothing noted. Send /pen when a pen comes out of the fridge.")
+
+
+def pen_undo_button() -> str:
+    return _("↩️ Undo")
+
+
+def pen_undone() -> str:
+    return _("↩️ Undone: no pen is counting now. Send /pen when one comes out of the fridge.")
+
+
+def pen_nothing_to_undo() -> str:
+    return _("Nothing to undo: that pen isn't counting any more.")
+
+
 def pen_too_warm_button() -> str:
     return _("🌡 It got warmer than 30 °C")
 

@@ -8,7 +8,7 @@ from html import escape
 from bot.texts.common import (
     dose_phase,
 )
-from bot.texts.language import _
+from bot.texts.language import _, ngettext
 
 # --- caregivers --------------------------------------------------------------------------
 
@@ -170,27 +170,49 @@ def patients_header() -> str:
 
 def patient_summary(
     name: str,
-    upcoming: list[tuple[int, date]],
+    following: tuple[int, date, bool] | None,
     last: tuple[int, date] | None,
-    on_time: int,
-    late: int,
-    missed: int,
+    adherence: str,
 ) -> str:
+    """`following`: the next dose's number, planned date and whether it is overdue;
+    `adherence` from `adherence_in_words`."""
     lines = [f"<b>{escape(name)}</b>"]
     if last is not None:
         lines.append(_("Last dose: dose {number} on {day}").format(number=last[0], day=last[1]))
-    for number, day in upcoming:
-        lines.append(
-            _("Next: dose {number} ({phase}) on {day}").format(
-                number=number, phase=dose_phase(number), day=day
-            )
+    if following is not None:
+        number, day, overdue = following
+        line = (
+            _("Next: dose {number} ({phase}), due since {day}")
+            if overdue
+            else _("Next: dose {number} ({phase}) on {day}")
         )
-    lines.append(
-        _("Adherence: on time {on_time}, late {late}, missed {missed}").format(
-            on_time=on_time, late=late, missed=missed
-        )
-    )
+        lines.append(line.format(number=number, phase=dose_phase(number), day=day))
+    lines.append(adherence)
     return "\n".join(lines)
+
+
+def adherence_in_words(on_time: int, late: int, missed: int) -> str:
+    """How the doses since sign-up went, as a sentence: "all 5 doses on time", "4 of 5 on
+    time, 1 late". Early doses count as on time."""
+    total = on_time + late + missed
+    if total == 0:
+        return _("No doses due yet since they signed up.")
+    if total == on_time:
+        return ngettext(
+            "{total} dose so far, on time.",
+            "All {total} doses so far on time.",
+            total,
+        ).format(total=total)
+    parts = [
+        ngettext(
+            "{on_time} of {total} dose on time", "{on_time} of {total} doses on time", total
+        ).format(on_time=on_time, total=total)
+    ]
+    if late:
+        parts.append(_("{late} late").format(late=late))
+    if missed:
+        parts.append(_("{missed} missed").format(missed=missed))
+    return ", ".join(parts) + "."
 
 
 def leave_header() -> str:
@@ -238,17 +260,33 @@ def caregiver_welcome(names: list[str | None]) -> str:
     ).format(names=shown)
 
 
+def no_plan_of_your_own(names: list[str | None]) -> str:
+    """/schedule or /next from someone who follows others but has no plan: whose doses they
+    can see, and where."""
+    shown = ", ".join(escape(name or the_patient()) for name in names)
+    return _(
+        "You have no dose plan of your own here; you follow {names} as a caregiver. "
+        "/patients shows their next dose, their last one and how it's going.\n\n"
+        "If you take Kesimpta yourself too, send /start to set up your own plan."
+    ).format(names=shown)
+
+
 def sign_up_myself_button() -> str:
     return _("💉 I take Kesimpta too: sign me up")
 
 
-def caregiver_missed(name: str, number: int, planned: date) -> str:
-    return _(
+def caregiver_missed(name: str, number: int, planned: date, may_confirm: bool) -> str:
+    """To a caregiver: what they can do about it (only the patient can change their plan)."""
+    text = _(
         "❗ {name}'s dose {number}, planned {planned}, looks <b>missed</b>: it isn't "
-        "recorded 24 hours after the reminder. They should inject as soon as possible and check "
-        "the timing of the next doses with their doctor (or pause reminders if the doctor said "
-        "to wait)."
+        "recorded 24 hours after the reminder.\n\n"
+        "You could check in with {name}: the dose is best injected as soon as possible, and "
+        "their doctor can say how to time the doses after it. If they have injected and just "
+        "didn't record it, they can send /taken."
     ).format(name=escape(name), number=number, planned=planned)
+    if may_confirm:
+        text += "\n" + _("If they've injected, you may also record it with the button below.")
+    return text
 
 
 def confirm_for(name: str) -> str:

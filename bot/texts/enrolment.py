@@ -15,16 +15,31 @@ from bot.texts.language import N_, _, either, weekday
 # --- enrolment ---------------------------------------------------------------------------
 
 
-def consent() -> str:
-    return _(
-        "👋 Hello! I'm a companion for people on <b>Kesimpta</b> (ofatumumab). I work out your "
-        "dose dates and help you stay on rhythm.\n\n"
-        "To do that I need to store, linked to your Telegram account:\n"
-        "• your time zone and the time you'd like reminders,\n"
-        "• the dates of your injections, and the ones you confirm later.\n\n"
-        "I use this only to plan and remind you. Nothing is shared with anyone unless you invite "
-        "them. /deletedata erases all of it at any time.\n\n"
-        "Do you agree? Tap a button or type <b>yes</b>."
+def consent(support_sees_name: bool) -> str:
+    """`support_sees_name`: staff see the first name of whoever writes to /support (the
+    SUPPORT_SHOWS_FIRST_NAME setting), which people are told before they agree."""
+    support = (
+        _(
+            "If you write to the support team (/support), they see your message and your "
+            "Telegram first name.\n\n"
+        )
+        if support_sees_name
+        else _(
+            "If you write to the support team (/support), they see your message, not your name.\n\n"
+        )
+    )
+    return (
+        _(
+            "👋 Hello! I'm a companion for people on <b>Kesimpta</b> (ofatumumab). I work out "
+            "your dose dates and help you stay on rhythm.\n\n"
+            "To do that I need to store, linked to your Telegram account:\n"
+            "• your time zone and the time you'd like reminders,\n"
+            "• the dates of your injections, and the ones you confirm later.\n\n"
+            "I use this only to plan and remind you. Nothing is shared with anyone unless you "
+            "invite them. /deletedata erases all of it at any time.\n\n"
+        )
+        + support
+        + _("Do you agree? Tap a button or type <b>yes</b>.")
     )
 
 

@@ -7,9 +7,9 @@ from bot.texts.language import _
 
 def flood_pause() -> str:
     return _(
-        "You're sending messages faster than I can read them, so I'll pause for a minute and then "
-        "answer again. If you feel unwell, don't wait for me: call your doctor, or your local "
-        "emergency number in an emergency."
+        "You're going fast — give me a few seconds, then send your last message again. If you "
+        "feel unwell, don't wait for me: call your doctor, or your local emergency number in an "
+        "emergency."
     )
 
 

@@ -124,6 +124,13 @@ def already_recorded() -> str:
     return _("This dose is already recorded.")
 
 
+def already_recorded_on(number: int, day: date) -> str:
+    return _(
+        "Dose {number} is already recorded for {day}, so there's nothing to add. If that date "
+        "is wrong, correct it with the 📅 button under the recorded dose; /history lists them."
+    ).format(number=number, day=day)
+
+
 def not_due_yet(number: int, planned: date) -> str:
     return _(
         "Your next dose, dose {number}, is planned for {planned}. If you have already injected "

@@ -208,12 +208,23 @@ def broadcast_report(number: int, tally: Tally, duration: timedelta, *, stopped:
         title.format(number=number),
         _("Delivered: {delivered} of {total}").format(delivered=tally.delivered, total=tally.total),
         _("Failed: {failed}").format(failed=tally.failed),
-        _("Blocked the bot: {blocked} (now marked inactive)").format(blocked=tally.blocked),
+        blocked_line(tally.blocked),
     ]
     if dropped:
         lines.append(_("Not sent (stopped): {dropped}").format(dropped=dropped))
     lines.append(_("Duration: {duration}").format(duration=duration_text(duration)))
     return "\n".join(lines)
+
+
+def blocked_line(blocked: int) -> str:
+    """The people a broadcast found had blocked the bot (now inactive), read naturally at 0."""
+    if not blocked:
+        return _("Blocked the bot: nobody")
+    return ngettext(
+        "Blocked the bot: {blocked} person, now marked inactive",
+        "Blocked the bot: {blocked} people, now marked inactive",
+        blocked,
+    ).format(blocked=blocked)
 
 
 def broadcast_line(

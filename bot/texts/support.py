@@ -66,12 +66,39 @@ def support_too_long(limit: int) -> str:
     )
 
 
-def support_request(number: int, text: str) -> str:
-    return _(
-        "💬 <b>Support request #{number}</b>\n\n{text}\n\n"
-        "<i>Answer with the button, or reply to this message. The answer goes out from the bot, "
-        "without your name.</i>"
-    ).format(number=number, text=escape(text))
+def support_request(number: int, text: str, first_name: str | None = None) -> str:
+    """As staff see it; `first_name` only where SUPPORT_SHOWS_FIRST_NAME is on."""
+    if first_name:
+        heading = _("💬 <b>Support request #{number}</b> from {name}").format(
+            number=number, name=escape(first_name)
+        )
+    else:
+        heading = _("💬 <b>Support request #{number}</b>").format(number=number)
+    return _for_staff(heading, text)
+
+
+def support_follow_up(number: int, text: str, first_name: str | None = None) -> str:
+    """The user wrote back after an answer: the same request, for staff."""
+    if first_name:
+        heading = _("💬 <b>Follow-up to support request #{number}</b> from {name}").format(
+            number=number, name=escape(first_name)
+        )
+    else:
+        heading = _("💬 <b>Follow-up to support request #{number}</b>").format(number=number)
+    return _for_staff(heading, text)
+
+
+def _for_staff(heading: str, text: str) -> str:
+    return (
+        heading
+        + "\n\n"
+        + escape(text)
+        + "\n\n"
+        + _(
+            "<i>Answer with the button, or reply to this message. The answer goes out from the "
+            "bot, without your name.</i>"
+        )
+    )
 
 
 def answer_prompt(number: int) -> str:
@@ -97,14 +124,6 @@ def reply_button() -> str:
 
 def follow_up_ask() -> str:
     return _("✍️ Write your message to the support team; it goes with your earlier request.")
-
-
-def support_follow_up(number: int, text: str) -> str:
-    return _(
-        "💬 <b>Follow-up to support request #{number}</b>\n\n{text}\n\n"
-        "<i>Answer with the button, or reply to this message. The answer goes out from the bot, "
-        "without your name.</i>"
-    ).format(number=number, text=escape(text))
 
 
 def follow_up_sent() -> str:

@@ -28,7 +28,7 @@ INTRO = "Here is the notice exactly as people will see it"
 REPORT_LINES = re.compile(
     r"Delivered: (?P<delivered>\d+) of (?P<total>\d+)\n"
     r"Failed: (?P<failed>\d+)\n"
-    r"Blocked the bot: (?P<blocked>\d+) \(now marked inactive\)\n"
+    r"Blocked the bot: (?:nobody|(?P<blocked>\d+) (?:person|people), now marked inactive)\n"
     r"(?:Not sent \(stopped\): (?P<dropped>\d+)\n)?"
     r"Duration: \d+"
 )

@@ -18,7 +18,7 @@ import pytest
 from tests.e2e.conftest import Start
 from tests.support.database import rows, value
 from tests.support.fakebotapi import FakeBotApi, FakeUser
-from tests.support.people import enrol, say
+from tests.support.people import enrol, pen_out, say
 from tests.support.traces import traces
 
 STAFF = 9001
@@ -73,7 +73,7 @@ def use_everything(api: FakeBotApi, start_at: Start) -> tuple[FakeUser, FakeUser
     subject.wait_for_edit(where)
     caregiver.wait_for(contains="dose 1", timeout=40)  # the confirmation alert, via the outbox
     say(subject, f"/log headache, {NAME} here", "Noted in your diary")
-    say(subject, "/pen", "came out of the fridge")
+    pen_out(subject)
     choice = say(subject, "/settings", "🌐")
     subject.tap(choice, "✅ English")  # already English: now chosen
     subject.wait_for(contains="From now on I'll write to you in English.")

@@ -19,13 +19,16 @@ def german(render):  # type: ignore[no-untyped-def]
         return render()
 
 
-def chat_menu(api: FakeBotApi, chat_id: int, app_language: str) -> dict[str, str]:
-    """The chat's own menu for an app language, once the bot has set it."""
+def chat_menu(
+    api: FakeBotApi, chat_id: int, app_language: str, taken: str | None = None
+) -> dict[str, str]:
+    """The chat's own menu for an app language, once the bot has set it (with `taken` as the
+    description of /taken, if given)."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         scope = {"type": "chat", "chat_id": chat_id}
         menu = {c["command"]: c["description"] for c in api.commands(scope, app_language)}
-        if menu:
+        if menu and taken in (None, menu.get("taken")):
             return menu
         time.sleep(0.1)
     raise AssertionError("the chat's menu was never set")
@@ -46,9 +49,9 @@ def test_german_from_the_app_then_english_by_choice(api: FakeBotApi, start_at: S
     user.send("/start")
     agree = german(lambda: texts.enrolment.consent_agree_button())
     consent = user.wait_for(lambda message: agree in message.buttons)
-    assert consent.body == german(lambda: texts.enrolment.consent()).replace("<b>", "").replace(
-        "</b>", ""
-    )
+    assert consent.body == german(lambda: texts.enrolment.consent(False)).replace(
+        "<b>", ""
+    ).replace("</b>", "")
     assert agree != texts.enrolment.consent_agree_button(), "German, not English"
     user.send("ja")
     user.wait_for(contains=opening(texts.enrolment.ask_time_zone()))
@@ -70,10 +73,12 @@ def test_german_from_the_app_then_english_by_choice(api: FakeBotApi, start_at: S
     recorded = user.wait_for(contains="2026-03-09", after=reply)
     assert recorded.body.startswith("✅") and "recorded as injected" not in recorded.body
 
-    names = {
+    newcomers = {
         c["command"]: c["description"]
         for c in api.commands({"type": "all_private_chats"}, language_code="de")
     }
+    assert newcomers["help"] == german(lambda: language._("What the bot can do"))
+    names = chat_menu(api, 7101, "de")  # a patient's own, set once they signed up
     assert names["taken"] == german(lambda: language._("Record your due dose"))
     assert names["taken"] != "Record your due dose"
 
@@ -81,8 +86,8 @@ def test_german_from_the_app_then_english_by_choice(api: FakeBotApi, start_at: S
     choice = user.wait_for(contains="🌐")
     user.tap(choice, "🌐 English")
     user.wait_for(contains="From now on I'll write to you in English.")
-    menu = chat_menu(api, 7101, "de")
-    assert menu["taken"] == "Record your due dose", "the chosen language wins over the app's"
+    # the chosen language wins over the app's
+    chat_menu(api, 7101, "de", taken="Record your due dose")
 
     start_at("2026-03-09 09:00:30")  # a week later: the next reminder, in the chosen language
     second = user.wait_for(contains="It's time for dose 2", timeout=30)

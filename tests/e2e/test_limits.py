@@ -16,7 +16,7 @@ from tests.support.harness import BotProcess
 from tests.support.people import begin, enrol, say
 
 FLOOD_LIMIT = 20  # the default
-CALM = "faster than I can read them"
+CALM = "You're going fast"
 CONSENT = "Do you agree"
 TOO_LONG = "too long for me"
 ONLY_TEXT = "I can only read text"

@@ -1,4 +1,5 @@
-"""The command menu is registered at start: everyone's, and the staff's only in staff chats."""
+"""The command menu is registered at start: a newcomer's for every private chat, and the
+staff's only in staff chats; each person's follows their role (tests/e2e/test_roles.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,8 @@ def names(commands: list[dict]) -> list[str]:
 
 def test_menus_per_scope(api: FakeBotApi, bot: BotProcess) -> None:
     everyone = names(api.commands({"type": "all_private_chats"}))
-    assert {"start", "schedule", "next", "settings", "help", "about", "myid", "deletedata"} <= set(
-        everyone
-    )
-    assert "stats" not in everyone
+    assert {"start", "help", "about", "myid", "support", "deletedata"} <= set(everyone)
+    assert not {"stats", "schedule", "taken", "patients"} & set(everyone), "a newcomer's menu"
     assert api.commands({"type": "chat", "chat_id": 9001}) == [], "no chat with the admin yet"
 
     staff_member = api.user(9001, "Staff")
@@ -47,6 +46,6 @@ def test_myid_help_and_unknown_text(api: FakeBotApi, bot: BotProcess) -> None:
     assert "4242" in user.wait_for(contains="Telegram id").body
     user.send("/help")
     help_text = user.wait_for(contains="What I can do").body
-    assert "/schedule" in help_text and "/stats" not in help_text
+    assert "/start – sign up" in help_text and "/stats" not in help_text
     api.user(9001, "Staff").send("/help")
     assert "/stats" in api.user(9001).wait_for(contains="What I can do").body

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.e2e.conftest import Start
 from tests.support.database import Row, rows
 from tests.support.fakebotapi import FakeBotApi
-from tests.support.people import enrol, say
+from tests.support.people import enrol, pen_out, say
 
 DAY_6 = "out of the fridge for 5 days"
 OVER = "The 7 days are over"
@@ -37,7 +37,7 @@ def test_day_6_warning_then_discard_counted_from_the_first_removal(
     start_at("2026-03-02 07:00:00")
     ana = api.user(6201, "Ana")
     enrol(ana, zone="Europe/Berlin", first="2026-03-09", at="09:00")
-    noted = say(ana, "/pen", "came out of the fridge")
+    noted = pen_out(ana)
     assert "Mon 2026-03-09 08:00" in noted.body, "until 7 days after it came out (Berlin time)"
 
     start_at("2026-03-04 12:00:00")
@@ -60,13 +60,13 @@ def test_nothing_more_once_the_dose_is_recorded(
     start_at("2026-03-02 07:00:00")
     ben = api.user(6202, "Ben")
     enrol(ben, zone="UTC", first="today", at="09:00")
-    say(ben, "/pen", "came out of the fridge")
+    pen_out(ben)
     say(ben, "/taken", "Dose 1 recorded")
     start_at("2026-03-07 07:01:00")
     # the day-6 alert finds the dose recorded: the period closes, both alerts are dropped
     eventually_rows(tmp_path, 6202, [("pen_last_days", "cancelled"), ("pen_discard", "cancelled")])
     assert not [m for m in ben.messages() if DAY_6 in m.body or OVER in m.body]
-    again = say(ben, "/pen", "came out of the fridge")  # a new pen, for dose 2
+    again = pen_out(ben)  # a new pen, for dose 2
     assert "Noted" in again.body
 
 
@@ -76,7 +76,7 @@ def test_too_warm_ends_it_and_strangers_or_forged_taps_change_nothing(
     start_at("2026-03-02 07:00:00")
     cleo = api.user(6203, "Cleo")
     enrol(cleo, zone="UTC", first="2026-03-10", at="09:00")
-    noted = say(cleo, "/pen", "came out of the fridge")
+    noted = pen_out(cleo)
     query = cleo.tap_data(noted, "pen:warm:999")
     assert api.wait_for_callback_answer(query).text == "This button is no longer active."
     stranger = api.user(6204, "Sol")

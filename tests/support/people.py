@@ -82,3 +82,12 @@ def checked_in(user: FakeUser, start_at: Callable[[str], Any]) -> tuple[ChatMess
     say(user, "/taken", "Dose 1 recorded")
     bot = start_at("2026-03-03 09:01:00")
     return user.wait_for(contains=CHECK_IN, timeout=30), bot
+
+
+def pen_out(user: FakeUser, yes: str = "✅") -> ChatMessage:
+    """/pen, then ✅ Yes to "did a pen come out of the fridge just now?": the note, as the
+    question's message edited."""
+    question = say(user, "/pen", "🧊")
+    assert question.buttons[0].startswith(yes), question.buttons
+    user.tap(question, question.buttons[0])
+    return user.wait_for_edit(question)
