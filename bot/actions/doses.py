@@ -191,7 +191,7 @@ def snooze(
         patient, current = _current(session, patient_id, number, planned, now)
         if patient is None or current is None:
             return None
-        until = snooze_until(choice, now, patient.time_zone)
+        until = snooze_until(choice, now, patient.time_zone, patient.reminder_time)
         reminders.snooze(session, patient, current, until, now)
     return Snoozed(until, patient.time_zone)
 

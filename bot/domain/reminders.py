@@ -57,9 +57,6 @@ EVENING_AFTER = FOLLOW_UP_AFTER + timedelta(hours=1)
 LATE_AFTER = timedelta(minutes=10)
 """Sent later than this after its time, a dose reminder says that it is late."""
 
-MORNING_AT = time(8, 0)
-"""Snoozing until tomorrow means this local time on the next local day."""
-
 HEADS_UP_KEPT_FOR = timedelta(hours=12)
 FOLLOW_UP_KEPT_FOR = timedelta(hours=2)
 EVENING_KEPT_FOR = timedelta(hours=3)
@@ -213,8 +210,9 @@ def is_late(kind: Kind, due_at: datetime, now: datetime) -> bool:
     return kind in _SAYS_LATE and now - due_at > LATE_AFTER
 
 
-def snooze_until(choice: Snooze, now: datetime, zone: str) -> datetime:
-    """When a snoozed reminder comes back; "tomorrow" is morning on the next local day."""
+def snooze_until(choice: Snooze, now: datetime, zone: str, at: time) -> datetime:
+    """When a snoozed reminder comes back; "tomorrow" is the patient's own reminder time `at`
+    on the next local day (an earlier hour would be a surprise they did not choose)."""
     _require_aware("now", now)
     now = now.astimezone(UTC)
     match choice:
@@ -223,7 +221,40 @@ def snooze_until(choice: Snooze, now: datetime, zone: str) -> datetime:
         case Snooze.THREE_HOURS:
             return now + timedelta(hours=3)
         case Snooze.TOMORROW:
-            return local_instant(local_date(now, zone) + timedelta(days=1), MORNING_AT, zone)
+            return local_instant(local_date(now, zone) + timedelta(days=1), at, zone)
+
+
+MOVED_BY_SNOOZE = frozenset({Kind.FOLLOW_UP, Kind.MISSED, Kind.OVERDUE})
+"""The dose's pending reminders that a snooze moves (the evening note is dropped: it would
+only repeat the follow-up)."""
+
+
+def after_snooze(
+    until: datetime, pending: Mapping[Kind, datetime], at: time, zone: str
+) -> list[Due]:
+    """Where the dose's other pending reminders (`pending`: kind → due) go when its reminder
+    is snoozed to `until`, so none of them comes before the snoozed reminder had its time.
+
+    The missed alert keeps its time (24 h after the planned day's reminder) unless that falls
+    within the follow-up gap after `until`: then it comes at the gap's end instead, after the
+    snoozed reminder, never before it. A pending follow-up moves to its gap after `until`, and
+    is dropped when the missed alert would come as soon (one message, not two). A daily
+    overdue reminder due within the gap moves to the next day's reminder time.
+    """
+    _require_aware("until", until)
+    gap_end = until.astimezone(UTC) + FOLLOW_UP_AFTER
+    moved: list[Due] = []
+    missed = pending.get(Kind.MISSED)
+    if missed is not None:
+        missed = max(missed, gap_end)
+        moved.append(Due(Kind.MISSED, missed))
+    if Kind.FOLLOW_UP in pending and (missed is None or gap_end < missed):
+        moved.append(Due(Kind.FOLLOW_UP, gap_end))
+    overdue = pending.get(Kind.OVERDUE)
+    if overdue is not None:
+        later = overdue if overdue >= gap_end else next_daily(at, zone, gap_end)
+        moved.append(Due(Kind.OVERDUE, later))
+    return sorted(moved, key=lambda due: due.due_at)
 
 
 def chains_after(kind: Kind) -> bool:

@@ -287,7 +287,11 @@ def compose(
             text = texts.reminders.missed(number, planned, discreet)
         case Kind.OVERDUE:
             text = texts.reminders.overdue(number, planned, discreet)
-    markup = reminder_keyboard(patient.user_id, number, planned) if kind in DOSE_KINDS else None
+    markup = (
+        reminder_keyboard(patient.user_id, number, planned, patient.reminder_time)
+        if kind in DOSE_KINDS
+        else None
+    )
     return Message(text, markup), None
 
 

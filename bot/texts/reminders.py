@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.texts.common import (
     dose_phase,
@@ -90,8 +90,10 @@ def confirm_button() -> str:
     return _("✅ Done, I injected")
 
 
-def snooze_buttons() -> tuple[tuple[str, str], ...]:
-    return (("1h", _("⏰ 1 h")), ("3h", _("⏰ 3 h")), ("tomorrow", _("⏰ Tomorrow")))
+def snooze_buttons(at: time | None = None) -> tuple[tuple[str, str], ...]:
+    """`at`: the patient's reminder time, which "tomorrow" means (said on the button)."""
+    tomorrow = _("⏰ Tomorrow") if at is None else _("⏰ Tomorrow {at:%H:%M}").format(at=at)
+    return (("1h", _("⏰ 1 h")), ("3h", _("⏰ 3 h")), ("tomorrow", tomorrow))
 
 
 def problem_button() -> str:
@@ -205,6 +207,14 @@ def undone(number: int) -> str:
     return _("↩️ Undone: dose {number} is no longer recorded.").format(number=number)
 
 
+def not_recorded_any_more(number: int) -> str:
+    """A tap on "who gave it" or "where" after the dose was undone."""
+    return _(
+        "Dose {number} is no longer recorded (it was undone), so I noted nothing. Record it "
+        "again with /taken once you've injected."
+    ).format(number=number)
+
+
 def cannot_undo() -> str:
     return _("That can't be undone any more: a later dose is recorded after it.")
 
@@ -242,6 +252,12 @@ def pause_button() -> str:
     return _("⏸ Pause reminders (doctor said wait)")
 
 
-def snoozed_until(when: datetime) -> str:
-    """`when` is local to the patient."""
-    return _("⏰ OK, I'll remind you again at {when:%H:%M} on {when:%Y-%m-%d}.").format(when=when)
+def snoozed_until(when: datetime, today: date) -> str:
+    """`when` is local to the patient, `today` their local date."""
+    if when.date() == today:
+        text = _("⏰ Snoozed until {when:%H:%M} today: I'll remind you again then.")
+    elif when.date() == today + timedelta(days=1):
+        text = _("⏰ Snoozed until tomorrow {when:%H:%M}: I'll remind you again then.")
+    else:
+        text = _("⏰ Snoozed until {when:%H:%M} on {when:%Y-%m-%d}: I'll remind you again then.")
+    return text.format(when=when)
