@@ -25,6 +25,7 @@ from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.handlers.schedule import next_dose_text, reply_schedule
 from bot.keyboards import datepicker
+from bot.keyboards.checklist import checklist_keyboard
 from bot.keyboards.datepicker import ShowMonth
 from bot.keyboards.enrolment import (
     EnrolAction,
@@ -360,4 +361,6 @@ async def finish(
     await reply_schedule(update, patient, course, now)
     items = checklist(patient.first_injection, local_date(now, patient.time_zone))
     if items:
-        await message_of(update).reply_text(texts.care.checklist_overview(items))
+        await message_of(update).reply_text(
+            texts.care.checklist_overview(items), reply_markup=checklist_keyboard(items)
+        )

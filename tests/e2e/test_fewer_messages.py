@@ -13,7 +13,7 @@ from pathlib import Path
 from bot import texts
 from bot.texts import language
 from tests.e2e.conftest import Start
-from tests.e2e.test_caregivers import link, settle
+from tests.e2e.test_caregivers import settle
 from tests.support.database import rows
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.people import enrol, say
@@ -143,4 +143,95 @@ def test_the_old_who_buttons_after_undo_in_german(
     assert rows(tmp_path, "SELECT count(*) FROM dose_records WHERE patient_id = 8104") == [(0,)]
 
 
-__all__ = ["link"]
+# --- 1. One checklist message ------------------------------------------------------------------
+
+OVERVIEW = "Before your first injection"
+
+
+def checklist_kinds(workdir: Path, user_id: int, *, pending_only: bool = False) -> list[str]:
+    found = rows(
+        workdir,
+        "SELECT kind FROM outbox WHERE patient_id = ? AND kind LIKE 'chk_%'"
+        + (" AND finished_at IS NULL" if pending_only else "")
+        + " ORDER BY due_at",
+        user_id,
+    )
+    return [kind for (kind,) in found]
+
+
+def test_sign_up_shows_one_checklist_that_ticks_itself_off(
+    api: FakeBotApi, start_at: Start, tmp_path: Path
+) -> None:
+    """The tester's burst: the plan, a checklist with dates already past, then two reminders
+    repeating it seconds later (due the same day, at a reminder time already gone)."""
+    start_at("2026-03-02 07:00:00")  # 08:00 in Berlin
+    ida = api.user(8105, "Ida")
+    enrol(ida, zone="Europe/Berlin", first="2026-03-18", at="07:30")
+    listed = ida.wait_for(contains=OVERVIEW)
+    assert listed.buttons == [
+        "⬜ Hepatitis B test",
+        "⬜ Immunoglobulin test",
+        "⬜ Live vaccines",
+        "⬜ Other vaccines",
+    ]
+    assert "2026-02-18" not in listed.body, "the live vaccines' deadline passed: no date"
+    assert "live or live-attenuated vaccine you need: the time for it" in listed.body
+    assert "(inactivated) vaccine you need: by 2026-03-04" in listed.body
+    start_at("2026-03-02 07:01:00")  # the sweep runs at start
+    settle(ida)
+    assert checklist_kinds(tmp_path, 8105) == [], "nothing to repeat the list on sign-up day"
+    assert len([m for m in ida.messages() if OVERVIEW in m.body or "📋" in m.body]) == 1
+
+    ida.tap(listed, "⬜ Hepatitis B test")
+    ticked = ida.wait_for_edit(listed)
+    assert "✅ a hepatitis B blood test: done" in ticked.body
+    assert ticked.buttons[0] == "✅ Hepatitis B test"
+    ida.tap(ticked, "⬜ Other vaccines")
+    both = ida.wait_for_edit(listed, predicate=lambda m: m.buttons[3].startswith("✅"))
+    assert both.body.count("✅") == 2
+    ida.tap(both, "✅ Hepatitis B test")
+    ida.wait_for_edit(listed, predicate=lambda m: m.buttons[0].startswith("⬜"))
+    done = rows(tmp_path, "SELECT checks_done FROM patients WHERE user_id = 8105")
+    assert done == [("inactivated_vaccines",)]
+    assert len([m for m in ida.messages() if "📋" in m.body]) == 1
+
+
+def test_a_check_ticked_off_is_not_reminded_and_a_reminder_ticks_off_in_place(
+    api: FakeBotApi, start_at: Start, tmp_path: Path
+) -> None:
+    start_at("2026-03-02 07:00:00")
+    max_ = api.user(8106, "Max")
+    enrol(max_, zone="Europe/Berlin", first="2026-04-15", at="09:00")
+    listed = max_.wait_for(contains=OVERVIEW)
+    assert checklist_kinds(tmp_path, 8106, pending_only=True) == ["chk_live_vaccine", "chk_vaccine"]
+    max_.tap(listed, "⬜ Live vaccines")
+    max_.wait_for_edit(listed)
+    assert checklist_kinds(tmp_path, 8106, pending_only=True) == ["chk_vaccine"]
+
+    start_at("2026-03-11 08:01:00")  # the live vaccines' reminder day: nothing, it's done
+    settle(max_)
+    assert not [m for m in max_.messages() if "should be done by" in m.body]
+    start_at("2026-03-25 08:01:00")  # a week before the other vaccines' deadline
+    reminder = max_.wait_for(contains="should be done by 2026-04-01", timeout=30)
+    assert reminder.buttons == ["✅ Other vaccines"]
+    max_.tap(reminder, "✅ Other vaccines")
+    became = max_.wait_for_edit(reminder)
+    assert OVERVIEW in became.body and became.body.count("✅") == 2
+    assert checklist_kinds(tmp_path, 8106, pending_only=True) == []
+
+
+def test_the_checklist_in_german(api: FakeBotApi, start_at: Start, tmp_path: Path) -> None:
+    start_at("2026-03-02 07:00:00")
+    lena = api.user(8107, "Lena", language_code="de")
+    done = enrol_in_german(lena, zone="Europe/Berlin", first="2026-03-18", at="7:30")
+    heading = shown(german(lambda: texts.care.checklist_overview([])))[:25]
+    listed = lena.wait_for(contains=heading, after=done)
+    hepatitis = german(lambda: texts.care.check_buttons()["hepatitis_b"])
+    assert f"⬜ {hepatitis}" in listed.buttons and "2026-02-18" not in listed.body
+    lena.tap(listed, f"⬜ {hepatitis}")
+    ticked = lena.wait_for_edit(listed)
+    assert "erledigt" in ticked.body and ticked.buttons[0] == f"✅ {hepatitis}"
+    start_at("2026-03-02 07:01:00")
+    lena.send("/help")
+    lena.wait_for(contains="/")
+    assert checklist_kinds(tmp_path, 8107) == []
