@@ -316,6 +316,17 @@ def postpone(
     return rowcount(result)
 
 
+def cancel_rows(session: Session, now: datetime, ids: Iterable[int]) -> int:
+    """Cancel these rows if still pending (a newer notice replaces them)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(list(ids)), col(OutboxMessage.finished_at).is_(None))
+        .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
+        execution_options={"synchronize_session": False},
+    )
+    return rowcount(result)
+
+
 def cancel_pending_to(session: Session, now: datetime, *, patient_id: int, chat_id: int) -> int:
     """Cancel what is still to go to one recipient about a patient (a caregiver who left)."""
     result = session.execute(

@@ -30,6 +30,11 @@ REMINDER_KINDS = tuple(kind.value for kind in Kind) + tuple(
 )
 
 
+DOSE_REMINDERS = frozenset(kind.value for kind in Kind)
+"""The dose's own reminders among what was sent about it (a caregiver's notice about a dose
+that was then undone is sent about it too, and is no reminder)."""
+
+
 def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
     """Rewrite the reminders for the patient's next dose; none while paused or blocked."""
     outbox.cancel_pending(session, now, patient_id=patient.user_id, kinds=REMINDER_KINDS)
@@ -43,7 +48,7 @@ def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
         patient.reminder_time,
         patient.time_zone,
         now,
-        already_sent=frozenset(Kind(kind) for kind in sent),
+        already_sent=frozenset(Kind(kind) for kind in sent if kind in DOSE_REMINDERS),
     ):
         outbox.add_to_patient(
             session,

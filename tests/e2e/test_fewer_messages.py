@@ -13,7 +13,7 @@ from pathlib import Path
 from bot import texts
 from bot.texts import language
 from tests.e2e.conftest import Start
-from tests.e2e.test_caregivers import settle
+from tests.e2e.test_caregivers import INVITE_LINK, link, settle
 from tests.support.database import rows
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.people import enrol, say
@@ -235,3 +235,73 @@ def test_the_checklist_in_german(api: FakeBotApi, start_at: Start, tmp_path: Pat
     lena.send("/help")
     lena.wait_for(contains="/")
     assert checklist_kinds(tmp_path, 8107) == []
+
+
+# --- 3. A correction tells the caregiver once, as a correction --------------------------------
+
+
+def confirm_then_correct(
+    patient: FakeUser, caregiver: FakeUser, start_at: Start, typed: str, notice: str
+) -> ChatMessage:
+    """Dose 1 confirmed from its reminder (10:00 in Berlin), the caregiver's notice sent, then
+    the date corrected by typing it; returns the caregiver's first notice."""
+    start_at("2026-03-02 09:00:30")
+    reminder = patient.wait_for(lambda m: any(b.startswith("✅") for b in m.buttons), timeout=30)
+    patient.tap(reminder, "✅")
+    confirmed = patient.wait_for_edit(reminder)
+    start_at("2026-03-02 09:02:00")
+    first = caregiver.wait_for(contains=notice, timeout=30)
+    patient.tap(confirmed, "📅")
+    patient.wait_for(contains="2026-03-02")
+    patient.send(typed)
+    patient.wait_for(contains="2026-03-01")
+    start_at("2026-03-02 09:03:00")
+    return first
+
+
+def test_a_corrected_date_reaches_the_caregiver_once_as_a_correction(
+    api: FakeBotApi, start_at: Start
+) -> None:
+    start_at("2026-03-02 07:00:00")
+    fay, gus = api.user(8108, "Fay"), api.user(8109, "Gus")
+    enrol(fay, zone="Europe/Berlin", first="today", at="10:00")
+    link(fay, gus)
+    confirm_then_correct(
+        fay, gus, start_at, "2026-03-01", "Fay's dose 1 was injected on 2026-03-02"
+    )
+    gus.wait_for(contains="✏️ Fay corrected dose 1: injected on 2026-03-01 (not 2026-03-02).")
+    settle(gus)
+    about_dose = [m.body for m in gus.messages() if "dose 1" in m.body]
+    assert len(about_dose) == 2, about_dose
+
+
+def link_in_german(patient: FakeUser, caregiver: FakeUser) -> None:
+    """Invite, open and approve, both speaking German."""
+    patient.send("/invite")
+    match = INVITE_LINK.search(patient.wait_for(contains="https://t.me/").body)
+    assert match is not None
+    caregiver.send(f"/start {match.group(1)}")
+    caregiver.wait_for(contains="⏳")
+    approve = german(lambda: texts.caregivers.approve_button())
+    request = patient.wait_for(lambda m: approve in m.buttons)
+    patient.tap(request, approve)
+    patient.wait_for_edit(request)
+    caregiver.wait_for(
+        contains=shown(german(lambda: texts.caregivers.approved_for_caregiver("Fay")))[:20]
+    )
+
+
+def test_a_corrected_date_in_german(api: FakeBotApi, start_at: Start) -> None:
+    start_at("2026-03-02 07:00:00")
+    fay, gus = api.user(8110, "Fay", language_code="de"), api.user(8111, "Gus", language_code="de")
+    enrol_in_german(fay, zone="Europe/Berlin", first="heute", at="10:00")
+    link_in_german(fay, gus)
+    first = german(lambda: texts.caregivers.caregiver_confirmed("Fay", 1, date(2026, 3, 2), None))
+    confirm_then_correct(fay, gus, start_at, "2026-03-01", shown(first))
+    corrected = german(
+        lambda: texts.caregivers.caregiver_corrected("Fay", 1, date(2026, 3, 1), date(2026, 3, 2))
+    )
+    gus.wait_for(contains=shown(corrected), timeout=30)
+    gus.send("/help")
+    gus.wait_for(contains="/")
+    assert len([m for m in gus.messages() if "Dosis 1" in m.body]) == 2
