@@ -26,6 +26,7 @@ from bot.domain.reminders import (
     is_late,
     is_stale,
     next_daily,
+    overdue_reminder_at,
     reminders_for_dose,
     snooze_until,
 )
@@ -427,13 +428,32 @@ def test_reminder_time_past_late_in_the_day_drops_the_evening_note() -> None:
 
 
 def test_enrolling_with_a_dose_overdue_for_days_gives_no_burst() -> None:
-    now = utc(2026, 1, 15, 10, 17)
+    now = utc(2026, 1, 15, 15, 17)  # 10:17 in New York, after the 09:00 reminder time
     dues = reminders_for_dose(date(2026, 1, 5), time(9), "America/New_York", now)
     assert dues == [
         Due(Kind.DOSE, now),
         Due(Kind.FOLLOW_UP, now + timedelta(hours=2)),
         Due(Kind.MISSED, now + timedelta(hours=24)),
     ]
+
+
+def test_a_dose_overdue_for_days_waits_for_the_chosen_time_today() -> None:
+    """The tester joined at 12:00 with 18:00 chosen and dose 11 five days late: reminded at
+    18:00, not by surprise at 12:00."""
+    now = utc(2026, 3, 7, 11)  # 12:00 in Berlin
+    dues = reminders_for_dose(date(2026, 3, 2), time(18), "Europe/Berlin", now)
+    six = utc(2026, 3, 7, 17)
+    assert dues == [
+        Due(Kind.DOSE, six),
+        Due(Kind.FOLLOW_UP, six + timedelta(hours=2)),
+        Due(Kind.MISSED, six + timedelta(hours=24)),
+    ]
+
+
+def test_a_dose_late_by_hours_is_still_reminded_at_once() -> None:
+    now = utc(2026, 3, 2, 23, 30)  # 00:30 on the 3rd in Berlin, the 2nd's 23:00 just gone
+    dues = by_kind(reminders_for_dose(date(2026, 3, 2), time(23), "Europe/Berlin", now))
+    assert dues[Kind.DOSE] == now
 
 
 def test_reminder_exactly_now_is_on_time() -> None:
@@ -771,7 +791,11 @@ def test_reminders_for_dose_properties(
     found = by_kind(dues)
     reminder = local_instant(planned, at, zone)
     if Kind.DOSE in found:
-        assert found[Kind.DOSE] == max(reminder, now)
+        if now - reminder >= MISSED_AFTER:  # already missed: today's reminder time, or now
+            assert found[Kind.DOSE] == overdue_reminder_at(at, zone, now)
+            assert found[Kind.DOSE] - now < timedelta(hours=25)
+        else:
+            assert found[Kind.DOSE] == max(reminder, now)
         assert found[Kind.MISSED] - found[Kind.DOSE] == MISSED_AFTER
     else:
         assert found[Kind.MISSED] == max(reminder + MISSED_AFTER, now)

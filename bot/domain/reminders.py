@@ -104,6 +104,17 @@ def next_daily(at: time, zone: str, now: datetime) -> datetime:
         day += timedelta(days=1)
 
 
+def overdue_reminder_at(at: time, zone: str, now: datetime) -> datetime:
+    """When the first reminder of a dose already missed (its reminder time more than a day
+    ago, never reminded) goes out: at the patient's reminder time today if that is still
+    ahead, else now. Someone who joins (or resumes) at noon with 18:00 chosen is reminded at
+    18:00, not by surprise at noon: the sign-up's plan has already said the dose is late.
+    A dose still within its day after its reminder time goes at once, as before."""
+    _require_aware("now", now)
+    today_at = local_instant(local_date(now, zone), at, zone)
+    return today_at if today_at > now else now
+
+
 def reminders_for_dose(
     planned: date,
     at: time,
@@ -116,8 +127,10 @@ def reminders_for_dose(
 
     Called at enrolment, after a confirmation, a settings change or a resume: whatever was
     delivered for this dose (``already_sent``) is never repeated. A dose reminder whose time
-    passed unsent goes out at once and the follow-up and missed alert count from then, so a
-    long-overdue dose never causes a burst; notes whose time has already passed are dropped.
+    passed unsent goes out at once (a dose already missed: at today's reminder time if still
+    ahead, `overdue_reminder_at`) and the follow-up and missed alert count from then,
+    so a long-overdue dose never causes a burst; notes whose time has already passed are
+    dropped.
     MISSED is never earlier than ``now``. Once MISSED was sent only the next daily OVERDUE
     follows (OVERDUE repeats, so having sent one does not stop the next).
     """
@@ -127,7 +140,12 @@ def reminders_for_dose(
         return [Due(Kind.OVERDUE, next_daily(at, zone, now))]
 
     reminder = local_instant(planned, at, zone)
-    effective = reminder if Kind.DOSE in already_sent or reminder >= now else now
+    if Kind.DOSE in already_sent or reminder >= now:
+        effective = reminder
+    elif now - reminder < MISSED_AFTER:
+        effective = now
+    else:
+        effective = overdue_reminder_at(at, zone, now)
     evening = local_instant(planned, EVENING_AT, zone)
     candidates = [
         Due(Kind.HEADS_UP, local_instant(planned - timedelta(days=1), at, zone)),

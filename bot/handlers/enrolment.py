@@ -19,11 +19,12 @@ from bot.domain.checklist import checklist
 from bot.domain.conversations import EnrolmentAnswers, Exchange, FlowName, known
 from bot.domain.conversations import EnrolmentStep as Step
 from bot.domain.numbers import parse_number
-from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
+from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose, next_dose
 from bot.domain.timing import find_zone, local_date
 from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
-from bot.handlers.schedule import next_dose_text, reply_schedule
+from bot.handlers.long_text import reply_in_parts
+from bot.handlers.schedule import next_dose_text, schedule_lines
 from bot.keyboards import datepicker
 from bot.keyboards.checklist import checklist_keyboard
 from bot.keyboards.datepicker import ShowMonth
@@ -358,7 +359,22 @@ async def finish(
     await message_of(update).reply_text(
         texts.enrolment.enrolled(), reply_markup=ReplyKeyboardRemove()
     )
-    await reply_schedule(update, patient, course, now)
+    lines = schedule_lines(patient, course, now)
+    today = local_date(now, patient.time_zone)
+    dose = next_dose(course, today)
+    if dose.planned < today and enrolled.reminder_at is not None:
+        zone = ZoneInfo(patient.time_zone)
+        lines.append(
+            "\n"
+            + texts.reminders.overdue_at_sign_up(
+                dose.number,
+                dose.planned,
+                (today - dose.planned).days,
+                enrolled.reminder_at.astimezone(zone),
+                now.astimezone(zone),
+            )
+        )
+    await reply_in_parts(message_of(update), "\n".join(lines))
     items = checklist(patient.first_injection, local_date(now, patient.time_zone))
     if items:
         await message_of(update).reply_text(

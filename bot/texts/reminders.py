@@ -8,7 +8,7 @@ from bot.texts.common import (
     dose_phase,
     medicine,
 )
-from bot.texts.language import _
+from bot.texts.language import _, ngettext
 
 # --- reminders ---------------------------------------------------------------------------
 
@@ -59,6 +59,54 @@ def dose_reminder(number: int, planned: date, *, late: bool, discreet: bool, sno
     if number == 1:
         text += "\n" + first_dose_note()
     return text + "\n\n" + _("Tap ✅ once you've injected, or reply <b>done</b> to this message.")
+
+
+def missed_dose_advice() -> str:
+    """What the label says about a missed dose, and that the timing is the doctor's call."""
+    return _(
+        "The label says to take a missed dose as soon as possible; the doses after it are then "
+        "counted from the day you take it. Please check the timing with your doctor."
+    )
+
+
+def days_ago(days: int) -> str:
+    return ngettext("{days} day ago", "{days} days ago", days).format(days=days)
+
+
+def dose_overdue(number: int, planned: date, days: int, discreet: bool) -> str:
+    """The first reminder of a dose already late on an earlier day (someone who joined
+    mid-treatment with a dose overdue): how late, and what to do."""
+    text = _("💉 Dose {number} ({phase}) of {medicine} was planned for {planned} — {ago}.").format(
+        number=number,
+        phase=dose_phase(number),
+        medicine=medicine(discreet),
+        planned=planned,
+        ago=days_ago(days),
+    )
+    return (
+        text
+        + "\n"
+        + missed_dose_advice()
+        + "\n\n"
+        + _("Tap ✅ once you've injected, or reply <b>done</b> to this message.")
+    )
+
+
+def overdue_at_sign_up(
+    number: int, planned: date, days: int, remind_at: datetime, now: datetime
+) -> str:
+    """Part of the plan shown at sign-up when the next dose is already late; `remind_at` and
+    `now` are local to the patient."""
+    text = _("⚠️ Dose {number} was planned for {planned} — {ago}.").format(
+        number=number, planned=planned, ago=days_ago(days)
+    )
+    if remind_at <= now:
+        when = _("I'll send its reminder now, with a button to record it.")
+    else:
+        when = _("I'll remind you at {at:%H:%M} today, with a button to record it.").format(
+            at=remind_at
+        )
+    return text + " " + missed_dose_advice() + " " + when
 
 
 def follow_up(number: int, planned: date, discreet: bool) -> str:

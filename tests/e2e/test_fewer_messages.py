@@ -29,7 +29,9 @@ def shown(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
 
 
-def enrol_in_german(user: FakeUser, *, zone: str, first: str, at: str) -> ChatMessage:
+def enrol_in_german(
+    user: FakeUser, *, zone: str, first: str, at: str, last: str | None = None
+) -> ChatMessage:
     """Sign up typing German answers; returns the "all set" message."""
     user.send("/start")
     agree = german(lambda: texts.enrolment.consent_agree_button())
@@ -39,6 +41,10 @@ def enrol_in_german(user: FakeUser, *, zone: str, first: str, at: str) -> ChatMe
     user.send(zone)
     user.wait_for(contains=shown(german(lambda: texts.enrolment.ask_first_injection()))[:25])
     user.send(first)
+    if last is not None:
+        asked = german(lambda: texts.enrolment.ask_last_injection(date.fromisoformat(first)))
+        user.wait_for(contains=shown(asked)[:20])
+        user.send(last)
     user.wait_for(contains=shown(german(lambda: texts.enrolment.ask_reminder_time()))[:25])
     user.send(at)
     return user.wait_for(contains=shown(german(lambda: texts.enrolment.enrolled()))[:25])
@@ -305,3 +311,48 @@ def test_a_corrected_date_in_german(api: FakeBotApi, start_at: Start) -> None:
     gus.send("/help")
     gus.wait_for(contains="/")
     assert len([m for m in gus.messages() if "Dosis 1" in m.body]) == 2
+
+
+# --- 5. A dose already late at sign-up --------------------------------------------------------
+
+
+def test_joining_with_a_dose_days_late_says_so_and_reminds_at_the_chosen_time(
+    api: FakeBotApi, start_at: Start, tmp_path: Path
+) -> None:
+    """The tester joined at 12:00, chose 18:00, and got "It's time for dose 11" at once,
+    without a word about it being 5 days late."""
+    start_at("2026-03-07 11:00:00")  # 12:00 in Berlin
+    ola = api.user(8112, "Ola")
+    enrol(ola, zone="Europe/Berlin", first="2026-01-05", last="2026-02-02", at="18:00")
+    plan = ola.wait_for(contains="5 days ago")
+    assert "⚠️ Dose 5 was planned for 2026-03-02 — 5 days ago." in plan.body
+    assert "as soon as possible" in plan.body and "I'll remind you at 18:00 today" in plan.body
+    settle(ola)
+    assert not [m for m in ola.messages() if "once you've injected" in m.body], "no reminder yet"
+    assert outbox_due(tmp_path, 8112, "dose") == [datetime(2026, 3, 7, 17, 0)]
+
+    start_at("2026-03-07 17:00:30")
+    reminder = ola.wait_for(contains="was planned for 2026-03-02", timeout=30, after=plan)
+    assert "5 days ago" in reminder.body and "It's time" not in reminder.body
+    assert "as soon as possible" in reminder.body and reminder.buttons[0].startswith("✅")
+
+
+def test_joining_with_a_dose_days_late_in_german(
+    api: FakeBotApi, start_at: Start, tmp_path: Path
+) -> None:
+    start_at("2026-03-07 11:00:00")
+    ute = api.user(8113, "Ute", language_code="de")
+    done = enrol_in_german(
+        ute, zone="Europe/Berlin", first="2026-01-05", last="2026-02-02", at="18:00"
+    )
+    note = german(
+        lambda: texts.reminders.overdue_at_sign_up(
+            5, date(2026, 3, 2), 5, datetime(2026, 3, 7, 18, 0), datetime(2026, 3, 7, 12, 0)
+        )
+    )
+    plan = ute.wait_for(contains="vor 5 Tagen", after=done)
+    assert shown(note) in plan.body
+    assert outbox_due(tmp_path, 8113, "dose") == [datetime(2026, 3, 7, 17, 0)]
+    start_at("2026-03-07 17:00:30")
+    reminder = ute.wait_for(contains="vor 5 Tagen", timeout=30, after=plan)
+    assert shown(german(lambda: texts.reminders.missed_dose_advice())) in reminder.body
