@@ -221,7 +221,7 @@ def tell_recorded(
     """A recorded dose is news for the caregivers who want it (not for whoever recorded it);
     when a caregiver recorded it, the patient is told who did. A notice about this dose still
     waiting (an undo and a new record within one sweep) is replaced, so it comes once."""
-    _waiting_news(session, patient, dose.number, now, cancel=True)
+    _replace_waiting_news(session, patient, dose.number, now)
     alert(
         session,
         patient,
@@ -252,7 +252,7 @@ def tell_changed(
     caregiver who wants dose news hears of it once (`rules.news_of_change`). A notice still
     waiting is replaced; the date a correction says it replaces is the one the caregiver was
     last sent."""
-    waiting = _waiting_news(session, patient, number, now, cancel=True)
+    waiting = _replace_waiting_news(session, patient, number, now)
     sent = _sent_news(session, patient, number, now)
     for link in approved_links(session, patient.user_id):
         preferences = Preferences(link.alert_confirmations, link.alert_heads_up)
@@ -298,17 +298,17 @@ def _in_flight(row: OutboxMessage, now: datetime) -> bool:
     return row.claim_token is not None and row.lease_until is not None and row.lease_until > now
 
 
-def _waiting_news(
-    session: Session, patient: Patient, number: int, now: datetime, *, cancel: bool
+def _replace_waiting_news(
+    session: Session, patient: Patient, number: int, now: datetime
 ) -> list[OutboxMessage]:
-    """The caregivers' notices about this dose still to go (and not in flight); cancelled when
-    `cancel`, as a new notice replaces them. Returns them as they were."""
+    """Cancel the caregivers' notices about this dose still to go (and not in flight): a new
+    notice replaces them. Returns them as they were."""
     found = [
         row
         for row in _news_rows(session, patient, number)
         if row.finished_at is None and not _in_flight(row, now)
     ]
-    if cancel and found:
+    if found:
         outbox.cancel_rows(session, now, [row.id for row in found if row.id is not None])
     return found
 
