@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from bot import texts
-from bot.actions.enrolment import enrol
+from bot.actions.enrolment import Late, enrol
 from bot.clock import FixedClock
 from bot.services import Services
 from bot.texts import language
@@ -29,7 +29,7 @@ def join_five_days_late(app: Services, code: str = "en") -> None:
         last_dose_number=4,
     )
     enrolled = enrol(app.engine, NOON, answers)
-    assert enrolled.reminder_at == SIX
+    assert enrolled.late == Late(5, date(2026, 3, 2), 5, SIX)
 
 
 def test_the_first_reminder_comes_at_the_chosen_time_and_says_how_late(

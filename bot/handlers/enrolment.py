@@ -19,7 +19,7 @@ from bot.domain.checklist import checklist
 from bot.domain.conversations import EnrolmentAnswers, Exchange, FlowName, known
 from bot.domain.conversations import EnrolmentStep as Step
 from bot.domain.numbers import parse_number
-from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose, next_dose
+from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
 from bot.domain.timing import find_zone, local_date
 from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
@@ -360,20 +360,14 @@ async def finish(
         texts.enrolment.enrolled(), reply_markup=ReplyKeyboardRemove()
     )
     lines = schedule_lines(patient, course, now)
-    today = local_date(now, patient.time_zone)
-    dose = next_dose(course, today)
-    if dose.planned < today and enrolled.reminder_at is not None:
+    late = enrolled.late
+    if late is not None:
         zone = ZoneInfo(patient.time_zone)
-        lines.append(
-            "\n"
-            + texts.reminders.overdue_at_sign_up(
-                dose.number,
-                dose.planned,
-                (today - dose.planned).days,
-                enrolled.reminder_at.astimezone(zone),
-                now.astimezone(zone),
-            )
+        remind_at, local_now = late.reminder_at.astimezone(zone), now.astimezone(zone)
+        note = texts.reminders.overdue_at_sign_up(
+            late.number, late.planned, late.days, remind_at, local_now
         )
+        lines.append("\n" + note)
     await reply_in_parts(message_of(update), "\n".join(lines))
     items = checklist(patient.first_injection, local_date(now, patient.time_zone))
     if items:
