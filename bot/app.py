@@ -28,6 +28,7 @@ from bot.handlers import (
     broadcast,
     caregivers,
     checkin,
+    checklist,
     diary,
     doses,
     enrolment,
@@ -53,6 +54,7 @@ from bot.jobs import retention, sweep
 from bot.keyboards.broadcast import BroadcastTap
 from bot.keyboards.caregivers import CaregiverTap
 from bot.keyboards.checkin import CheckinTap
+from bot.keyboards.checklist import ChecklistTap
 from bot.keyboards.datepicker import PickDay
 from bot.keyboards.diary import DiaryTap
 from bot.keyboards.doses import CorrectionTap, DoseTap, SiteTap, WhoTap
@@ -168,6 +170,7 @@ def build_application(
             CallbackQueryHandler(doses.on_who, pattern=WhoTap.pattern()),
             CallbackQueryHandler(doses.on_site, pattern=SiteTap.pattern()),
             CallbackQueryHandler(doses.on_correction_day, pattern=CorrectionTap.pattern()),
+            CallbackQueryHandler(checklist.on_button, pattern=ChecklistTap.pattern()),
             CallbackQueryHandler(_unknown_button),
             ChatMemberHandler(presence.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
             MessageHandler(private & (filters.TEXT | filters.LOCATION), replies.on_message),

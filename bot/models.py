@@ -72,6 +72,9 @@ class Patient(SQLModel, table=True):
     paused: bool = False
     discreet: bool = Field(default=False, description="keep the medicine's name out of reminders")
     blocked_at: datetime | None = Field(default=None, description="set while the bot is blocked")
+    checks_done: str = Field(
+        default="", max_length=100, description="pre-start checks ticked off, comma-separated"
+    )
     enrolled_at: datetime
     updated_at: datetime
 

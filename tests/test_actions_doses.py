@@ -194,6 +194,16 @@ def test_noting_the_site_stores_it_and_returns_the_recent_ones(engine: Engine) -
         assert record is not None and (record.injector, record.site) == ("self", "thigh_left")
 
 
+def test_after_undo_the_who_and_where_answers_note_nothing(engine: Engine) -> None:
+    """The "Who gave the injection?" buttons outlive an undo: tapped afterwards they find no
+    record and change nothing."""
+    record_first(engine)
+    assert actions.undo_dose(engine, ON_DAY_ONE, PATIENT, 1) is UndoOutcome.UNDONE
+    assert actions.note_site(engine, PATIENT, 1, Injector.SELF, Site.THIGH_LEFT) is None
+    with transaction(engine) as session:
+        assert doses.get(session, PATIENT, 1) is None
+
+
 def test_snoozing_the_current_dose_writes_a_reminder_at_the_chosen_time(engine: Engine) -> None:
     assert (
         actions.snooze(engine, ON_DAY_ONE, PATIENT, 1, FIRST - timedelta(1), Snooze.ONE_HOUR)
@@ -231,3 +241,19 @@ def test_a_date_already_recorded_names_that_dose_and_changes_nothing(engine: Eng
     with transaction(engine) as session:
         assert doses.latest_number(session, PATIENT) == 1
     assert pending_at(engine, PATIENT) == before
+
+
+def test_snoozed_until_tomorrow_comes_at_the_reminder_time_and_moves_the_missed_alert(
+    engine: Engine,
+) -> None:
+    """The tester's case: "⏰ Tomorrow" on the dose day brings the reminder back at the
+    patient's own time (10:00 here), and the missed alert, due at that very moment, waits
+    until the snoozed reminder had its time."""
+    snoozed = actions.snooze(engine, ON_DAY_ONE, PATIENT, 1, FIRST, Snooze.TOMORROW)
+    assert snoozed is not None
+    tomorrow_ten = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert snoozed.until == tomorrow_ten
+    due = {kind: at for kind, _, _, at in pending_at(engine, PATIENT)}
+    assert due[Kind.SNOOZED] == tomorrow_ten
+    assert due[Kind.MISSED] == tomorrow_ten + timedelta(hours=2)
+    assert Kind.FOLLOW_UP not in due and Kind.EVENING not in due

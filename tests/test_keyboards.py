@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from telegram import Chat, InlineKeyboardMarkup, Message
 
 from bot.domain.broadcast import Audience
+from bot.domain.checklist import Check, checklist
 from bot.domain.numbers import LARGEST, ROW_ID_LARGEST
 from bot.domain.sites import Injector, Site
 from bot.domain.timing import find_zone
@@ -23,6 +24,7 @@ from bot.keyboards.broadcast import BroadcastAction, BroadcastTap
 from bot.keyboards.callback import CallbackData, RowId, button, taps_in
 from bot.keyboards.caregivers import CaregiverAction, CaregiverTap
 from bot.keyboards.checkin import CheckinAnswer, CheckinTap, answers_keyboard, dose_asked_about
+from bot.keyboards.checklist import ChecklistTap, checklist_keyboard
 from bot.keyboards.datepicker import Blank, PickDay, ShowMonth
 from bot.keyboards.diary import DiaryChoice, DiaryTap, choices_keyboard
 from bot.keyboards.doses import (
@@ -78,6 +80,8 @@ WIRE: list[tuple[CallbackData, str]] = [
     (ShowMonth(date(2026, 2, 1)), "cal:2026-02"),
     (Blank(), "cal:-"),
     (CheckinTap(7, CheckinAnswer.BREATH), "ci:7:breath"),
+    (ChecklistTap(Check.INACTIVATED_VACCINES, 1), "chk:inactivated_vaccines:1"),
+    (ChecklistTap(Check.HEPATITIS_B, 0), "chk:hepatitis_b:0"),
     (SupportTap(SupportAction.ANSWER, 41), "sup:answer:41"),
     (SupportTap(SupportAction.DROP, 41), "sup:drop:41"),
     (SupportTap(SupportAction.REPLY, 41), "sup:reply:41"),
@@ -136,6 +140,7 @@ def test_the_patterns_registered_are_todays() -> None:
         PenTap: "^pen:",
         PenQuestionTap: "^penq:",
         CheckinTap: "^ci:",
+        ChecklistTap: "^chk:",
         WhoTap: "^who:",
         SiteTap: "^site:",
         CorrectionTap: "^fixday:",
@@ -181,6 +186,8 @@ def test_the_patterns_registered_are_todays() -> None:
         "site:4001:3:self:arm_left",  # only someone else reaches the arm
         "site:4001:3:self",
         "fixday:4001:3:4",  # no button for four days ago
+        "chk:hepatitis_b:2",  # done is 0 or 1
+        "chk:pregnancy:1",
         "fixday:4001:3:",
         "bc:to:1",
         "bc:send:1:everyone",
@@ -377,6 +384,7 @@ def test_every_keyboard_packs_in_every_language(code: str) -> None:
             site_keyboard(1, 2, Injector.CAREGIVER),
             correction_keyboard(1, 2),
             answers_keyboard(3),
+            checklist_keyboard(checklist(date(2026, 6, 15), date(2026, 4, 1))),
             choices_keyboard(),
             consent_keyboard(),
             which_dose_keyboard([2, 3]),

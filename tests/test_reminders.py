@@ -15,17 +15,18 @@ from bot.domain.reminders import (
     FOLLOW_UP_AFTER,
     LATE_AFTER,
     MISSED_AFTER,
-    MORNING_AT,
     PRIORITY,
     TAKE_OUT_BEFORE,
     Due,
     Kind,
     Snooze,
+    after_snooze,
     after_the_reminder,
     chains_after,
     is_late,
     is_stale,
     next_daily,
+    overdue_reminder_at,
     reminders_for_dose,
     snooze_until,
 )
@@ -57,7 +58,6 @@ def test_constants() -> None:
     assert timedelta(hours=24) == MISSED_AFTER
     assert MISSED_AFTER is ADHERENCE_MISSED_AFTER
     assert timedelta(minutes=10) == LATE_AFTER
-    assert time(8, 0) == MORNING_AT
 
 
 def test_priorities() -> None:
@@ -428,13 +428,32 @@ def test_reminder_time_past_late_in_the_day_drops_the_evening_note() -> None:
 
 
 def test_enrolling_with_a_dose_overdue_for_days_gives_no_burst() -> None:
-    now = utc(2026, 1, 15, 10, 17)
+    now = utc(2026, 1, 15, 15, 17)  # 10:17 in New York, after the 09:00 reminder time
     dues = reminders_for_dose(date(2026, 1, 5), time(9), "America/New_York", now)
     assert dues == [
         Due(Kind.DOSE, now),
         Due(Kind.FOLLOW_UP, now + timedelta(hours=2)),
         Due(Kind.MISSED, now + timedelta(hours=24)),
     ]
+
+
+def test_a_dose_overdue_for_days_waits_for_the_chosen_time_today() -> None:
+    """The tester joined at 12:00 with 18:00 chosen and dose 11 five days late: reminded at
+    18:00, not by surprise at 12:00."""
+    now = utc(2026, 3, 7, 11)  # 12:00 in Berlin
+    dues = reminders_for_dose(date(2026, 3, 2), time(18), "Europe/Berlin", now)
+    six = utc(2026, 3, 7, 17)
+    assert dues == [
+        Due(Kind.DOSE, six),
+        Due(Kind.FOLLOW_UP, six + timedelta(hours=2)),
+        Due(Kind.MISSED, six + timedelta(hours=24)),
+    ]
+
+
+def test_a_dose_late_by_hours_is_still_reminded_at_once() -> None:
+    now = utc(2026, 3, 2, 23, 30)  # 00:30 on the 3rd in Berlin, the 2nd's 23:00 just gone
+    dues = by_kind(reminders_for_dose(date(2026, 3, 2), time(23), "Europe/Berlin", now))
+    assert dues[Kind.DOSE] == now
 
 
 def test_reminder_exactly_now_is_on_time() -> None:
@@ -640,20 +659,81 @@ def test_stale_and_late_refuse_naive_datetimes() -> None:
     ],
 )
 def test_snooze_until(choice: Snooze, now: datetime, zone: str, expected: datetime) -> None:
-    result = snooze_until(choice, now, zone)
+    result = snooze_until(choice, now, zone, time(8, 0))
     assert result == expected
     assert result.tzinfo is UTC
 
 
-def test_snooze_tomorrow_is_0800_local_on_the_next_local_day() -> None:
+def test_snooze_tomorrow_is_the_patients_own_time_on_the_next_local_day() -> None:
+    """The tester's reminder time was 09:00: "tomorrow" is 09:00, not an hour earlier."""
     now = datetime(2026, 3, 28, 23, 59, tzinfo=ZoneInfo("Europe/Berlin"))
-    result = snooze_until(Snooze.TOMORROW, now, "Europe/Berlin")
-    assert local(result, "Europe/Berlin") == datetime(2026, 3, 29, 8)
+    result = snooze_until(Snooze.TOMORROW, now, "Europe/Berlin", time(9, 0))
+    assert local(result, "Europe/Berlin") == datetime(2026, 3, 29, 9)
 
 
 def test_snooze_refuses_naive_now() -> None:
     with pytest.raises(ValueError):
-        snooze_until(Snooze.ONE_HOUR, datetime(2026, 1, 1), "Europe/Berlin")
+        snooze_until(Snooze.ONE_HOUR, datetime(2026, 1, 1), "Europe/Berlin", time(9, 0))
+
+
+# --- after_snooze ---------------------------------------------------------------------------
+
+NINE = time(9, 0)
+BERLIN = "Europe/Berlin"  # reminders at 09:00: 08:00 UTC in March
+
+
+def test_snoozed_until_tomorrow_the_missed_alert_comes_after_the_snoozed_reminder() -> None:
+    """The tester's case: "Tomorrow" at 09:05 on the dose day. The missed point (24 h after
+    the day's reminder) is the snoozed reminder's own time, so the alert waits its gap."""
+    until = utc(2026, 3, 3, 8)
+    missed = utc(2026, 3, 3, 8)
+    moved = by_kind(
+        after_snooze(
+            until, {Kind.MISSED: missed, Kind.FOLLOW_UP: utc(2026, 3, 2, 10)}, NINE, BERLIN
+        )
+    )
+    assert moved == {Kind.MISSED: until + FOLLOW_UP_AFTER}, "the follow-up is the missed alert"
+
+
+def test_a_short_snooze_keeps_the_missed_time_and_moves_the_follow_up() -> None:
+    until = utc(2026, 3, 2, 9, 5)
+    missed = utc(2026, 3, 3, 8)
+    moved = by_kind(
+        after_snooze(
+            until, {Kind.MISSED: missed, Kind.FOLLOW_UP: utc(2026, 3, 2, 10)}, NINE, BERLIN
+        )
+    )
+    assert moved == {Kind.MISSED: missed, Kind.FOLLOW_UP: until + FOLLOW_UP_AFTER}
+
+
+def test_no_follow_up_is_invented_and_an_overdue_one_moves_a_day() -> None:
+    """After the missed alert, the daily overdue reminder would come with the snoozed one."""
+    until = utc(2026, 3, 5, 8)  # "tomorrow" from an overdue reminder on the 4th
+    moved = by_kind(after_snooze(until, {Kind.OVERDUE: utc(2026, 3, 5, 8)}, NINE, BERLIN))
+    assert moved == {Kind.OVERDUE: utc(2026, 3, 6, 8)}
+    later = utc(2026, 3, 5, 8)
+    assert by_kind(after_snooze(utc(2026, 3, 4, 9), {Kind.OVERDUE: later}, NINE, BERLIN)) == {
+        Kind.OVERDUE: later
+    }
+
+
+@given(
+    minutes=st.integers(min_value=0, max_value=3 * 24 * 60),
+    missed_after=st.integers(min_value=0, max_value=3 * 24 * 60),
+)
+def test_nothing_moved_comes_before_the_snoozed_reminder(minutes: int, missed_after: int) -> None:
+    start = utc(2026, 3, 2, 8)
+    until = start + timedelta(minutes=minutes)
+    pending = {
+        Kind.MISSED: start + timedelta(minutes=missed_after),
+        Kind.FOLLOW_UP: start,
+        Kind.OVERDUE: start + timedelta(minutes=missed_after),
+    }
+    moved = after_snooze(until, pending, NINE, BERLIN)
+    assert all(due.due_at >= until + FOLLOW_UP_AFTER for due in moved)
+    assert len({due.due_at for due in moved if due.kind is not Kind.OVERDUE}) == len(
+        [due for due in moved if due.kind is not Kind.OVERDUE]
+    )
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -711,7 +791,11 @@ def test_reminders_for_dose_properties(
     found = by_kind(dues)
     reminder = local_instant(planned, at, zone)
     if Kind.DOSE in found:
-        assert found[Kind.DOSE] == max(reminder, now)
+        if now - reminder >= MISSED_AFTER:  # already missed: today's reminder time, or now
+            assert found[Kind.DOSE] == overdue_reminder_at(at, zone, now)
+            assert found[Kind.DOSE] - now < timedelta(hours=25)
+        else:
+            assert found[Kind.DOSE] == max(reminder, now)
         assert found[Kind.MISSED] - found[Kind.DOSE] == MISSED_AFTER
     else:
         assert found[Kind.MISSED] == max(reminder + MISSED_AFTER, now)

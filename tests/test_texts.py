@@ -76,7 +76,7 @@ def with_values() -> list[str]:
         texts.enrolment.ask_last_injection(date(2026, 3, 3)),
         texts.enrolment.date_problem(DateProblem.BEFORE_FIRST_INJECTION, date(2026, 3, 3)),
         texts.reminders.ask_correct_date(4, date(2026, 3, 3)),
-        texts.reminders.snoozed_until(moment),
+        texts.reminders.snoozed_until(moment, date(2026, 3, 2)),
     ]
 
 
@@ -121,6 +121,9 @@ def test_templates_carry_their_values() -> None:
     correct = texts.reminders.ask_correct_date(4, date(2026, 3, 3))
     assert "4" in correct and "2026-03-03" in correct
     moment = datetime(2026, 3, 3, 9, 30, tzinfo=ZoneInfo("Europe/Rome"))
-    assert "09:30" in texts.reminders.snoozed_until(moment)
+    assert "09:30" in texts.reminders.snoozed_until(moment, date(2026, 3, 1))
+    tomorrow = texts.reminders.snoozed_until(moment, date(2026, 3, 2))
+    assert "Snoozed until tomorrow 09:30" in tomorrow
+    assert "Snoozed until 09:30 today" in texts.reminders.snoozed_until(moment, date(2026, 3, 3))
     welcome = texts.caregivers.caregiver_welcome(["Ann", None])
     assert "Ann, " + texts.caregivers.the_patient() in welcome

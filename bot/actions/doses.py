@@ -156,9 +156,12 @@ def correct_dose(
         if problem is not None:
             return Refused(Refusal.DATE_PROBLEM, problem=problem)
         gap = short_gap(course, number, day)
+        before = record.taken_on
         doses.move(session, record, day)
         conversations.drop(session, patient_id)
         following = reminders.replan(session, patient, now)
+        if day != before:
+            caregivers.tell_changed(session, patient, number, before, now, undone=False)
     return Recorded(number, day, following, gap)
 
 
@@ -171,8 +174,10 @@ def undo_dose(engine: Engine, now: datetime, patient_id: int, number: int) -> Un
             return UndoOutcome.EXPIRED
         if number <= patient.enrolled_after or doses.latest_number(session, patient_id) != number:
             return UndoOutcome.NOT_LATEST
+        before = record.taken_on
         doses.remove(session, patient_id, number)
         reminders.replan(session, patient, now)
+        caregivers.tell_changed(session, patient, number, before, now, undone=True)
     return UndoOutcome.UNDONE
 
 
@@ -197,7 +202,7 @@ def snooze(
         patient, current = _current(session, patient_id, number, planned, now)
         if patient is None or current is None:
             return None
-        until = snooze_until(choice, now, patient.time_zone)
+        until = snooze_until(choice, now, patient.time_zone, patient.reminder_time)
         reminders.snooze(session, patient, current, until, now)
     return Snoozed(until, patient.time_zone)
 

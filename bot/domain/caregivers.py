@@ -19,6 +19,8 @@ class Alert(StrEnum):
 
     MISSED = "cg_missed"  # always
     CONFIRMED = "cg_confirmed"  # on by default
+    CORRECTED = "cg_corrected"  # a recorded date changed; its row's dose_planned: the old date
+    UNDONE = "cg_undone"  # a recorded dose was taken back
     HEADS_UP = "cg_heads_up"  # off by default
     STOPPED = "cg_stopped"  # the patient's reminders stopped reaching them (paused, blocked)
     RESUMED = "cg_resumed"
@@ -73,9 +75,32 @@ def check_invite(invite: InviteState | None, opener_id: int, now: datetime) -> I
     return None
 
 
+DOSE_NEWS = (Alert.CONFIRMED, Alert.CORRECTED, Alert.UNDONE)
+"""What a caregiver hears about a recorded dose: one notice per change, by the same choice."""
+
+
+class Told(StrEnum):
+    """What a caregiver was told about a recorded dose when it changes again."""
+
+    NOTHING = "nothing"  # no notice sent, none waiting
+    WAITING = "waiting"  # a notice is still to go: composed at send time, it tells the news
+    SENT = "sent"  # the last notice sent (or going out) said it is recorded: news needed
+
+
+def news_of_change(told: Told, undone: bool) -> Alert | None:
+    """The notice a correction (or, `undone`, an undo) needs for one caregiver; None: none.
+    A notice still waiting is replaced by this one: a caregiver who never heard of the first
+    date hears of the dose (as it now stands) once, and nothing at all if it was undone."""
+    if told is Told.SENT:
+        return Alert.UNDONE if undone else Alert.CORRECTED
+    if told is Told.WAITING and not undone:
+        return Alert.CONFIRMED
+    return None
+
+
 def wants(alert: Alert, preferences: Preferences) -> bool:
     """Missed doses and stopped reminders always reach a caregiver; the rest by choice."""
-    if alert is Alert.CONFIRMED:
+    if alert in DOSE_NEWS:
         return preferences.confirmations
     if alert is Alert.HEADS_UP:
         return preferences.heads_up

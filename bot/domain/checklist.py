@@ -1,9 +1,11 @@
 """The checks before a first injection. The vaccines are dated back from it with the label's
 lead times (live vaccines at least 4 weeks before, inactivated ones at least 2 weeks before) and
-get a reminder a week before their deadline. The tests (hepatitis B, immunoglobulins) have no
-date: the label only says "before the first dose", the doctor needs the results first, and the
-clinic decides when, so a bot-made deadline would be a guess. A deadline already past is never
-"do it now": it is something to talk over with the doctor before the first injection."""
+get a reminder a week before their deadline, unless the patient ticked them off first or that
+week had already begun when the list was shown (the list itself was the notice). The tests
+(hepatitis B, immunoglobulins) have no date: the label only says "before the first dose", the
+doctor needs the results first, and the clinic decides when, so a bot-made deadline would be
+a guess. A deadline already past is never "do it now", nor a past date shown as a to-do: it is
+something to talk over with the doctor before the first injection."""
 
 from __future__ import annotations
 
@@ -44,19 +46,35 @@ LEAD = {
 class Item:
     check: Check
     deadline: date | None  # the last day it can be done in time; None: ask the clinic when
-    remind_on: date | None  # when to remind; None when undated or the deadline has passed
+    remind_on: date | None  # a later day to remind on; None: undated, done, or no notice left
     too_late: bool  # past: talk to the doctor before the first injection
+    done: bool = False  # the patient ticked it off
 
 
-def checklist(first_injection: date, today: date) -> list[Item]:
+def checklist(
+    first_injection: date, today: date, done: frozenset[Check] = frozenset()
+) -> list[Item]:
     """Only for a first injection still to come: the undated tests first, then the vaccines by
-    deadline, earliest first."""
+    deadline, earliest first. A reminder only on a day after `today` (a reminder the same
+    day the list was shown would repeat it) and only for what is not `done`."""
     if first_injection <= today:
         return []
-    items = [Item(check, None, None, False) for check in UNDATED]
+    items = [Item(check, None, None, False, check in done) for check in UNDATED]
     for check, lead in LEAD.items():
         deadline = first_injection - lead
-        too_late = deadline < today
-        remind_on = None if too_late else max(deadline - NOTICE, today)
-        items.append(Item(check, deadline, remind_on, too_late))
+        notice = deadline - NOTICE
+        remind_on = notice if notice > today and check not in done else None
+        items.append(Item(check, deadline, remind_on, deadline < today, check in done))
     return items
+
+
+def read_done(stored: str) -> frozenset[Check]:
+    """The checks ticked off, from their stored form (values an older version wrote and this one
+    does not know are left out)."""
+    known = {check.value: check for check in Check}
+    return frozenset(known[value] for value in stored.split(",") if value in known)
+
+
+def write_done(done: frozenset[Check]) -> str:
+    """The stored form: the checks' values in a fixed order, comma-separated."""
+    return ",".join(check.value for check in Check if check in done)

@@ -57,9 +57,6 @@ EVENING_AFTER = FOLLOW_UP_AFTER + timedelta(hours=1)
 LATE_AFTER = timedelta(minutes=10)
 """Sent later than this after its time, a dose reminder says that it is late."""
 
-MORNING_AT = time(8, 0)
-"""Snoozing until tomorrow means this local time on the next local day."""
-
 HEADS_UP_KEPT_FOR = timedelta(hours=12)
 FOLLOW_UP_KEPT_FOR = timedelta(hours=2)
 EVENING_KEPT_FOR = timedelta(hours=3)
@@ -107,6 +104,17 @@ def next_daily(at: time, zone: str, now: datetime) -> datetime:
         day += timedelta(days=1)
 
 
+def overdue_reminder_at(at: time, zone: str, now: datetime) -> datetime:
+    """When the first reminder of a dose already missed (its reminder time more than a day
+    ago, never reminded) goes out: at the patient's reminder time today if that is still
+    ahead, else now. Someone who joins (or resumes) at noon with 18:00 chosen is reminded at
+    18:00, not by surprise at noon: the sign-up's plan has already said the dose is late.
+    A dose still within its day after its reminder time goes at once, as before."""
+    _require_aware("now", now)
+    today_at = local_instant(local_date(now, zone), at, zone)
+    return today_at if today_at > now else now
+
+
 def reminders_for_dose(
     planned: date,
     at: time,
@@ -119,8 +127,10 @@ def reminders_for_dose(
 
     Called at enrolment, after a confirmation, a settings change or a resume: whatever was
     delivered for this dose (``already_sent``) is never repeated. A dose reminder whose time
-    passed unsent goes out at once and the follow-up and missed alert count from then, so a
-    long-overdue dose never causes a burst; notes whose time has already passed are dropped.
+    passed unsent goes out at once (a dose already missed: at today's reminder time if still
+    ahead, `overdue_reminder_at`) and the follow-up and missed alert count from then,
+    so a long-overdue dose never causes a burst; notes whose time has already passed are
+    dropped.
     MISSED is never earlier than ``now``. Once MISSED was sent only the next daily OVERDUE
     follows (OVERDUE repeats, so having sent one does not stop the next).
     """
@@ -130,7 +140,12 @@ def reminders_for_dose(
         return [Due(Kind.OVERDUE, next_daily(at, zone, now))]
 
     reminder = local_instant(planned, at, zone)
-    effective = reminder if Kind.DOSE in already_sent or reminder >= now else now
+    if Kind.DOSE in already_sent or reminder >= now:
+        effective = reminder
+    elif now - reminder < MISSED_AFTER:
+        effective = now
+    else:
+        effective = overdue_reminder_at(at, zone, now)
     evening = local_instant(planned, EVENING_AT, zone)
     candidates = [
         Due(Kind.HEADS_UP, local_instant(planned - timedelta(days=1), at, zone)),
@@ -213,8 +228,9 @@ def is_late(kind: Kind, due_at: datetime, now: datetime) -> bool:
     return kind in _SAYS_LATE and now - due_at > LATE_AFTER
 
 
-def snooze_until(choice: Snooze, now: datetime, zone: str) -> datetime:
-    """When a snoozed reminder comes back; "tomorrow" is morning on the next local day."""
+def snooze_until(choice: Snooze, now: datetime, zone: str, at: time) -> datetime:
+    """When a snoozed reminder comes back; "tomorrow" is the patient's own reminder time `at`
+    on the next local day (an earlier hour would be a surprise they did not choose)."""
     _require_aware("now", now)
     now = now.astimezone(UTC)
     match choice:
@@ -223,7 +239,40 @@ def snooze_until(choice: Snooze, now: datetime, zone: str) -> datetime:
         case Snooze.THREE_HOURS:
             return now + timedelta(hours=3)
         case Snooze.TOMORROW:
-            return local_instant(local_date(now, zone) + timedelta(days=1), MORNING_AT, zone)
+            return local_instant(local_date(now, zone) + timedelta(days=1), at, zone)
+
+
+MOVED_BY_SNOOZE = frozenset({Kind.FOLLOW_UP, Kind.MISSED, Kind.OVERDUE})
+"""The dose's pending reminders that a snooze moves (the evening note is dropped: it would
+only repeat the follow-up)."""
+
+
+def after_snooze(
+    until: datetime, pending: Mapping[Kind, datetime], at: time, zone: str
+) -> list[Due]:
+    """Where the dose's other pending reminders (`pending`: kind → due) go when its reminder
+    is snoozed to `until`, so none of them comes before the snoozed reminder had its time.
+
+    The missed alert keeps its time (24 h after the planned day's reminder) unless that falls
+    within the follow-up gap after `until`: then it comes at the gap's end instead, after the
+    snoozed reminder, never before it. A pending follow-up moves to its gap after `until`, and
+    is dropped when the missed alert would come as soon (one message, not two). A daily
+    overdue reminder due within the gap moves to the next day's reminder time.
+    """
+    _require_aware("until", until)
+    gap_end = until.astimezone(UTC) + FOLLOW_UP_AFTER
+    moved: list[Due] = []
+    missed = pending.get(Kind.MISSED)
+    if missed is not None:
+        missed = max(missed, gap_end)
+        moved.append(Due(Kind.MISSED, missed))
+    if Kind.FOLLOW_UP in pending and (missed is None or gap_end < missed):
+        moved.append(Due(Kind.FOLLOW_UP, gap_end))
+    overdue = pending.get(Kind.OVERDUE)
+    if overdue is not None:
+        later = overdue if overdue >= gap_end else next_daily(at, zone, gap_end)
+        moved.append(Due(Kind.OVERDUE, later))
+    return sorted(moved, key=lambda due: due.due_at)
 
 
 def chains_after(kind: Kind) -> bool:

@@ -219,11 +219,24 @@ async def on_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if tap is None or tap.patient_id != user_of(update).id:
         await query.answer(texts.common.button_expired())
         return
+    with transaction(services.of(context).engine) as session:
+        recorded = doses.get(session, tap.patient_id, tap.number) is not None
+    if not recorded:
+        await no_longer_recorded(update, tap.number)
+        return
     await query.answer()
     await query.edit_message_text(
         texts.reminders.ask_site(),
         reply_markup=site_keyboard(tap.patient_id, tap.number, tap.injector),
     )
+
+
+async def no_longer_recorded(update: Update, number: int) -> None:
+    """A "who" or "where" tap about a dose undone meanwhile: said, nothing noted, and the old
+    buttons go."""
+    text = texts.reminders.not_recorded_any_more(number)
+    await query_of(update).answer(text)
+    await query_of(update).edit_message_text(text)
 
 
 async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -235,7 +248,7 @@ async def on_site(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     engine = services.of(context).engine
     recent = actions.note_site(engine, tap.patient_id, tap.number, tap.injector, tap.site)
     if recent is None:
-        await query.answer(texts.common.button_expired())
+        await no_longer_recorded(update, tap.number)
         return
     await query.answer()
     suggestion = suggest_next_site(recent, tap.injector)
@@ -253,7 +266,8 @@ async def snooze(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTa
         return
     await query.answer("⏰")
     local = snoozed.until.astimezone(ZoneInfo(snoozed.time_zone))
-    await chat_of(update).send_message(texts.reminders.snoozed_until(local))
+    today = local_date(app.clock.now(), snoozed.time_zone)
+    await chat_of(update).send_message(texts.reminders.snoozed_until(local, today))
 
 
 async def problem(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap) -> None:

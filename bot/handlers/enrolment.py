@@ -23,9 +23,11 @@ from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
 from bot.domain.timing import find_zone, local_date
 from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
-from bot.handlers.schedule import next_dose_text, reply_schedule
+from bot.handlers.long_text import reply_in_parts
+from bot.handlers.schedule import next_dose_text, schedule_lines
 from bot.handlers.zones import Taken, zone_typed
 from bot.keyboards import datepicker
+from bot.keyboards.checklist import checklist_keyboard
 from bot.keyboards.datepicker import ShowMonth
 from bot.keyboards.enrolment import (
     EnrolAction,
@@ -379,7 +381,18 @@ async def finish(
     await message_of(update).reply_text(
         texts.enrolment.enrolled(), reply_markup=ReplyKeyboardRemove()
     )
-    await reply_schedule(update, patient, course, now)
+    lines = schedule_lines(patient, course, now)
+    late = enrolled.late
+    if late is not None:
+        zone = ZoneInfo(patient.time_zone)
+        remind_at, local_now = late.reminder_at.astimezone(zone), now.astimezone(zone)
+        note = texts.reminders.overdue_at_sign_up(
+            late.number, late.planned, late.days, remind_at, local_now
+        )
+        lines.append("\n" + note)
+    await reply_in_parts(message_of(update), "\n".join(lines))
     items = checklist(patient.first_injection, local_date(now, patient.time_zone))
     if items:
-        await message_of(update).reply_text(texts.care.checklist_overview(items))
+        await message_of(update).reply_text(
+            texts.care.checklist_overview(items), reply_markup=checklist_keyboard(items)
+        )

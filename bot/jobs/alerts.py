@@ -45,6 +45,19 @@ def compose(
             texts.caregivers.caregiver_reachability(name, kind is Alert.RESUMED, patient.paused),
             None,
         ), None
+    if kind is Alert.UNDONE:
+        if doses.get(session, patient.user_id, row.dose_number or 0) is not None:
+            return None, Outcome.SUPERSEDED  # recorded again meanwhile: that notice tells it
+        return Message(texts.caregivers.caregiver_undone(name, row.dose_number or 0)), None
+    if kind is Alert.CORRECTED:
+        record = doses.get(session, patient.user_id, row.dose_number or 0)
+        if record is None or row.dose_planned is None or record.taken_on == row.dose_planned:
+            return None, Outcome.SUPERSEDED  # undone, or corrected back to what they were told
+        return Message(
+            texts.caregivers.caregiver_corrected(
+                name, record.number, record.taken_on, row.dose_planned
+            )
+        ), None
     if kind is Alert.CONFIRMED:
         record = doses.get(session, patient.user_id, row.dose_number or 0)
         if record is None:

@@ -276,6 +276,9 @@ def compose(
             text = texts.reminders.heads_up(number, planned, patient.reminder_time, discreet)
         case Kind.TAKE_OUT:
             text = texts.reminders.take_out(number, discreet)
+        case Kind.DOSE if planned < local_date(now, patient.time_zone):
+            days = (local_date(now, patient.time_zone) - planned).days
+            text = texts.reminders.dose_overdue(number, planned, days, discreet)
         case Kind.DOSE | Kind.SNOOZED:
             snoozed = kind is Kind.SNOOZED
             text = texts.reminders.dose_reminder(
@@ -287,7 +290,11 @@ def compose(
             text = texts.reminders.missed(number, planned, discreet)
         case Kind.OVERDUE:
             text = texts.reminders.overdue(number, planned, discreet)
-    markup = reminder_keyboard(patient.user_id, number, planned) if kind in DOSE_KINDS else None
+    markup = (
+        reminder_keyboard(patient.user_id, number, planned, patient.reminder_time)
+        if kind in DOSE_KINDS
+        else None
+    )
     return Message(text, markup), None
 
 

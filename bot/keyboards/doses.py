@@ -5,7 +5,7 @@ stands now; it grants nothing by itself."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
@@ -82,7 +82,11 @@ def tap_in(message: Message | None) -> DoseTap | None:
     return next(taps_in(message, DoseTap), None)
 
 
-def reminder_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyboardMarkup:
+def reminder_keyboard(
+    patient_id: int, number: int, planned: date, at: time | None = None
+) -> InlineKeyboardMarkup:
+    """`at`: the patient's reminder time, named on the "tomorrow" button."""
+
     def tap(action: DoseAction) -> DoseTap:
         return DoseTap(patient_id, number, planned, action)
 
@@ -91,7 +95,7 @@ def reminder_keyboard(patient_id: int, number: int, planned: date) -> InlineKeyb
             [button(texts.reminders.confirm_button(), tap(DoseAction.OK))],
             [
                 button(label, tap(DoseAction(action)))
-                for action, label in texts.reminders.snooze_buttons()
+                for action, label in texts.reminders.snooze_buttons(at)
             ],
             [button(texts.reminders.problem_button(), tap(DoseAction.PROBLEM))],
         ]

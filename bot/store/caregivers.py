@@ -11,9 +11,17 @@ from sqlmodel import Session, col, delete, select
 
 from bot.db import rowcount
 from bot.domain import caregivers as rules
-from bot.domain.caregivers import INVITE_VALID_FOR, Alert, InviteProblem, Preferences
+from bot.domain.caregivers import (
+    DOSE_NEWS,
+    INVITE_VALID_FOR,
+    Alert,
+    InviteProblem,
+    Preferences,
+    Told,
+)
+from bot.domain.outcomes import Outcome
 from bot.domain.schedule import PlannedDose
-from bot.models import CaregiverLink, Invite, Patient
+from bot.models import CaregiverLink, Invite, OutboxMessage, Patient
 from bot.store import outbox
 
 ALERT_PRIORITY = {Alert.MISSED: 1}
@@ -211,7 +219,9 @@ def tell_recorded(
     session: Session, patient: Patient, dose: PlannedDose, now: datetime, *, by: int
 ) -> None:
     """A recorded dose is news for the caregivers who want it (not for whoever recorded it);
-    when a caregiver recorded it, the patient is told who did."""
+    when a caregiver recorded it, the patient is told who did. A notice about this dose still
+    waiting (an undo and a new record within one sweep) is replaced, so it comes once."""
+    _replace_waiting_news(session, patient, dose.number, now)
     alert(
         session,
         patient,
@@ -233,6 +243,84 @@ def tell_recorded(
             number=dose.number,
             planned=dose.planned,
         )
+
+
+def tell_changed(
+    session: Session, patient: Patient, number: int, before: date, now: datetime, *, undone: bool
+) -> None:
+    """Dose `number`, recorded on `before`, was corrected (or, `undone`, taken back): each
+    caregiver who wants dose news hears of it once (`rules.news_of_change`). A notice still
+    waiting is replaced; the date a correction says it replaces is the one the caregiver was
+    last sent."""
+    waiting = _replace_waiting_news(session, patient, number, now)
+    sent = _sent_news(session, patient, number, now)
+    for link in approved_links(session, patient.user_id):
+        preferences = Preferences(link.alert_confirmations, link.alert_heads_up)
+        if not rules.wants(Alert.CONFIRMED, preferences):
+            continue
+        mine = [row for row in waiting if row.chat_id == link.caregiver_id]
+        if link.caregiver_id in sent:
+            told = Told.SENT
+        elif mine:
+            told = Told.WAITING
+        else:
+            told = Told.NOTHING
+        kind = rules.news_of_change(told, undone)
+        if kind is None:
+            continue
+        corrects = next((row.dose_planned for row in mine if row.kind == Alert.CORRECTED), before)
+        outbox.add(
+            session,
+            chat_id=link.caregiver_id,
+            patient_id=patient.user_id,
+            dose_number=number,
+            dose_planned=corrects if kind is Alert.CORRECTED else None,
+            kind=kind,
+            priority=NOTE_PRIORITY,
+            due_at=now,
+            now=now,
+        )
+
+
+def _news_rows(session: Session, patient: Patient, number: int) -> Sequence[OutboxMessage]:
+    return session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.patient_id == patient.user_id,
+            OutboxMessage.dose_number == number,
+            col(OutboxMessage.kind).in_([kind.value for kind in DOSE_NEWS]),
+            OutboxMessage.chat_id != patient.chat_id,
+        )
+    ).all()
+
+
+def _in_flight(row: OutboxMessage, now: datetime) -> bool:
+    """Claimed by a sweep that may already have composed it: count it as sent."""
+    return row.claim_token is not None and row.lease_until is not None and row.lease_until > now
+
+
+def _replace_waiting_news(
+    session: Session, patient: Patient, number: int, now: datetime
+) -> list[OutboxMessage]:
+    """Cancel the caregivers' notices about this dose still to go (and not in flight): a new
+    notice replaces them. Returns them as they were."""
+    found = [
+        row
+        for row in _news_rows(session, patient, number)
+        if row.finished_at is None and not _in_flight(row, now)
+    ]
+    if found:
+        outbox.cancel_rows(session, now, [row.id for row in found if row.id is not None])
+    return found
+
+
+def _sent_news(session: Session, patient: Patient, number: int, now: datetime) -> set[int]:
+    """The caregivers whose last notice about this dose (sent, or maybe being sent) told them
+    it is recorded: a notice that it was taken back leaves nothing to correct or undo."""
+    latest: dict[int, OutboxMessage] = {}
+    for row in sorted(_news_rows(session, patient, number), key=lambda row: row.id or 0):
+        if row.outcome == Outcome.SENT or (row.finished_at is None and _in_flight(row, now)):
+            latest[row.chat_id] = row
+    return {chat for chat, row in latest.items() if row.kind != Alert.UNDONE}
 
 
 def links_of(session: Session, patient_ids: Iterable[int]) -> dict[tuple[int, int], CaregiverLink]:

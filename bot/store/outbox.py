@@ -288,6 +288,45 @@ def cancel_pending(
     return rowcount(result)
 
 
+def postpone(
+    session: Session,
+    *,
+    patient_id: int,
+    number: int,
+    planned: date,
+    kinds: Iterable[str],
+    due_at: datetime,
+) -> int:
+    """Give a dose's pending rows of these kinds (to anyone) a later due time, keeping the
+    rows themselves: a snooze moves the missed alert, not who gets it. Rows another process
+    already claimed keep their claim; only their time changes, which the claim does not read."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.patient_id) == patient_id,
+            col(OutboxMessage.dose_number) == number,
+            col(OutboxMessage.dose_planned) == planned,
+            col(OutboxMessage.kind).in_(list(kinds)),
+            col(OutboxMessage.finished_at).is_(None),
+            col(OutboxMessage.due_at) < due_at,
+        )
+        .values(due_at=due_at),
+        execution_options={"synchronize_session": False},
+    )
+    return rowcount(result)
+
+
+def cancel_rows(session: Session, now: datetime, ids: Iterable[int]) -> int:
+    """Cancel these rows if still pending (a newer notice replaces them)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(list(ids)), col(OutboxMessage.finished_at).is_(None))
+        .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
+        execution_options={"synchronize_session": False},
+    )
+    return rowcount(result)
+
+
 def cancel_pending_to(session: Session, now: datetime, *, patient_id: int, chat_id: int) -> int:
     """Cancel what is still to go to one recipient about a patient (a caregiver who left)."""
     result = session.execute(

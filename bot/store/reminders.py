@@ -10,7 +10,14 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.domain.caregivers import Alert
-from bot.domain.reminders import PRIORITY, Kind, next_daily, reminders_for_dose
+from bot.domain.reminders import (
+    MOVED_BY_SNOOZE,
+    PRIORITY,
+    Kind,
+    after_snooze,
+    next_daily,
+    reminders_for_dose,
+)
 from bot.domain.schedule import PlannedDose, next_dose
 from bot.domain.timing import local_date
 from bot.models import Patient
@@ -21,6 +28,11 @@ CAREGIVER_DOSE_ALERTS = {Kind.MISSED: Alert.MISSED, Kind.HEADS_UP: Alert.HEADS_U
 REMINDER_KINDS = tuple(kind.value for kind in Kind) + tuple(
     alert.value for alert in CAREGIVER_DOSE_ALERTS.values()
 )
+
+
+DOSE_REMINDERS = frozenset(kind.value for kind in Kind)
+"""The dose's own reminders among what was sent about it (a caregiver's notice about a dose
+that was then undone is sent about it too, and is no reminder)."""
 
 
 def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
@@ -36,7 +48,7 @@ def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
         patient.reminder_time,
         patient.time_zone,
         now,
-        already_sent=frozenset(Kind(kind) for kind in sent),
+        already_sent=frozenset(Kind(kind) for kind in sent if kind in DOSE_REMINDERS),
     ):
         outbox.add_to_patient(
             session,
@@ -112,7 +124,15 @@ def chain_overdue(session: Session, patient: Patient, row: Claimed, now: datetim
 def snooze(
     session: Session, patient: Patient, dose: PlannedDose, until: datetime, now: datetime
 ) -> None:
-    """A reminder again at `until`; the follow-ups it replaces are cancelled."""
+    """A reminder again at `until`; what else is pending about the dose moves with it
+    (`reminders.after_snooze`): the follow-up, and the missed alert with the caregivers' copies
+    of it, which keep their rows (each caregiver's choice stands) and only get a later time."""
+    pending = {
+        Kind(row.kind): row.due_at
+        for row in outbox.pending(session, patient.user_id)
+        if row.kind in MOVED_BY_SNOOZE
+        and (row.dose_number, row.dose_planned) == (dose.number, dose.planned)
+    }
     outbox.cancel_pending(
         session,
         now,
@@ -129,3 +149,27 @@ def snooze(
         number=dose.number,
         planned=dose.planned,
     )
+    for due in after_snooze(until, pending, patient.reminder_time, patient.time_zone):
+        if due.kind is Kind.FOLLOW_UP:
+            outbox.add_to_patient(
+                session,
+                patient,
+                Kind.FOLLOW_UP,
+                PRIORITY[Kind.FOLLOW_UP],
+                due.due_at,
+                now,
+                number=dose.number,
+                planned=dose.planned,
+            )
+            continue
+        kinds = [due.kind.value]
+        if due.kind in CAREGIVER_DOSE_ALERTS:
+            kinds.append(CAREGIVER_DOSE_ALERTS[due.kind].value)
+        outbox.postpone(
+            session,
+            patient_id=patient.user_id,
+            number=dose.number,
+            planned=dose.planned,
+            kinds=kinds,
+            due_at=due.due_at,
+        )

@@ -128,34 +128,60 @@ def check_names() -> dict[str, str]:
     }
 
 
+def check_buttons() -> dict[str, str]:
+    """Short names for the checklist's buttons."""
+    return {
+        "hepatitis_b": _("Hepatitis B test"),
+        "immunoglobulins": _("Immunoglobulin test"),
+        "live_vaccines": _("Live vaccines"),
+        "inactivated_vaccines": _("Other vaccines"),
+    }
+
+
+def check_button(check: Check, done: bool) -> str:
+    """A check's button shows its state: ✅ done, ⬜ not yet; a tap switches it."""
+    return ("✅ " if done else "⬜ ") + check_buttons()[check.value]
+
+
 def checklist_overview(items: list[ChecklistItem]) -> str:
-    lines = [_("📋 <b>Before your first injection</b>, your doctor usually checks these:")]
+    """The one checklist message: it is edited in place when a check is ticked off. A deadline
+    already past is never shown as a date to meet: it is for the doctor."""
+    lines = [
+        _("📋 <b>Before your first injection</b>, your doctor usually checks these:"),
+    ]
     for item in items:
         name = check_names()[item.check.value]
-        if item.deadline is None:
+        if item.done:
+            line = _("✅ {name}: done")
+        elif item.deadline is None:
             line = _(
-                "• {name}: before your first injection — your doctor needs the results first; "
+                "⬜ {name}: before your first injection — your doctor needs the results first; "
                 "ask your clinic when."
             )
         elif item.too_late:
             line = _(
-                "• {name}: it should have been done by {deadline:%Y-%m-%d}. If it wasn't, talk to "
-                "your doctor before the first injection."
+                "⬜ {name}: the time for it before your first injection has passed. If it "
+                "wasn't done, talk to your doctor before the first injection."
             )
         else:
-            line = _("• {name}: by {deadline:%Y-%m-%d}")
+            line = _("⬜ {name}: by {deadline:%Y-%m-%d}")
         lines.append(line.format(name=name, deadline=item.deadline))
+    lines.append("\n" + _("Tap a check below once it's done (tap again to undo)."))
     if any(item.remind_on is not None for item in items):
-        lines.append(_("I'll remind you a week before each date."))
-    lines.append("\n" + _("/precautions explains why.") + " " + not_medical_advice())
+        lines.append(_("I'll remind you a week before a date if it isn't ticked off by then."))
+    lines.append(_("/precautions explains why.") + " " + not_medical_advice())
     return "\n".join(lines)
+
+
+def checklist_closed() -> str:
+    return _("Your first injection is behind you: this checklist is closed. /next shows your plan.")
 
 
 def checklist_reminder(check: Check, deadline: date, first_injection: date) -> str:
     return _(
         "📋 Before your first injection on {first_injection:%Y-%m-%d}: {check} should be done by "
-        "{deadline:%Y-%m-%d}. If it's already done or your doctor decided otherwise, nothing to "
-        "do. /precautions explains why."
+        "{deadline:%Y-%m-%d}. If it's already done, tap below; if your doctor decided otherwise, "
+        "nothing to do. /precautions explains why."
     ).format(first_injection=first_injection, check=check_names()[check.value], deadline=deadline)
 
 

@@ -309,6 +309,20 @@ def caregiver_confirmed(name: str, number: int, taken_on: date, by: str | None) 
     )
 
 
+def caregiver_corrected(name: str, number: int, taken_on: date, before: date) -> str:
+    """Sent once per correction, to a caregiver who was told the earlier date."""
+    return _("✏️ {name} corrected dose {number}: injected on {taken_on} (not {before}).").format(
+        name=escape(name), number=number, taken_on=taken_on, before=before
+    )
+
+
+def caregiver_undone(name: str, number: int) -> str:
+    """Sent to a caregiver who was told of the dose, when the record is taken back."""
+    return _(
+        "↩️ {name} took back the record of dose {number}: it is not recorded as injected now."
+    ).format(name=escape(name), number=number)
+
+
 def confirmed_for_you(by: str, number: int, taken_on: date) -> str:
     return _(
         "✅ {by} recorded your dose {number} as injected on {taken_on}. /next shows what's next."

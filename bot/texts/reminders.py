@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from bot.texts.common import (
     dose_phase,
     medicine,
 )
-from bot.texts.language import _
+from bot.texts.language import _, ngettext
 
 # --- reminders ---------------------------------------------------------------------------
 
@@ -61,6 +61,54 @@ def dose_reminder(number: int, planned: date, *, late: bool, discreet: bool, sno
     return text + "\n\n" + _("Tap ✅ once you've injected, or reply <b>done</b> to this message.")
 
 
+def missed_dose_advice() -> str:
+    """What the label says about a missed dose, and that the timing is the doctor's call."""
+    return _(
+        "The label says to take a missed dose as soon as possible; the doses after it are then "
+        "counted from the day you take it. Please check the timing with your doctor."
+    )
+
+
+def days_ago(days: int) -> str:
+    return ngettext("{days} day ago", "{days} days ago", days).format(days=days)
+
+
+def dose_overdue(number: int, planned: date, days: int, discreet: bool) -> str:
+    """The first reminder of a dose already late on an earlier day (someone who joined
+    mid-treatment with a dose overdue): how late, and what to do."""
+    text = _("💉 Dose {number} ({phase}) of {medicine} was planned for {planned} — {ago}.").format(
+        number=number,
+        phase=dose_phase(number),
+        medicine=medicine(discreet),
+        planned=planned,
+        ago=days_ago(days),
+    )
+    return (
+        text
+        + "\n"
+        + missed_dose_advice()
+        + "\n\n"
+        + _("Tap ✅ once you've injected, or reply <b>done</b> to this message.")
+    )
+
+
+def overdue_at_sign_up(
+    number: int, planned: date, days: int, remind_at: datetime, now: datetime
+) -> str:
+    """Part of the plan shown at sign-up when the next dose is already late; `remind_at` and
+    `now` are local to the patient."""
+    text = _("⚠️ Dose {number} was planned for {planned} — {ago}.").format(
+        number=number, planned=planned, ago=days_ago(days)
+    )
+    if remind_at <= now:
+        when = _("I'll send its reminder now, with a button to record it.")
+    else:
+        when = _("I'll remind you at {at:%H:%M} today, with a button to record it.").format(
+            at=remind_at
+        )
+    return text + " " + missed_dose_advice() + " " + when
+
+
 def follow_up(number: int, planned: date, discreet: bool) -> str:
     return _(
         "👋 Just checking: have you injected dose {number} ({medicine}) planned {planned}? Tap ✅ "
@@ -90,8 +138,10 @@ def confirm_button() -> str:
     return _("✅ Done, I injected")
 
 
-def snooze_buttons() -> tuple[tuple[str, str], ...]:
-    return (("1h", _("⏰ 1 h")), ("3h", _("⏰ 3 h")), ("tomorrow", _("⏰ Tomorrow")))
+def snooze_buttons(at: time | None = None) -> tuple[tuple[str, str], ...]:
+    """`at`: the patient's reminder time, which "tomorrow" means (said on the button)."""
+    tomorrow = _("⏰ Tomorrow") if at is None else _("⏰ Tomorrow {at:%H:%M}").format(at=at)
+    return (("1h", _("⏰ 1 h")), ("3h", _("⏰ 3 h")), ("tomorrow", tomorrow))
 
 
 def problem_button() -> str:
@@ -212,6 +262,14 @@ def undone(number: int) -> str:
     return _("↩️ Undone: dose {number} is no longer recorded.").format(number=number)
 
 
+def not_recorded_any_more(number: int) -> str:
+    """A tap on "who gave it" or "where" after the dose was undone."""
+    return _(
+        "Dose {number} is no longer recorded (it was undone), so I noted nothing. Record it "
+        "again with /taken once you've injected."
+    ).format(number=number)
+
+
 def cannot_undo() -> str:
     return _("That can't be undone any more: a later dose is recorded after it.")
 
@@ -249,6 +307,12 @@ def pause_button() -> str:
     return _("⏸ Pause reminders (doctor said wait)")
 
 
-def snoozed_until(when: datetime) -> str:
-    """`when` is local to the patient."""
-    return _("⏰ OK, I'll remind you again at {when:%H:%M} on {when:%Y-%m-%d}.").format(when=when)
+def snoozed_until(when: datetime, today: date) -> str:
+    """`when` is local to the patient, `today` their local date."""
+    if when.date() == today:
+        text = _("⏰ Snoozed until {when:%H:%M} today: I'll remind you again then.")
+    elif when.date() == today + timedelta(days=1):
+        text = _("⏰ Snoozed until tomorrow {when:%H:%M}: I'll remind you again then.")
+    else:
+        text = _("⏰ Snoozed until {when:%H:%M} on {when:%Y-%m-%d}: I'll remind you again then.")
+    return text.format(when=when)
