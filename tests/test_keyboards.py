@@ -81,6 +81,7 @@ WIRE: list[tuple[CallbackData, str]] = [
     (PenTap(PenAction.WARM, 9), "pen:warm:9"),
     (InfoTap("help_now"), "info:help_now"),
     (EnrolTap(EnrolAction.SIGNUP), "enrol:signup"),
+    (EnrolTap(EnrolAction.PLAN_FROM_FIRST), "enrol:planfirst"),
     (WhichDoseTap("3"), "enrol:dose:3"),
     (SettingsTap(SettingsAction.DISCREET), "set:discreet"),
     (LanguageTap("de"), "lang:de"),

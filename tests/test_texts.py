@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
-from bot.domain.answers import DateProblem
+from bot.domain.answers import ClockProblem, DateProblem
 from bot.domain.broadcast import check_formatting
 from bot.texts.language import LANGUAGES, speaking
 
@@ -71,7 +71,12 @@ def with_values() -> list[str]:
         texts.enrolment.zone_unknown(NASTY),
         texts.enrolment.time_unreadable(NASTY),
         texts.enrolment.picked(date(2026, 3, 3)),
-        texts.enrolment.ask_last_injection(date(2026, 3, 3)),
+        texts.enrolment.ask_last_injection(date(2026, 3, 3), date(2026, 4, 1)),
+        texts.enrolment.which_date(NASTY),
+        texts.enrolment.pick_time(NASTY),
+        texts.enrolment.time_unreadable(NASTY, ClockProblem.NO_SUCH_HOUR),
+        texts.reminders.which_date_typed(NASTY, (date(2027, 2, 1), date(2027, 1, 2)), "/taken"),
+        texts.reminders.which_date_typed(NASTY, (date(2027, 2, 1), date(2027, 1, 2)), None),
         texts.enrolment.date_problem(DateProblem.BEFORE_FIRST_INJECTION, date(2026, 3, 3)),
         texts.reminders.ask_correct_date(4, date(2026, 3, 3)),
         texts.reminders.snoozed_until(moment),
@@ -87,10 +92,12 @@ def test_what_people_typed_is_escaped(code: str) -> None:
             assert "{" not in text, f"a value is left unformatted: {text[:60]!r}"
         for text in with_values()[:5]:
             assert ESCAPED in text
+        for text in with_values()[9:14]:
+            assert ESCAPED in text
 
 
 def test_templates_carry_their_values() -> None:
-    assert "2026-03-03" in texts.enrolment.ask_last_injection(date(2026, 3, 3))
+    assert "2026-03-03" in texts.enrolment.ask_last_injection(date(2026, 3, 3), date(2026, 4, 1))
     assert "2026-03-03" in texts.enrolment.picked(date(2026, 3, 3))
     first = texts.enrolment.date_problem(DateProblem.BEFORE_FIRST_INJECTION, date(2026, 3, 3))
     assert "2026-03-03" in first
@@ -100,3 +107,26 @@ def test_templates_carry_their_values() -> None:
     assert "09:30" in texts.reminders.snoozed_until(moment)
     welcome = texts.caregivers.caregiver_welcome(["Ann", None])
     assert "Ann, " + texts.caregivers.the_patient() in welcome
+
+
+def test_dates_read_the_way_each_language_writes_them() -> None:
+    """English keeps the unambiguous ISO date with the weekday; German writes its own form, in
+    the prompts' examples too, and no English date form is left in a German text."""
+    tuesday = date(2026, 3, 3)
+    assert texts.enrolment.picked(tuesday) == "Picked Tue 2026-03-03."
+    assert "<code>2026-04-01</code>" in texts.enrolment.ask_first_injection(date(2026, 4, 1))
+    with speaking("de"):
+        assert "Di., 03.03.2026" in texts.enrolment.picked(tuesday)
+        first = texts.enrolment.ask_first_injection(date(2026, 4, 1))
+        assert "<code>01.04.2026</code>" in first and "JJJJ" not in first
+        correct = texts.reminders.ask_correct_date(4, tuesday)
+        assert "Di., 03.03.2026" in correct and "2026-03-03" not in correct
+        moment = datetime(2026, 3, 3, 9, 30, tzinfo=ZoneInfo("Europe/Rome"))
+        assert "Di., 03.03.2026, 09:30" in texts.reminders.snoozed_until(moment)
+        assert "20.08.2020" in texts.enrolment.date_problem(DateProblem.BEFORE_APPROVAL)
+        for text in (
+            first,
+            texts.reminders.taken_usage(tuesday),
+            texts.schedule.ask_new_reminder_time(),
+        ):
+            assert not any(word in text for word in ("today", "yesterday", "YYYY", "HH:MM")), text

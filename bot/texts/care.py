@@ -15,7 +15,7 @@ from bot.texts.common import (
     not_medical_advice,
     status_mark,
 )
-from bot.texts.language import _, moment
+from bot.texts.language import _, day, moment
 
 # --- history -----------------------------------------------------------------------------
 
@@ -53,9 +53,9 @@ def diary_notes() -> dict[str, str]:
     }
 
 
-def diary_noted(day: date, text: str) -> str:
-    return _("📝 Noted in your diary for {day:%Y-%m-%d}: <i>{text}</i>. /history shows it.").format(
-        day=day, text=escape(text)
+def diary_noted(noted_on: date, text: str) -> str:
+    return _("📝 Noted in your diary for {day}: <i>{text}</i>. /history shows it.").format(
+        day=day(noted_on), text=escape(text)
     )
 
 
@@ -139,12 +139,12 @@ def checklist_overview(items: list[ChecklistItem]) -> str:
             )
         elif item.too_late:
             line = _(
-                "• {name}: it should have been done by {deadline:%Y-%m-%d}. If it wasn't, talk to "
+                "• {name}: it should have been done by {deadline}. If it wasn't, talk to "
                 "your doctor before the first injection."
             )
         else:
-            line = _("• {name}: by {deadline:%Y-%m-%d}")
-        lines.append(line.format(name=name, deadline=item.deadline))
+            line = _("• {name}: by {deadline}")
+        lines.append(line.format(name=name, deadline=day(item.deadline) if item.deadline else ""))
     if any(item.remind_on is not None for item in items):
         lines.append(_("I'll remind you a week before each date."))
     lines.append("\n" + _("/precautions explains why.") + " " + not_medical_advice())
@@ -153,10 +153,14 @@ def checklist_overview(items: list[ChecklistItem]) -> str:
 
 def checklist_reminder(check: Check, deadline: date, first_injection: date) -> str:
     return _(
-        "📋 Before your first injection on {first_injection:%Y-%m-%d}: {check} should be done by "
-        "{deadline:%Y-%m-%d}. If it's already done or your doctor decided otherwise, nothing to "
+        "📋 Before your first injection on {first_injection}: {check} should be done by "
+        "{deadline}. If it's already done or your doctor decided otherwise, nothing to "
         "do. /precautions explains why."
-    ).format(first_injection=first_injection, check=check_names()[check.value], deadline=deadline)
+    ).format(
+        first_injection=day(first_injection),
+        check=check_names()[check.value],
+        deadline=day(deadline),
+    )
 
 
 def pen_too_warm_button() -> str:
@@ -227,8 +231,8 @@ def diary_too_long(limit: int) -> str:
     )
 
 
-def diary_line(day: date, text: str) -> str:
-    return f"{day:%Y-%m-%d} · {escape(text)}"
+def diary_line(noted_on: date, text: str) -> str:
+    return f"{day(noted_on)} · {escape(text)}"
 
 
 def no_history() -> str:
@@ -237,9 +241,9 @@ def no_history() -> str:
 
 def history_line(number: int, planned: date, taken: date | None, status: Status) -> str:
     mark, label = status_mark(status)
-    actual = _("injected {taken}").format(taken=taken) if taken else _("not recorded")
+    actual = _("injected {taken}").format(taken=day(taken)) if taken else _("not recorded")
     return _("{mark} Dose {number} · planned {planned} · {actual} · {label}").format(
-        mark=mark, number=number, planned=planned, actual=actual, label=label
+        mark=mark, number=number, planned=day(planned), actual=actual, label=label
     )
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from html import escape
 
 from bot.texts.common import (
     dose_phase,
     medicine,
+    shorten,
 )
-from bot.texts.language import _
+from bot.texts.language import _, day, moment, numeric_day
 
 # --- reminders ---------------------------------------------------------------------------
 
@@ -18,7 +20,11 @@ def heads_up(number: int, planned: date, at: time, discreet: bool) -> str:
         "📅 Tomorrow, <b>{planned}</b>, is dose {number} ({phase}) of {medicine}. I'll remind you "
         "at {at:%H:%M}."
     ).format(
-        planned=planned, number=number, phase=dose_phase(number), medicine=medicine(discreet), at=at
+        planned=day(planned),
+        number=number,
+        phase=dose_phase(number),
+        medicine=medicine(discreet),
+        at=at,
     )
 
 
@@ -52,7 +58,7 @@ def dose_reminder(number: int, planned: date, *, late: bool, discreet: bool, sno
     else:
         text = _("💉 It's time for dose {number} ({phase}) of {medicine}, planned {planned}.")
     text = text.format(
-        number=number, phase=dose_phase(number), medicine=medicine(discreet), planned=planned
+        number=number, phase=dose_phase(number), medicine=medicine(discreet), planned=day(planned)
     )
     if late:
         text += "\n" + _("(This reminder comes late: I couldn't send it on time.)")
@@ -65,7 +71,7 @@ def follow_up(number: int, planned: date, discreet: bool) -> str:
     return _(
         "👋 Just checking: have you injected dose {number} ({medicine}) planned {planned}? Tap ✅ "
         "when it's done."
-    ).format(number=number, medicine=medicine(discreet), planned=planned)
+    ).format(number=number, medicine=medicine(discreet), planned=day(planned))
 
 
 def missed(number: int, planned: date, discreet: bool) -> str:
@@ -75,7 +81,7 @@ def missed(number: int, planned: date, discreet: bool) -> str:
         "Inject it as soon as you can; don't wait for the next date. Please check the timing of "
         "your next doses with your doctor. If your doctor told you to wait (for example during "
         "an infection), tap “Not yet / a problem” to pause reminders."
-    ).format(number=number, medicine=medicine(discreet), planned=planned)
+    ).format(number=number, medicine=medicine(discreet), planned=day(planned))
 
 
 def overdue(number: int, planned: date, discreet: bool) -> str:
@@ -83,7 +89,7 @@ def overdue(number: int, planned: date, discreet: bool) -> str:
         "⚠️ Dose {number} ({medicine}), planned {planned}, is still not recorded. Inject it as "
         "soon as you can, then tap ✅. Your next doses will count from the day you inject it; "
         "check the timing with your doctor."
-    ).format(number=number, medicine=medicine(discreet), planned=planned)
+    ).format(number=number, medicine=medicine(discreet), planned=day(planned))
 
 
 def confirm_button() -> str:
@@ -104,10 +110,10 @@ def recorded(number: int, taken_on: date, next_number: int, next_planned: date) 
         "Next: dose {next_number} ({next_phase}) on <b>{next_planned}</b>."
     ).format(
         number=number,
-        taken_on=taken_on,
+        taken_on=day(taken_on),
         next_number=next_number,
         next_phase=dose_phase(next_number),
-        next_planned=next_planned,
+        next_planned=day(next_planned),
     )
 
 
@@ -128,7 +134,7 @@ def not_due_yet(number: int, planned: date) -> str:
     return _(
         "Your next dose, dose {number}, is planned for {planned}. If you have already injected "
         "it, record it with /taken."
-    ).format(number=number, planned=planned)
+    ).format(number=number, planned=day(planned))
 
 
 def not_a_reminder() -> str:
@@ -187,9 +193,9 @@ def site_noted(site: str, suggestion: str) -> str:
 
 def ask_correct_date(number: int, taken_on: date) -> str:
     return _(
-        "On which day did you inject dose {number}? Tap one, or type <code>YYYY-MM-DD</code> "
-        "(or <b>today</b> / <b>yesterday</b>). Type <b>cancel</b> to keep {taken_on}."
-    ).format(number=number, taken_on=taken_on)
+        "On which day did you inject dose {number}? Tap one, or type the date (for example "
+        "<code>{example}</code> or <b>yesterday</b>). Type <b>cancel</b> to keep {taken_on}."
+    ).format(number=number, taken_on=day(taken_on), example=numeric_day(taken_on))
 
 
 def correction_days() -> tuple[tuple[str, str], ...]:
@@ -218,10 +224,33 @@ def taken_problems() -> dict[str, str]:
     }
 
 
-def taken_usage() -> str:
+def taken_usage(today: date) -> str:
     return _(
-        "Send /taken to record your due dose as injected today, or /taken <code>YYYY-MM-DD</code> "
-        "for an earlier day."
+        "Send /taken to record your due dose as injected today, or add the day it was, for "
+        "example /taken <code>{example}</code> or /taken <b>yesterday</b>."
+    ).format(example=numeric_day(today - timedelta(days=2)))
+
+
+def which_date_typed(text: str, options: tuple[date, date], command: str | None) -> str:
+    """A typed date that reads two ways where no button can carry the answer: each reading
+    written out to send back (after the command, if it came with one)."""
+    if command is None:
+        return _(
+            "“{text}” can be read two ways. Type <code>{first}</code> or <code>{second}</code>, "
+            "whichever you mean."
+        ).format(
+            text=escape(shorten(text)),
+            first=numeric_day(options[0]),
+            second=numeric_day(options[1]),
+        )
+    return _(
+        "“{text}” can be read two ways. Send {command} <code>{first}</code> or {command} "
+        "<code>{second}</code>, whichever you mean."
+    ).format(
+        text=escape(shorten(text)),
+        command=command,
+        first=numeric_day(options[0]),
+        second=numeric_day(options[1]),
     )
 
 
@@ -244,4 +273,11 @@ def pause_button() -> str:
 
 def snoozed_until(when: datetime) -> str:
     """`when` is local to the patient."""
-    return _("⏰ OK, I'll remind you again at {when:%H:%M} on {when:%Y-%m-%d}.").format(when=when)
+    return _("⏰ OK, I'll remind you again on {when}.").format(when=moment(when))
+
+
+def vague_dose_date() -> str:
+    return _(
+        "That's all right. If you can't pin the day down, type <b>cancel</b> to keep the date I "
+        "have, or ask your clinic; you can correct it any time from the confirmation message."
+    )

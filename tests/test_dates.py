@@ -1,0 +1,117 @@
+"""Dates typed as people type them (issue 14), read by `bot.dates.read_day` on a fixed local
+today: Wednesday 2027-01-13. Every input below was typed by someone trying the bot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.dates import read_day
+from bot.domain.answers import Ambiguous, Direction, Vague
+from bot.domain.schedule import infer_last_dose, last_planned
+
+TODAY = date(2027, 1, 13)
+ALL = frozenset({"today", "tomorrow", "yesterday"})
+PAST = frozenset({"today", "yesterday"})
+
+
+def read(text: str, language: str, direction: Direction = Direction.PAST) -> object:
+    keywords = ALL if direction is Direction.NEAR else PAST
+    return read_day(text, TODAY, keywords=keywords, language=language, direction=direction)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "direction", "expected"),
+    [
+        ("next monday", "en", Direction.NEAR, date(2027, 1, 18)),
+        ("Monday", "en", Direction.NEAR, date(2027, 1, 18)),
+        ("Monday", "en", Direction.PAST, date(2027, 1, 11)),
+        ("last Monday", "en", Direction.PAST, date(2027, 1, 11)),
+        ("in 3 days", "en", Direction.NEAR, date(2027, 1, 16)),
+        ("yesterday", "en", Direction.NEAR, date(2027, 1, 12)),
+        ("15.01.2027", "en", Direction.NEAR, date(2027, 1, 15)),
+        ("15/01/2027", "en", Direction.NEAR, date(2027, 1, 15)),
+        ("15 Jan 2027", "en", Direction.NEAR, date(2027, 1, 15)),
+        ("January 15", "en", Direction.NEAR, date(2027, 1, 15)),
+        ("January 15", "en", Direction.PAST, date(2026, 1, 15)),
+        ("December 3", "en", Direction.NEAR, date(2026, 12, 3)),
+        ("15.1.", "en", Direction.NEAR, date(2027, 1, 15)),
+        ("2027-01-15", "en", Direction.NEAR, date(2027, 1, 15)),
+        ("nächsten Montag", "de", Direction.NEAR, date(2027, 1, 18)),
+        ("Montag", "de", Direction.NEAR, date(2027, 1, 18)),
+        ("Montag", "de", Direction.PAST, date(2027, 1, 11)),
+        ("letzten Montag", "de", Direction.PAST, date(2027, 1, 11)),
+        ("in 3 Tagen", "de", Direction.NEAR, date(2027, 1, 16)),
+        ("vor 3 Tagen", "de", Direction.PAST, date(2027, 1, 10)),
+        ("gestern", "de", Direction.PAST, date(2027, 1, 12)),
+        ("heute", "de", Direction.PAST, date(2027, 1, 13)),
+        ("morgen", "de", Direction.NEAR, date(2027, 1, 14)),
+        ("15. Januar 2027", "de", Direction.NEAR, date(2027, 1, 15)),
+        ("15.1.", "de", Direction.PAST, date(2026, 1, 15)),
+        ("01.02.2027", "de", Direction.NEAR, date(2027, 2, 1)),
+        ("next monday", "de", Direction.NEAR, date(2027, 1, 18)),
+    ],
+)
+def test_dates_as_people_type_them(
+    text: str, language: str, direction: Direction, expected: date
+) -> None:
+    assert read(text, language, direction) == expected
+
+
+def test_a_keyword_the_step_does_not_allow_is_refused_not_read_otherwise() -> None:
+    assert read("tomorrow", "en") is None
+    assert read("morgen", "de") is None
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_an_ambiguous_date_asks(language: str) -> None:
+    assert read("01/02/2027", language) == Ambiguous((date(2027, 2, 1), date(2027, 1, 2)))
+
+
+def test_dots_are_ambiguous_only_for_an_english_reader() -> None:
+    assert isinstance(read("01.02.2027", "en"), Ambiguous)
+    assert read("01.02.2027", "de") == date(2027, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "month"),
+    [
+        ("early August", "en", date(2026, 8, 1)),
+        ("end of March", "en", date(2026, 3, 1)),
+        ("August", "en", date(2026, 8, 1)),
+        ("Anfang August", "de", date(2026, 8, 1)),
+        ("I don't remember", "en", None),
+        ("not sure", "en", None),
+        ("weiß nicht", "de", None),
+        ("keine Ahnung", "de", None),
+    ],
+)
+def test_a_vague_answer_is_recognised(text: str, language: str, month: date | None) -> None:
+    assert read(text, language) == Vague(month)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("abc", "en"), ("9", "en"), ("9am", "en"), ("Montag", "en"), ("", "de"), ("💉", "de")],
+)
+def test_what_is_no_date_is_none(text: str, language: str) -> None:
+    assert read(text, language) is None
+
+
+def test_the_app_clock_not_the_real_one_sets_today() -> None:
+    """A far-off today: relative words follow it, never the machine's clock."""
+    far = date(2031, 6, 4)
+    found = read_day("yesterday", far, keywords=PAST, language="en", direction=Direction.PAST)
+    assert found == date(2031, 6, 3)
+    found = read_day("in 3 days", far, keywords=PAST, language="en", direction=Direction.PAST)
+    assert found == date(2031, 6, 7)
+
+
+def test_plan_from_the_first_injection() -> None:
+    """'I don't remember' my last injection: the last dose planned up to today, on time."""
+    first = date(2026, 10, 1)
+    number, day = last_planned(first, TODAY)
+    assert (number, day) == (6, date(2026, 12, 29))  # Oct 1, 8, 15, 29, Nov 29, Dec 29
+    assert infer_last_dose(first, day) == (number,)
+    assert last_planned(TODAY, TODAY) == (1, TODAY)
