@@ -230,7 +230,7 @@ def _clock_problems() -> dict[ClockProblem, str]:
         ),
         ClockProblem.NO_SUCH_MINUTE: _("“{text}” isn't a time: the minutes go from 00 to 59."),
         ClockProblem.UNREADABLE: _(
-            "I couldn't read “{text}” as a time. Type it like <code>9:00</code>, <b>9am</b> or "
+            "“{text}” isn't a time I can read. Type it like <code>9:00</code>, <b>9am</b> or "
             "<code>21:30</code>."
         ),
     }

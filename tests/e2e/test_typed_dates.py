@@ -1,0 +1,128 @@
+"""Dates and times typed the way people type them (issue 14 §2), at every step that asks for
+one: sign-up, /taken, a corrected date and /settings, in English and in German. The bot's
+clock is fixed at Wednesday 2027-02-10, 09:00 in Berlin, so relative words have one answer."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot import texts
+from bot.texts import language
+from tests.e2e.conftest import Start
+from tests.support.fakebotapi import FakeBotApi, FakeUser
+from tests.support.people import begin, say, schedule_of
+
+NOW = "2027-02-10 08:00:00"  # 09:00 in Berlin, a Wednesday
+TODAY = date(2027, 2, 10)
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def finish(user: FakeUser, at: str) -> list[date]:
+    """Answer the reminder time; the planned days of the schedule shown at the end."""
+    done = say(user, at, "You're all set")
+    plan = user.wait_for(contains="Your Kesimpta plan", after=done)
+    return [line.day for line in schedule_of([plan])]
+
+
+def test_english_dates_and_times_as_typed(api: FakeBotApi, start_at: Start) -> None:
+    start_at(NOW)
+    ann = api.user(9301, "Ann")
+    begin(ann, "Europe/Berlin")
+    say(ann, "next monday", "remind you on dose days")
+    days = finish(ann, "9am")
+    assert days[0] == date(2027, 2, 15), "next monday is the coming Monday"
+    say(ann, "/next", "09:00 Europe/Berlin")
+
+    ann.send("/settings")
+    ann.tap(ann.wait_for(contains="Settings"), "⏰")
+    ann.wait_for(contains="new reminder time")
+    assert "21:00" in say(ann, "9 pm", "Reminders now come").body
+    ann.send("/settings")
+    ann.tap(ann.wait_for(contains="Settings"), "⏰")
+    ann.wait_for(contains="new reminder time")
+    assert say(ann, "morning", "at what time exactly").reply_keyboard == ["08:00", "09:00", "10:00"]
+    assert "10:00" in say(ann, "10:00", "Reminders now come").body
+
+    ben = api.user(9302, "Ben")
+    begin(ben, "Europe/Berlin")
+    asked = say(ben, "15 Jan 2027", "most recent")
+    assert "Fri 2027-01-15" in asked.body
+    say(ben, "next monday", "in the future")
+    vague = say(ben, "I don't remember", "That's all right")
+    assert "📅 Plan from my first injection" in vague.buttons
+    assert "February 2027" in vague.buttons, "the calendar to pick from"
+    say(ben, "yesterday", "Was it dose 3")
+    say(ben, "3", "remind you on dose days")
+    days = finish(ben, "9:00 am")
+    assert days[:2] == [date(2027, 1, 15), date(2027, 2, 9)]
+
+
+def test_an_ambiguous_date_asks_and_a_vague_one_plans_from_the_first(
+    api: FakeBotApi, start_at: Start
+) -> None:
+    start_at(NOW)
+    cleo = api.user(9303, "Cleo")
+    begin(cleo, "Europe/Berlin")
+    say(cleo, "2026-10-01", "most recent")
+    question = say(cleo, "10/12/2026", "can be read two ways")
+    assert question.buttons == ["Thu 10 December 2026", "Mon 12 October 2026"]
+    cleo.tap(question, "Thu 10 December 2026")
+    cleo.wait_for(contains="Was it dose 5")
+
+    dora = api.user(9304, "Dora")
+    begin(dora, "Europe/Berlin")
+    say(dora, "2026-10-01", "most recent")
+    vague = say(dora, "not sure", "That's all right")
+    dora.tap(vague, "📅 Plan from my first injection")
+    planned = dora.wait_for(contains="I've assumed")
+    assert "dose 7 on Fri 2027-01-29" in planned.body and "clinic" in planned.body
+    dora.wait_for(contains="remind you on dose days")
+    assert say(dora, "evening", "at what time exactly").reply_keyboard == [
+        "18:00",
+        "19:00",
+        "20:00",
+    ]
+    days = finish(dora, "19:00")
+    assert date(2027, 1, 29) in days
+
+
+def test_taken_and_a_correction_with_words(api: FakeBotApi, start_at: Start) -> None:
+    start_at(NOW)
+    eve = api.user(9306, "Eve")
+    begin(eve, "Europe/Berlin")
+    say(eve, "last Wednesday", "most recent")
+    say(eve, "last Wednesday", "remind you on dose days")
+    assert finish(eve, "9")[:2] == [date(2027, 2, 3), date(2027, 2, 10)]
+    say(eve, "/taken 01/02/2027", "can be read two ways")
+    confirmed = say(eve, "/taken yesterday", "recorded as injected on Tue 2027-02-09")
+    eve.tap(confirmed, "📅")
+    eve.wait_for(contains="On which day did you inject dose 2")
+    say(eve, "01/02/2027", "can be read two ways")
+    say(eve, "8 Feb", "recorded as injected on Mon 2027-02-08")
+
+
+def german(render):  # type: ignore[no-untyped-def]
+    with language.speaking("de"):
+        return re.sub(r"<[^>]+>", "", render())
+
+
+def test_german_dates_and_times_as_typed(api: FakeBotApi, start_at: Start) -> None:
+    start_at(NOW)
+    lena = api.user(9305, "Lena", language_code="de")
+    lena.send("/start")
+    lena.wait_for(contains=german(texts.enrolment.consent)[:30])
+    say(lena, "ja", german(texts.enrolment.ask_time_zone)[:30])
+    first = say(
+        lena, "Europe/Berlin", german(lambda: texts.enrolment.ask_first_injection(TODAY))[:30]
+    )
+    assert "10.02.2027" in first.body and "YYYY" not in first.body and "today" not in first.body
+    last = say(lena, "15.01.2027", "Sie haben am Fr., 15.01.2027 begonnen")
+    assert not ISO.search(last.body), "German dates only"
+    which = say(lena, "gestern", "Di., 09.02.2027")
+    assert "Dosis 3" in which.body
+    say(lena, "3", german(texts.enrolment.ask_reminder_time)[:30])
+    done = say(lena, "9 Uhr", german(texts.enrolment.enrolled)[:30])
+    plan = lena.wait_for(contains="Fr., 15.01.2027", after=done)
+    assert "Di., 09.02.2027" in plan.body and not ISO.search(plan.body)
+    assert "09:00" in plan.body
