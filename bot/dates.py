@@ -23,6 +23,7 @@ from typing import Any
 from bot.domain.answers import (
     DAY_KEYWORDS,
     DAY_WORDS,
+    MAX_ANSWER,
     DayReading,
     Direction,
     Vague,
@@ -52,8 +53,8 @@ _MODIFIERS = {
     "am": None,
     "on": None,
 }
-"""Words before a weekday that dateparser does not read in German ("nächsten Montag"): each
-sets the direction itself, None keeps the step's."""
+"""Words before a weekday that dateparser does not read in German ("nächsten Montag", "am
+Montag"): each sets the direction itself, None keeps the step's."""
 _LETTERS = re.compile(r"[^\W\d_]")
 _DAY_NUMBER = re.compile(r"(?<![0-9])[0-9]{1,2}(?![0-9])")
 
@@ -80,6 +81,8 @@ def read_day(
     The day keywords keep their contract: each step allows only its own (`keywords`), and a
     keyword that is not allowed there is refused, never read another way.
     """
+    if len(text) > MAX_ANSWER:
+        return None
     strict = parse_day(text, today, keywords=keywords)
     if strict is not None:
         return strict
@@ -101,9 +104,7 @@ def read_day(
         return Vague(month.replace(day=1) if month is not None else None)
     first, _, rest = word.partition(" ")
     if first in _MODIFIERS and rest:
-        direction = _MODIFIERS[first] or direction
-        if first not in ("am", "on"):
-            word = rest
+        direction, word = _MODIFIERS[first] or direction, rest
     found = _parse(word, today, language, direction, "first")
     if found is None:
         return None

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.dates import read_day
 from bot.domain.answers import Ambiguous, Direction, Vague
@@ -42,6 +44,8 @@ def read(text: str, language: str, direction: Direction = Direction.PAST) -> obj
         ("Montag", "de", Direction.NEAR, date(2027, 1, 18)),
         ("Montag", "de", Direction.PAST, date(2027, 1, 11)),
         ("letzten Montag", "de", Direction.PAST, date(2027, 1, 11)),
+        ("am Montag", "de", Direction.PAST, date(2027, 1, 11)),
+        ("on Monday", "en", Direction.NEAR, date(2027, 1, 18)),
         ("in 3 Tagen", "de", Direction.NEAR, date(2027, 1, 16)),
         ("vor 3 Tagen", "de", Direction.PAST, date(2027, 1, 10)),
         ("gestern", "de", Direction.PAST, date(2027, 1, 12)),
@@ -93,7 +97,15 @@ def test_a_vague_answer_is_recognised(text: str, language: str, month: date | No
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [("abc", "en"), ("9", "en"), ("9am", "en"), ("Montag", "en"), ("", "de"), ("💉", "de")],
+    [
+        ("abc", "en"),
+        ("9", "en"),
+        ("9am", "en"),
+        ("Montag", "en"),
+        ("", "de"),
+        ("💉", "de"),
+        ("15 Jan 2027 " * 50, "en"),
+    ],
 )
 def test_what_is_no_date_is_none(text: str, language: str) -> None:
     assert read(text, language) is None
@@ -115,3 +127,10 @@ def test_plan_from_the_first_injection() -> None:
     assert (number, day) == (6, date(2026, 12, 29))  # Oct 1, 8, 15, 29, Nov 29, Dec 29
     assert infer_last_dose(first, day) == (number,)
     assert last_planned(TODAY, TODAY) == (1, TODAY)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=40), st.sampled_from(["en", "de"]), st.sampled_from(list(Direction)))
+def test_any_text_is_read_without_raising(text: str, language: str, direction: Direction) -> None:
+    reading = read_day(text, TODAY, keywords=PAST, language=language, direction=direction)
+    assert reading is None or isinstance(reading, date | Ambiguous | Vague)

@@ -15,7 +15,7 @@ from bot.texts.common import (
     not_medical_advice,
     status_mark,
 )
-from bot.texts.language import _, day, moment
+from bot.texts.language import _, moment, numeric_day
 
 # --- history -----------------------------------------------------------------------------
 
@@ -55,7 +55,7 @@ def diary_notes() -> dict[str, str]:
 
 def diary_noted(noted_on: date, text: str) -> str:
     return _("📝 Noted in your diary for {day}: <i>{text}</i>. /history shows it.").format(
-        day=day(noted_on), text=escape(text)
+        day=numeric_day(noted_on), text=escape(text)
     )
 
 
@@ -144,7 +144,9 @@ def checklist_overview(items: list[ChecklistItem]) -> str:
             )
         else:
             line = _("• {name}: by {deadline}")
-        lines.append(line.format(name=name, deadline=day(item.deadline) if item.deadline else ""))
+        lines.append(
+            line.format(name=name, deadline=numeric_day(item.deadline) if item.deadline else "")
+        )
     if any(item.remind_on is not None for item in items):
         lines.append(_("I'll remind you a week before each date."))
     lines.append("\n" + _("/precautions explains why.") + " " + not_medical_advice())
@@ -157,9 +159,9 @@ def checklist_reminder(check: Check, deadline: date, first_injection: date) -> s
         "{deadline}. If it's already done or your doctor decided otherwise, nothing to "
         "do. /precautions explains why."
     ).format(
-        first_injection=day(first_injection),
+        first_injection=numeric_day(first_injection),
         check=check_names()[check.value],
-        deadline=day(deadline),
+        deadline=numeric_day(deadline),
     )
 
 
@@ -232,7 +234,7 @@ def diary_too_long(limit: int) -> str:
 
 
 def diary_line(noted_on: date, text: str) -> str:
-    return f"{day(noted_on)} · {escape(text)}"
+    return f"{numeric_day(noted_on)} · {escape(text)}"
 
 
 def no_history() -> str:
@@ -241,9 +243,9 @@ def no_history() -> str:
 
 def history_line(number: int, planned: date, taken: date | None, status: Status) -> str:
     mark, label = status_mark(status)
-    actual = _("injected {taken}").format(taken=day(taken)) if taken else _("not recorded")
+    actual = _("injected {taken}").format(taken=numeric_day(taken)) if taken else _("not recorded")
     return _("{mark} Dose {number} · planned {planned} · {actual} · {label}").format(
-        mark=mark, number=number, planned=day(planned), actual=actual, label=label
+        mark=mark, number=number, planned=numeric_day(planned), actual=actual, label=label
     )
 
 

@@ -8,7 +8,7 @@ from html import escape
 from bot.texts.common import (
     dose_phase,
 )
-from bot.texts.language import _, day
+from bot.texts.language import _, numeric_day
 
 # --- caregivers --------------------------------------------------------------------------
 
@@ -179,12 +179,12 @@ def patient_summary(
     lines = [f"<b>{escape(name)}</b>"]
     if last is not None:
         lines.append(
-            _("Last dose: dose {number} on {day}").format(number=last[0], day=day(last[1]))
+            _("Last dose: dose {number} on {day}").format(number=last[0], day=numeric_day(last[1]))
         )
     for number, planned in upcoming:
         lines.append(
             _("Next: dose {number} ({phase}) on {day}").format(
-                number=number, phase=dose_phase(number), day=day(planned)
+                number=number, phase=dose_phase(number), day=numeric_day(planned)
             )
         )
     lines.append(
@@ -250,7 +250,7 @@ def caregiver_missed(name: str, number: int, planned: date) -> str:
         "recorded 24 hours after the reminder. They should inject as soon as possible and check "
         "the timing of the next doses with their doctor (or pause reminders if the doctor said "
         "to wait)."
-    ).format(name=escape(name), number=number, planned=day(planned))
+    ).format(name=escape(name), number=number, planned=numeric_day(planned))
 
 
 def confirm_for(name: str) -> str:
@@ -259,24 +259,24 @@ def confirm_for(name: str) -> str:
 
 def caregiver_heads_up(name: str, number: int, planned: date) -> str:
     return _("📅 Tomorrow, {planned}, is {name}'s dose {number} ({phase}).").format(
-        planned=day(planned), name=escape(name), number=number, phase=dose_phase(number)
+        planned=numeric_day(planned), name=escape(name), number=number, phase=dose_phase(number)
     )
 
 
 def caregiver_confirmed(name: str, number: int, taken_on: date, by: str | None) -> str:
     if by:
         return _("✅ {name}'s dose {number} was injected on {taken_on} (recorded by {by}).").format(
-            name=escape(name), number=number, taken_on=day(taken_on), by=escape(by)
+            name=escape(name), number=number, taken_on=numeric_day(taken_on), by=escape(by)
         )
     return _("✅ {name}'s dose {number} was injected on {taken_on}.").format(
-        name=escape(name), number=number, taken_on=day(taken_on)
+        name=escape(name), number=number, taken_on=numeric_day(taken_on)
     )
 
 
 def confirmed_for_you(by: str, number: int, taken_on: date) -> str:
     return _(
         "✅ {by} recorded your dose {number} as injected on {taken_on}. /next shows what's next."
-    ).format(by=escape(by), number=number, taken_on=day(taken_on))
+    ).format(by=escape(by), number=number, taken_on=numeric_day(taken_on))
 
 
 def caregiver_reachability(name: str, resumed: bool, paused: bool) -> str:

@@ -126,7 +126,7 @@ def _date_problems() -> dict[DateProblem, str]:
 
 def date_problem(problem: DateProblem, first: date | None = None) -> str:
     """Why a date was refused; `first` is the first injection, for the problems that name it."""
-    return _date_problems()[problem].format(first=day(first) if first else "")
+    return _date_problems()[problem].format(first=numeric_day(first) if first else "")
 
 
 _DAY_WORDS = (N_("today"), N_("tomorrow"), N_("yesterday"))
@@ -200,7 +200,7 @@ def ask_which_dose(on: date, candidates: tuple[int, ...]) -> str:
     return _(
         "Your injection on {day} falls between two planned dates. Was it {options}? "
         "Tap a button or type the number."
-    ).format(day=day(on), options=options)
+    ).format(day=numeric_day(on), options=options)
 
 
 def which_dose_unclear(candidates: list[int]) -> str:

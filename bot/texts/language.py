@@ -117,13 +117,15 @@ def weekday(day: date) -> str:
 
 
 def day(value: date) -> str:
-    """A date the way the reader's language writes it: 'Mon 2027-01-11' (ISO stays in English:
-    American and British readers both read it one way), 'Mo., 11.01.2027' in German."""
+    """A date the way the reader's language writes it, with the weekday, for dates someone plans
+    by (the schedule, the next dose, where a plan starts): 'Mon 2027-01-11' (ISO stays in
+    English: American and British readers both read it one way), 'Mo., 11.01.2027' in German."""
     return format_date(value, _("EEE yyyy-MM-dd"), locale=locale())
 
 
 def numeric_day(value: date) -> str:
-    """'2027-01-15' / '15.01.2027': a date as the reader types it, for examples in prompts."""
+    """'2027-01-15' / '15.01.2027': a date as the reader types it, for examples in prompts and
+    wherever the weekday adds nothing (a dose recorded, a reminder on its day, "tomorrow")."""
     return format_date(value, _("yyyy-MM-dd"), locale=locale())
 
 

@@ -20,7 +20,7 @@ def heads_up(number: int, planned: date, at: time, discreet: bool) -> str:
         "📅 Tomorrow, <b>{planned}</b>, is dose {number} ({phase}) of {medicine}. I'll remind you "
         "at {at:%H:%M}."
     ).format(
-        planned=day(planned),
+        planned=numeric_day(planned),
         number=number,
         phase=dose_phase(number),
         medicine=medicine(discreet),
@@ -58,7 +58,10 @@ def dose_reminder(number: int, planned: date, *, late: bool, discreet: bool, sno
     else:
         text = _("💉 It's time for dose {number} ({phase}) of {medicine}, planned {planned}.")
     text = text.format(
-        number=number, phase=dose_phase(number), medicine=medicine(discreet), planned=day(planned)
+        number=number,
+        phase=dose_phase(number),
+        medicine=medicine(discreet),
+        planned=numeric_day(planned),
     )
     if late:
         text += "\n" + _("(This reminder comes late: I couldn't send it on time.)")
@@ -71,7 +74,7 @@ def follow_up(number: int, planned: date, discreet: bool) -> str:
     return _(
         "👋 Just checking: have you injected dose {number} ({medicine}) planned {planned}? Tap ✅ "
         "when it's done."
-    ).format(number=number, medicine=medicine(discreet), planned=day(planned))
+    ).format(number=number, medicine=medicine(discreet), planned=numeric_day(planned))
 
 
 def missed(number: int, planned: date, discreet: bool) -> str:
@@ -81,7 +84,7 @@ def missed(number: int, planned: date, discreet: bool) -> str:
         "Inject it as soon as you can; don't wait for the next date. Please check the timing of "
         "your next doses with your doctor. If your doctor told you to wait (for example during "
         "an infection), tap “Not yet / a problem” to pause reminders."
-    ).format(number=number, medicine=medicine(discreet), planned=day(planned))
+    ).format(number=number, medicine=medicine(discreet), planned=numeric_day(planned))
 
 
 def overdue(number: int, planned: date, discreet: bool) -> str:
@@ -89,7 +92,7 @@ def overdue(number: int, planned: date, discreet: bool) -> str:
         "⚠️ Dose {number} ({medicine}), planned {planned}, is still not recorded. Inject it as "
         "soon as you can, then tap ✅. Your next doses will count from the day you inject it; "
         "check the timing with your doctor."
-    ).format(number=number, medicine=medicine(discreet), planned=day(planned))
+    ).format(number=number, medicine=medicine(discreet), planned=numeric_day(planned))
 
 
 def confirm_button() -> str:
@@ -110,7 +113,7 @@ def recorded(number: int, taken_on: date, next_number: int, next_planned: date) 
         "Next: dose {next_number} ({next_phase}) on <b>{next_planned}</b>."
     ).format(
         number=number,
-        taken_on=day(taken_on),
+        taken_on=numeric_day(taken_on),
         next_number=next_number,
         next_phase=dose_phase(next_number),
         next_planned=day(next_planned),

@@ -10,7 +10,7 @@ from bot.texts.common import (
     dose_phase,
     status_mark,
 )
-from bot.texts.language import _, day, day_month, ngettext, weekday
+from bot.texts.language import _, day, day_month, ngettext, numeric_day, weekday
 
 # --- schedule ----------------------------------------------------------------------------
 
@@ -70,7 +70,7 @@ def next_dose(
     ).format(
         number=dose.number,
         phase=phase,
-        planned=day(dose.planned),
+        planned=numeric_day(dose.planned),
         when=when,
         reminder=reminder_at_local,
         zone=zone,

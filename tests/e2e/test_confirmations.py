@@ -61,15 +61,15 @@ def test_taken_correct_the_date_and_undo(api: FakeBotApi, start_at: Start) -> No
     start_at("2026-04-08 10:00:00")  # dose 1 is two days overdue
     say(user, "/taken 2026-04-09", "in the future")
     say(user, "/taken when I can", "/taken")
-    confirmed = say(user, "/taken", "recorded as injected on Wed 2026-04-08")
+    confirmed = say(user, "/taken", "recorded as injected on 2026-04-08")
     assert "2026-04-15" in confirmed.body
     user.tap(confirmed, "📅")
     choose = user.wait_for(contains="On which day did you inject dose 1")
     user.tap(choose, "Yesterday")
-    corrected = user.wait_for(contains="recorded as injected on Tue 2026-04-07")
+    corrected = user.wait_for(contains="recorded as injected on 2026-04-07")
     assert "2026-04-14" in corrected.body, "the next dose moves with the corrected date"
     user.send("/history")
-    assert "injected Tue 2026-04-07 · late" in user.wait_for(contains="Your injections").body
+    assert "injected 2026-04-07 · late" in user.wait_for(contains="Your injections").body
     user.tap(confirmed, "↩️")
     assert "no longer recorded" in user.wait_for_edit(confirmed).body
     user.send("/next")

@@ -95,11 +95,11 @@ def test_taken_and_a_correction_with_words(api: FakeBotApi, start_at: Start) -> 
     say(eve, "last Wednesday", "remind you on dose days")
     assert finish(eve, "9")[:2] == [date(2027, 2, 3), date(2027, 2, 10)]
     say(eve, "/taken 01/02/2027", "can be read two ways")
-    confirmed = say(eve, "/taken yesterday", "recorded as injected on Tue 2027-02-09")
+    confirmed = say(eve, "/taken yesterday", "recorded as injected on 2027-02-09")
     eve.tap(confirmed, "📅")
     eve.wait_for(contains="On which day did you inject dose 2")
     say(eve, "01/02/2027", "can be read two ways")
-    say(eve, "8 Feb", "recorded as injected on Mon 2027-02-08")
+    say(eve, "8 Feb", "recorded as injected on 2027-02-08")
 
 
 def german(render):  # type: ignore[no-untyped-def]
@@ -119,7 +119,7 @@ def test_german_dates_and_times_as_typed(api: FakeBotApi, start_at: Start) -> No
     assert "10.02.2027" in first.body and "YYYY" not in first.body and "today" not in first.body
     last = say(lena, "15.01.2027", "Sie haben am Fr., 15.01.2027 begonnen")
     assert not ISO.search(last.body), "German dates only"
-    which = say(lena, "gestern", "Di., 09.02.2027")
+    which = say(lena, "gestern", "09.02.2027")
     assert "Dosis 3" in which.body
     say(lena, "3", german(texts.enrolment.ask_reminder_time)[:30])
     done = say(lena, "9 Uhr", german(texts.enrolment.enrolled)[:30])
