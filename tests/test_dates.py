@@ -3,7 +3,10 @@ today: Wednesday 2027-01-13. Every input below was typed by someone trying the b
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -134,3 +137,22 @@ def test_plan_from_the_first_injection() -> None:
 def test_any_text_is_read_without_raising(text: str, language: str, direction: Direction) -> None:
     reading = read_day(text, TODAY, keywords=PAST, language=language, direction=direction)
     assert reading is None or isinstance(reading, date | Ambiguous | Vague)
+
+
+def test_the_fast_forms_never_load_dateparser() -> None:
+    """ISO dates, the day keywords and numeric dates are read without dateparser, which takes
+    about half a second to load; a fresh interpreter shows whether it was imported."""
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from bot.dates import read_day\n"
+        "from bot.domain.answers import Direction\n"
+        "for text in ('2027-01-15', 'today', 'gestern', '15.01.2027', '01/02/2027', '15.1.'):\n"
+        "    read_day(text, date(2027, 1, 13), keywords=frozenset({'today', 'yesterday'}),\n"
+        "             language='de', direction=Direction.PAST)\n"
+        "assert 'dateparser' not in sys.modules, 'loaded for a fast form'\n"
+        "read_day('15 Jan 2027', date(2027, 1, 13), keywords=frozenset(), language='en',\n"
+        "         direction=Direction.PAST)\n"
+        "assert 'dateparser' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parent.parent)
