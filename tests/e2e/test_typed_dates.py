@@ -102,9 +102,14 @@ def test_taken_and_a_correction_with_words(api: FakeBotApi, start_at: Start) -> 
     say(eve, "8 Feb", "recorded as injected on 2027-02-08")
 
 
+def without_tags(text: str) -> str:
+    """A text as the chat shows it."""
+    return re.sub(r"<[^>]+>", "", text)
+
+
 def german(render):  # type: ignore[no-untyped-def]
     with language.speaking("de"):
-        return re.sub(r"<[^>]+>", "", render())
+        return without_tags(render())
 
 
 def test_german_dates_and_times_as_typed(api: FakeBotApi, start_at: Start) -> None:
@@ -126,3 +131,71 @@ def test_german_dates_and_times_as_typed(api: FakeBotApi, start_at: Start) -> No
     plan = lena.wait_for(contains="Fr., 15.01.2027", after=done)
     assert "Di., 09.02.2027" in plan.body and not ISO.search(plan.body)
     assert "09:00" in plan.body
+
+
+EVERY_FIRST_DATE = {
+    "en": [
+        ("next monday", date(2027, 2, 15)),
+        ("Monday", date(2027, 2, 15)),
+        ("in 3 days", date(2027, 2, 13)),
+        ("yesterday", date(2027, 2, 9)),
+        ("15.01.2027", date(2027, 1, 15)),
+        ("15/01/2027", date(2027, 1, 15)),
+        ("15 Jan 2027", date(2027, 1, 15)),
+        ("January 15", date(2027, 1, 15)),
+        ("15.1.", date(2027, 1, 15)),
+    ],
+    "de": [
+        ("nächsten Montag", date(2027, 2, 15)),
+        ("Montag", date(2027, 2, 15)),
+        ("in 3 Tagen", date(2027, 2, 13)),
+        ("gestern", date(2027, 2, 9)),
+        ("heute", date(2027, 2, 10)),
+        ("morgen", date(2027, 2, 11)),
+        ("15. Januar 2027", date(2027, 1, 15)),
+        ("15.1.", date(2027, 1, 15)),
+    ],
+}
+"""Each observed first-injection answer, with the day it means on Wednesday 2027-02-10."""
+
+VAGUE = {"en": ["early August", "I don't remember"], "de": ["Anfang August", "weiß nicht"]}
+
+
+def sign_up_to_first_date(api: FakeBotApi, user_id: int, code: str) -> FakeUser:
+    user = api.user(user_id, "Pat", language_code=code)
+    user.send("/start")
+    with language.speaking(code):
+        opening = without_tags(texts.enrolment.ask_first_injection(TODAY))[:30]
+    say(user, "ja" if code == "de" else "yes", "Europe/Berlin")
+    say(user, "Europe/Berlin", opening)
+    return user
+
+
+def test_every_observed_first_date_in_both_languages(api: FakeBotApi, start_at: Start) -> None:
+    """A new user per answer: a past date is named back in the next question, a coming one
+    starts the plan; a vague answer gets the calendar."""
+    start_at(NOW)
+    user_id = 9400
+    for code, answers in EVERY_FIRST_DATE.items():
+        with language.speaking(code):
+            time_question = without_tags(texts.enrolment.ask_reminder_time())[:30]
+        for text, meant in answers:
+            user_id += 1
+            user = sign_up_to_first_date(api, user_id, code)
+            if meant < TODAY:
+                with language.speaking(code):
+                    shown = language.day(meant)
+                assert shown in say(user, text, shown).body, text
+                continue
+            say(user, text, time_question)
+            plan = say(user, "9", "Kesimpta")
+            assert plan.body.count("\n") > 3, text
+            with language.speaking(code):
+                first_line = language.day(meant)
+            assert first_line in user.wait_for(contains=first_line).body, text
+        for text in VAGUE[code]:
+            user_id += 1
+            user = sign_up_to_first_date(api, user_id, code)
+            user.send(text)
+            calendar = user.wait_for(lambda message: "»" in message.buttons)
+            assert calendar.body != "", text
