@@ -5,9 +5,10 @@ clock is fixed at Wednesday 2027-02-10, 09:00 in Berlin, so relative words have 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 from bot import texts
+from bot.domain.answers import ClockProblem
 from bot.texts import language
 from tests.e2e.conftest import Start
 from tests.support.fakebotapi import FakeBotApi, FakeUser
@@ -199,3 +200,61 @@ def test_every_observed_first_date_in_both_languages(api: FakeBotApi, start_at: 
             user.send(text)
             calendar = user.wait_for(lambda message: "»" in message.buttons)
             assert calendar.body != "", text
+
+
+EVERY_TIME = {
+    "en": [
+        ("9", time(9)),
+        ("9am", time(9)),
+        ("9:00 am", time(9)),
+        ("9.00", time(9)),
+        ("9h", time(9)),
+        ("9 pm", time(21)),
+        ("morning", time(8)),
+        ("evening", time(20)),
+    ],
+    "de": [
+        ("9 Uhr", time(9)),
+        ("21 Uhr", time(21)),
+        ("9.00", time(9)),
+        ("morgens", time(10)),
+        ("abends", time(19)),
+    ],
+}
+"""Each observed reminder time with what it means; a part of the day offers three times as
+buttons, and the test taps one."""
+
+
+def test_every_observed_time_in_both_languages(api: FakeBotApi, start_at: Start) -> None:
+    """A new user per answer at sign-up's time question (so no one trips the flood limit);
+    refusals say why; a German patient changes the time in /settings with "21 Uhr"."""
+    start_at(NOW)
+    user_id = 9450
+    for code, answers in EVERY_TIME.items():
+        with language.speaking(code):
+            asked = without_tags(texts.enrolment.ask_reminder_time())[:25]
+            hours = without_tags(
+                texts.enrolment.time_unreadable("25:00", ClockProblem.NO_SUCH_HOUR)
+            )
+            unreadable = without_tags(texts.enrolment.time_unreadable("abc"))
+            prompt = without_tags(texts.schedule.ask_new_reminder_time())[:25]
+            changed = without_tags(texts.schedule.reminder_time_changed(time(21), "Europe/Berlin"))
+        for text, meant in answers:
+            user_id += 1
+            user = sign_up_to_first_date(api, user_id, code)
+            say(user, "morgen" if code == "de" else "tomorrow", asked)
+            if meant.hour in (8, 10, 19, 20):  # a part of the day: three times to tap
+                with language.speaking(code):
+                    pick = without_tags(texts.enrolment.pick_time(text))
+                offered = say(user, text, pick)
+                assert f"{meant:%H:%M}" in offered.reply_keyboard, text
+                text = f"{meant:%H:%M}"
+            user.send(text)
+            plan = user.wait_for(contains="Kesimpta")
+            assert f"{meant:%H:%M}" in plan.body, text
+        say(user, "/settings", "Europe/Berlin")
+        user.tap(user.wait_for(lambda m: any(b.startswith("⏰") for b in m.buttons)), "⏰")
+        user.wait_for(contains=prompt)
+        say(user, "25:00", hours)
+        say(user, "abc", unreadable)
+        say(user, "21 Uhr" if code == "de" else "9 pm", changed)
