@@ -100,6 +100,7 @@ def test_taken_and_a_correction_with_words(api: FakeBotApi, start_at: Start) -> 
     eve.tap(confirmed, "📅")
     eve.wait_for(contains="On which day did you inject dose 2")
     say(eve, "01/02/2027", "can be read two ways")
+    say(eve, "not sure", "cancel")
     say(eve, "8 Feb", "recorded as injected on 2027-02-08")
 
 
