@@ -27,7 +27,7 @@ FIGURES = {
     "precautions": ["Hepatitis B", "Kesimpta"],
     "howto": ["5 cm", "/taken"],
     "storage": ["2–8 °C", "30 °C"],
-    "missed": ["/taken", "/taken 2026-03-02", "/schedule"],
+    "missed": ["/taken", "/schedule"],
     "faq": ["Kesimpta", "Ocrevus"],
 }
 """What each page states the same way in every language: figures, names, commands."""
@@ -52,7 +52,7 @@ WORDS = {
             "5 minutes",
         ],
         "storage": ["freeze", "shake", "7 days", "first time"],
-        "missed": ["as soon as you can", "check the timing with your doctor"],
+        "missed": ["as soon as you can", "check the timing with your doctor", "/taken 2026-03-02"],
         "faq": [
             "chemotherapy",
             "mainly as an infusion",
@@ -80,7 +80,11 @@ WORDS = {
             "5 Minuten",
         ],
         "storage": ["einfrieren", "schütteln", "7 Tage", "ersten Herausnehmen"],
-        "missed": ["so bald wie möglich", "klären Sie den Zeitplan mit Ihrer Ärztin"],
+        "missed": [
+            "so bald wie möglich",
+            "klären Sie den Zeitplan mit Ihrer Ärztin",
+            "/taken 02.03.2026",
+        ],
         "faq": [
             "Chemotherapie",
             "vor allem als Infusion",

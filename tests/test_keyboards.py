@@ -93,6 +93,7 @@ WIRE: list[tuple[CallbackData, str]] = [
     (PenQuestionTap(PenAnswer.NO, 4), "penq:no:4"),
     (InfoTap("help_now"), "info:help_now"),
     (EnrolTap(EnrolAction.SIGNUP), "enrol:signup"),
+    (EnrolTap(EnrolAction.PLAN_FROM_FIRST), "enrol:planfirst"),
     (WhichDoseTap("3"), "enrol:dose:3"),
     (SettingsTap(SettingsAction.DISCREET), "set:discreet"),
     (LanguageTap("de"), "lang:de"),

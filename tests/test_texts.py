@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
-from bot.domain.answers import DateProblem
+from bot.domain.answers import ClockProblem, DateProblem
 from bot.domain.broadcast import check_formatting
 from bot.texts.language import LANGUAGES, speaking
 
@@ -59,9 +59,8 @@ def test_every_text_is_html_telegram_accepts(code: str) -> None:
                 pytest.fail(f"{name} returns {type(text).__name__}")
 
 
-def with_values() -> list[str]:
+def typed_values() -> list[str]:
     """The texts that carry something a person typed or a name Telegram gave."""
-    moment = datetime(2026, 3, 3, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))
     return [
         texts.caregivers.waiting_for_approval(NASTY),
         texts.caregivers.already_following(NASTY),
@@ -70,10 +69,23 @@ def with_values() -> list[str]:
         texts.caregivers.recorded_for(NASTY, "✅ Dose 4"),
         texts.caregivers.no_plan_of_your_own([NASTY, None]),
         texts.support.support_request(7, NASTY, NASTY),
+        texts.support.support_follow_up(7, NASTY, NASTY),
         texts.enrolment.zone_unknown(NASTY),
         texts.enrolment.time_unreadable(NASTY),
+        texts.enrolment.which_date(NASTY),
+        texts.enrolment.pick_time(NASTY),
+        texts.enrolment.time_unreadable(NASTY, ClockProblem.NO_SUCH_HOUR),
+        texts.reminders.which_date_typed(NASTY, (date(2027, 2, 1), date(2027, 1, 2)), "/taken"),
+        texts.reminders.which_date_typed(NASTY, (date(2027, 2, 1), date(2027, 1, 2)), None),
+    ]
+
+
+def dated_values() -> list[str]:
+    """Texts filled with dates and times, which must leave no placeholder behind."""
+    moment = datetime(2026, 3, 3, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))
+    return [
         texts.enrolment.picked(date(2026, 3, 3)),
-        texts.enrolment.ask_last_injection(date(2026, 3, 3)),
+        texts.enrolment.ask_last_injection(date(2026, 3, 3), date(2026, 4, 1)),
         texts.enrolment.date_problem(DateProblem.BEFORE_FIRST_INJECTION, date(2026, 3, 3)),
         texts.reminders.ask_correct_date(4, date(2026, 3, 3)),
         texts.reminders.snoozed_until(moment, date(2026, 3, 2)),
@@ -83,12 +95,13 @@ def with_values() -> list[str]:
 @pytest.mark.parametrize("code", sorted(LANGUAGES))
 def test_what_people_typed_is_escaped(code: str) -> None:
     with speaking(code):
-        for text in with_values():
+        for text in typed_values():
             check_formatting(text)
             assert NASTY not in text
+            assert ESCAPED in text, text
+        for text in typed_values() + dated_values():
             assert "{" not in text, f"a value is left unformatted: {text[:60]!r}"
-        for text in with_values()[:5]:
-            assert ESCAPED in text
+            check_formatting(text)
 
 
 @pytest.mark.parametrize("code", sorted(LANGUAGES))
@@ -114,7 +127,7 @@ def test_texts_chosen_by_role_or_setting_are_html_telegram_accepts(code: str) ->
 
 
 def test_templates_carry_their_values() -> None:
-    assert "2026-03-03" in texts.enrolment.ask_last_injection(date(2026, 3, 3))
+    assert "2026-03-03" in texts.enrolment.ask_last_injection(date(2026, 3, 3), date(2026, 4, 1))
     assert "2026-03-03" in texts.enrolment.picked(date(2026, 3, 3))
     first = texts.enrolment.date_problem(DateProblem.BEFORE_FIRST_INJECTION, date(2026, 3, 3))
     assert "2026-03-03" in first
@@ -127,3 +140,27 @@ def test_templates_carry_their_values() -> None:
     assert "Snoozed until 09:30 today" in texts.reminders.snoozed_until(moment, date(2026, 3, 3))
     welcome = texts.caregivers.caregiver_welcome(["Ann", None])
     assert "Ann, " + texts.caregivers.the_patient() in welcome
+
+
+def test_dates_read_the_way_each_language_writes_them() -> None:
+    """English keeps the unambiguous ISO date with the weekday; German writes its own form, in
+    the prompts' examples too, and no English date form is left in a German text."""
+    tuesday = date(2026, 3, 3)
+    assert texts.enrolment.picked(tuesday) == "Picked Tue 2026-03-03."
+    assert "<code>2026-04-01</code>" in texts.enrolment.ask_first_injection(date(2026, 4, 1))
+    with speaking("de"):
+        assert "Di., 03.03.2026" in texts.enrolment.picked(tuesday)
+        first = texts.enrolment.ask_first_injection(date(2026, 4, 1))
+        assert "<code>01.04.2026</code>" in first and "JJJJ" not in first
+        correct = texts.reminders.ask_correct_date(4, tuesday)
+        assert "Di., 03.03.2026" in correct and "2026-03-03" not in correct
+        moment = datetime(2026, 3, 3, 9, 30, tzinfo=ZoneInfo("Europe/Rome"))
+        snoozed = texts.reminders.snoozed_until(moment, date(2026, 3, 1))
+        assert "03.03.2026, 09:30" in snoozed and "2026-03-03" not in snoozed
+        assert "20.08.2020" in texts.enrolment.date_problem(DateProblem.BEFORE_APPROVAL)
+        for text in (
+            first,
+            texts.reminders.taken_usage(tuesday),
+            texts.schedule.ask_new_reminder_time(),
+        ):
+            assert not any(word in text for word in ("today", "yesterday", "YYYY", "HH:MM")), text

@@ -230,6 +230,19 @@ def _on_time_dates(first_injection: date) -> Iterator[date]:
     return (dose.planned for dose in _doses(Course(first_injection, {}), first_injection))
 
 
+def last_planned(first_injection: date, today: date) -> tuple[int, date]:
+    """The last dose planned up to `today` if every dose came on its planned day: what a
+    patient who cannot remember their most recent injection can start from."""
+    if today < first_injection:
+        raise ValueError("the first injection is still to come")
+    found = (1, first_injection)
+    for number, planned in enumerate(_on_time_dates(first_injection), start=1):
+        if planned > today:
+            return found
+        found = (number, planned)
+    raise AssertionError("the plan is endless")
+
+
 def infer_last_dose(first_injection: date, last_injection: date) -> tuple[int, ...]:
     """Which dose the most recent injection before enrolment was, from the dates alone.
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import chart, services, texts
+from bot import chart, dates, services, texts
 from bot.actions import doses as actions
 from bot.actions import settings
 from bot.actions.doses import Refusal, UndoOutcome
@@ -19,6 +19,7 @@ from bot.actions.status import status_of
 from bot.db import transaction
 from bot.domain import answers as parse
 from bot.domain.adherence import Status, summarize
+from bot.domain.answers import Ambiguous, DayReading, Direction
 from bot.domain.conversations import CorrectionAnswers, CorrectionStep, Exchange, FlowName
 from bot.domain.reminders import Snooze
 from bot.domain.schedule import (
@@ -51,6 +52,7 @@ from bot.store import (
     patients,
 )
 from bot.texts import chart as chart_text
+from bot.texts import language
 
 
 class Refused(Exception):
@@ -345,11 +347,13 @@ async def correct(
     typed: str | None = None,
 ) -> None:
     app = services.of(context)
+    readings: list[DayReading | None] = []
 
     def choose_day(today: date) -> date | None:
         if days_ago is not None:
             return today - timedelta(days=days_ago)
-        return parse.parse_day(typed or "", today, keywords=frozenset({"today", "yesterday"}))
+        readings.append(read_past_day(typed or "", today))
+        return readings[-1] if isinstance(readings[-1], date) else None
 
     outcome = actions.correct_dose(
         app.engine, app.clock.now(), user_of(update).id, number, choose_day
@@ -358,6 +362,10 @@ async def correct(
         following = outcome.following
         text = texts.reminders.recorded(number, outcome.day, following.number, following.planned)
         reply = text + _notice(outcome.gap)
+    elif outcome.reason is Refusal.UNREADABLE and readings and isinstance(readings[-1], Ambiguous):
+        reply = texts.reminders.which_date_typed(typed or "", readings[-1].options, None)
+    elif outcome.reason is Refusal.UNREADABLE and readings and readings[-1] is not None:
+        reply = texts.reminders.vague_dose_date()
     elif outcome.reason is Refusal.UNREADABLE and outcome.today is not None:
         reply = texts.enrolment.date_unreadable(typed or "", outcome.today, ("today", "yesterday"))
     else:
@@ -400,10 +408,17 @@ async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await message_of(update).reply_text(texts.common.not_enrolled())
             return
         today = local_date(app.clock.now(), patient.time_zone)
-        day = parse.parse_day(" ".join(args), today, keywords=frozenset({"today", "yesterday"}))
-        if day is None:
-            await message_of(update).reply_text(texts.reminders.taken_usage())
+        typed = " ".join(args)
+        reading = read_past_day(typed, today)
+        if isinstance(reading, Ambiguous):
+            await message_of(update).reply_text(
+                texts.reminders.which_date_typed(typed, reading.options, "/taken")
+            )
             return
+        if not isinstance(reading, date):
+            await message_of(update).reply_text(texts.reminders.taken_usage(today))
+            return
+        day = reading
     user_id = user_of(update).id
     try:
         text, number, planned = record_today(context, user_id, None, None, "command", day)
@@ -414,6 +429,17 @@ async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text, reply_markup=recorded_keyboard(user_id, number, planned)
     )
     await ask_who(update, user_id, number)
+
+
+def read_past_day(text: str, today: date) -> DayReading | None:
+    """A typed day a dose was injected (/taken, a correction): read towards the past."""
+    return dates.read_day(
+        text,
+        today,
+        keywords=frozenset({"today", "yesterday"}),
+        language=language.current(),
+        direction=Direction.PAST,
+    )
 
 
 async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

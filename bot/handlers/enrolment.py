@@ -11,15 +11,16 @@ from zoneinfo import ZoneInfo
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import ContextTypes
 
-from bot import services, texts
+from bot import dates, services, texts
 from bot.actions.enrolment import enrol
 from bot.db import transaction
 from bot.domain import answers as parse
+from bot.domain.answers import Ambiguous, ClockProblem, Direction, TimeChoice, Vague
 from bot.domain.checklist import checklist
 from bot.domain.conversations import EnrolmentAnswers, Exchange, FlowName, known
 from bot.domain.conversations import EnrolmentStep as Step
 from bot.domain.numbers import parse_number
-from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose
+from bot.domain.schedule import FIRST_APPROVAL, add_months, infer_last_dose, last_planned
 from bot.domain.timing import find_zone, local_date
 from bot.handlers import caregivers
 from bot.handlers.access import chat_of, message_of, query_of, user_of
@@ -34,8 +35,10 @@ from bot.keyboards.enrolment import (
     EnrolTap,
     WhichDoseTap,
     consent_keyboard,
+    date_choice_keyboard,
     time_keyboard,
     which_dose_keyboard,
+    with_plan_from_first,
     zone_keyboard,
 )
 from bot.keyboards.zones import ZoneFlow, ZoneTap
@@ -114,6 +117,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Consent and which-dose buttons. Anything stale or forged changes nothing."""
     query = query_of(update)
     tap = EnrolTap.parse(query.data)
+    if tap is not None and tap.action is EnrolAction.PLAN_FROM_FIRST:
+        await plan_from_first(update, context)
+        return
     if tap is not None and tap.action is EnrolAction.SIGNUP:
         await query.answer()
         await chat_of(update).send_message(
@@ -190,13 +196,13 @@ async def ask(
         today = today_for(context, answers)
         if step == Step.FIRST:
             text, lowest, highest = (
-                texts.enrolment.ask_first_injection(),
+                texts.enrolment.ask_first_injection(today),
                 FIRST_APPROVAL,
                 add_months(today, 12),
             )
         else:
             first = known(answers.first)
-            text, lowest, highest = texts.enrolment.ask_last_injection(first), first, today
+            text, lowest, highest = texts.enrolment.ask_last_injection(first, today), first, today
         await message.reply_text(text, reply_markup=datepicker.keyboard(today, lowest, highest))
     elif step == Step.WHICH:
         candidates = answers.candidates
@@ -280,10 +286,8 @@ async def answer_first(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
     today = today_for(context, conversation.answers)
-    keywords = ("today", "tomorrow")
-    day = parse.parse_day(text, today, keywords=frozenset(keywords))
+    day = await read_date(update, context, conversation, text, ("today", "tomorrow", "yesterday"))
     if day is None:
-        await message_of(update).reply_text(texts.enrolment.date_unreadable(text, today, keywords))
         return
     problem = parse.check_first_injection(day, today)
     if problem is not None:
@@ -301,10 +305,8 @@ async def answer_last(
 ) -> None:
     today = today_for(context, conversation.answers)
     first = known(conversation.answers.first)
-    keywords = ("today", "yesterday")
-    day = parse.parse_day(text, today, keywords=frozenset(keywords))
+    day = await read_date(update, context, conversation, text, ("today", "yesterday"))
     if day is None:
-        await message_of(update).reply_text(texts.enrolment.date_unreadable(text, today, keywords))
         return
     problem = parse.check_last_injection(day, first, today)
     if problem is not None:
@@ -336,11 +338,87 @@ async def answer_which(
 async def answer_time(
     update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Signing, text: str
 ) -> None:
-    at = parse.parse_clock(text)
-    if at is None:
-        await message_of(update).reply_text(texts.enrolment.time_unreadable(text))
+    at = await read_time(update, text)
+    if at is not None:
+        await finish(update, context, conversation, at)
+
+
+async def read_time(update: Update, text: str) -> time | None:
+    """A typed reminder time; for anything else the answer is sent here (the reason it is
+    refused, or the times to choose from for "morning") and the result is None."""
+    reading = parse.read_clock(text)
+    if isinstance(reading, TimeChoice):
+        await message_of(update).reply_text(
+            texts.enrolment.pick_time(text), reply_markup=time_keyboard(reading.options)
+        )
+        return None
+    if isinstance(reading, ClockProblem):
+        await message_of(update).reply_text(texts.enrolment.time_unreadable(text, reading))
+        return None
+    return reading
+
+
+async def read_date(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    conversation: Signing,
+    text: str,
+    keywords: tuple[str, ...],
+) -> date | None:
+    """A typed first or most recent injection date. Anything that is not one date gets its
+    answer here and None: two readings to tap, the calendar (and, for the most recent
+    injection, a plan from the first) for "not sure", or what to type."""
+    today = today_for(context, conversation.answers)
+    lowest, highest = date_bounds(context, conversation)
+    last = conversation.step == Step.LAST
+    reading = dates.read_day(
+        text,
+        today,
+        keywords=frozenset(keywords),
+        language=language.current(),
+        direction=Direction.PAST if last else Direction.NEAR,
+    )
+    message = message_of(update)
+    if isinstance(reading, Ambiguous):
+        inside = [day for day in reading.options if lowest <= day <= highest]
+        if len(inside) == 1:
+            return inside[0]
+        await message.reply_text(
+            texts.enrolment.which_date(text), reply_markup=date_choice_keyboard(reading.options)
+        )
+        return None
+    if isinstance(reading, Vague):
+        month = min(max(reading.month or today, lowest), highest)
+        calendar = datepicker.keyboard(month, lowest, highest)
+        if last:
+            await message.reply_text(
+                texts.enrolment.vague_last_date(reading.month),
+                reply_markup=with_plan_from_first(calendar),
+            )
+        else:
+            await message.reply_text(
+                texts.enrolment.vague_date(reading.month), reply_markup=calendar
+            )
+        return None
+    if reading is None:
+        await message.reply_text(texts.enrolment.date_unreadable(text, today, keywords))
+    return reading
+
+
+async def plan_from_first(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """'Plan from my first injection', tapped at the most recent injection's question: the
+    last dose planned up to today, as if every dose came on time, with a note to check."""
+    query = query_of(update)
+    conversation = current(context, user_of(update).id)
+    if conversation is None or conversation.step != Step.LAST:
+        await query.answer(texts.common.button_expired())
         return
-    await finish(update, context, conversation, at)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    today = today_for(context, conversation.answers)
+    number, day = last_planned(known(conversation.answers.first), today)
+    await message_of(update).reply_text(texts.enrolment.planned_from_first(number, day))
+    await answer_last(update, context, conversation, day.isoformat())
 
 
 async def advance(

@@ -15,11 +15,12 @@ from telegram.ext import ContextTypes
 from bot import services, texts
 from bot.actions import settings
 from bot.db import transaction
-from bot.domain.answers import is_cancel, parse_clock
+from bot.domain.answers import is_cancel
 from bot.domain.conversations import Exchange, FlowName, SettingsAnswers, SettingsStep
 from bot.domain.timing import find_zone
 from bot.handlers import caregivers, menus
 from bot.handlers.access import message_of, query_of, user_of
+from bot.handlers.enrolment import read_time
 from bot.handlers.zones import Taken, zone_typed
 from bot.keyboards.enrolment import zone_keyboard
 from bot.keyboards.settings import (
@@ -155,9 +156,8 @@ async def answer(
         return
     now = app.clock.now()
     if conversation.step == SettingsStep.TIME:
-        at = parse_clock(text or "")
+        at = await read_time(update, text or "")
         if at is None:
-            await message.reply_text(texts.enrolment.time_unreadable(text or ""))
             return
         patient = settings.set_reminder_time(app.engine, now, user_id, at)
     else:

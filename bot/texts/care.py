@@ -15,7 +15,7 @@ from bot.texts.common import (
     not_medical_advice,
     status_mark,
 )
-from bot.texts.language import _, moment
+from bot.texts.language import _, moment, numeric_day
 
 # --- history -----------------------------------------------------------------------------
 
@@ -53,9 +53,9 @@ def diary_notes() -> dict[str, str]:
     }
 
 
-def diary_noted(day: date, text: str) -> str:
-    return _("📝 Noted in your diary for {day:%Y-%m-%d}: <i>{text}</i>. /history shows it.").format(
-        day=day, text=escape(text)
+def diary_noted(noted_on: date, text: str) -> str:
+    return _("📝 Noted in your diary for {day}: <i>{text}</i>. /history shows it.").format(
+        day=numeric_day(noted_on), text=escape(text)
     )
 
 
@@ -164,8 +164,10 @@ def checklist_overview(items: list[ChecklistItem]) -> str:
                 "wasn't done, talk to your doctor before the first injection."
             )
         else:
-            line = _("⬜ {name}: by {deadline:%Y-%m-%d}")
-        lines.append(line.format(name=name, deadline=item.deadline))
+            line = _("⬜ {name}: by {deadline}")
+        lines.append(
+            line.format(name=name, deadline=numeric_day(item.deadline) if item.deadline else "")
+        )
     lines.append("\n" + _("Tap a check below once it's done (tap again to undo)."))
     if any(item.remind_on is not None for item in items):
         lines.append(_("I'll remind you a week before a date if it isn't ticked off by then."))
@@ -179,10 +181,14 @@ def checklist_closed() -> str:
 
 def checklist_reminder(check: Check, deadline: date, first_injection: date) -> str:
     return _(
-        "📋 Before your first injection on {first_injection:%Y-%m-%d}: {check} should be done by "
-        "{deadline:%Y-%m-%d}. If it's already done, tap below; if your doctor decided otherwise, "
+        "📋 Before your first injection on {first_injection}: {check} should be done by "
+        "{deadline}. If it's already done, tap below; if your doctor decided otherwise, "
         "nothing to do. /precautions explains why."
-    ).format(first_injection=first_injection, check=check_names()[check.value], deadline=deadline)
+    ).format(
+        first_injection=numeric_day(first_injection),
+        check=check_names()[check.value],
+        deadline=numeric_day(deadline),
+    )
 
 
 def pen_question() -> str:
@@ -284,8 +290,8 @@ def diary_too_long(limit: int) -> str:
     )
 
 
-def diary_line(day: date, text: str) -> str:
-    return f"{day:%Y-%m-%d} · {escape(text)}"
+def diary_line(noted_on: date, text: str) -> str:
+    return f"{numeric_day(noted_on)} · {escape(text)}"
 
 
 def no_history() -> str:
@@ -294,9 +300,9 @@ def no_history() -> str:
 
 def history_line(number: int, planned: date, taken: date | None, status: Status) -> str:
     mark, label = status_mark(status)
-    actual = _("injected {taken}").format(taken=taken) if taken else _("not recorded")
+    actual = _("injected {taken}").format(taken=numeric_day(taken)) if taken else _("not recorded")
     return _("{mark} Dose {number} · planned {planned} · {actual} · {label}").format(
-        mark=mark, number=number, planned=planned, actual=actual, label=label
+        mark=mark, number=number, planned=numeric_day(planned), actual=actual, label=label
     )
 
 

@@ -8,7 +8,7 @@ from html import escape
 from bot.texts.common import (
     dose_phase,
 )
-from bot.texts.language import _, ngettext
+from bot.texts.language import _, ngettext, numeric_day
 
 # --- caregivers --------------------------------------------------------------------------
 
@@ -178,7 +178,9 @@ def patient_summary(
     `adherence` from `adherence_in_words`."""
     lines = [f"<b>{escape(name)}</b>"]
     if last is not None:
-        lines.append(_("Last dose: dose {number} on {day}").format(number=last[0], day=last[1]))
+        lines.append(
+            _("Last dose: dose {number} on {day}").format(number=last[0], day=numeric_day(last[1]))
+        )
     if following is not None:
         number, day, overdue = following
         line = (
@@ -186,7 +188,7 @@ def patient_summary(
             if overdue
             else _("Next: dose {number} ({phase}) on {day}")
         )
-        lines.append(line.format(number=number, phase=dose_phase(number), day=day))
+        lines.append(line.format(number=number, phase=dose_phase(number), day=numeric_day(day)))
     lines.append(adherence)
     return "\n".join(lines)
 
@@ -283,7 +285,7 @@ def caregiver_missed(name: str, number: int, planned: date, may_confirm: bool) -
         "You could check in with {name}: the dose is best injected as soon as possible, and "
         "their doctor can say how to time the doses after it. If they have injected and just "
         "didn't record it, they can send /taken."
-    ).format(name=escape(name), number=number, planned=planned)
+    ).format(name=escape(name), number=number, planned=numeric_day(planned))
     if may_confirm:
         text += "\n" + _("If they've injected, you may also record it with the button below.")
     return text
@@ -295,24 +297,27 @@ def confirm_for(name: str) -> str:
 
 def caregiver_heads_up(name: str, number: int, planned: date) -> str:
     return _("📅 Tomorrow, {planned}, is {name}'s dose {number} ({phase}).").format(
-        planned=planned, name=escape(name), number=number, phase=dose_phase(number)
+        planned=numeric_day(planned), name=escape(name), number=number, phase=dose_phase(number)
     )
 
 
 def caregiver_confirmed(name: str, number: int, taken_on: date, by: str | None) -> str:
     if by:
         return _("✅ {name}'s dose {number} was injected on {taken_on} (recorded by {by}).").format(
-            name=escape(name), number=number, taken_on=taken_on, by=escape(by)
+            name=escape(name), number=number, taken_on=numeric_day(taken_on), by=escape(by)
         )
     return _("✅ {name}'s dose {number} was injected on {taken_on}.").format(
-        name=escape(name), number=number, taken_on=taken_on
+        name=escape(name), number=number, taken_on=numeric_day(taken_on)
     )
 
 
 def caregiver_corrected(name: str, number: int, taken_on: date, before: date) -> str:
     """Sent once per correction, to a caregiver who was told the earlier date."""
     return _("✏️ {name} corrected dose {number}: injected on {taken_on} (not {before}).").format(
-        name=escape(name), number=number, taken_on=taken_on, before=before
+        name=escape(name),
+        number=number,
+        taken_on=numeric_day(taken_on),
+        before=numeric_day(before),
     )
 
 
@@ -326,7 +331,7 @@ def caregiver_undone(name: str, number: int) -> str:
 def confirmed_for_you(by: str, number: int, taken_on: date) -> str:
     return _(
         "✅ {by} recorded your dose {number} as injected on {taken_on}. /next shows what's next."
-    ).format(by=escape(by), number=number, taken_on=taken_on)
+    ).format(by=escape(by), number=number, taken_on=numeric_day(taken_on))
 
 
 def caregiver_reachability(name: str, resumed: bool, paused: bool) -> str:

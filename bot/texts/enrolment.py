@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from html import escape
 
-from bot.domain.answers import DateProblem
+from bot.domain.answers import ClockProblem, DateProblem
 from bot.texts.common import (
     dose_phase,
     shorten,
 )
-from bot.texts.language import N_, _, either, weekday
+from bot.texts.language import (
+    N_,
+    _,
+    day,
+    either,
+    month_year,
+    numeric_day,
+    spelled_day,
+    weekday,
+)
 
 # --- enrolment ---------------------------------------------------------------------------
 
@@ -101,20 +110,23 @@ def zone_confirmed(zone: str, local_now: datetime) -> str:
     )
 
 
-def ask_first_injection() -> str:
+def ask_first_injection(today: date) -> str:
     return _(
         "💉 When is (or was) your <b>first</b> Kesimpta injection?\n\n"
-        "Type the date as <code>YYYY-MM-DD</code>, or <b>today</b> or <b>tomorrow</b>, or pick it "
-        "below. If you're already on treatment, give the date you started."
-    )
+        "Type the date the way you usually write it (for example <code>{example}</code>, "
+        "<b>15 Jan</b> or <b>next Monday</b>), or <b>today</b>, <b>tomorrow</b> or "
+        "<b>yesterday</b>, or pick it below. If you're already on treatment, give the date "
+        "you started."
+    ).format(example=numeric_day(today))
 
 
-def ask_last_injection(first: date) -> str:
+def ask_last_injection(first: date, today: date) -> str:
     return _(
         "You started on {first}. When was your <b>most recent</b> injection?\n\n"
-        "Type <code>YYYY-MM-DD</code>, <b>today</b> or <b>yesterday</b>, or pick it below. "
-        "I'll continue your plan from there."
-    ).format(first=first)
+        "Type the date (for example <code>{example}</code> or <b>last Monday</b>), <b>today</b> "
+        "or <b>yesterday</b>, or pick it below. If you don't remember, just say so. I'll "
+        "continue your plan from there."
+    ).format(first=day(first), example=numeric_day(today))
 
 
 def _date_problems() -> dict[DateProblem, str]:
@@ -130,7 +142,7 @@ def _date_problems() -> dict[DateProblem, str]:
 
 def date_problem(problem: DateProblem, first: date | None = None) -> str:
     """Why a date was refused; `first` is the first injection, for the problems that name it."""
-    return _date_problems()[problem].format(first=first)
+    return _date_problems()[problem].format(first=numeric_day(first) if first else "")
 
 
 _DAY_WORDS = (N_("today"), N_("tomorrow"), N_("yesterday"))
@@ -142,17 +154,61 @@ def date_unreadable(text: str, example: date, keywords: tuple[str, ...]) -> str:
     text = escape(shorten(text))
     if not keywords:
         return _(
-            "I couldn't read “{text}” as a date. Please use the form <code>YYYY-MM-DD</code> "
-            "(for example <code>{example}</code>)."
-        ).format(text=text, example=example)
+            "I couldn't read “{text}” as a date. Please write it like <code>{example}</code>."
+        ).format(text=text, example=numeric_day(example))
     words = " / ".join(f"<b>{_(word)}</b>" for word in keywords)
     return _(
-        "I couldn't read “{text}” as a date. Please use the form <code>YYYY-MM-DD</code> "
-        "(for example <code>{example}</code>), or {words}."
-    ).format(text=text, example=example, words=words)
+        "I couldn't read “{text}” as a date. Please write it like <code>{example}</code>, or "
+        "{words}."
+    ).format(text=text, example=numeric_day(example), words=words)
 
 
-def ask_which_dose(day: date, candidates: tuple[int, ...]) -> str:
+def which_date(text: str) -> str:
+    return _("“{text}” can be read two ways. Which day do you mean?").format(
+        text=escape(shorten(text))
+    )
+
+
+def date_choice_button(option: date) -> str:
+    return spelled_day(option)
+
+
+def vague_date(month: date | None) -> str:
+    if month is None:
+        return _(
+            "That's all right. Pick the day in the calendar below if it comes back to you; the "
+            "clinic's letter, your notes or the date on the pen's box may help."
+        )
+    return _(
+        "That's all right. Here is {month}: pick the day in the calendar below, as close as you "
+        "can; the clinic's letter, your notes or the date on the pen's box may help."
+    ).format(month=month_year(month))
+
+
+def vague_last_date(month: date | None) -> str:
+    return (
+        vague_date(month)
+        + "\n\n"
+        + _(
+            "Or tap <b>{button}</b>: I'll assume each dose so far came on its planned day. Please "
+            "check that with your clinic."
+        ).format(button=plan_from_first_button())
+    )
+
+
+def plan_from_first_button() -> str:
+    return _("📅 Plan from my first injection")
+
+
+def planned_from_first(number: int, on: date) -> str:
+    return _(
+        "I've assumed your most recent injection was dose {number} on {day}, as planned from your "
+        "first injection. Please check this with your clinic: this plan goes beyond what you told "
+        "me, and the timing of your next dose is for your doctor to confirm."
+    ).format(number=number, day=day(on))
+
+
+def ask_which_dose(on: date, candidates: tuple[int, ...]) -> str:
     named = [_("dose {number} ({phase})").format(number=n, phase=dose_phase(n)) for n in candidates]
     options = named[0]
     for option in named[1:]:
@@ -160,7 +216,7 @@ def ask_which_dose(day: date, candidates: tuple[int, ...]) -> str:
     return _(
         "Your injection on {day} falls between two planned dates. Was it {options}? "
         "Tap a button or type the number."
-    ).format(day=day, options=options)
+    ).format(day=numeric_day(on), options=options)
 
 
 def which_dose_unclear(candidates: list[int]) -> str:
@@ -175,20 +231,35 @@ def which_dose_button(number: int) -> str:
 
 def ask_reminder_time() -> str:
     return _(
-        "⏰ At what local time should I remind you on dose days? Type it as <code>HH:MM</code> on "
-        "the 24-hour clock (for example <code>09:00</code> or <code>19:30</code>), or tap one "
-        "below."
+        "⏰ At what local time should I remind you on dose days? Type it the way you like (for "
+        "example <code>9:00</code>, <b>9am</b> or <code>19:30</code>), or tap one below."
     )
 
 
 COMMON_TIMES = (("08:00", "09:00", "10:00"), ("12:00", "18:00", "20:00"))
 
 
-def time_unreadable(text: str) -> str:
-    return _(
-        "“{text}” isn't a time I can use. Please type it as <code>HH:MM</code> on the 24-hour "
-        "clock, for example <code>08:30</code> or <code>21:00</code>."
-    ).format(text=escape(shorten(text)))
+def _clock_problems() -> dict[ClockProblem, str]:
+    return {
+        ClockProblem.NO_SUCH_HOUR: _(
+            "“{text}” isn't a time: the hours go from 0 to 23 (or from 1 to 12 with am/pm)."
+        ),
+        ClockProblem.NO_SUCH_MINUTE: _("“{text}” isn't a time: the minutes go from 00 to 59."),
+        ClockProblem.UNREADABLE: _(
+            "“{text}” isn't a time I can read. Type it like <code>9:00</code>, <b>9am</b> or "
+            "<code>21:30</code>."
+        ),
+    }
+
+
+def time_unreadable(text: str, problem: ClockProblem = ClockProblem.UNREADABLE) -> str:
+    return _clock_problems()[problem].format(text=escape(shorten(text)))
+
+
+def pick_time(text: str) -> str:
+    return _("“{text}”: at what time exactly? Tap one below, or type another.").format(
+        text=escape(shorten(text))
+    )
 
 
 def enrolled() -> str:
@@ -202,5 +273,5 @@ def enrolment_resumed() -> str:
     return _("Let's pick up where we left off.")
 
 
-def picked(day: date) -> str:
-    return _("Picked {day}.").format(day=day)
+def picked(on: date) -> str:
+    return _("Picked {day}.").format(day=day(on))

@@ -116,14 +116,32 @@ def weekday(day: date) -> str:
     return format_date(day, "EEEE", locale=locale())
 
 
+def day(value: date) -> str:
+    """A date the way the reader's language writes it, with the weekday, for dates someone plans
+    by (the schedule, the next dose, where a plan starts): 'Mon 2027-01-11' (ISO stays in
+    English: American and British readers both read it one way), 'Mo., 11.01.2027' in German."""
+    return format_date(value, _("EEE yyyy-MM-dd"), locale=locale())
+
+
+def numeric_day(value: date) -> str:
+    """'2027-01-15' / '15.01.2027': a date as the reader types it, for examples in prompts and
+    wherever the weekday adds nothing (a dose recorded, a reminder on its day, "tomorrow")."""
+    return format_date(value, _("yyyy-MM-dd"), locale=locale())
+
+
+def spelled_day(value: date) -> str:
+    """'Mon 1 February 2027' / 'Mo., 1. Februar 2027': a date whose month cannot be misread."""
+    return format_date(value, _("EEE d MMMM yyyy"), locale=locale())
+
+
 def day_month(day: date) -> str:
     """'03 Mar' / '03. März': a short date where the year is obvious."""
     return format_date(day, _("dd MMM"), locale=locale())
 
 
 def moment(at: datetime) -> str:
-    """'Tue 2026-03-03 09:00' / 'Di. 2026-03-03 09:00': an aware local date and time."""
-    return format_datetime(at, "EEE yyyy-MM-dd HH:mm", tzinfo=at.tzinfo, locale=locale())
+    """'Tue 2026-03-03 09:00' / 'Di., 03.03.2026, 09:00': an aware local date and time."""
+    return format_datetime(at, _("EEE yyyy-MM-dd HH:mm"), tzinfo=at.tzinfo, locale=locale())
 
 
 def month_year(day: date) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from html import escape
 
 from bot.texts.common import (
     dose_phase,
     medicine,
+    shorten,
 )
-from bot.texts.language import _, ngettext
+from bot.texts.language import _, day, ngettext, numeric_day
 
 # --- reminders ---------------------------------------------------------------------------
 
@@ -18,7 +20,11 @@ def heads_up(number: int, planned: date, at: time, discreet: bool) -> str:
         "📅 Tomorrow, <b>{planned}</b>, is dose {number} ({phase}) of {medicine}. I'll remind you "
         "at {at:%H:%M}."
     ).format(
-        planned=planned, number=number, phase=dose_phase(number), medicine=medicine(discreet), at=at
+        planned=numeric_day(planned),
+        number=number,
+        phase=dose_phase(number),
+        medicine=medicine(discreet),
+        at=at,
     )
 
 
@@ -52,7 +58,10 @@ def dose_reminder(number: int, planned: date, *, late: bool, discreet: bool, sno
     else:
         text = _("💉 It's time for dose {number} ({phase}) of {medicine}, planned {planned}.")
     text = text.format(
-        number=number, phase=dose_phase(number), medicine=medicine(discreet), planned=planned
+        number=number,
+        phase=dose_phase(number),
+        medicine=medicine(discreet),
+        planned=numeric_day(planned),
     )
     if late:
         text += "\n" + _("(This reminder comes late: I couldn't send it on time.)")
@@ -80,7 +89,7 @@ def dose_overdue(number: int, planned: date, days: int, discreet: bool) -> str:
         number=number,
         phase=dose_phase(number),
         medicine=medicine(discreet),
-        planned=planned,
+        planned=numeric_day(planned),
         ago=days_ago(days),
     )
     return (
@@ -98,7 +107,7 @@ def overdue_at_sign_up(
     """Part of the plan shown at sign-up when the next dose is already late; `remind_at` and
     `now` are local to the patient."""
     text = _("⚠️ Dose {number} was planned for {planned} — {ago}.").format(
-        number=number, planned=planned, ago=days_ago(days)
+        number=number, planned=numeric_day(planned), ago=days_ago(days)
     )
     if remind_at <= now:
         when = _("I'll send its reminder now, with a button to record it.")
@@ -113,7 +122,7 @@ def follow_up(number: int, planned: date, discreet: bool) -> str:
     return _(
         "👋 Just checking: have you injected dose {number} ({medicine}) planned {planned}? Tap ✅ "
         "when it's done."
-    ).format(number=number, medicine=medicine(discreet), planned=planned)
+    ).format(number=number, medicine=medicine(discreet), planned=numeric_day(planned))
 
 
 def missed(number: int, planned: date, discreet: bool) -> str:
@@ -123,7 +132,7 @@ def missed(number: int, planned: date, discreet: bool) -> str:
         "Inject it as soon as you can; don't wait for the next date. Please check the timing of "
         "your next doses with your doctor. If your doctor told you to wait (for example during "
         "an infection), tap “Not yet / a problem” to pause reminders."
-    ).format(number=number, medicine=medicine(discreet), planned=planned)
+    ).format(number=number, medicine=medicine(discreet), planned=numeric_day(planned))
 
 
 def overdue(number: int, planned: date, discreet: bool) -> str:
@@ -131,7 +140,7 @@ def overdue(number: int, planned: date, discreet: bool) -> str:
         "⚠️ Dose {number} ({medicine}), planned {planned}, is still not recorded. Inject it as "
         "soon as you can, then tap ✅. Your next doses will count from the day you inject it; "
         "check the timing with your doctor."
-    ).format(number=number, medicine=medicine(discreet), planned=planned)
+    ).format(number=number, medicine=medicine(discreet), planned=numeric_day(planned))
 
 
 def confirm_button() -> str:
@@ -154,10 +163,10 @@ def recorded(number: int, taken_on: date, next_number: int, next_planned: date) 
         "Next: dose {next_number} ({next_phase}) on <b>{next_planned}</b>."
     ).format(
         number=number,
-        taken_on=taken_on,
+        taken_on=numeric_day(taken_on),
         next_number=next_number,
         next_phase=dose_phase(next_number),
-        next_planned=next_planned,
+        next_planned=day(next_planned),
     )
 
 
@@ -178,14 +187,14 @@ def already_recorded_on(number: int, day: date) -> str:
     return _(
         "Dose {number} is already recorded for {day}, so there's nothing to add. If that date "
         "is wrong, correct it with the 📅 button under the recorded dose; /history lists them."
-    ).format(number=number, day=day)
+    ).format(number=number, day=numeric_day(day))
 
 
 def not_due_yet(number: int, planned: date) -> str:
     return _(
         "Your next dose, dose {number}, is planned for {planned}. If you have already injected "
         "it, record it with /taken."
-    ).format(number=number, planned=planned)
+    ).format(number=number, planned=day(planned))
 
 
 def not_a_reminder() -> str:
@@ -244,9 +253,9 @@ def site_noted(site: str, suggestion: str) -> str:
 
 def ask_correct_date(number: int, taken_on: date) -> str:
     return _(
-        "On which day did you inject dose {number}? Tap one, or type <code>YYYY-MM-DD</code> "
-        "(or <b>today</b> / <b>yesterday</b>). Type <b>cancel</b> to keep {taken_on}."
-    ).format(number=number, taken_on=taken_on)
+        "On which day did you inject dose {number}? Tap one, or type the date (for example "
+        "<code>{example}</code> or <b>yesterday</b>). Type <b>cancel</b> to keep {taken_on}."
+    ).format(number=number, taken_on=day(taken_on), example=numeric_day(taken_on))
 
 
 def correction_days() -> tuple[tuple[str, str], ...]:
@@ -283,10 +292,33 @@ def taken_problems() -> dict[str, str]:
     }
 
 
-def taken_usage() -> str:
+def taken_usage(today: date) -> str:
     return _(
-        "Send /taken to record your due dose as injected today, or /taken <code>YYYY-MM-DD</code> "
-        "for an earlier day."
+        "Send /taken to record your due dose as injected today, or add the day it was, for "
+        "example /taken <code>{example}</code> or /taken <b>yesterday</b>."
+    ).format(example=numeric_day(today - timedelta(days=2)))
+
+
+def which_date_typed(text: str, options: tuple[date, date], command: str | None) -> str:
+    """A typed date that reads two ways where no button can carry the answer: each reading
+    written out to send back (after the command, if it came with one)."""
+    if command is None:
+        return _(
+            "“{text}” can be read two ways. Type <code>{first}</code> or <code>{second}</code>, "
+            "whichever you mean."
+        ).format(
+            text=escape(shorten(text)),
+            first=numeric_day(options[0]),
+            second=numeric_day(options[1]),
+        )
+    return _(
+        "“{text}” can be read two ways. Send {command} <code>{first}</code> or {command} "
+        "<code>{second}</code>, whichever you mean."
+    ).format(
+        text=escape(shorten(text)),
+        command=command,
+        first=numeric_day(options[0]),
+        second=numeric_day(options[1]),
     )
 
 
@@ -310,9 +342,16 @@ def pause_button() -> str:
 def snoozed_until(when: datetime, today: date) -> str:
     """`when` is local to the patient, `today` their local date."""
     if when.date() == today:
-        text = _("⏰ Snoozed until {when:%H:%M} today: I'll remind you again then.")
+        text = _("⏰ Snoozed until {time} today: I'll remind you again then.")
     elif when.date() == today + timedelta(days=1):
-        text = _("⏰ Snoozed until tomorrow {when:%H:%M}: I'll remind you again then.")
+        text = _("⏰ Snoozed until tomorrow {time}: I'll remind you again then.")
     else:
-        text = _("⏰ Snoozed until {when:%H:%M} on {when:%Y-%m-%d}: I'll remind you again then.")
-    return text.format(when=when)
+        text = _("⏰ Snoozed until {time} on {day}: I'll remind you again then.")
+    return text.format(time=f"{when:%H:%M}", day=numeric_day(when.date()))
+
+
+def vague_dose_date() -> str:
+    return _(
+        "That's all right. If you can't pin the day down, type <b>cancel</b> to keep the date I "
+        "have, or ask your clinic; you can correct it any time from the confirmation message."
+    )

@@ -10,14 +10,14 @@ from bot.texts.common import (
     dose_phase,
     status_mark,
 )
-from bot.texts.language import _, day_month, ngettext, weekday
+from bot.texts.language import _, day, day_month, ngettext, numeric_day, weekday
 
 # --- schedule ----------------------------------------------------------------------------
 
 
 def schedule_line(dose: PlannedDose, status: Status) -> str:
     mark, label = status_mark(status)
-    day = dose.taken if dose.taken is not None else dose.planned
+    shown = dose.taken if dose.taken is not None else dose.planned
     if dose.taken is not None and dose.taken != dose.planned and not dose.before_enrolment:
         label = _("{status}, planned {planned}").format(
             status=label, planned=day_month(dose.planned)
@@ -25,7 +25,7 @@ def schedule_line(dose: PlannedDose, status: Status) -> str:
     if dose.provisional:
         label = _("{status} (provisional)").format(status=label)
     return _("{mark} Dose {number} · {phase} · <b>{day}</b> · {status}").format(
-        mark=mark, number=dose.number, phase=dose_phase(dose.number), day=day, status=label
+        mark=mark, number=dose.number, phase=dose_phase(dose.number), day=day(shown), status=label
     )
 
 
@@ -62,7 +62,7 @@ def next_dose(
             "yet. Inject it as soon as you can, then check the timing of the next doses with "
             "your doctor. If your doctor told you to wait (for example during an infection), "
             "you can pause reminders in /settings."
-        ).format(number=dose.number, phase=phase, planned=dose.planned)
+        ).format(number=dose.number, phase=phase, planned=day(dose.planned))
     when = _("today") if status is Status.DUE_TODAY else weekday(dose.planned)
     return _(
         "💉 Next: <b>dose {number}</b> ({phase}) on <b>{planned}</b> ({when}).\n"
@@ -70,7 +70,7 @@ def next_dose(
     ).format(
         number=dose.number,
         phase=phase,
-        planned=dose.planned,
+        planned=numeric_day(dose.planned),
         when=when,
         reminder=reminder_at_local,
         zone=zone,
@@ -138,7 +138,10 @@ def settings_named_button() -> str:
 
 
 def ask_new_reminder_time() -> str:
-    return _("Type the new reminder time as <code>HH:MM</code> (24-hour clock), or <b>cancel</b>.")
+    return _(
+        "Type the new reminder time (for example <code>9:00</code>, <b>9am</b> or "
+        "<code>21:30</code>), or <b>cancel</b>."
+    )
 
 
 def ask_new_time_zone() -> str:

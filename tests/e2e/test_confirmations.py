@@ -60,7 +60,7 @@ def test_taken_correct_the_date_and_undo(api: FakeBotApi, start_at: Start) -> No
     enrol(user, zone="Europe/Paris", first="today", at="09:00")
     start_at("2026-04-08 10:00:00")  # dose 1 is two days overdue
     say(user, "/taken 2026-04-09", "in the future")
-    say(user, "/taken 8 April", "/taken")
+    say(user, "/taken when I can", "/taken")
     confirmed = say(user, "/taken", "recorded as injected on 2026-04-08")
     assert "2026-04-15" in confirmed.body
     user.tap(confirmed, "📅")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 
 from bot import texts
 from bot.texts import language
@@ -56,7 +57,9 @@ def test_german_from_the_app_then_english_by_choice(api: FakeBotApi, start_at: S
     user.send("ja")
     user.wait_for(contains=opening(texts.enrolment.ask_time_zone()))
     user.send("Europe/Berlin")
-    picker = user.wait_for(contains=opening(texts.enrolment.ask_first_injection()))
+    first_question = german(lambda: texts.enrolment.ask_first_injection(date(2026, 3, 2)))
+    picker = user.wait_for(contains=re.sub(r"<[^>]+>", "", first_question)[:25])
+    assert "02.03.2026" in picker.body, "a German example date"
     assert "März 2026" in picker.buttons and "Di." in picker.buttons, "the calendar in German"
     user.send("heute")
     user.wait_for(contains=opening(texts.enrolment.ask_reminder_time()))
@@ -67,10 +70,10 @@ def test_german_from_the_app_then_english_by_choice(api: FakeBotApi, start_at: S
     start_at("2026-03-02 09:00:30")  # 10:00:30 in Berlin: the dose reminder, composed now
     confirm = german(lambda: texts.reminders.confirm_button())
     reminder = user.wait_for(lambda message: confirm in message.buttons, timeout=30, after=done)
-    assert "2026-03-02" in reminder.body
+    assert "02.03.2026" in reminder.body and "2026-03-02" not in reminder.body
     assert "It's time for dose" not in reminder.body
     reply = user.reply_to(reminder, "erledigt")
-    recorded = user.wait_for(contains="2026-03-09", after=reply)
+    recorded = user.wait_for(contains="Mo., 09.03.2026", after=reply)
     assert recorded.body.startswith("✅") and "recorded as injected" not in recorded.body
 
     newcomers = {

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from tests.support.fakebotapi import ChatMessage, FakeUser
 
-DOSE_LINE = re.compile(r"Dose (\d+) · [^·]+ · (\d{4}-\d{2}-\d{2}) · (.+)")
+DOSE_LINE = re.compile(r"Dose (\d+) · [^·]+ · (?:[A-Z][a-z]{2} )?(\d{4}-\d{2}-\d{2}) · (.+)")
+"""A dose line of /schedule in English: its one YYYY-MM-DD date, after the weekday."""
 
 
 @dataclass(frozen=True)
