@@ -242,7 +242,7 @@ COMMON_TIMES = (("08:00", "09:00", "10:00"), ("12:00", "18:00", "20:00"))
 def _clock_problems() -> dict[ClockProblem, str]:
     return {
         ClockProblem.NO_SUCH_HOUR: _(
-            "“{text}” isn't a time: the hours go from 0 to 23 (or from 1 to 12 with am/pm)."
+            "“{text}” isn't a time: the hours go from 0 to 23 (or from 1 to 12 with am or pm)."
         ),
         ClockProblem.NO_SUCH_MINUTE: _("“{text}” isn't a time: the minutes go from 00 to 59."),
         ClockProblem.UNREADABLE: _(

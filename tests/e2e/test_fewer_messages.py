@@ -6,27 +6,16 @@ at sign-up says how late it is. In English and in German."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 from pathlib import Path
 
 from bot import texts
-from bot.texts import language
 from tests.e2e.conftest import Start
 from tests.e2e.test_caregivers import INVITE_LINK, link, settle
 from tests.support.database import rows
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.people import enrol, say
-
-
-def german(render):  # type: ignore[no-untyped-def]
-    with language.speaking("de"):
-        return render()
-
-
-def shown(html: str) -> str:
-    """A text as the chat shows it: without its tags."""
-    return re.sub(r"<[^>]+>", "", html)
+from tests.support.wording import german, shown
 
 
 def enrol_in_german(
@@ -39,10 +28,14 @@ def enrol_in_german(
     user.send("ja")
     user.wait_for(contains=shown(german(lambda: texts.enrolment.ask_time_zone()))[:25])
     user.send(zone)
-    user.wait_for(contains=shown(german(lambda: texts.enrolment.ask_first_injection()))[:25])
+    user.wait_for(
+        contains=shown(german(lambda: texts.enrolment.ask_first_injection(date.today())))[:25]
+    )
     user.send(first)
     if last is not None:
-        asked = german(lambda: texts.enrolment.ask_last_injection(date.fromisoformat(first)))
+        asked = german(
+            lambda: texts.enrolment.ask_last_injection(date.fromisoformat(first), date.today())
+        )
         user.wait_for(contains=shown(asked)[:20])
         user.send(last)
     user.wait_for(contains=shown(german(lambda: texts.enrolment.ask_reminder_time()))[:25])
@@ -247,10 +240,16 @@ def test_the_checklist_in_german(api: FakeBotApi, start_at: Start, tmp_path: Pat
 
 
 def confirm_then_correct(
-    patient: FakeUser, caregiver: FakeUser, start_at: Start, typed: str, notice: str
+    patient: FakeUser,
+    caregiver: FakeUser,
+    start_at: Start,
+    typed: str,
+    notice: str,
+    written: tuple[str, str] = ("2026-03-02", "2026-03-01"),
 ) -> ChatMessage:
     """Dose 1 confirmed from its reminder (10:00 in Berlin), the caregiver's notice sent, then
-    the date corrected by typing it; returns the caregiver's first notice."""
+    the date corrected by typing it; returns the caregiver's first notice. `written`: the
+    2nd and the 1st of March as the patient's language writes them."""
     start_at("2026-03-02 09:00:30")
     reminder = patient.wait_for(lambda m: any(b.startswith("✅") for b in m.buttons), timeout=30)
     patient.tap(reminder, "✅")
@@ -258,9 +257,9 @@ def confirm_then_correct(
     start_at("2026-03-02 09:02:00")
     first = caregiver.wait_for(contains=notice, timeout=30)
     patient.tap(confirmed, "📅")
-    patient.wait_for(contains="2026-03-02")
+    patient.wait_for(contains=written[0])
     patient.send(typed)
-    patient.wait_for(contains="2026-03-01")
+    patient.wait_for(contains=written[1])
     start_at("2026-03-02 09:03:00")
     return first
 
@@ -303,7 +302,9 @@ def test_a_corrected_date_in_german(api: FakeBotApi, start_at: Start) -> None:
     enrol_in_german(fay, zone="Europe/Berlin", first="heute", at="10:00")
     link_in_german(fay, gus)
     first = german(lambda: texts.caregivers.caregiver_confirmed("Fay", 1, date(2026, 3, 2), None))
-    confirm_then_correct(fay, gus, start_at, "2026-03-01", shown(first))
+    confirm_then_correct(
+        fay, gus, start_at, "01.03.2026", shown(first), written=("02.03.2026", "01.03.2026")
+    )
     corrected = german(
         lambda: texts.caregivers.caregiver_corrected("Fay", 1, date(2026, 3, 1), date(2026, 3, 2))
     )

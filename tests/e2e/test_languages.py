@@ -13,11 +13,7 @@ from bot import texts
 from bot.texts import language
 from tests.e2e.conftest import Start
 from tests.support.fakebotapi import FakeBotApi
-
-
-def german(render):  # type: ignore[no-untyped-def]
-    with language.speaking("de"):
-        return render()
+from tests.support.wording import german
 
 
 def chat_menu(

@@ -21,28 +21,21 @@ from tests.support.database import rows
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.harness import BotProcess
 from tests.support.people import say
+from tests.support.wording import rendered, shown
 
 LANGUAGES = ["en", "de"]
 INVITE_LINK = re.compile(r"https://t\.me/kesimpta_test_bot\?start=([A-Za-z0-9_-]+)")
 
 
-def shown(code: str, text: Callable[[], str]) -> str:
-    """A text in `code` as the chat shows it: no tags, entities read."""
-    with language.speaking(code):
-        written = text()
-    plain = re.sub(r"<[^>]+>", "", written)
-    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def opening(code: str, text: Callable[[], str]) -> str:
-    return shown(code, text)[:25]
+    return shown(rendered(code, text))[:25]
 
 
 def sign_up(user: FakeUser, code: str, zone: str = "UTC", at: str = "09:00") -> None:
     """Typed from /start to the plan, first injection today."""
     say(user, "/start", opening(code, lambda: texts.enrolment.consent(False)))
     say(user, "yes", opening(code, texts.enrolment.ask_time_zone))
-    say(user, zone, opening(code, texts.enrolment.ask_first_injection))
+    say(user, zone, opening(code, lambda: texts.enrolment.ask_first_injection(date.today())))
     say(user, "today", opening(code, texts.enrolment.ask_reminder_time))
     say(user, at, opening(code, texts.enrolment.enrolled))
 
@@ -65,7 +58,7 @@ def link(patient: FakeUser, caregiver: FakeUser, code: str) -> None:
     request = patient.wait_for(
         contains=opening(code, lambda: texts.caregivers.approve_request(caregiver.first_name))
     )
-    patient.tap(request, shown(code, texts.caregivers.approve_button))
+    patient.tap(request, shown(rendered(code, texts.caregivers.approve_button)))
     patient.wait_for_edit(request)
     caregiver.wait_for(
         contains=opening(code, lambda: texts.caregivers.approved_for_caregiver(patient.first_name))
@@ -85,7 +78,9 @@ def chat_menu(api: FakeBotApi, user: FakeUser, code: str, has: str) -> set[str]:
 
 
 def help_of(user: FakeUser, code: str) -> str:
-    heading = shown(code, lambda: texts.account.help(patient=False, caregiver=False, staff=False))
+    heading = shown(
+        rendered(code, lambda: texts.account.help(patient=False, caregiver=False, staff=False))
+    )
     return say(user, "/help", heading.splitlines()[0]).body
 
 
@@ -150,23 +145,28 @@ def test_a_caregiver_reads_what_is_theirs_to_do(
     sign_up(fay, code)
     link(fay, gus, code)
 
-    where = shown(code, lambda: texts.caregivers.no_plan_of_your_own(["Fay"]))
+    where = shown(rendered(code, lambda: texts.caregivers.no_plan_of_your_own(["Fay"])))
     assert say(gus, "/schedule", where[:25]).body == where
     assert say(gus, "/next", where[:25]).body == where
 
     say(fay, "/taken", opening(code, lambda: recorded(date(2027, 1, 4), date(2027, 1, 11))))
     overview = say(gus, "/patients", opening(code, texts.caregivers.patients_header)).body
     next_line = shown(
-        code, lambda: texts.caregivers.patient_summary("x", (2, date(1, 1, 1), False), None, "")
+        rendered(
+            code,
+            lambda: texts.caregivers.patient_summary("x", (2, date(1, 1, 1), False), None, ""),
+        )
     )
     next_words = next_line.splitlines()[1].split(":")[0]
     assert overview.count(next_words + ":") == 1, overview
-    assert shown(code, lambda: texts.caregivers.adherence_in_words(1, 0, 0)) in overview
+    assert shown(rendered(code, lambda: texts.caregivers.adherence_in_words(1, 0, 0))) in overview
 
     start_at("2027-01-12 09:00:30")  # 24 h after dose 2's reminder (2027-01-11 09:00 UTC)
     alert = gus.wait_for(lambda m: "❗" in m.body, timeout=30)
     assert alert.body == shown(
-        code, lambda: texts.caregivers.caregiver_missed("Fay", 2, date(2027, 1, 11), False)
+        rendered(
+            code, lambda: texts.caregivers.caregiver_missed("Fay", 2, date(2027, 1, 11), False)
+        )
     )
     assert "pause" not in alert.body.lower() and "pausier" not in alert.body.lower()
     assert alert.buttons == []
@@ -183,9 +183,13 @@ def test_taken_for_a_date_already_recorded_says_so(
     ida = api.user(8301, "Ida", language_code=code)
     sign_up(ida, code)
     say(ida, "/taken", opening(code, lambda: recorded(date(2027, 1, 11), date(2027, 1, 18))))
-    expected = shown(code, lambda: texts.reminders.already_recorded_on(1, date(2027, 1, 11)))
+    expected = shown(
+        rendered(code, lambda: texts.reminders.already_recorded_on(1, date(2027, 1, 11)))
+    )
     assert say(ida, "/taken 2027-01-11", expected[:20]).body == expected
-    before_previous = shown(code, lambda: texts.reminders.taken_problems()["before_previous_dose"])
+    before_previous = shown(
+        rendered(code, lambda: texts.reminders.taken_problems()["before_previous_dose"])
+    )
     assert before_previous not in [m.body for m in ida.messages()]
     assert rows(tmp_path, "SELECT number FROM dose_records WHERE patient_id = 8301") == [(1,)]
 
@@ -199,21 +203,24 @@ def test_pen_asks_first_and_can_be_undone(
 ) -> None:
     jo = api.user(8401, "Jo", language_code=code)
     sign_up(jo, code)
-    yes, no = shown(code, texts.care.pen_yes_button), shown(code, texts.care.pen_no_button)
+    yes, no = (
+        shown(rendered(code, texts.care.pen_yes_button)),
+        shown(rendered(code, texts.care.pen_no_button)),
+    )
     question = say(jo, "/pen", opening(code, texts.care.pen_question))
-    assert question.body == shown(code, texts.care.pen_question)
+    assert question.body == shown(rendered(code, texts.care.pen_question))
     assert question.buttons == [yes, no]
     assert rows(tmp_path, "SELECT id FROM pen_periods") == [], "nothing noted before the answer"
 
     jo.tap(question, no)
     answered = jo.wait_for_edit(question)
-    assert answered.body == shown(code, texts.care.pen_not_noted)
+    assert answered.body == shown(rendered(code, texts.care.pen_not_noted))
     assert rows(tmp_path, "SELECT id FROM pen_periods") == []
 
     question = say(jo, "/pen", opening(code, texts.care.pen_question))
     jo.tap(question, yes)
     noted = jo.wait_for_edit(question)
-    undo = shown(code, texts.care.pen_undo_button)
+    undo = shown(rendered(code, texts.care.pen_undo_button))
     assert undo in noted.buttons
     [(period,)] = rows(tmp_path, "SELECT id FROM pen_periods WHERE closed_at IS NULL")
     assert len(rows(tmp_path, "SELECT id FROM outbox WHERE kind LIKE 'pen_%'")) == 2
@@ -222,14 +229,14 @@ def test_pen_asks_first_and_can_be_undone(
 
     stranger = api.user(8402, "Kai", language_code=code)
     elsewhere = say(stranger, "/pen", opening(code, texts.common.not_enrolled))
-    nothing = shown(code, texts.care.pen_nothing_to_undo)
+    nothing = shown(rendered(code, texts.care.pen_nothing_to_undo))
     assert api.wait_for_callback_answer(stranger.tap_data(elsewhere, undo_data)).text == nothing
     assert api.wait_for_callback_answer(jo.tap_data(noted, "pen:undo:99999")).text == nothing
     assert rows(tmp_path, "SELECT id FROM pen_periods") == [(period,)], "forged: nothing changed"
 
     jo.tap(noted, undo)
     undone = jo.wait_for_edit(noted)
-    assert undone.body == shown(code, texts.care.pen_undone)
+    assert undone.body == shown(rendered(code, texts.care.pen_undone))
     assert rows(tmp_path, "SELECT id FROM pen_periods") == []
     assert (
         rows(tmp_path, "SELECT id FROM outbox WHERE kind LIKE 'pen_%' AND finished_at IS NULL")
@@ -264,12 +271,12 @@ def test_support_shows_a_first_name_only_when_chosen_and_says_so(
     staff = api.user(9001, "Sam")  # staff read it in their own language, English here
     lou = api.user(8501, "Lou<3", language_code=code)
     consent = say(lou, "/start", opening(code, lambda: texts.enrolment.consent(shows)))
-    assert consent.body == shown(code, lambda: texts.enrolment.consent(shows))
+    assert consent.body == shown(rendered(code, lambda: texts.enrolment.consent(shows)))
     say(lou, "/support My reminders stopped", opening(code, texts.support.support_sent))
     request = staff.wait_for(contains="#1")
     assert ("Lou<3" in request.body) is shows
     heading = texts.support.support_request(1, "", "Lou<3" if shows else None)
-    assert request.body.splitlines()[0] == shown("en", lambda: heading.splitlines()[0])
+    assert request.body.splitlines()[0] == shown(heading.splitlines()[0])
 
 
 # --- tapping through the menu ------------------------------------------------------------
@@ -297,7 +304,7 @@ def test_exploring_the_menu_is_answered_and_a_flood_once(
     api: FakeBotApi, bot: BotProcess, code: str
 ) -> None:
     eve = api.user(8601, "Eve", language_code=code)
-    calm = shown(code, texts.limits.flood_pause)
+    calm = shown(rendered(code, texts.limits.flood_pause))
     for command in EXPLORING:  # twenty commands within a second or two, far faster than a tester
         eve.send(command)
     answers = settled(eve)
@@ -331,10 +338,14 @@ def test_the_broadcast_report_reads_naturally_at_zero_and_one(
         preview = staff.wait_for(lambda m, notice=notice: bool(m.buttons) and notice in m.body)
         staff.tap(preview, next(label for label in preview.buttons if label.startswith("✅")))
         finished = shown(
-            code,
-            lambda n=number: language._("📣 <b>Broadcast #{number} finished</b>").format(number=n),
+            rendered(
+                code,
+                lambda n=number: language._("📣 <b>Broadcast #{number} finished</b>").format(
+                    number=n
+                ),
+            )
         )
         report = staff.wait_for(lambda m, title=finished: m.body.startswith(title), timeout=30)
-        line = shown(code, lambda count=blocked: texts.staff.blocked_line(count))
+        line = shown(rendered(code, lambda count=blocked: texts.staff.blocked_line(count)))
         assert line in report.body.splitlines(), report.body
         assert "(now marked inactive)" not in report.body

@@ -13,6 +13,7 @@ from bot.texts import language
 from tests.e2e.conftest import Start
 from tests.support.fakebotapi import FakeBotApi, FakeUser
 from tests.support.people import begin, say, schedule_of
+from tests.support.wording import german, shown
 
 NOW = "2027-02-10 08:00:00"  # 09:00 in Berlin, a Wednesday
 TODAY = date(2027, 2, 10)
@@ -104,32 +105,24 @@ def test_taken_and_a_correction_with_words(api: FakeBotApi, start_at: Start) -> 
     say(eve, "8 Feb", "recorded as injected on 2027-02-08")
 
 
-def without_tags(text: str) -> str:
-    """A text as the chat shows it."""
-    return re.sub(r"<[^>]+>", "", text)
-
-
-def german(render):  # type: ignore[no-untyped-def]
-    with language.speaking("de"):
-        return without_tags(render())
-
-
 def test_german_dates_and_times_as_typed(api: FakeBotApi, start_at: Start) -> None:
     start_at(NOW)
     lena = api.user(9305, "Lena", language_code="de")
     lena.send("/start")
-    lena.wait_for(contains=german(texts.enrolment.consent)[:30])
-    say(lena, "ja", german(texts.enrolment.ask_time_zone)[:30])
+    lena.wait_for(contains=shown(german(lambda: texts.enrolment.consent(False)))[:30])
+    say(lena, "ja", shown(german(texts.enrolment.ask_time_zone))[:30])
     first = say(
-        lena, "Europe/Berlin", german(lambda: texts.enrolment.ask_first_injection(TODAY))[:30]
+        lena,
+        "Europe/Berlin",
+        shown(german(lambda: texts.enrolment.ask_first_injection(TODAY)))[:30],
     )
     assert "10.02.2027" in first.body and "YYYY" not in first.body and "today" not in first.body
     last = say(lena, "15.01.2027", "Sie haben am Fr., 15.01.2027 begonnen")
     assert not ISO.search(last.body), "German dates only"
     which = say(lena, "gestern", "09.02.2027")
     assert "Dosis 3" in which.body
-    say(lena, "3", german(texts.enrolment.ask_reminder_time)[:30])
-    done = say(lena, "9 Uhr", german(texts.enrolment.enrolled)[:30])
+    say(lena, "3", shown(german(texts.enrolment.ask_reminder_time))[:30])
+    done = say(lena, "9 Uhr", shown(german(texts.enrolment.enrolled))[:30])
     plan = lena.wait_for(contains="Fr., 15.01.2027", after=done)
     assert "Di., 09.02.2027" in plan.body and not ISO.search(plan.body)
     assert "09:00" in plan.body
@@ -167,8 +160,9 @@ def sign_up_to_first_date(api: FakeBotApi, user_id: int, code: str) -> FakeUser:
     user = api.user(user_id, "Pat", language_code=code)
     user.send("/start")
     with language.speaking(code):
-        opening = without_tags(texts.enrolment.ask_first_injection(TODAY))[:30]
-    say(user, "ja" if code == "de" else "yes", "Europe/Berlin")
+        opening = shown(texts.enrolment.ask_first_injection(TODAY))[:30]
+        zone_question = shown(texts.enrolment.ask_time_zone())[:30]
+    say(user, "ja" if code == "de" else "yes", zone_question)
     say(user, "Europe/Berlin", opening)
     return user
 
@@ -180,14 +174,14 @@ def test_every_observed_first_date_in_both_languages(api: FakeBotApi, start_at: 
     user_id = 9400
     for code, answers in EVERY_FIRST_DATE.items():
         with language.speaking(code):
-            time_question = without_tags(texts.enrolment.ask_reminder_time())[:30]
+            time_question = shown(texts.enrolment.ask_reminder_time())[:30]
         for text, meant in answers:
             user_id += 1
             user = sign_up_to_first_date(api, user_id, code)
             if meant < TODAY:
                 with language.speaking(code):
-                    shown = language.day(meant)
-                assert shown in say(user, text, shown).body, text
+                    written = language.day(meant)
+                assert written in say(user, text, written).body, text
                 continue
             say(user, text, time_question)
             plan = say(user, "9", "Kesimpta")
@@ -233,20 +227,18 @@ def test_every_observed_time_in_both_languages(api: FakeBotApi, start_at: Start)
     user_id = 9450
     for code, answers in EVERY_TIME.items():
         with language.speaking(code):
-            asked = without_tags(texts.enrolment.ask_reminder_time())[:25]
-            hours = without_tags(
-                texts.enrolment.time_unreadable("25:00", ClockProblem.NO_SUCH_HOUR)
-            )
-            unreadable = without_tags(texts.enrolment.time_unreadable("abc"))
-            prompt = without_tags(texts.schedule.ask_new_reminder_time())[:25]
-            changed = without_tags(texts.schedule.reminder_time_changed(time(21), "Europe/Berlin"))
+            asked = shown(texts.enrolment.ask_reminder_time())[:25]
+            hours = shown(texts.enrolment.time_unreadable("25:00", ClockProblem.NO_SUCH_HOUR))
+            unreadable = shown(texts.enrolment.time_unreadable("abc"))
+            prompt = shown(texts.schedule.ask_new_reminder_time())[:25]
+            changed = shown(texts.schedule.reminder_time_changed(time(21), "Europe/Berlin"))
         for text, meant in answers:
             user_id += 1
             user = sign_up_to_first_date(api, user_id, code)
             say(user, "morgen" if code == "de" else "tomorrow", asked)
             if meant.hour in (8, 10, 19, 20):  # a part of the day: three times to tap
                 with language.speaking(code):
-                    pick = without_tags(texts.enrolment.pick_time(text))
+                    pick = shown(texts.enrolment.pick_time(text))
                 offered = say(user, text, pick)
                 assert f"{meant:%H:%M}" in offered.reply_keyboard, text
                 text = f"{meant:%H:%M}"

@@ -4,14 +4,14 @@ German expectations are rendered from the catalog, so the test follows the trans
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.texts import language
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.harness import BotProcess
 from tests.support.people import begin, enrol, say
+from tests.support.wording import german
 
 
 def zone_buttons(message: ChatMessage) -> list[str]:
@@ -61,7 +61,7 @@ def test_a_german_user_types_a_german_country_name(api: FakeBotApi, bot: BotProc
     assert "Österreich" in unknown.body and "city" not in unknown.body
     confirmed = user.wait_for(contains="Europe/Berlin", after=user.send("Deutschland"))
     assert "Time zone" not in confirmed.body, "German, not English"
-    user.wait_for(contains=german(texts.enrolment.ask_first_injection)[:20])
+    user.wait_for(contains=german(lambda: texts.enrolment.ask_first_injection(date.today()))[:20])
 
 
 def test_utc_plus_one_offers_buttons_and_a_tap_sets_the_zone(
@@ -134,11 +134,6 @@ def test_settings_zone_change_with_a_city_and_with_buttons(
     assert "09:00 Australia/Perth" in user.wait_for(contains="Next").body
 
 
-def german(render):  # type: ignore[no-untyped-def]
-    with language.speaking("de"):
-        return render()
-
-
 def test_a_german_user_types_each_observed_place(api: FakeBotApi, bot: BotProcess) -> None:
     """The inputs of the issue once more, in a German chat: the answers are German."""
     user = api.user(8107, "Jonas", language_code="de")
@@ -152,7 +147,7 @@ def test_a_german_user_types_each_observed_place(api: FakeBotApi, bot: BotProces
     assert zone_buttons(choices)
     confirmed = say(user, "London", "Europe/London")
     assert "London, Kanada" in confirmed.body and "another time zone" not in confirmed.body
-    user.wait_for(contains=german(texts.enrolment.ask_first_injection)[:20])
+    user.wait_for(contains=german(lambda: texts.enrolment.ask_first_injection(date.today()))[:20])
     say(user, "heute", german(texts.enrolment.ask_reminder_time)[:20])
     say(user, "09:00", german(texts.enrolment.enrolled)[:20])
 
