@@ -6,6 +6,9 @@ treatment is attached: staff see the request's number and the words they wrote."
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlmodel import Session
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
@@ -55,15 +58,20 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Asks for the message to send; the next plain message is it (`answer_request`)."""
     app = services.of(context)
     with transaction(app.engine) as session:
-        conversations.interrupt(
-            session,
-            user_of(update).id,
-            FlowName.ASK_SUPPORT,
-            AskSupportStep.WRITE,
-            AskSupportAnswers(),
-            app.clock.now(),
-        )
+        _await_message(session, user_of(update).id, None, app.clock.now())
     await message_of(update).reply_text(texts.support.support_ask())
+
+
+def _await_message(session: Session, user_id: int, follow_up: int | None, now: datetime) -> None:
+    """The user's next plain message goes to staff: a new request, or a follow-up of one."""
+    conversations.interrupt(
+        session,
+        user_id,
+        FlowName.ASK_SUPPORT,
+        AskSupportStep.WRITE,
+        AskSupportAnswers(follow_up=follow_up),
+        now,
+    )
 
 
 async def answer_request(
@@ -219,14 +227,7 @@ async def _ask_follow_up(update: Update, context: ContextTypes.DEFAULT_TYPE, num
         found = support.get(session, number)
         mine = found is not None and found.user_id == user_id
         if mine:
-            conversations.interrupt(
-                session,
-                user_id,
-                FlowName.ASK_SUPPORT,
-                AskSupportStep.WRITE,
-                AskSupportAnswers(follow_up=number),
-                app.clock.now(),
-            )
+            _await_message(session, user_id, number, app.clock.now())
     if not mine:
         await query.answer(texts.common.button_expired())
         return

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from html import unescape
 
+import pytest
+
 from bot.texts import language
 
 
@@ -23,3 +25,8 @@ def german(render: Callable[[], str]) -> str:
 def shown(html: str) -> str:
     """A text as the chat shows it: no tags, entities read."""
     return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+GERMAN_TWIN = pytest.mark.parametrize("backend", ["sqlite"])
+"""For a German twin of a test that runs on both backends: what it adds is the wording, which no
+database changes, so it runs once (on SQLite) and keeps the suite within its time."""
