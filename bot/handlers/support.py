@@ -91,10 +91,17 @@ async def answer_request(
         await _follow_up(update, context, number, whole)
 
 
+async def _too_long(update: Update, text: str) -> bool:
+    """A request or a follow-up past MAX_REQUEST is refused, with the limit."""
+    if len(text) <= MAX_REQUEST:
+        return False
+    await message_of(update).reply_text(texts.support.support_too_long(MAX_REQUEST))
+    return True
+
+
 async def _open(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     message = message_of(update)
-    if len(text) > MAX_REQUEST:
-        await message.reply_text(texts.support.support_too_long(MAX_REQUEST))
+    if await _too_long(update, text):
         return
     app = services.of(context)
     user_id = user_of(update).id
@@ -124,8 +131,7 @@ async def _follow_up(
     if not text:
         await message.reply_text(texts.support.follow_up_ask())
         return
-    if len(text) > MAX_REQUEST:
-        await message.reply_text(texts.support.support_too_long(MAX_REQUEST))
+    if await _too_long(update, text):
         return
     app = services.of(context)
     user_id = user_of(update).id
@@ -133,7 +139,7 @@ async def _follow_up(
         conversations.resume(session, user_id, FlowName.ASK_SUPPORT, app.clock.now())
         found = support.get(session, number)
         mine = found is not None and found.user_id == user_id
-        waiting = mine and found is not None and found.answered_at is None
+        waiting = found is not None and found.answered_at is None
     if not mine:
         await message.reply_text(texts.support.follow_up_gone())
         return
