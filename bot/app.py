@@ -71,7 +71,10 @@ MESSAGES_PER_SECOND = 28  # evenly spaced, never a burst: Telegram allows about 
 
 
 def build_application(
-    config: Settings, clock: Clock | None = None, request: BaseRequest | None = None
+    config: Settings,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
 ) -> Application:
     builder = Application.builder().token(config.token).base_url(config.api_base_url)
     # Every text is HTML (bot/texts escapes what people typed), so the parse mode is set once.
@@ -91,6 +94,8 @@ def build_application(
         logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
     if request is not None:
         builder = builder.request(request)
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
     application = builder.build()
     application.bot_data[services.KEY] = services.Services(
         settings=config, engine=make_engine(config.database_url), clock=clock or SystemClock()

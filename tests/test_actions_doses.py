@@ -6,16 +6,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlmodel import col
 
 from bot.actions import doses as actions
 from bot.actions.doses import Recorded, Refusal, Refused, Snoozed, UndoOutcome
 from bot.db import transaction
 from bot.domain.conversations import CorrectionAnswers
+from bot.domain.outcomes import Outcome
 from bot.domain.reminders import Kind, Snooze
 from bot.domain.schedule import TakenDateProblem, next_dose
 from bot.domain.sites import Injector, Site
-from bot.models import Patient
+from bot.models import OutboxMessage, Patient
 from bot.store import conversations, doses, patients, reminders
 from tests.support import factories
 from tests.support.pending import pending, pending_at
@@ -172,6 +174,18 @@ def test_undo_removes_the_latest_dose_and_replans_it(engine: Engine) -> None:
     assert dose_kinds(engine) == {(1, FIRST)}, "dose 1 is due again"
 
 
+def test_recorded_undone_and_recorded_again_asks_how_it_went_once(engine: Engine) -> None:
+    """Found by the simulated year (issue 15): each recording planned its own check-in and the
+    undo left the first one waiting, so the patient was asked twice the next morning."""
+    assert isinstance(record_first(engine), Recorded)
+    assert actions.undo_dose(engine, ON_DAY_ONE, PATIENT, 1) is UndoOutcome.UNDONE
+    assert not [kind for kind, _, _ in pending(engine, PATIENT) if kind == "checkin"]
+    assert isinstance(record_first(engine, ON_DAY_ONE + timedelta(minutes=30)), Recorded)
+    assert [row for row in pending(engine, PATIENT) if row[0] == "checkin"] == [
+        ("checkin", 1, FIRST)
+    ]
+
+
 def test_only_the_latest_dose_can_be_undone(engine: Engine) -> None:
     record_first(engine)
     day_two = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -257,3 +271,40 @@ def test_snoozed_until_tomorrow_comes_at_the_reminder_time_and_moves_the_missed_
     assert due[Kind.SNOOZED] == tomorrow_ten
     assert due[Kind.MISSED] == tomorrow_ten + timedelta(hours=2)
     assert Kind.FOLLOW_UP not in due and Kind.EVENING not in due
+
+
+def test_a_replan_keeps_the_snooze_and_the_missed_alert_after_it(engine: Engine) -> None:
+    """Found by the simulated year (issue 15): snoozed until tomorrow, then recorded and taken
+    back right after the snoozed reminder, the re-plan forgot the snooze and sent "looks
+    missed" (to the caregivers too) at once. A setting changed before the snoozed reminder
+    dropped it altogether."""
+    with transaction(engine) as session:  # the dose reminder went out at 10:00, on time
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.kind) == Kind.DOSE)
+            .values(outcome=Outcome.SENT, finished_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        )
+    actions.snooze(engine, ON_DAY_ONE, PATIENT, 1, FIRST, Snooze.TOMORROW)
+    tomorrow_ten = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    with transaction(engine) as session:  # a setting changed: the plan is written again
+        patient = patients.get(session, PATIENT)
+        assert patient is not None
+        reminders.replan(session, patient, ON_DAY_ONE + timedelta(hours=1))
+    due = {kind: at for kind, _, _, at in pending_at(engine, PATIENT)}
+    assert due[Kind.SNOOZED] == tomorrow_ten
+    assert due[Kind.MISSED] == tomorrow_ten + timedelta(hours=2)
+
+    with transaction(engine) as session:  # the snoozed reminder went out; a tap on it, then ↩️
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.kind) == Kind.SNOOZED)
+            .values(outcome=Outcome.SENT, finished_at=tomorrow_ten)
+        )
+    just_after = tomorrow_ten + timedelta(minutes=5)
+    outcome = actions.record_dose(
+        engine, just_after, PATIENT, number=1, planned=FIRST, source="button"
+    )
+    assert isinstance(outcome, Recorded)
+    assert actions.undo_dose(engine, just_after, PATIENT, 1) is UndoOutcome.UNDONE
+    due = {kind: at for kind, _, _, at in pending_at(engine, PATIENT)}
+    assert due[Kind.MISSED] == tomorrow_ten + timedelta(hours=2), "not at once"

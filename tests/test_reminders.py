@@ -841,3 +841,36 @@ def test_a_note_whose_reminder_never_arrived_is_dropped() -> None:
 @pytest.mark.parametrize("kind", [Kind.DOSE, Kind.MISSED, Kind.OVERDUE, Kind.HEADS_UP])
 def test_other_kinds_keep_their_time(kind: Kind) -> None:
     assert after(kind, REMINDER_AT, REMINDER_AT, None, False) == REMINDER_AT
+
+
+# --- found by the simulated year (issue 15) -----------------------------------------------
+
+
+def test_a_reminder_time_changed_after_the_reminder_does_not_put_off_the_missed_alert() -> None:
+    """Reminded at 09:00 in Berlin, the patient moves their time to 21:00 that evening: the
+    missed alert still comes 24 h after the reminder they got, not 24 h after 21:00."""
+    reminded = utc(2026, 1, 15, 8)  # 09:00 in Berlin
+    now = utc(2026, 1, 15, 19)
+    sent = frozenset({Kind.HEADS_UP, Kind.TAKE_OUT, Kind.DOSE, Kind.FOLLOW_UP})
+    dues = by_kind(
+        reminders_for_dose(
+            date(2026, 1, 15),
+            time(21),
+            "Europe/Berlin",
+            now,
+            already_sent=sent,
+            reminded_at=reminded,
+        )
+    )
+    assert dues[Kind.MISSED] == reminded + timedelta(hours=24)
+
+
+def test_an_overdue_reminder_delayed_past_its_local_day_is_dropped() -> None:
+    """Due 15:30 in New York, delayed by an outage to 06:00 the next morning: that day's own
+    overdue reminder comes at 15:30, so the late one would make two in one day."""
+    due = utc(2026, 6, 23, 19, 30)  # 15:30 in New York
+    reminder = utc(2026, 6, 19, 19, 30)
+    zone = "America/New_York"
+    assert not is_stale(Kind.OVERDUE, due, utc(2026, 6, 24, 3, 59), reminder, zone)  # 23:59
+    assert is_stale(Kind.OVERDUE, due, utc(2026, 6, 24, 10), reminder, zone)  # 06:00 next day
+    assert not is_stale(Kind.OVERDUE, due, utc(2026, 6, 24, 10), reminder)  # no zone: 20 h

@@ -176,6 +176,7 @@ def undo_dose(engine: Engine, now: datetime, patient_id: int, number: int) -> Un
             return UndoOutcome.NOT_LATEST
         before = record.taken_on
         doses.remove(session, patient_id, number)
+        checkins.cancel(session, patient_id, number, now)
         reminders.replan(session, patient, now)
         caregivers.tell_changed(session, patient, number, before, now, undone=True)
     return UndoOutcome.UNDONE

@@ -122,6 +122,7 @@ def reminders_for_dose(
     now: datetime,
     *,
     already_sent: frozenset[Kind] = frozenset(),
+    reminded_at: datetime | None = None,
 ) -> list[Due]:
     """The reminders still to write for the patient's next untaken dose, by due time.
 
@@ -132,7 +133,9 @@ def reminders_for_dose(
     so a long-overdue dose never causes a burst; notes whose time has already passed are
     dropped.
     MISSED is never earlier than ``now``. Once MISSED was sent only the next daily OVERDUE
-    follows (OVERDUE repeats, so having sent one does not stop the next).
+    follows (OVERDUE repeats, so having sent one does not stop the next). ``reminded_at``: when
+    the dose reminder actually went out; the follow-up and the missed alert count from then,
+    so a reminder time changed later that day does not put off the missed alert.
     """
     _require_aware("now", now)
     now = now.astimezone(UTC)
@@ -140,7 +143,9 @@ def reminders_for_dose(
         return [Due(Kind.OVERDUE, next_daily(at, zone, now))]
 
     reminder = local_instant(planned, at, zone)
-    if Kind.DOSE in already_sent or reminder >= now:
+    if Kind.DOSE in already_sent:
+        effective = reminded_at or reminder
+    elif reminder >= now:
         effective = reminder
     elif now - reminder < MISSED_AFTER:
         effective = now
@@ -164,11 +169,19 @@ def reminders_for_dose(
     return sorted(kept, key=lambda due: due.due_at)
 
 
-def is_stale(kind: Kind, due_at: datetime, now: datetime, reminder_at: datetime) -> bool:
+def is_stale(
+    kind: Kind,
+    due_at: datetime,
+    now: datetime,
+    reminder_at: datetime,
+    zone: str | None = None,
+) -> bool:
     """Whether a reminder found unsent at ``now`` (after downtime) should be dropped.
 
     ``reminder_at`` is the dose's reminder instant. Notes lose their point once the moment
-    they prepare for has passed; the dose reminder and the missed alert always matter.
+    they prepare for has passed; the dose reminder and the missed alert always matter. A daily
+    overdue reminder belongs to its local day (``zone``): one delayed past midnight would make
+    two on the next day, whose own follows.
     """
     _require_aware("due_at", due_at)
     _require_aware("now", now)
@@ -183,7 +196,8 @@ def is_stale(kind: Kind, due_at: datetime, now: datetime, reminder_at: datetime)
         case Kind.EVENING:
             return now >= due_at + EVENING_KEPT_FOR
         case Kind.OVERDUE:
-            return now >= due_at + OVERDUE_KEPT_FOR
+            next_day = zone is not None and local_date(now, zone) != local_date(due_at, zone)
+            return next_day or now >= due_at + OVERDUE_KEPT_FOR
         case Kind.DOSE | Kind.MISSED | Kind.SNOOZED:
             return False
 
@@ -273,6 +287,25 @@ def after_snooze(
         later = overdue if overdue >= gap_end else next_daily(at, zone, gap_end)
         moved.append(Due(Kind.OVERDUE, later))
     return sorted(moved, key=lambda due: due.due_at)
+
+
+def keep_snooze(
+    dues: list[Due], until: datetime, sent: bool, now: datetime, at: time, zone: str
+) -> list[Due]:
+    """A re-plan (a setting changed, a dose taken back) while the dose's snooze still counts
+    (`until` plus the follow-up gap is ahead): the snoozed reminder comes back at `until` if
+    it has not gone out yet, and the notes after it keep their gap (`after_snooze`), instead
+    of a plan as if it had never been snoozed (a missed alert at once, say)."""
+    _require_aware("until", until)
+    _require_aware("now", now)
+    if until.astimezone(UTC) + FOLLOW_UP_AFTER <= now:
+        return dues
+    moved = after_snooze(
+        until, {due.kind: due.due_at for due in dues if due.kind in MOVED_BY_SNOOZE}, at, zone
+    )
+    kept = [due for due in dues if due.kind not in MOVED_BY_SNOOZE and due.kind is not Kind.EVENING]
+    again = [] if sent else [Due(Kind.SNOOZED, max(until.astimezone(UTC), now))]
+    return sorted([*kept, *moved, *again], key=lambda due: due.due_at)
 
 
 def chains_after(kind: Kind) -> bool:

@@ -254,7 +254,7 @@ def compose(
     if (row.dose_number, row.dose_planned) != (current.number, current.planned):
         return None, Outcome.SUPERSEDED
     reminder_at = local_instant(current.planned, patient.reminder_time, patient.time_zone)
-    if is_stale(kind, row.due_at, now, reminder_at):
+    if is_stale(kind, row.due_at, now, reminder_at, patient.time_zone):
         return None, Outcome.STALE
     if kind in (Kind.FOLLOW_UP, Kind.EVENING):
         reached = reached or Reached()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from bot.domain.checkin import CHECKIN_PRIORITY, KIND, needs_checkin
@@ -23,6 +23,22 @@ def plan(session: Session, patient: Patient, number: int, taken_on: date, now: d
     at = local_instant(following, patient.reminder_time, patient.time_zone)
     outbox.add_to_patient(
         session, patient, KIND, CHECKIN_PRIORITY, max(at, now), now, number=number, planned=taken_on
+    )
+
+
+def cancel(session: Session, patient_id: int, number: int, now: datetime) -> None:
+    """A dose taken back (undo) is asked about no more; recorded again, it gets its own
+    check-in, so the two never both go out."""
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.patient_id) == patient_id,
+            col(OutboxMessage.kind) == KIND,
+            col(OutboxMessage.dose_number) == number,
+            col(OutboxMessage.finished_at).is_(None),
+        )
+        .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
+        execution_options={"synchronize_session": False},
     )
 
 

@@ -353,6 +353,31 @@ def cancel_pending_to_chat(session: Session, now: datetime, *, chat_id: int) -> 
     return rowcount(result)
 
 
+@dataclass(frozen=True)
+class Snoozed:
+    until: datetime
+    sent: bool
+
+
+def latest_snooze(session: Session, patient_id: int, number: int, planned: date) -> Snoozed | None:
+    """The dose's newest snoozed reminder, pending or sent, for a re-plan to keep."""
+    row = session.exec(
+        select(OutboxMessage.due_at, OutboxMessage.outcome)
+        .where(
+            OutboxMessage.patient_id == patient_id,
+            OutboxMessage.dose_number == number,
+            OutboxMessage.dose_planned == planned,
+            OutboxMessage.kind == Kind.SNOOZED.value,
+            or_(
+                col(OutboxMessage.finished_at).is_(None), col(OutboxMessage.outcome) == Outcome.SENT
+            ),
+        )
+        .order_by(col(OutboxMessage.due_at).desc())
+        .limit(1)
+    ).first()
+    return None if row is None else Snoozed(row[0], row[1] == Outcome.SENT)
+
+
 def sent_kinds(session: Session, patient_id: int, number: int, planned: date) -> frozenset[str]:
     """Kinds already delivered for this dose as planned, so a re-plan never repeats them."""
     rows = session.exec(

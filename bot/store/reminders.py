@@ -15,6 +15,7 @@ from bot.domain.reminders import (
     PRIORITY,
     Kind,
     after_snooze,
+    keep_snooze,
     next_daily,
     reminders_for_dose,
 )
@@ -37,19 +38,27 @@ that was then undone is sent about it too, and is no reminder)."""
 
 def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
     """Rewrite the reminders for the patient's next dose; none while paused or blocked."""
-    outbox.cancel_pending(session, now, patient_id=patient.user_id, kinds=REMINDER_KINDS)
     course = patients.course_of(session, patient)
     dose = next_dose(course, local_date(now, patient.time_zone))
+    snoozed = outbox.latest_snooze(session, patient.user_id, dose.number, dose.planned)
+    outbox.cancel_pending(session, now, patient_id=patient.user_id, kinds=REMINDER_KINDS)
     if patient.paused or patient.blocked_at is not None:
         return dose
     sent = outbox.sent_kinds(session, patient.user_id, dose.number, dose.planned)
-    for due in reminders_for_dose(
+    key = (patient.user_id, dose.number, dose.planned)
+    reached = outbox.dose_reminders(session, [key]).get(key)
+    at, zone = patient.reminder_time, patient.time_zone
+    dues = reminders_for_dose(
         dose.planned,
-        patient.reminder_time,
-        patient.time_zone,
+        at,
+        zone,
         now,
         already_sent=frozenset(Kind(kind) for kind in sent if kind in DOSE_REMINDERS),
-    ):
+        reminded_at=reached.sent_at if reached is not None else None,
+    )
+    if snoozed is not None:
+        dues = keep_snooze(dues, snoozed.until, snoozed.sent, now, at, zone)
+    for due in dues:
         outbox.add_to_patient(
             session,
             patient,

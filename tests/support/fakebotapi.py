@@ -890,8 +890,12 @@ class FakeBotApi:
         *,
         bot_username: str = DEFAULT_BOT_USERNAME,
         bot_first_name: str = "Kesimpta Test Bot",
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """``clock``: where message dates come from (seconds since the epoch); a simulation
+        on a controlled clock passes its own, so the bot sees dates of its own time."""
         self.token = token
+        self._clock = clock
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
         self.bot_user: JSONDict = {
             "id": bot_id,
@@ -1135,6 +1139,11 @@ class FakeBotApi:
     def count(self, method: str, *, chat_id: int | None = None, ok: bool | None = True) -> int:
         """How many (by default successful) calls of ``method`` were made, e.g. per chat."""
         return len(self.calls_to(method, chat_id=chat_id, ok=ok))
+
+    def calls_since(self, index: int) -> list[Call]:
+        """The requests from ``index`` on (a copy): a long run reads the log as it grows."""
+        with self._lock:
+            return self._calls[index:]
 
     def call_index(self) -> int:
         """The index the next call will get; use as ``after_index`` for ``wait_for_call``."""
@@ -1420,7 +1429,7 @@ class FakeBotApi:
             message_id=message_id,
             chat_id=chat_id,
             from_bot=from_bot,
-            date=int(time.time()),
+            date=int(self._clock()),
             seq=self._bump(),
             **fields,
         )
@@ -1451,7 +1460,7 @@ class FakeBotApi:
             stored.text = text
             stored.entities = _command_entities(text)
             stored.version += 1
-            stored.edit_date = int(time.time())
+            stored.edit_date = int(self._clock())
             user.cursor = self._bump()
             self._enqueue("edited_message", self._message_api(stored))
             return self._snapshot(stored)
@@ -1486,7 +1495,7 @@ class FakeBotApi:
                 {
                     "chat": group.chat_api(),
                     "from": by.to_api(),
-                    "date": int(time.time()),
+                    "date": int(self._clock()),
                     "old_chat_member": {"status": "left", "user": self.bot_user},
                     "new_chat_member": joined,
                 },
@@ -1524,7 +1533,7 @@ class FakeBotApi:
                 {
                     "chat": user.chat_api(),
                     "from": user.to_api(),
-                    "date": int(time.time()),
+                    "date": int(self._clock()),
                     "old_chat_member": member if blocked else kicked,
                     "new_chat_member": kicked if blocked else member,
                 },
@@ -1574,6 +1583,54 @@ class FakeBotApi:
             call.status, call.description = status, description
             self._cond.notify_all()
         return _json_response(body, status)
+
+    def answer(
+        self, method: str, params: JSONDict, client: str | None = None
+    ) -> tuple[int, JSONDict] | None:
+        """Serve one call without HTTP, by the same rules and into the same log, for a client
+        in this process (a long simulation would spend most of its time in sockets). A delay
+        is not waited out; a hung call returns None, for the client to time out. getUpdates
+        never waits."""
+        key = method.lower()
+        name = self._canonical.get(key, method)
+        params = {k: _decode_value(k, v) for k, v in params.items()}
+        with self._lock:
+            call = Call(len(self._calls), name, params, self._clock(), client=client)
+            self._calls.append(call)
+            delay = next((d for d in self._delays if d.matches(name, params)), None)
+            if delay is not None:
+                delay.times -= 1
+                if delay.times <= 0:
+                    self._delays.remove(delay)
+        try:
+            if delay is not None and not delay.deliver:
+                raise ApiError(502, "Bad Gateway")
+            self._raise_injected(name, params)
+            with self._lock:
+                if key == "getupdates":
+                    result: Any = self._take_updates(params)
+                elif key in self._methods:
+                    result = self._methods[key](params)
+                else:
+                    raise ApiError(404, "Not Found: method not found")
+        except ApiError as exc:
+            status, body, description = exc.status, exc.to_json(), exc.description
+        else:
+            status, body, description = 200, {"ok": True, "result": result}, None
+        with self._lock:
+            call.status, call.description = status, description
+            self._cond.notify_all()
+        if delay is not None and not delay.deliver:
+            return None
+        return status, body
+
+    def _take_updates(self, params: JSONDict) -> list[JSONDict]:
+        """getUpdates as `_get_updates` answers it, without long polling."""
+        offset = _int_param(params, "offset", 0)
+        limit = max(1, min(100, _int_param(params, "limit", 100)))
+        if offset > 0:
+            self._updates = [(uid, u) for uid, u in self._updates if uid >= offset]
+        return [u for _, u in self._updates[:limit]]
 
     async def _apply_delay(self, method: str, params: JSONDict) -> bool:
         """Wait as a matching delay_next/hang_next says; returns False if the call is dropped."""
@@ -1834,7 +1891,7 @@ class FakeBotApi:
         stored.entities = entities
         stored.reply_markup = markup
         stored.version += 1
-        stored.edit_date = int(time.time())
+        stored.edit_date = int(self._clock())
         self._bump()
         self._cond.notify_all()
         return self._message_api(stored)
@@ -1985,7 +2042,7 @@ class FakeBotApi:
             {
                 "chat": chat.chat_api(),
                 "from": self.bot_user,
-                "date": int(time.time()),
+                "date": int(self._clock()),
                 "old_chat_member": {"status": "member", "user": self.bot_user},
                 "new_chat_member": {"status": "left", "user": self.bot_user},
             },
