@@ -1,8 +1,8 @@
 """Two sender processes (BOT_ROLE=sender) on one PostgreSQL database share a burst of 3,000
 due dose reminders (thirty claims' worth; the simulated year in tests/simulation adds a second
-sender to a year of ordinary traffic, crashes included). Claims use FOR UPDATE SKIP LOCKED, so every reminder must go out exactly
-once, and both processes must take part. Extra processes are for PostgreSQL only (README:
-BOT_ROLE)."""
+sender to a year of ordinary traffic, crashes included). Claims use FOR UPDATE SKIP LOCKED,
+so every reminder must go out exactly once, and both processes must take part. Extra
+processes are for PostgreSQL only (README: BOT_ROLE)."""
 
 from __future__ import annotations
 
