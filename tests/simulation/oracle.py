@@ -63,6 +63,8 @@ PENDING = timedelta(hours=1)
 # backoff (15 minutes apart at most): the contract asks for it to come, not at once.
 RETRY_CAP = timedelta(minutes=15)
 DAY = timedelta(days=1)
+# People who blocked the bot are deleted after RETENTION_DAYS (the simulation keeps the default).
+RETENTION = timedelta(days=180)
 
 # Outbox kinds that are about one dose, whose ``planned`` must be the plan's date.
 DOSE_KINDS = frozenset(
@@ -639,10 +641,19 @@ class _Oracle:
             patient_state.enrolled = False
             self.snapshot(event.user, event.at)
 
-    def active_users(self) -> set[int]:
-        """Enrolled patients and approved caregivers who neither blocked the bot nor left."""
+    def active_users(self, at: datetime, kept: timedelta | None = None) -> set[int]:
+        """Enrolled patients and approved caregivers who neither blocked the bot nor left. A
+        patient blocked for the retention period (docs/privacy.md) is deleted, links and all,
+        so their caregivers follow no one through them (from a day before, the daily job's
+        slack)."""
         patients = {user for user, patient in self.patients.items() if patient.enrolled}
-        caregivers = {c for cs in self.approved.values() for c in cs}
+        kept = RETENTION - DAY if kept is None else kept
+        caregivers = {
+            c
+            for patient, cs in self.approved.items()
+            if at - self.blocked.get(patient, at) < kept
+            for c in cs
+        }
         return {
             user
             for user in patients | caregivers
@@ -650,7 +661,7 @@ class _Oracle:
         }
 
     def on_broadcast(self, event: BroadcastStarted) -> None:
-        self.broadcasts[event.broadcast] = (event, frozenset(self.active_users()))
+        self.broadcasts[event.broadcast] = (event, frozenset(self.active_users(event.at)))
 
     def reachable(self, chat: int, at: datetime, what: str, *, said: bool = False) -> None:
         """Rule 6: nothing to someone who blocked the bot or erased their data."""
@@ -679,7 +690,9 @@ class _Oracle:
             self.flag(
                 event.chat, "broadcast", f"broadcast {event.broadcast} never started", event.at
             )
-        elif event.chat not in start[1] and event.chat not in self.active_users():
+        elif event.chat not in start[1] and event.chat not in self.active_users(
+            event.at, kept=RETENTION + DAY
+        ):
             self.flag(
                 event.chat, "broadcast", f"broadcast {event.broadcast} to a non-recipient", event.at
             )
