@@ -236,7 +236,9 @@ def test_answer_too_long_refused_by_telegram_or_to_someone_who_blocked_the_bot(
 ) -> None:
     staff = api.user(9001, "Sam")
     user = api.user(4301, "Ola")
-    enrol(user, first="today")
+    # dose 1 tomorrow: no dose reminder of today's (sent at once after 09:00) may meet the
+    # one failure injected for this chat below
+    enrol(user, first="tomorrow")
     [request] = write(user, "please help", staff)
     staff.tap(request, "↩️ Answer")
     staff.wait_for(contains="Write your answer")

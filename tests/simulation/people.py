@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from bot.db import transaction
 from bot.models import Broadcast, table_of
 from tests.simulation import events as ev
-from tests.simulation.world import STAFF, World, plain
+from tests.simulation.world import STAFF, World
 from tests.support.fakebotapi import FakeUser
 
 ZONES = (
@@ -641,6 +641,3 @@ def populate(world: World) -> list[Patient]:
     if options.only_patient is None:
         Staff(world, options.seed)
     return patients
-
-
-__all__ = ["plain"]

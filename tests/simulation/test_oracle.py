@@ -481,6 +481,33 @@ def test_a_broadcast_missing_for_someone_who_blocked_meanwhile_is_fine() -> None
     assert judged(log).ok, judged(log).format()
 
 
+def test_the_caregiver_of_a_patient_deleted_for_blocking_gets_no_broadcast() -> None:
+    """Someone who blocked the bot for the retention period is deleted, links and all (the
+    retention job); their caregiver follows no one any more, so is no longer a recipient."""
+    start = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    later = start + timedelta(days=200)
+    log: list[Event] = [
+        Enrolled(
+            at=start,
+            patient=PATIENT,
+            name=NAME,
+            zone=BERLIN,
+            reminder=NINE,
+            first=date(2026, 3, 2),
+            last=None,
+            last_number=None,
+        ),
+        CaregiverApproved(at=start + HOUR, patient=PATIENT, caregiver=CAREGIVER),
+        Blocked(at=start + 2 * HOUR, user=PATIENT),
+        BroadcastStarted(at=later, broadcast=1, marker="B1"),
+        Finished(at=later + DAY, claimed=0, overdue_unsettled=0),
+    ]
+    report = check(log, end=later + DAY)
+    assert "broadcast" not in rules(report), report.format()
+    early = [*log[:3], BroadcastStarted(at=start + DAY, broadcast=1, marker="B1"), log[-1]]
+    assert "broadcast" in rules(check(early, end=later + DAY)), "a day later: still linked"
+
+
 def test_a_stale_heads_up() -> None:
     log = clean_log()
     heads_up = one(log, Sent, kind="heads_up", number=2)
