@@ -874,3 +874,17 @@ def test_an_overdue_reminder_delayed_past_its_local_day_is_dropped() -> None:
     assert not is_stale(Kind.OVERDUE, due, utc(2026, 6, 24, 3, 59), reminder, zone)  # 23:59
     assert is_stale(Kind.OVERDUE, due, utc(2026, 6, 24, 10), reminder, zone)  # 06:00 next day
     assert not is_stale(Kind.OVERDUE, due, utc(2026, 6, 24, 10), reminder)  # no zone: 20 h
+
+
+def test_a_day_without_its_overdue_reminder_gets_it_when_the_time_moved_past() -> None:
+    """Found by the simulated year: the overdue reminder was due at 22:30; at 18:56 the patient
+    moved their time to 17:30, and the re-plan skipped that day's reminder for tomorrow's."""
+    zone, now = "Europe/Berlin", utc(2026, 2, 19, 17, 56)  # 18:56 in Berlin
+    sent = frozenset({Kind.HEADS_UP, Kind.TAKE_OUT, Kind.DOSE, Kind.MISSED, Kind.OVERDUE})
+    yesterday = utc(2026, 2, 18, 21, 30)  # the last overdue reminder went out yesterday
+    planned, earlier = date(2026, 2, 16), time(17, 30)
+    dues = reminders_for_dose(planned, earlier, zone, now, already_sent=sent, nagged_at=yesterday)
+    assert dues == [Due(Kind.OVERDUE, now)]
+    today = utc(2026, 2, 19, 7)  # already reminded today: tomorrow's, at the new time
+    dues = reminders_for_dose(planned, earlier, zone, now, already_sent=sent, nagged_at=today)
+    assert dues == [Due(Kind.OVERDUE, utc(2026, 2, 20, 16, 30))]

@@ -123,6 +123,7 @@ def reminders_for_dose(
     *,
     already_sent: frozenset[Kind] = frozenset(),
     reminded_at: datetime | None = None,
+    nagged_at: datetime | None = None,
 ) -> list[Due]:
     """The reminders still to write for the patient's next untaken dose, by due time.
 
@@ -136,11 +137,20 @@ def reminders_for_dose(
     follows (OVERDUE repeats, so having sent one does not stop the next). ``reminded_at``: when
     the dose reminder actually went out; the follow-up and the missed alert count from then,
     so a reminder time changed later that day does not put off the missed alert.
+    ``nagged_at``: when the missed alert or the latest overdue reminder went out; a day that
+    has had neither still gets its overdue reminder, at once if its time has passed (a reminder
+    time moved earlier, a resume), rather than none until tomorrow.
     """
     _require_aware("now", now)
     now = now.astimezone(UTC)
     if Kind.MISSED in already_sent:
-        return [Due(Kind.OVERDUE, next_daily(at, zone, now))]
+        following = next_daily(at, zone, now)
+        today = local_date(now, zone)
+        if nagged_at is not None and local_date(nagged_at, zone) < today < local_date(
+            following, zone
+        ):
+            return [Due(Kind.OVERDUE, now)]
+        return [Due(Kind.OVERDUE, following)]
 
     reminder = local_instant(planned, at, zone)
     if Kind.DOSE in already_sent:

@@ -378,6 +378,24 @@ def latest_snooze(session: Session, patient_id: int, number: int, planned: date)
     return None if row is None else Snoozed(row[0], row[1] == Outcome.SENT)
 
 
+def last_sent_at(
+    session: Session, dose: tuple[int, int, date], kinds: Iterable[str]
+) -> datetime | None:
+    """When the newest message of these kinds about a (patient, number, planned) dose went
+    out, if one did."""
+    patient_id, number, planned = dose
+    found: datetime | None = session.exec(
+        select(func.max(OutboxMessage.finished_at)).where(
+            OutboxMessage.patient_id == patient_id,
+            OutboxMessage.dose_number == number,
+            OutboxMessage.dose_planned == planned,
+            col(OutboxMessage.kind).in_([str(kind) for kind in kinds]),
+            OutboxMessage.outcome == Outcome.SENT,
+        )
+    ).one()
+    return found
+
+
 def sent_kinds(session: Session, patient_id: int, number: int, planned: date) -> frozenset[str]:
     """Kinds already delivered for this dose as planned, so a re-plan never repeats them."""
     rows = session.exec(

@@ -55,6 +55,7 @@ def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
         now,
         already_sent=frozenset(Kind(kind) for kind in sent if kind in DOSE_REMINDERS),
         reminded_at=reached.sent_at if reached is not None else None,
+        nagged_at=outbox.last_sent_at(session, key, (Kind.MISSED, Kind.OVERDUE)),
     )
     if snoozed is not None:
         dues = keep_snooze(dues, snoozed.until, snoozed.sent, now, at, zone)

@@ -293,7 +293,8 @@ def _able_spans(events: Sequence[Event], end: datetime) -> tuple[list[Span], lis
             up.add(event.process)
         elif isinstance(event, Crash):
             up.discard(event.process)
-            if event.point == "after_claim":
+            if event.point in ("after_claim", "after_accept"):
+                # the rest of the dead process's batch stays claimed until its lease runs out
                 leases.append((event.at, event.at + LEASE))
         elif isinstance(event, OutageBegan):
             outages.setdefault(event.kind, event.at)
@@ -997,6 +998,8 @@ class _Oracle:
                 self.flag(user, "overdue", f"dose {number} overdue before the missed alert", at)
         days = {day for _, day in notes}
         snap = self.snap_at(user, missed_at)
+        if snap is not None:  # a snoozed reminder coming back is that day's reminder too
+            days |= {local_date(at, snap.zone) for at in self.snoozed_sent.get(dose, [])}
         if snap is None:
             return
         day = local_date(missed_at, snap.zone) + DAY

@@ -134,12 +134,13 @@ class Patient:
         user = user or self.user
         index = self.world.api.call_index()
         try:
-            user.tap(message_id, label)
+            query = user.tap(message_id, label)
         except AssertionError as error:
             self.world.surprise(self.id, f"cannot tap {label!r}: {error}")
             return []
         await self.world.pump()
-        return self._answers(index, user)
+        toast = self.world.api.answered_callbacks.get(query)
+        return [*self._answers(index, user), *([toast.text] if toast and toast.text else [])]
 
     async def reply(self, message_id: int, text: str) -> list[str]:
         index = self.world.api.call_index()
@@ -505,6 +506,9 @@ class Patient:
 
         async def open_link() -> None:
             answers = await self.say(f"/start {found.group(1)}", caregiver)
+            if any("has expired" in text for text in answers):  # opened too late: ask again
+                self.later(timedelta(days=self.rng.uniform(1, 10)), self.invite)
+                return
             if self.expect(answers, "Waiting for their approval", "invite link") is None:
                 return
             self.world.log(ev.InviteOpened(self.world.now, self.id, caregiver.user_id))

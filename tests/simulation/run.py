@@ -38,5 +38,5 @@ def simulate(options: Options) -> Outcome:
     if options.faults:
         faults.schedule(world, random.Random(f"{options.seed}:faults"))
     asyncio.run(world.run())
-    report = oracle.check(world.events, end=world.end)
+    report = oracle.check(world.events, end=world.now)  # the end, once the world wound down
     return Outcome(world, report, wallclock.perf_counter() - began)
