@@ -17,6 +17,7 @@ from tests.support.database import Backend
 PATIENTS, DAYS, SEED = 100, 365, 15
 
 
+@pytest.mark.filterwarnings("ignore:Tasks created via `Application.create_task`")
 def test_a_year_sends_every_reminder_once_through_crashes_and_outages(
     database_url: str, backend: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
