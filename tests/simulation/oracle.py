@@ -387,7 +387,8 @@ class _Oracle:
         self.missed_sent: dict[DoseId, list[datetime]] = defaultdict(list)
         self.cg_missed_sent: dict[tuple[DoseId, int], list[datetime]] = defaultdict(list)
         self.overdue_sent: dict[DoseId, list[tuple[datetime, date]]] = defaultdict(list)
-        self.snoozes: dict[DoseId, list[datetime]] = defaultdict(list)
+        self.snoozes: dict[DoseId, list[tuple[datetime, datetime]]] = defaultdict(list)
+        """(when the patient snoozed, until when) per dose."""
         self.snoozed_sent: dict[DoseId, list[datetime]] = defaultdict(list)
         self.broadcasts: dict[int, tuple[BroadcastStarted, frozenset[int]]] = {}
         self.deliveries: dict[tuple[int, int], list[BroadcastDelivered]] = defaultdict(list)
@@ -585,7 +586,8 @@ class _Oracle:
     def on_snoozed(self, event: Snoozed) -> None:
         patient = self.patients.get(event.patient)
         if patient is not None:
-            self.snoozes[(event.patient, patient.epoch, event.number)].append(event.until)
+            dose = (event.patient, patient.epoch, event.number)
+            self.snoozes[dose].append((event.at, event.until))
 
     def on_paused(self, event: Paused) -> None:
         if (patient := self.patient(event.patient, event.at, "paused")) is not None:
@@ -888,14 +890,17 @@ class _Oracle:
         became_due = due[0][0]
         missed_from = became_due + DAY
         missed_by = max(became_due, first_sent or became_due) + DAY
-        for until in self.snoozes.get(dose, []):
+        missed = self.missed_sent.get(dose, [])
+        missed_at = missed[0] if missed else None
+        for snoozed_at, until in self.snoozes.get(dose, []):
+            if missed_at is not None and snoozed_at >= missed_at:
+                continue  # snoozed after the missed alert: it moves only what is still to come
             missed_from = max(missed_from, until + timedelta(hours=2))
             missed_by = max(missed_by, until + timedelta(hours=2))
         for at in self.snoozed_sent.get(dose, []):
-            missed_by = max(missed_by, at + timedelta(hours=2))
+            if missed_at is None or at < missed_at:
+                missed_by = max(missed_by, at + timedelta(hours=2))
         missed_due = self.missed_due(dose, segments, became_due, missed_by)
-        missed = self.missed_sent.get(dose, [])
-        missed_at = missed[0] if missed else None
         if missed_at is not None and missed_at < missed_from - SLACK:
             self.flag(user, "missed", f"dose {number} reported missed too early", missed_at)
         self.judge(user, f"dose {number} missed alert", missed_due, missed_at, rule="missed")

@@ -250,7 +250,7 @@ class Patient:
         dose = self.doses.get(key)
         if dose is None:
             dose = self.doses[key] = Dose(self.habit(), wait_overdue=self.rng.randint(1, 3))
-            self.plan_dose(dose, message_id, sent.planned)
+            self.plan_dose(dose, message_id, sent.number, sent.planned)
         dose.message_id = message_id
         if sent.kind == "snoozed" and dose.habit == "snooze":
             dose.habit = "button"
@@ -272,7 +272,7 @@ class Patient:
         }
         return self.rng.choices(list(habits), weights=list(habits.values()))[0]
 
-    def plan_dose(self, dose: Dose, message_id: int | None, planned: date) -> None:
+    def plan_dose(self, dose: Dose, message_id: int | None, number: int, planned: date) -> None:
         match dose.habit:
             case "button":
                 self.later(self.minutes(1, 90), lambda: self.confirm(message_id))
@@ -283,7 +283,7 @@ class Patient:
             case "hours_late":
                 self.later(self.minutes(360, 1320), lambda: self.confirm(None, planned))
             case "snooze":
-                self.later(self.minutes(1, 20), lambda: self.snooze(message_id))
+                self.later(self.minutes(1, 20), lambda: self.snooze(message_id, number))
             case "late_report":
                 self.later(self.minutes(26 * 60, 50 * 60), lambda: self.taken(planned))
 
@@ -381,7 +381,7 @@ class Patient:
         self.world.log(ev.Undone(self.world.now, self.id, number))
         self.later(self.minutes(10, 90), self.taken)
 
-    async def snooze(self, message_id: int | None) -> None:
+    async def snooze(self, message_id: int | None, number: int) -> None:
         if message_id is None:
             return
         choice = self.rng.choice(("⏰ 1 h", "⏰ 3 h", "⏰ Tomorrow"))
@@ -396,9 +396,6 @@ class Patient:
         else:
             tomorrow = self.local_now().date() + timedelta(days=1)
             until = datetime.combine(tomorrow, self.reminder, ZoneInfo(self.zone)).astimezone(UTC)
-        number = next(
-            (n for (n, _), dose in self.doses.items() if dose.message_id == message_id), 0
-        )
         self.world.log(ev.Snoozed(now, self.id, number, until))
 
     # -- settings and the rest of life --------------------------------------------------------
