@@ -359,54 +359,47 @@ class Snoozed:
     sent: bool
 
 
-def latest_snooze(session: Session, patient_id: int, number: int, planned: date) -> Snoozed | None:
-    """The dose's newest snoozed reminder, pending or sent, for a re-plan to keep."""
-    row = session.exec(
-        select(OutboxMessage.due_at, OutboxMessage.outcome)
-        .where(
+@dataclass(frozen=True)
+class DoseHistory:
+    """What a re-plan needs to know about one dose's rows, read in one query: the kinds
+    already delivered (never repeated), when the dose reminder and the latest missed or
+    overdue reminder went out, and its newest snooze (pending or sent)."""
+
+    sent: frozenset[str] = frozenset()
+    reminded_at: datetime | None = None
+    nagged_at: datetime | None = None
+    snooze: Snoozed | None = None
+
+
+def dose_history(session: Session, patient_id: int, number: int, planned: date) -> DoseHistory:
+    rows = session.exec(
+        select(
+            OutboxMessage.kind,
+            OutboxMessage.outcome,
+            OutboxMessage.due_at,
+            OutboxMessage.finished_at,
+        ).where(
             OutboxMessage.patient_id == patient_id,
             OutboxMessage.dose_number == number,
             OutboxMessage.dose_planned == planned,
-            OutboxMessage.kind == Kind.SNOOZED.value,
             or_(
                 col(OutboxMessage.finished_at).is_(None), col(OutboxMessage.outcome) == Outcome.SENT
             ),
         )
-        .order_by(col(OutboxMessage.due_at).desc())
-        .limit(1)
-    ).first()
-    return None if row is None else Snoozed(row[0], row[1] == Outcome.SENT)
-
-
-def last_sent_at(
-    session: Session, dose: tuple[int, int, date], kinds: Iterable[str]
-) -> datetime | None:
-    """When the newest message of these kinds about a (patient, number, planned) dose went
-    out, if one did."""
-    patient_id, number, planned = dose
-    found: datetime | None = session.exec(
-        select(func.max(OutboxMessage.finished_at)).where(
-            OutboxMessage.patient_id == patient_id,
-            OutboxMessage.dose_number == number,
-            OutboxMessage.dose_planned == planned,
-            col(OutboxMessage.kind).in_([str(kind) for kind in kinds]),
-            OutboxMessage.outcome == Outcome.SENT,
-        )
-    ).one()
-    return found
-
-
-def sent_kinds(session: Session, patient_id: int, number: int, planned: date) -> frozenset[str]:
-    """Kinds already delivered for this dose as planned, so a re-plan never repeats them."""
-    rows = session.exec(
-        select(OutboxMessage.kind).where(
-            OutboxMessage.patient_id == patient_id,
-            OutboxMessage.dose_number == number,
-            OutboxMessage.dose_planned == planned,
-            OutboxMessage.outcome == Outcome.SENT,
-        )
     ).all()
-    return frozenset(rows)
+    sent = [(kind, finished) for kind, outcome, _, finished in rows if outcome == Outcome.SENT]
+    reminded = [at for kind, at in sent if kind == Kind.DOSE and at is not None]
+    nagged = [at for kind, at in sent if kind in (Kind.MISSED, Kind.OVERDUE) and at is not None]
+    snoozes = [
+        (due, outcome == Outcome.SENT) for kind, outcome, due, _ in rows if kind == Kind.SNOOZED
+    ]
+    newest = max(snoozes, default=None, key=lambda snooze: snooze[0])
+    return DoseHistory(
+        sent=frozenset(kind for kind, _ in sent),
+        reminded_at=max(reminded, default=None),
+        nagged_at=max(nagged, default=None),
+        snooze=Snoozed(*newest) if newest is not None else None,
+    )
 
 
 def pending(session: Session, patient_id: int) -> Sequence[OutboxMessage]:

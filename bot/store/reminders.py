@@ -40,25 +40,22 @@ def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
     """Rewrite the reminders for the patient's next dose; none while paused or blocked."""
     course = patients.course_of(session, patient)
     dose = next_dose(course, local_date(now, patient.time_zone))
-    snoozed = outbox.latest_snooze(session, patient.user_id, dose.number, dose.planned)
+    history = outbox.dose_history(session, patient.user_id, dose.number, dose.planned)
     outbox.cancel_pending(session, now, patient_id=patient.user_id, kinds=REMINDER_KINDS)
     if patient.paused or patient.blocked_at is not None:
         return dose
-    sent = outbox.sent_kinds(session, patient.user_id, dose.number, dose.planned)
-    key = (patient.user_id, dose.number, dose.planned)
-    reached = outbox.dose_reminders(session, [key]).get(key)
     at, zone = patient.reminder_time, patient.time_zone
     dues = reminders_for_dose(
         dose.planned,
         at,
         zone,
         now,
-        already_sent=frozenset(Kind(kind) for kind in sent if kind in DOSE_REMINDERS),
-        reminded_at=reached.sent_at if reached is not None else None,
-        nagged_at=outbox.last_sent_at(session, key, (Kind.MISSED, Kind.OVERDUE)),
+        already_sent=frozenset(Kind(kind) for kind in history.sent if kind in DOSE_REMINDERS),
+        reminded_at=history.reminded_at,
+        nagged_at=history.nagged_at,
     )
-    if snoozed is not None:
-        dues = keep_snooze(dues, snoozed.until, snoozed.sent, now, at, zone)
+    if history.snooze is not None:
+        dues = keep_snooze(dues, history.snooze.until, history.snooze.sent, now, at, zone)
     for due in dues:
         outbox.add_to_patient(
             session,
