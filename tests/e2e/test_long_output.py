@@ -24,7 +24,7 @@ def since(user: FakeUser, mark: ChatMessage) -> list[ChatMessage]:
 
 def test_history_with_emoji_diary_notes(api: FakeBotApi, bot: BotProcess) -> None:
     ana = api.user(1211, "Ana")
-    enrol(ana)
+    enrol(ana, first="tomorrow")  # no reminder due while /history answers
     notes = [f"note {n} " + "😀" * 490 for n in range(1, 7)]
     for note in notes:
         say(ana, f"/log {note}", "Noted in your diary")
