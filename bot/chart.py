@@ -76,12 +76,13 @@ class ChartLabels:
         }[status]
 
 
-def adherence_png(points: Sequence[DosePoint], labels: ChartLabels) -> bytes:
-    """The chart as PNG bytes, about 800x500 px so it stays legible on a phone."""
+def adherence_png(points: Sequence[DosePoint], labels: ChartLabels, dpi: int = DPI) -> bytes:
+    """The chart as PNG bytes, about 800x500 px so it stays legible on a phone (more pixels
+    with a higher `dpi`, for print)."""
     with _RENDER_LOCK:
         figure = adherence_figure(points, labels)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI)
+        figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
