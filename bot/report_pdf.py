@@ -137,7 +137,7 @@ def render(report: Report, labels: ReportLabels, chart_png: bytes | None, paper:
                 )
                 for row in report.doses
             ],
-            widths=(9, 19, 19, 16, 24, 25, 28),
+            widths=(11, 18, 18, 15, 22, 30, 28),
             aligned=("C", "L", "L", "C", "L", "L", "L"),
         )
     else:
