@@ -42,6 +42,7 @@ from bot.handlers import (
     pen,
     presence,
     replies,
+    report,
     schedule,
     settings,
     staff,
@@ -62,6 +63,7 @@ from bot.keyboards.enrolment import EnrolTap
 from bot.keyboards.erasure import EraseTap
 from bot.keyboards.info import InfoTap
 from bot.keyboards.pen import PenQuestionTap, PenTap
+from bot.keyboards.report import ReportNameTap, ReportTap
 from bot.keyboards.settings import LanguageTap, SettingsTap
 from bot.keyboards.support import SupportTap
 from bot.keyboards.zones import ZoneFlow, ZoneTap
@@ -142,6 +144,7 @@ def build_application(
             CommandHandler("log", diary.log, filters=private),
             CommandHandler("pen", pen.pen, filters=private),
             CommandHandler("export", export.export, filters=private),
+            CommandHandler("report", report.report, filters=private),
             CommandHandler("settings", settings.show, filters=private),
             CommandHandler("invite", caregivers.invite, filters=private),
             CommandHandler("caregivers", caregivers.list_caregivers, filters=private),
@@ -176,6 +179,8 @@ def build_application(
             CallbackQueryHandler(doses.on_site, pattern=SiteTap.pattern()),
             CallbackQueryHandler(doses.on_correction_day, pattern=CorrectionTap.pattern()),
             CallbackQueryHandler(checklist.on_button, pattern=ChecklistTap.pattern()),
+            CallbackQueryHandler(report.on_period, pattern=ReportTap.pattern()),
+            CallbackQueryHandler(report.on_name, pattern=ReportNameTap.pattern()),
             CallbackQueryHandler(_unknown_button),
             ChatMemberHandler(presence.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
             MessageHandler(private & (filters.TEXT | filters.LOCATION), replies.on_message),

@@ -322,3 +322,14 @@ def _country_names(
             names[normalise(name)] = code
     names.update(COUNTRY_ALIASES)
     return {name: code for name, code in names.items() if code in table}
+
+
+@cache
+def _countries_by_zone() -> dict[str, str]:
+    return {zone: code for code, zones in _zone_table().items() for zone in zones}
+
+
+def country_of(zone: str) -> str | None:
+    """The country (ISO 3166 code) of a time zone in tzdata's `zone.tab`; None for a zone of
+    no one country (UTC, Etc/GMT+5)."""
+    return _countries_by_zone().get(zone)

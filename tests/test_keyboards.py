@@ -17,6 +17,7 @@ from telegram import Chat, InlineKeyboardMarkup, Message
 from bot.domain.broadcast import Audience
 from bot.domain.checklist import Check, checklist
 from bot.domain.numbers import LARGEST, ROW_ID_LARGEST
+from bot.domain.report import Naming, Period
 from bot.domain.sites import Injector, Site
 from bot.domain.timing import find_zone
 from bot.keyboards import datepicker
@@ -51,6 +52,7 @@ from bot.keyboards.enrolment import (
 from bot.keyboards.erasure import EraseDecision, EraseTap, confirm_keyboard
 from bot.keyboards.info import InfoTap
 from bot.keyboards.pen import PenAction, PenAnswer, PenQuestionTap, PenTap
+from bot.keyboards.report import ReportNameTap, ReportTap, periods_keyboard
 from bot.keyboards.settings import (
     LanguageTap,
     SettingsAction,
@@ -92,6 +94,9 @@ WIRE: list[tuple[CallbackData, str]] = [
     (PenQuestionTap(PenAnswer.YES, 4), "penq:yes:4"),
     (PenQuestionTap(PenAnswer.NO, 4), "penq:no:4"),
     (InfoTap("help_now"), "info:help_now"),
+    (ReportTap(Period.MONTHS_6, Naming.WITHOUT), "report:6:no"),
+    (ReportTap(Period.ALL, Naming.WITH), "report:all:yes"),
+    (ReportNameTap(Naming.WITH), "rname:yes"),
     (EnrolTap(EnrolAction.SIGNUP), "enrol:signup"),
     (EnrolTap(EnrolAction.PLAN_FROM_FIRST), "enrol:planfirst"),
     (WhichDoseTap("3"), "enrol:dose:3"),
@@ -145,6 +150,8 @@ def test_the_patterns_registered_are_todays() -> None:
         WhoTap: "^who:",
         SiteTap: "^site:",
         CorrectionTap: "^fixday:",
+        ReportTap: "^report:",
+        ReportNameTap: "^rname:",
     }
     for kind, pattern in patterns.items():
         assert kind.pattern() == pattern, kind
@@ -189,6 +196,11 @@ def test_the_patterns_registered_are_todays() -> None:
         "fixday:4001:3:4",  # no button for four days ago
         "chk:hepatitis_b:2",  # done is 0 or 1
         "chk:pregnancy:1",
+        "report:5:no",  # no such period
+        "report:6",
+        "report:6:maybe",
+        "report:6:no:4001",  # no one else's report
+        "rname:",
         "fixday:4001:3:",
         "bc:to:1",
         "bc:send:1:everyone",
@@ -395,6 +407,8 @@ def test_every_keyboard_packs_in_every_language(code: str) -> None:
             overview_keyboard(paused=True, discreet=False),
             language_keyboard(),
             confirm_keyboard(),
+            periods_keyboard(Naming.WITHOUT),
+            periods_keyboard(Naming.WITH),
             datepicker.keyboard(planned, date(2020, 8, 20), date(2027, 3, 4)),
         ]
     data = [
@@ -404,4 +418,5 @@ def test_every_keyboard_packs_in_every_language(code: str) -> None:
         for button in row
     ]
     assert "dose:1:2:20260302:tomorrow" in data
+    assert {"report:3:no", "report:all:yes", "rname:yes", "rname:no"} <= set(data)
     assert all(isinstance(item, str) and len(item.encode()) <= 64 for item in data)

@@ -15,6 +15,7 @@ PATIENT = (
     "log",
     "pen",
     "export",
+    "report",
     "settings",
     "invite",
     "caregivers",

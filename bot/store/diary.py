@@ -58,3 +58,12 @@ def latest(session: Session, patient_id: int, limit: int = SHOWN) -> Sequence[Di
         .order_by(col(DiaryEntry.created_at).desc(), col(DiaryEntry.id).desc())
         .limit(limit)
     ).all()
+
+
+def since(session: Session, patient_id: int, day: date) -> Sequence[DiaryEntry]:
+    """Notes of `day` and later, oldest first (for /report)."""
+    return session.exec(
+        select(DiaryEntry)
+        .where(DiaryEntry.patient_id == patient_id, col(DiaryEntry.noted_on) >= day)
+        .order_by(col(DiaryEntry.noted_on), col(DiaryEntry.created_at), col(DiaryEntry.id))
+    ).all()

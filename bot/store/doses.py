@@ -81,3 +81,13 @@ def recent_sites(session: Session, patient_id: int, limit: int = 6) -> Sequence[
         .limit(limit)
     ).all()
     return [site for site in sites if site is not None]
+
+
+def injections(session: Session, patient_id: int) -> dict[int, tuple[str | None, str | None]]:
+    """Who injected each recorded dose and where (None where the patient did not say)."""
+    found = session.exec(
+        select(DoseRecord.number, DoseRecord.injector, DoseRecord.site).where(
+            DoseRecord.patient_id == patient_id
+        )
+    ).all()
+    return {number: (injector, site) for number, injector, site in found}

@@ -3,6 +3,7 @@ end (too warm, or its dose recorded)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -53,3 +54,12 @@ def remove(session: Session, period: PenPeriod, now: datetime) -> None:
     """A period noted by mistake: gone, with its pending alerts."""
     outbox.cancel_pending(session, now, patient_id=period.patient_id, kinds=PEN_KINDS)
     session.delete(period)
+
+
+def periods(session: Session, patient_id: int) -> Sequence[PenPeriod]:
+    """Every room-temperature period of the patient, oldest first (for /report)."""
+    return session.exec(
+        select(PenPeriod)
+        .where(PenPeriod.patient_id == patient_id)
+        .order_by(col(PenPeriod.removed_at), col(PenPeriod.id))
+    ).all()

@@ -43,6 +43,7 @@ def _help_patient() -> str:
         "/history – your injections: on time, late, missed; and your diary\n"
         "/log – note a side effect in your diary\n"
         "/export – your doses and diary as a spreadsheet, and a calendar file\n"
+        "/report – a PDF of your injections for your neurologist\n"
         "/pen – a pen came out of the fridge: I'll count its days at room temperature\n"
         "/settings – reminder time, time zone, pause or resume, language\n"
         "/invite – a link for a caregiver · /caregivers – yours"
