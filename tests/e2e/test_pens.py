@@ -53,6 +53,7 @@ def test_pens_counted_used_reminded_and_delivered(
     start_at("2026-03-02 07:00:00")
     ana = api.user(6301, "Ana")
     enrol(ana, zone="UTC", first="today", at="09:00")
+    say(ana, "/help", "/pens – pens at home: how many, deliveries, a reminder to reorder")
     first = say(ana, "/pens", "Pens at home")
     assert "haven't told me yet" in first.body
     assert "/pen counts its days" in first.body, "the pen out of the fridge is /pen"
@@ -118,8 +119,10 @@ def test_pens_in_german(api: FakeBotApi, start_at: Start, tmp_path: Path) -> Non
     start_at("2026-04-06 05:00:00")
     lena = api.user(6302, "Lena", language_code="de")
     enrol_in_german(lena, zone="Europe/Berlin", first="heute", at="9:00")
+    lena.send("/help")
+    lena.wait_for(contains="/pens – Pens zu Hause: wie viele, Lieferungen")
     lena.send("/pens")
-    view = lena.wait_for(contains="Pens zu Hause")
+    view = lena.wait_for(contains="📦 Pens zu Hause")
     assert "/pen zählt seine Tage" in view.body
     lena.tap(view, german(texts.pens.set_count_button))
     lena.wait_for(contains="Wie viele Pens haben Sie jetzt zu Hause")
