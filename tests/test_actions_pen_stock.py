@@ -134,6 +134,15 @@ def test_the_count_never_goes_below_zero_and_an_undo_gives_back_only_what_was_ta
     assert count(engine) == 0, "dose 1 took no pen: none comes back"
 
 
+def test_an_undo_never_lifts_the_count_past_its_bound(engine: Engine) -> None:
+    actions.set_count(engine, T0, PATIENT, 60)
+    record(engine, T0)
+    actions.add_delivery(engine, T0, PATIENT, 1)
+    doses.undo_dose(engine, T0, PATIENT, 1)
+    assert count(engine) == 60
+    assert actions.look(engine, T0, PATIENT) is not None
+
+
 def test_no_count_no_stock_and_a_dose_still_records(engine: Engine) -> None:
     assert isinstance(record(engine, T0), doses.Recorded)
     assert count(engine) is None

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, delete, select
 
 from bot.domain.outcomes import Outcome
 from bot.domain.pen_stock import (
+    MAX_PENS,
     REORDER_PRIORITY,
     Coverage,
     ReorderKind,
@@ -77,7 +78,7 @@ def give_back(session: Session, patient_id: int, dose_number: int, now: datetime
     if found is None or stock is None:
         return False
     session.delete(found)
-    stock.count += 1
+    stock.count = min(stock.count + 1, MAX_PENS)  # a delivery since may have filled it up
     stock.updated_at = now
     session.add(stock)
     session.flush()
@@ -112,9 +113,11 @@ def replan_reorder(session: Session, patient: Patient, now: datetime) -> None:
     """Cancel the pending reorder reminders and write what the stock and plan now call for:
     nothing while the reminder is off; else the reminder for the current shortage (and its
     repeat), unless those already went out."""
-    outbox.cancel_pending(session, now, patient_id=patient.user_id, kinds=REORDER_KINDS)
     stock = get(session, patient.user_id)
-    if stock is None or stock.reorder_days is None:
+    if stock is None:
+        return  # never counted: no reminder was ever written (and every dose asks this)
+    outbox.cancel_pending(session, now, patient_id=patient.user_id, kinds=REORDER_KINDS)
+    if stock.reorder_days is None:
         return
     cover = coverage_of(session, patient, stock, now)
     due = reorder_at(cover, stock.reorder_days, patient.reminder_time, patient.time_zone)
