@@ -16,7 +16,7 @@ def help(*, patient: bool, caregiver: bool, staff: bool) -> str:
     up), then what everyone has."""
     parts = [_("<b>What I can do</b>")]
     if patient:
-        parts.append(_help_patient())
+        parts.append(_help_patient() + "\n" + _help_pens())
     elif caregiver:
         parts.append(_("/start – whom you follow; or sign up, if you take Kesimpta yourself too"))
     else:
@@ -35,22 +35,22 @@ def help(*, patient: bool, caregiver: bool, staff: bool) -> str:
 
 
 def _help_patient() -> str:
-    return (
-        _(
-            "/start – where you are\n"
-            "/schedule – your dose plan, past and upcoming\n"
-            "/next – your next dose and when I'll remind you\n"
-            "/taken – record your due dose (add a date for an earlier day)\n"
-            "/history – your injections: on time, late, missed; and your diary\n"
-            "/log – note a side effect in your diary\n"
-            "/export – your doses and diary as a spreadsheet, and a calendar file\n"
-            "/pen – a pen came out of the fridge: I'll count its days at room temperature\n"
-            "/settings – reminder time, time zone, pause or resume, language\n"
-            "/invite – a link for a caregiver · /caregivers – yours"
-        )
-        + "\n"
-        + _("/pens – pens at home: how many, deliveries, a reminder to reorder")
+    return _(
+        "/start – where you are\n"
+        "/schedule – your dose plan, past and upcoming\n"
+        "/next – your next dose and when I'll remind you\n"
+        "/taken – record your due dose (add a date for an earlier day)\n"
+        "/history – your injections: on time, late, missed; and your diary\n"
+        "/log – note a side effect in your diary\n"
+        "/export – your doses and diary as a spreadsheet, and a calendar file\n"
+        "/pen – a pen came out of the fridge: I'll count its days at room temperature\n"
+        "/settings – reminder time, time zone, pause or resume, language\n"
+        "/invite – a link for a caregiver · /caregivers – yours"
     )
+
+
+def _help_pens() -> str:
+    return _("/pens – pens at home: how many, deliveries, a reminder to reorder")
 
 
 def _help_caregiver() -> str:
