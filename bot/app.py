@@ -40,6 +40,7 @@ from bot.handlers import (
     limits,
     menus,
     pen,
+    pens,
     presence,
     replies,
     report,
@@ -63,6 +64,7 @@ from bot.keyboards.enrolment import EnrolTap
 from bot.keyboards.erasure import EraseTap
 from bot.keyboards.info import InfoTap
 from bot.keyboards.pen import PenQuestionTap, PenTap
+from bot.keyboards.pen_stock import PensTap
 from bot.keyboards.report import ReportNameTap, ReportTap
 from bot.keyboards.settings import LanguageTap, SettingsTap
 from bot.keyboards.support import SupportTap
@@ -143,6 +145,7 @@ def build_application(
             CommandHandler("history", doses.history, filters=private),
             CommandHandler("log", diary.log, filters=private),
             CommandHandler("pen", pen.pen, filters=private),
+            CommandHandler("pens", pens.pens, filters=private),
             CommandHandler("export", export.export, filters=private),
             CommandHandler("report", report.report, filters=private),
             CommandHandler("settings", settings.show, filters=private),
@@ -174,6 +177,7 @@ def build_application(
             CallbackQueryHandler(diary.on_button, pattern=DiaryTap.pattern()),
             CallbackQueryHandler(pen.on_button, pattern=PenTap.pattern()),
             CallbackQueryHandler(pen.on_answer, pattern=PenQuestionTap.pattern()),
+            CallbackQueryHandler(pens.on_button, pattern=PensTap.pattern()),
             CallbackQueryHandler(checkin.on_button, pattern=CheckinTap.pattern()),
             CallbackQueryHandler(doses.on_who, pattern=WhoTap.pattern()),
             CallbackQueryHandler(doses.on_site, pattern=SiteTap.pattern()),

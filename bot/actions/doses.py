@@ -1,6 +1,7 @@
 """Doses: recording one (by the patient or an allowed caregiver), correcting its date, undoing
 it, noting who injected where, and snoozing its reminder. Each checks the tap against the plan
-as it stands and re-plans the reminders in the same transaction."""
+as it stands and re-plans the reminders in the same transaction. A recorded dose takes a pen
+from the patient's pens at home (/pens) and its undo gives it back, in that transaction too."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from bot.domain.sites import Injector, Site
 from bot.domain.timing import local_date
 from bot.models import Patient
 from bot.store import caregivers, checkins, conversations, doses, patients, reminders
+from bot.store import pen_stock as stocks
 
 
 class Refusal(StrEnum):
@@ -121,7 +123,9 @@ def record_dose(
             gap = short_gap(course, current.number, day)
             by = by or patient_id
             doses.add(session, patient, current.number, day, now, by=by, source=source)
+            stocks.use(session, patient_id, current.number, now)  # with the record: once
             following = reminders.replan(session, patient, now)
+            stocks.replan_reorder(session, patient, now)
             caregivers.tell_recorded(session, patient, current, now, by=by)
             checkins.plan(session, patient, current.number, day, now)
     except _Refuse as refusal:
@@ -160,6 +164,7 @@ def correct_dose(
         doses.move(session, record, day)
         conversations.drop(session, patient_id)
         following = reminders.replan(session, patient, now)
+        stocks.replan_reorder(session, patient, now)  # the dates moved, not the pens
         if day != before:
             caregivers.tell_changed(session, patient, number, before, now, undone=False)
     return Recorded(number, day, following, gap)
@@ -177,7 +182,9 @@ def undo_dose(engine: Engine, now: datetime, patient_id: int, number: int) -> Un
         before = record.taken_on
         doses.remove(session, patient_id, number)
         checkins.cancel(session, patient_id, number, now)
+        stocks.give_back(session, patient_id, number, now)
         reminders.replan(session, patient, now)
+        stocks.replan_reorder(session, patient, now)
         caregivers.tell_changed(session, patient, number, before, now, undone=True)
     return UndoOutcome.UNDONE
 

@@ -26,6 +26,7 @@ class FlowName(StrEnum):
     ERASE = "erase"
     DIARY = "diary"
     ASK_SUPPORT = "ask_support"
+    PENS = "pens"
 
 
 class EnrolmentStep(StrEnum):
@@ -59,6 +60,11 @@ class DiaryStep(StrEnum):
 
 class AskSupportStep(StrEnum):
     WRITE = "write"
+
+
+class PensStep(StrEnum):
+    COUNT = "count"
+    DELIVERY = "delivery"
 
 
 class Unreadable(ValueError):
@@ -197,6 +203,12 @@ class AskSupportAnswers(Answers):
     def from_json(cls, data: Mapping[str, object]) -> Self:
         _only(data, ("follow_up",))
         return cls(follow_up=_number(data, "follow_up"))
+
+
+@dataclass(frozen=True)
+class PensAnswers(Answers):
+    """/pens asked for a number (the count at home, or the pens a delivery brought): the
+    step says which."""
 
 
 S = TypeVar("S", bound=StrEnum)

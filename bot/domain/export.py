@@ -1,7 +1,7 @@
-"""The patient's records as files: a CSV of doses and diary notes (for a spreadsheet or the
-doctor), and an iCalendar file of the upcoming doses that phone calendars import. The
-calendar comes from the `icalendar` library rather than hand-written text: line folding,
-escaping and time-zone rules are easy to get subtly wrong."""
+"""The patient's records as files: a CSV of doses, diary notes and the pens at home (for a
+spreadsheet or the doctor), and an iCalendar file of the upcoming doses that phone calendars
+import. The calendar comes from the `icalendar` library rather than hand-written text: line
+folding, escaping and time-zone rules are easy to get subtly wrong."""
 
 from __future__ import annotations
 
@@ -40,8 +40,11 @@ def calendar_reference(user_id: int, secret: str) -> str:
 
 
 def records_csv(
-    doses: Iterable[tuple[PlannedDose, Status]], notes: Iterable[tuple[date, str]]
+    doses: Iterable[tuple[PlannedDose, Status]],
+    notes: Iterable[tuple[date, str]],
+    pens_at_home: int | None = None,
 ) -> str:
+    """Doses, then diary notes, then the pens at home (/pens) if the patient counted them."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -59,6 +62,8 @@ def records_csv(
         )
     for day, text in notes:
         writer.writerow(("diary", "", "", "", day.isoformat(), "", as_text_cell(text)))
+    if pens_at_home is not None:
+        writer.writerow(("pens_at_home", "", "", "", "", "", pens_at_home))
     return out.getvalue()
 
 

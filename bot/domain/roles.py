@@ -14,6 +14,7 @@ PATIENT = (
     "history",
     "log",
     "pen",
+    "pens",
     "export",
     "report",
     "settings",

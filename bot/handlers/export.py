@@ -1,5 +1,5 @@
-"""/export: the patient's records as two files, a CSV (doses and diary) and an .ics calendar
-of the upcoming doses."""
+"""/export: the patient's records as two files, a CSV (doses, diary, pens at home) and an .ics
+calendar of the upcoming doses."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
 from bot.handlers.access import message_of, user_of
 from bot.store import diary, patients
+from bot.store import pen_stock as stocks
 
 UPCOMING = 12
 NOTES = 1000
@@ -27,12 +28,17 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         patient = patients.get(session, user_of(update).id)
         course = patients.course_of(session, patient) if patient else None
         notes = diary.latest(session, patient.user_id, NOTES) if patient else []
+        stock = stocks.get(session, patient.user_id) if patient else None
     if patient is None or course is None:
         await message_of(update).reply_text(texts.common.not_enrolled())
         return
     plan = build_plan(course, local_date(now, patient.time_zone), upcoming=UPCOMING)
     statuses = [(dose, status_of(dose, patient, now)) for dose in plan]
-    records = records_csv(statuses, [(note.noted_on, note.text) for note in reversed(notes)])
+    records = records_csv(
+        statuses,
+        [(note.noted_on, note.text) for note in reversed(notes)],
+        stock.count if stock is not None else None,
+    )
     coming = [dose for dose, status in statuses if status in (Status.UPCOMING, Status.DUE_TODAY)]
     ics = calendar_ics(
         coming,

@@ -32,12 +32,14 @@ from bot.domain.conversations import (
     EraseStep,
     Exchange,
     FlowName,
+    PensAnswers,
+    PensStep,
     SettingsAnswers,
     SettingsStep,
     SupportAnswers,
     SupportStep,
 )
-from bot.handlers import diary, doses, enrolment, settings, support
+from bot.handlers import diary, doses, enrolment, pens, settings, support
 from bot.handlers.access import message_of
 from bot.handlers.advice import Advised
 from bot.models import Conversation
@@ -143,10 +145,20 @@ ASK_SUPPORT = Flow(
 """After a prompt ("What did you notice?", "What would you like to ask?") the next plain message
 is its answer, for a quarter of an hour."""
 
+PENS = Flow(
+    name=FlowName.PENS,
+    steps=PensStep,
+    answers=PensAnswers,
+    live_for=timedelta(minutes=15),
+    on_text=pens.answer,
+    when_expired=give_back,
+)
+"""After ✏️ Set the count or 📦 A delivery came (/pens), the next message is the number."""
+
 FLOWS: Mapping[str, Flow[Any, Any]] = MappingProxyType(
     {
         flow.name.value: flow
-        for flow in (ENROLMENT, SETTINGS, CORRECTION, SUPPORT, ERASE, DIARY, ASK_SUPPORT)
+        for flow in (ENROLMENT, SETTINGS, CORRECTION, SUPPORT, ERASE, DIARY, ASK_SUPPORT, PENS)
     }
 )
 

@@ -31,11 +31,12 @@ from bot.domain.checkin import KIND as CHECKIN
 from bot.domain.checklist import CHECK_OF_KIND
 from bot.domain.outcomes import Outcome
 from bot.domain.pen import PenAlert
+from bot.domain.pen_stock import ReorderKind
 from bot.domain.reminders import Kind, after_the_reminder, chains_after, is_late, is_stale
 from bot.domain.retries import backoff, keeps_trying
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
-from bot.jobs import alerts, checkin, checklist, inflight, pen, retention
+from bot.jobs import alerts, checkin, checklist, inflight, pen, pen_stock, retention
 from bot.keyboards.doses import reminder_keyboard
 from bot.models import CaregiverLink, Patient
 from bot.services import Services
@@ -53,6 +54,7 @@ LEASE = timedelta(minutes=5)
 LEASE_MARGIN = timedelta(seconds=30)
 CAREGIVER_ALERTS = frozenset(alert.value for alert in Alert)
 PEN_ALERTS = frozenset(alert.value for alert in PenAlert)
+REORDER = frozenset(kind.value for kind in ReorderKind)
 CHAINING = frozenset(kind.value for kind in Kind if chains_after(kind))
 DOSE_KINDS = frozenset(
     {Kind.DOSE, Kind.SNOOZED, Kind.FOLLOW_UP, Kind.EVENING, Kind.MISSED, Kind.OVERDUE}
@@ -198,6 +200,10 @@ def _pen_alert(it: Composing) -> Composed:
     return pen.compose(it.session, it.row, it.patient, it.course(), it.now)
 
 
+def _reorder(it: Composing) -> Composed:
+    return pen_stock.compose(it.session, it.row, it.patient, it.now)
+
+
 def _checkin(it: Composing) -> Composed:
     return checkin.compose(it.session, it.row, it.patient, it.now)
 
@@ -229,6 +235,7 @@ def _by_kind(
 COMPOSERS: Mapping[str, Callable[[Composing], Composed]] = _by_kind(
     (CAREGIVER_ALERTS, _caregiver_alert),
     (PEN_ALERTS, _pen_alert),
+    (REORDER, _reorder),
     ((CHECKIN,), _checkin),
     (CHECK_OF_KIND, _checklist),
     ((retention.KIND,), _retention_warning),

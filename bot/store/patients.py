@@ -19,6 +19,8 @@ from bot.models import (
     OutboxMessage,
     Patient,
     PenPeriod,
+    PenStock,
+    PenUse,
 )
 from bot.store import broadcasts, caregivers, languages, support
 
@@ -157,6 +159,8 @@ def erase(session: Session, user_id: int) -> bool:
         (DoseRecord, col(DoseRecord.patient_id)),
         (DiaryEntry, col(DiaryEntry.patient_id)),
         (PenPeriod, col(PenPeriod.patient_id)),
+        (PenUse, col(PenUse.patient_id)),
+        (PenStock, col(PenStock.patient_id)),
         (Patient, col(Patient.user_id)),
         (Conversation, col(Conversation.user_id)),
         (LanguageChoice, col(LanguageChoice.user_id)),

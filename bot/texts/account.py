@@ -16,7 +16,7 @@ def help(*, patient: bool, caregiver: bool, staff: bool) -> str:
     up), then what everyone has."""
     parts = [_("<b>What I can do</b>")]
     if patient:
-        parts.append(_help_patient())
+        parts.append(_help_patient() + "\n" + _help_pens())
     elif caregiver:
         parts.append(_("/start – whom you follow; or sign up, if you take Kesimpta yourself too"))
     else:
@@ -48,6 +48,10 @@ def _help_patient() -> str:
         "/settings – reminder time, time zone, pause or resume, language\n"
         "/invite – a link for a caregiver · /caregivers – yours"
     )
+
+
+def _help_pens() -> str:
+    return _("/pens – pens at home: how many, deliveries, a reminder to reorder")
 
 
 def _help_caregiver() -> str:

@@ -33,6 +33,7 @@ def _descriptions() -> dict[str, str]:
             ("history", _("Your injections so far, and your diary")),
             ("log", _("Note a side effect in your diary")),
             ("pen", _("A pen came out of the fridge")),
+            ("pens", _("Pens at home: count, deliveries, reorder")),
             ("export", _("Your records as files (CSV, calendar)")),
             ("report", _("A PDF report for your neurologist")),
             ("settings", _("Reminder time, time zone, language, pause")),

@@ -65,6 +65,7 @@ def use_everything(api: FakeBotApi, start_at: Start) -> tuple[FakeUser, FakeUser
     link(subject, caregiver)  # ... and with a caregiver of their own
     invite(subject)  # an invite still open
 
+    say(subject, "/pens 4", "Noted: 4 pens at home")  # the dose below takes one of them
     recorded = say(subject, "/taken", "Dose 1 recorded")
     who = subject.wait_for(contains="Who gave the injection", after=recorded)
     subject.tap(who, "🙋")
@@ -108,6 +109,8 @@ def test_deletedata_leaves_no_trace_in_any_table(
         "dose_records",
         "diary_entries",
         "pen_periods",
+        "pen_stocks",
+        "pen_uses",
         "outbox",
         "invites",
         "caregiver_links",

@@ -105,10 +105,11 @@ def test_help_and_menu_list_what_each_role_can_do(
 
     sign_up(patient, code)
     text = help_of(patient, code)
-    assert {"/schedule", "/taken", "/pen", "/invite"} <= set(text.split())
+    assert {"/schedule", "/taken", "/pen", "/pens", "/invite"} <= set(text.split())
     assert not {"/leave", "/stats"} & set(text.split())
     menu = chat_menu(api, patient, code, has="taken")
-    assert {"taken", "schedule", "invite"} <= menu and not {"patients", "stats"} & menu
+    assert {"taken", "schedule", "invite", "pen", "pens"} <= menu
+    assert not {"patients", "stats"} & menu
 
     link(patient, caregiver, code)
     text = help_of(caregiver, code)
@@ -116,7 +117,7 @@ def test_help_and_menu_list_what_each_role_can_do(
     assert not {"/taken", "/schedule", "/pen", "/invite", "/stats"} & set(text.split())
     menu = chat_menu(api, caregiver, code, has="patients")
     assert {"patients", "leave", "settings"} <= menu
-    assert not {"taken", "schedule", "pen", "stats"} & menu
+    assert not {"taken", "schedule", "pen", "pens", "stats"} & menu
 
     sign_up(both, code)
     link(patient, both, code)
