@@ -26,6 +26,7 @@ class FlowName(StrEnum):
     ERASE = "erase"
     DIARY = "diary"
     ASK_SUPPORT = "ask_support"
+    BROADCAST = "broadcast"
 
 
 class EnrolmentStep(StrEnum):
@@ -59,6 +60,11 @@ class DiaryStep(StrEnum):
 
 class AskSupportStep(StrEnum):
     WRITE = "write"
+
+
+class BroadcastStep(StrEnum):
+    VERSION = "version"
+    START = "start"
 
 
 class Unreadable(ValueError):
@@ -197,6 +203,29 @@ class AskSupportAnswers(Answers):
     def from_json(cls, data: Mapping[str, object]) -> Self:
         _only(data, ("follow_up",))
         return cls(follow_up=_number(data, "follow_up"))
+
+
+@dataclass(frozen=True)
+class BroadcastAnswers(Answers):
+    """A staff member's next message is the text of draft `broadcast` in `language`
+    (VERSION) or the time it should start (START)."""
+
+    broadcast: int
+    language: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"broadcast": self.broadcast}
+        if self.language is not None:
+            data["language"] = self.language
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Self:
+        _only(data, ("broadcast", "language"))
+        return cls(broadcast=known(_number(data, "broadcast")), language=_text(data, "language"))
+
+    def fits(self, step: str) -> bool:
+        return (self.language is not None) == (step == BroadcastStep.VERSION)
 
 
 S = TypeVar("S", bound=StrEnum)
