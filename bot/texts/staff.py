@@ -10,10 +10,10 @@ from html import escape, unescape
 from bot.domain.adherence import Recent
 from bot.domain.broadcast import Audience, Tally
 from bot.domain.broadcast import Status as BroadcastStatus
+from bot.texts import language
 from bot.texts.common import (
     shorten,
 )
-from bot.texts import language
 from bot.texts.language import _, ngettext
 
 
