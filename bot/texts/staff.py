@@ -340,9 +340,14 @@ def not_a_draft_any_more() -> str:
 
 def zone_words(zone: str | None) -> str:
     """The time zone a staff member's times are in, said in a sentence."""
-    if zone is None:
-        return _("UTC (you have no time zone in the bot: times are in UTC)")
-    return escape(zone)
+    return escape(zone) if zone is not None else "UTC"
+
+
+def no_zone_note() -> str:
+    return _(
+        "You have no time zone in the bot (it has one for you once you sign up as a patient), "
+        "so times are in UTC."
+    )
 
 
 def ask_start_time(number: int, zone: str | None, now_local: datetime) -> str:
@@ -355,7 +360,7 @@ def ask_start_time(number: int, zone: str | None, now_local: datetime) -> str:
         zone=zone_words(zone),
         example=language.numeric_day(now_local.date()),
         now=language.moment(now_local),
-    )
+    ) + ("\n" + no_zone_note() if zone is None else "")
 
 
 def start_time_unreadable() -> str:
