@@ -20,6 +20,8 @@ from bot.domain.conversations import (
     EARLIER,
     AskSupportAnswers,
     AskSupportStep,
+    BroadcastAnswers,
+    BroadcastStep,
     CorrectionAnswers,
     CorrectionStep,
     DiaryAnswers,
@@ -35,7 +37,7 @@ from bot.domain.conversations import (
     SupportStep,
     parse,
 )
-from bot.handlers import diary, doses, enrolment, flows, settings, support
+from bot.handlers import broadcast, diary, doses, enrolment, flows, settings, support
 from bot.models import Conversation
 from bot.store import conversations
 
@@ -49,6 +51,7 @@ def test_every_flow_is_in_the_table_under_its_stored_name() -> None:
     }
     assert sorted(flows.FLOWS) == [
         "ask_support",
+        "broadcast",
         "correct",
         "diary",
         "enrolment",
@@ -68,6 +71,7 @@ def test_step_values_stay_those_stored_rows_carry() -> None:
         "erase": ["confirm"],
         "diary": ["note"],
         "ask_support": ["write"],
+        "broadcast": ["version", "start"],
     }
 
 
@@ -81,6 +85,7 @@ def test_how_long_each_flow_stays_live() -> None:
         "erase": timedelta(minutes=10),
         "diary": timedelta(minutes=15),
         "ask_support": timedelta(minutes=15),
+        "broadcast": timedelta(minutes=30),
     }
 
 
@@ -109,6 +114,7 @@ def test_what_answers_text_and_locations() -> None:
         "erase": (None, None, None, None),
         "diary": (None, diary.answer, None, flows.give_back),
         "ask_support": (support.answer_request, None, None, flows.give_back),
+        "broadcast": (broadcast.answer, None, None, flows.give_back),
     }
 
 
@@ -132,6 +138,8 @@ ROUND_TRIPS = [
     (DiaryAnswers(), {}),
     (AskSupportAnswers(), {}),
     (AskSupportAnswers(follow_up=9), {"follow_up": 9}),
+    (BroadcastAnswers(broadcast=4), {"broadcast": 4}),
+    (BroadcastAnswers(broadcast=4, language="de"), {"broadcast": 4, "language": "de"}),
 ]
 
 
@@ -155,6 +163,8 @@ def test_rows_as_they_are_stored_read_for_every_step() -> None:
         (CorrectionStep, CorrectionAnswers, "day", {"number": 2}),
         (SupportStep, SupportAnswers, "answer", {"request": 5, EARLIER: None}),
         (EraseStep, EraseAnswers, "confirm", {EARLIER: {"flow": "x", "step": "y"}}),
+        (BroadcastStep, BroadcastAnswers, "version", {"broadcast": 4, "language": "de"}),
+        (BroadcastStep, BroadcastAnswers, "start", {"broadcast": 4}),
     ]
     for steps, answers, step, data in readable:
         parsed = parse(steps, answers, step, data)
@@ -166,6 +176,10 @@ def test_rows_as_they_are_stored_read_for_every_step() -> None:
     ("steps", "answers", "step", "data"),
     [
         (EnrolmentStep, EnrolmentAnswers, "zone", None),
+        (BroadcastStep, BroadcastAnswers, "version", {"broadcast": 4}),
+        (BroadcastStep, BroadcastAnswers, "start", {"broadcast": 4, "language": "de"}),
+        (BroadcastStep, BroadcastAnswers, "start", {"broadcast": "4"}),
+        (BroadcastStep, BroadcastAnswers, "start", {}),
         (EnrolmentStep, EnrolmentAnswers, "zone", ["zone"]),
         (EnrolmentStep, EnrolmentAnswers, "zone", "{}"),
         (EnrolmentStep, EnrolmentAnswers, "country", {}),
