@@ -53,7 +53,7 @@ from bot.handlers import (
 from bot.handlers.access import query_of
 from bot.jobs import broadcast as broadcast_worker
 from bot.jobs import retention, sweep
-from bot.keyboards.broadcast import BroadcastTap
+from bot.keyboards.broadcast import BroadcastTap, BroadcastVersionTap
 from bot.keyboards.caregivers import CaregiverTap
 from bot.keyboards.checkin import CheckinTap
 from bot.keyboards.checklist import ChecklistTap
@@ -116,7 +116,7 @@ def build_application(
     )
     retention.schedule(jobs)
     application.bot_data[broadcast_worker.LIMITER] = broadcast_worker.limiter_for(
-        config.broadcast_rate
+        config.paid_broadcast_rate if config.paid_broadcast else config.broadcast_rate
     )
     jobs.run_once(broadcast_worker.work, when=broadcast_worker.IDLE, name=broadcast_worker.JOB_NAME)
     application.add_error_handler(errors.on_error)
@@ -172,6 +172,7 @@ def build_application(
             CallbackQueryHandler(doses.on_dose_button, pattern=DoseTap.pattern()),
             CallbackQueryHandler(caregivers.on_button, pattern=CaregiverTap.pattern()),
             CallbackQueryHandler(broadcast.on_button, pattern=BroadcastTap.pattern()),
+            CallbackQueryHandler(broadcast.on_version, pattern=BroadcastVersionTap.pattern()),
             CallbackQueryHandler(support.on_button, pattern=SupportTap.pattern()),
             CallbackQueryHandler(info.on_button, pattern=InfoTap.pattern()),
             CallbackQueryHandler(diary.on_button, pattern=DiaryTap.pattern()),

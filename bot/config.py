@@ -33,6 +33,8 @@ class Settings:
     role: str = "all"
     rate_limit: bool = True
     broadcast_rate: float = 20.0
+    paid_broadcast: bool = False
+    paid_broadcast_rate: float = 100.0
     webhook_url: str | None = None
     port: int = 8080
     webhook_secret: str | None = None
@@ -100,6 +102,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         role=parse_role(env.get("BOT_ROLE")),
         rate_limit=env.get("TELEGRAM_RATE_LIMIT", "on").strip().lower() not in {"off", "0", "no"},
         broadcast_rate=parse_broadcast_rate(env.get("BROADCAST_RATE")),
+        paid_broadcast=parse_flag("PAID_BROADCAST", env.get("PAID_BROADCAST"), default=False),
+        paid_broadcast_rate=parse_paid_broadcast_rate(env.get("PAID_BROADCAST_RATE")),
         **parse_webhook(env),
         log_format=parse_choice("LOG_FORMAT", env.get("LOG_FORMAT"), LOG_FORMATS, "text"),
         retention_days=parse_count("RETENTION_DAYS", env.get("RETENTION_DAYS"), 180, low=7),
@@ -181,6 +185,21 @@ def parse_broadcast_rate(raw: str | None) -> float:
     if not 0 <= rate <= 30:
         raise ConfigError(
             f"BROADCAST_RATE must be a number of messages per second from 0 to 30, not {raw!r}."
+        )
+    return rate
+
+
+def parse_paid_broadcast_rate(raw: str | None) -> float:
+    """Messages per second for broadcasts when PAID_BROADCAST is on: Telegram then allows up
+    to 1,000 a second, each message paid in Telegram Stars (docs/operating.md)."""
+    try:
+        rate = float((raw or "100").strip())
+    except ValueError:
+        rate = -1.0
+    if not 1 <= rate <= 1000:
+        raise ConfigError(
+            "PAID_BROADCAST_RATE must be a number of messages per second from 1 to 1000, "
+            f"not {raw!r}."
         )
     return rate
 

@@ -257,6 +257,9 @@ class Broadcast(SQLModel, table=True):
     reported_at: datetime | None = None
     lease_until: datetime | None = None
     lease_token: str | None = Field(default=None, max_length=32)
+    scheduled_for: datetime | None = Field(
+        default=None, description="a scheduled broadcast starts at this time (UTC)"
+    )
 
 
 class BroadcastDelivery(SQLModel, table=True):
@@ -360,3 +363,19 @@ class PenUse(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = patient_column()
     dose_number: int
+
+
+class BroadcastVersion(SQLModel, table=True):
+    """A broadcast's text in another language than the default one (which stays in
+    `Broadcast.text`), and how many recipients got it. Staff-written, no personal data."""
+
+    __tablename__ = "broadcast_versions"
+    __table_args__ = (UniqueConstraint("broadcast_id", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("broadcasts.id", ondelete="CASCADE"), nullable=False)
+    )
+    language: str = Field(max_length=8)
+    text: str = Field(sa_type=Text)
+    delivered: int = 0

@@ -20,6 +20,8 @@ from bot.domain.conversations import (
     EARLIER,
     AskSupportAnswers,
     AskSupportStep,
+    BroadcastAnswers,
+    BroadcastStep,
     CorrectionAnswers,
     CorrectionStep,
     DiaryAnswers,
@@ -37,7 +39,7 @@ from bot.domain.conversations import (
     SupportStep,
     parse,
 )
-from bot.handlers import diary, doses, enrolment, flows, pens, settings, support
+from bot.handlers import broadcast, diary, doses, enrolment, flows, pens, settings, support
 from bot.models import Conversation
 from bot.store import conversations
 
@@ -51,6 +53,7 @@ def test_every_flow_is_in_the_table_under_its_stored_name() -> None:
     }
     assert sorted(flows.FLOWS) == [
         "ask_support",
+        "broadcast",
         "correct",
         "diary",
         "enrolment",
@@ -72,6 +75,7 @@ def test_step_values_stay_those_stored_rows_carry() -> None:
         "diary": ["note"],
         "ask_support": ["write"],
         "pens": ["count", "delivery"],
+        "broadcast": ["version", "start"],
     }
 
 
@@ -86,6 +90,7 @@ def test_how_long_each_flow_stays_live() -> None:
         "diary": timedelta(minutes=15),
         "ask_support": timedelta(minutes=15),
         "pens": timedelta(minutes=15),
+        "broadcast": timedelta(minutes=30),
     }
 
 
@@ -115,6 +120,7 @@ def test_what_answers_text_and_locations() -> None:
         "diary": (None, diary.answer, None, flows.give_back),
         "ask_support": (support.answer_request, None, None, flows.give_back),
         "pens": (pens.answer, None, None, flows.give_back),
+        "broadcast": (broadcast.answer, None, None, flows.give_back),
     }
 
 
@@ -139,6 +145,8 @@ ROUND_TRIPS = [
     (AskSupportAnswers(), {}),
     (AskSupportAnswers(follow_up=9), {"follow_up": 9}),
     (PensAnswers(), {}),
+    (BroadcastAnswers(broadcast=4), {"broadcast": 4}),
+    (BroadcastAnswers(broadcast=4, language="de"), {"broadcast": 4, "language": "de"}),
 ]
 
 
@@ -164,6 +172,8 @@ def test_rows_as_they_are_stored_read_for_every_step() -> None:
         (EraseStep, EraseAnswers, "confirm", {EARLIER: {"flow": "x", "step": "y"}}),
         (PensStep, PensAnswers, "count", {EARLIER: None}),
         (PensStep, PensAnswers, "delivery", {}),
+        (BroadcastStep, BroadcastAnswers, "version", {"broadcast": 4, "language": "de"}),
+        (BroadcastStep, BroadcastAnswers, "start", {"broadcast": 4}),
     ]
     for steps, answers, step, data in readable:
         parsed = parse(steps, answers, step, data)
@@ -175,6 +185,10 @@ def test_rows_as_they_are_stored_read_for_every_step() -> None:
     ("steps", "answers", "step", "data"),
     [
         (EnrolmentStep, EnrolmentAnswers, "zone", None),
+        (BroadcastStep, BroadcastAnswers, "version", {"broadcast": 4}),
+        (BroadcastStep, BroadcastAnswers, "start", {"broadcast": 4, "language": "de"}),
+        (BroadcastStep, BroadcastAnswers, "start", {"broadcast": "4"}),
+        (BroadcastStep, BroadcastAnswers, "start", {}),
         (EnrolmentStep, EnrolmentAnswers, "zone", ["zone"]),
         (EnrolmentStep, EnrolmentAnswers, "zone", "{}"),
         (EnrolmentStep, EnrolmentAnswers, "country", {}),

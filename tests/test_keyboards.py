@@ -21,7 +21,7 @@ from bot.domain.report import Naming, Period
 from bot.domain.sites import Injector, Site
 from bot.domain.timing import find_zone
 from bot.keyboards import datepicker
-from bot.keyboards.broadcast import BroadcastAction, BroadcastTap
+from bot.keyboards.broadcast import BroadcastAction, BroadcastTap, BroadcastVersionTap
 from bot.keyboards.callback import CallbackData, RowId, button, taps_in
 from bot.keyboards.caregivers import CaregiverAction, CaregiverTap
 from bot.keyboards.checkin import CheckinAnswer, CheckinTap, answers_keyboard, dose_asked_about
@@ -79,6 +79,8 @@ WIRE: list[tuple[CallbackData, str]] = [
     (CorrectionTap(4001, 3, 2), "fixday:4001:3:2"),
     (BroadcastTap(BroadcastAction.SEND, 12), "bc:send:12"),
     (BroadcastTap(BroadcastAction.TO, 12, Audience.CAREGIVERS), "bc:to:12:caregivers"),
+    (BroadcastTap(BroadcastAction.LATER, 12), "bc:later:12"),
+    (BroadcastVersionTap(12, "de"), "bv:12:de"),
     (PickDay(date(2026, 1, 5)), "cal:2026-01-05"),
     (ShowMonth(date(2026, 2, 1)), "cal:2026-02"),
     (Blank(), "cal:-"),
@@ -145,6 +147,7 @@ def test_the_patterns_registered_are_todays() -> None:
         DoseTap: "^dose:",
         CaregiverTap: "^cg:",
         BroadcastTap: "^bc:",
+        BroadcastVersionTap: "^bv:",
         SupportTap: "^sup:",
         InfoTap: "^info:",
         DiaryTap: "^log:",
@@ -336,6 +339,9 @@ def test_what_would_not_read_back_is_not_packed() -> None:
         SiteTap(1, 1, Injector.SELF, Site.ARM_LEFT)
     with pytest.raises(ValueError):
         BroadcastTap(BroadcastAction.SEND, 1, Audience.EVERYONE)
+    with pytest.raises(ValueError):
+        BroadcastVersionTap(1, "en")  # the default language's text is the broadcast's own
+    assert BroadcastVersionTap.parse("bv:1:fr") is None, "a language the bot does not speak"
 
 
 def test_leading_zeros_read_as_the_number_as_before() -> None:

@@ -1,15 +1,28 @@
-"""Broadcast rules: who a notice goes to, and whether its text is HTML Telegram will accept.
+"""Broadcast rules: who a notice goes to, whether its text is HTML Telegram will accept, which
+language's text each recipient gets, and when a scheduled one starts.
 
 Checking the formatting before anything is sent means a typo in a tag is reported to the
 staff member at once, instead of failing for every recipient."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from html import unescape
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+from bot.domain.answers import (
+    MAX_ANSWER,
+    Ambiguous,
+    Direction,
+    parse_day,
+    parse_numeric_day,
+    read_clock,
+)
+from bot.domain.timing import local_instant
 
 MAX_LENGTH = 4096
 """Telegram's limit for one message, counted in UTF-16 units after the tags are removed."""
@@ -23,6 +36,7 @@ class Audience(StrEnum):
 
 class Status(StrEnum):
     DRAFT = "draft"
+    SCHEDULED = "scheduled"
     SENDING = "sending"
     DONE = "done"
     STOPPED = "stopped"
@@ -152,3 +166,86 @@ def rate_of(delivered: int, duration: timedelta) -> float:
     """Messages per second over the whole broadcast (0 when nothing took any time)."""
     seconds = duration.total_seconds()
     return delivered / seconds if seconds > 0 else 0.0
+
+
+def text_for(
+    language: str, default_language: str, default_text: str, versions: Mapping[str, str]
+) -> tuple[str, str]:
+    """The text a recipient speaking `language` gets, and the language it is in: their own
+    version when there is one, otherwise the default language's text."""
+    if language != default_language and language in versions:
+        return language, versions[language]
+    return default_language, default_text
+
+
+def missing_versions(
+    speakers: Mapping[str, int], default_language: str, versions: Mapping[str, str]
+) -> dict[str, int]:
+    """For each language some recipients speak but the broadcast has no text in: how many of
+    them will get the default language's text instead (languages nobody speaks are left out)."""
+    return {
+        language: count
+        for language, count in sorted(speakers.items())
+        if count > 0 and language != default_language and language not in versions
+    }
+
+
+def delivered_by_language(
+    delivered: int, default_language: str, versions: Mapping[str, int]
+) -> dict[str, int]:
+    """Deliveries per language of the text received: each version counts its own; the
+    default language's text went to everyone else delivered."""
+    counts = {default_language: max(delivered - sum(versions.values()), 0)}
+    counts.update({language: count for language, count in sorted(versions.items())})
+    return counts
+
+
+class MomentProblem(StrEnum):
+    """Why a typed start time is refused; the handler words the reason."""
+
+    UNREADABLE = "unreadable"
+    PAST = "past"
+    TOO_FAR = "too_far"
+
+
+LATEST_START = timedelta(days=366)
+"""A broadcast is scheduled at most a year ahead: further is almost surely a typo."""
+MOMENT_DAY_WORDS = frozenset({"today", "tomorrow"})
+
+
+def read_moment(
+    text: str, now: datetime, zone: str, *, dots_day_first: bool
+) -> datetime | MomentProblem:
+    """The UTC instant of a local date and time typed by staff in `zone`: ``2026-12-24 09:00``,
+    ``24.12.2026 9:00``, ``tomorrow 9am``, ``morgen 9 Uhr``. On the day the clocks change, a
+    time that does not exist moves forward by the gap and a time that occurs twice means the
+    first one (as for reminders, `local_instant`). It must be after `now` and within a year."""
+    if len(text) > MAX_ANSWER:
+        return MomentProblem.UNREADABLE
+    words = text.strip().replace(",", " ").split()
+    today = now.astimezone(_zone(zone)).date()
+    for split in range(1, len(words)):
+        day = _read_day(" ".join(words[:split]), today, dots_day_first=dots_day_first)
+        at = read_clock(" ".join(words[split:]))
+        if day is not None and isinstance(at, time):
+            moment = local_instant(day, at, zone)
+            if moment <= now:
+                return MomentProblem.PAST
+            if moment - now > LATEST_START:
+                return MomentProblem.TOO_FAR
+            return moment
+    return MomentProblem.UNREADABLE
+
+
+def _read_day(text: str, today: date, *, dots_day_first: bool) -> date | None:
+    day = parse_day(text, today, keywords=MOMENT_DAY_WORDS)
+    if day is not None:
+        return day
+    numeric = parse_numeric_day(
+        text, today, direction=Direction.NEAR, dots_day_first=dots_day_first
+    )
+    return None if isinstance(numeric, Ambiguous) else numeric
+
+
+def _zone(zone: str) -> tzinfo:
+    return ZoneInfo(zone)

@@ -27,6 +27,7 @@ class FlowName(StrEnum):
     DIARY = "diary"
     ASK_SUPPORT = "ask_support"
     PENS = "pens"
+    BROADCAST = "broadcast"
 
 
 class EnrolmentStep(StrEnum):
@@ -65,6 +66,11 @@ class AskSupportStep(StrEnum):
 class PensStep(StrEnum):
     COUNT = "count"
     DELIVERY = "delivery"
+
+
+class BroadcastStep(StrEnum):
+    VERSION = "version"
+    START = "start"
 
 
 class Unreadable(ValueError):
@@ -209,6 +215,29 @@ class AskSupportAnswers(Answers):
 class PensAnswers(Answers):
     """/pens asked for a number (the count at home, or the pens a delivery brought): the
     step says which."""
+
+
+@dataclass(frozen=True)
+class BroadcastAnswers(Answers):
+    """A staff member's next message is the text of draft `broadcast` in `language`
+    (VERSION) or the time it should start (START)."""
+
+    broadcast: int
+    language: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"broadcast": self.broadcast}
+        if self.language is not None:
+            data["language"] = self.language
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Self:
+        _only(data, ("broadcast", "language"))
+        return cls(broadcast=known(_number(data, "broadcast")), language=_text(data, "language"))
+
+    def fits(self, step: str) -> bool:
+        return (self.language is not None) == (step == BroadcastStep.VERSION)
 
 
 S = TypeVar("S", bound=StrEnum)

@@ -22,6 +22,8 @@ from bot.domain.conversations import (
     Answers,
     AskSupportAnswers,
     AskSupportStep,
+    BroadcastAnswers,
+    BroadcastStep,
     CorrectionAnswers,
     CorrectionStep,
     DiaryAnswers,
@@ -39,7 +41,7 @@ from bot.domain.conversations import (
     SupportAnswers,
     SupportStep,
 )
-from bot.handlers import diary, doses, enrolment, pens, settings, support
+from bot.handlers import broadcast, diary, doses, enrolment, pens, settings, support
 from bot.handlers.access import message_of
 from bot.handlers.advice import Advised
 from bot.models import Conversation
@@ -144,6 +146,15 @@ ASK_SUPPORT = Flow(
 )
 """After a prompt ("What did you notice?", "What would you like to ask?") the next plain message
 is its answer, for a quarter of an hour."""
+BROADCAST = Flow(
+    name=FlowName.BROADCAST,
+    steps=BroadcastStep,
+    answers=BroadcastAnswers,
+    live_for=timedelta(minutes=30),
+    on_text=broadcast.answer,
+    when_expired=give_back,
+)
+"""Staff: after "Add German version" or "Send later", the next message is the text or the time."""
 
 PENS = Flow(
     name=FlowName.PENS,
@@ -158,7 +169,17 @@ PENS = Flow(
 FLOWS: Mapping[str, Flow[Any, Any]] = MappingProxyType(
     {
         flow.name.value: flow
-        for flow in (ENROLMENT, SETTINGS, CORRECTION, SUPPORT, ERASE, DIARY, ASK_SUPPORT, PENS)
+        for flow in (
+            ENROLMENT,
+            SETTINGS,
+            CORRECTION,
+            SUPPORT,
+            ERASE,
+            DIARY,
+            ASK_SUPPORT,
+            PENS,
+            BROADCAST,
+        )
     }
 )
 

@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 
 from bot import delivery, services, texts
 from bot.db import transaction
-from bot.domain.broadcast import Status
+from bot.domain.broadcast import Status, delivered_by_language, text_for
 from bot.domain.outcomes import Outcome
 from bot.domain.retries import BROADCAST, backoff, keeps_trying
 from bot.jobs import inflight
@@ -78,6 +78,11 @@ async def run(
     """Work on broadcasts until none has anything to do now; returns the messages delivered."""
     delivered = 0
     visited: set[int] = set()  # once per run: one waiting out a 429 must not spin the loop
+    with transaction(app.engine) as session:
+        started = broadcasts.start_due(session, app.clock.now())
+    for broadcast in started:
+        log.info("broadcast %s: scheduled start, %s recipients", broadcast.id, broadcast.total)
+        await _edit_preview(bot, broadcast, progress_markup(broadcast))
     while keep_going():
         with transaction(app.engine) as session:
             held = broadcasts.take_lease(session, app.clock.now(), LEASE, skip=visited)
@@ -114,6 +119,8 @@ async def _work_on(
                 return delivered  # another process took over
             language.activate(languages.of(session, broadcast.sender_id))
             rows = broadcasts.due(session, held.broadcast_id, now, batch_size)
+            versions = broadcasts.versions(session, held.broadcast_id)
+            spoken = languages.of_many(session, [user_id for _, user_id, _ in rows])
             if not rows and broadcasts.finish(session, held, now):
                 session.refresh(broadcast)  # now done, with its finishing time
         if broadcast.status != Status.SENDING:
@@ -124,7 +131,22 @@ async def _work_on(
         lease_until = now + LEASE
         sent = await inflight.run_all(
             (
-                _deliver(bot, app, limiter, slots, broadcast, row, lease_until, keep_going)
+                _deliver(
+                    bot,
+                    app,
+                    limiter,
+                    slots,
+                    broadcast,
+                    row,
+                    text_for(
+                        spoken.get(row[1], language.DEFAULT),
+                        language.DEFAULT,
+                        broadcast.text,
+                        versions,
+                    ),
+                    lease_until,
+                    keep_going,
+                )
                 for row in rows
             ),
             keep_going,
@@ -146,10 +168,13 @@ async def _deliver(
     slots: asyncio.Semaphore,
     broadcast: Broadcast,
     row: tuple[int, int, int],
+    version: tuple[str, str],
     lease_until: datetime,
     keep_going: Callable[[], bool],
 ) -> int:
+    """Send one recipient `version` (the language and text they get)."""
     delivery_id, user_id, attempts = row
+    text_language, text = version
     async with slots:
         if limiter is not None:
             await limiter.acquire()
@@ -158,7 +183,7 @@ async def _deliver(
         with transaction(app.engine) as session:
             if not broadcasts.still_pending(session, broadcast.id or 0, delivery_id):
                 return 0  # ⏹ pressed, or the user erased their data, while it waited its turn
-        result = await delivery.send(bot, user_id, broadcast.text)
+        result = await delivery.send(bot, user_id, text, paid=app.settings.paid_broadcast)
     now = app.clock.now()
     with transaction(app.engine) as session:
         return record(
@@ -170,6 +195,7 @@ async def _deliver(
             result,
             now,
             started_at=broadcast.started_at or now,
+            language=None if text_language == language.DEFAULT else text_language,
         )
 
 
@@ -183,14 +209,25 @@ def record(
     now: datetime,
     *,
     started_at: datetime,
+    language: str | None = None,
 ) -> int:
     """Close or postpone one delivery; returns 1 if it was delivered. A user who blocked the
     bot is marked inactive (no more reminders or broadcasts until they come back). A passing
-    fault is tried again, backing off, for a day after the broadcast started."""
+    fault is tried again, backing off, for a day after the broadcast started. `language`: the
+    version delivered, when not the default language's text (counted for the report)."""
     if result.result is Outcome.SENT:
-        broadcasts.close(
-            session, broadcast_id, delivery_id, broadcasts.DELIVERED, now, attempts=attempts + 1
-        )
+        if (
+            broadcasts.close(
+                session,
+                broadcast_id,
+                delivery_id,
+                broadcasts.DELIVERED,
+                now,
+                attempts=attempts + 1,
+            )
+            and language is not None
+        ):
+            broadcasts.count_version(session, broadcast_id, language)
         return 1
     if result.result is Outcome.BLOCKED:
         broadcasts.close(
@@ -231,11 +268,14 @@ async def _report(bot: Bot, app: Services, broadcast: Broadcast) -> None:
     duration = (broadcast.finished_at or app.clock.now()) - (
         broadcast.started_at or app.clock.now()
     )
+    with transaction(app.engine) as session:
+        counts = broadcasts.version_counts(session, broadcast.id or 0)
     text = texts.staff.broadcast_report(
         broadcast.id or 0,
         broadcasts.tally(broadcast),
         duration,
         stopped=broadcast.status == Status.STOPPED,
+        by_language=delivered_by_language(broadcast.delivered, language.DEFAULT, counts),
     )
     result = await delivery.send(bot, broadcast.preview_chat_id or broadcast.sender_id, text)
     if result.result is Outcome.RETRY:

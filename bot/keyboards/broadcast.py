@@ -4,6 +4,7 @@ data grants nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -12,6 +13,7 @@ from telegram import InlineKeyboardMarkup
 from bot import texts
 from bot.domain.broadcast import Audience, Tally
 from bot.keyboards.callback import CallbackData, RowId, button
+from bot.texts.language import DEFAULT, LANGUAGES
 
 
 class BroadcastAction(StrEnum):
@@ -20,6 +22,7 @@ class BroadcastAction(StrEnum):
     CANCEL = "cancel"
     STOP = "stop"
     SHOW = "show"
+    LATER = "later"
 
 
 @dataclass(frozen=True)
@@ -35,10 +38,26 @@ class BroadcastTap(CallbackData, prefix="bc"):
             raise ValueError("an audience is what `to` picks, and only `to`")
 
 
+@dataclass(frozen=True)
+class BroadcastVersionTap(CallbackData, prefix="bv"):
+    """`bv:<broadcast>:<language>`: write (or replace) a draft's text in another language."""
+
+    broadcast_id: RowId
+    language: str
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES or self.language == DEFAULT:
+            raise ValueError("a version is in another language the bot speaks")
+
+
 def draft_keyboard(
-    broadcast_id: int, chosen: Audience, sizes: dict[Audience, int]
+    broadcast_id: int,
+    chosen: Audience,
+    sizes: dict[Audience, int],
+    versions: Collection[str] = (),
 ) -> InlineKeyboardMarkup:
-    """Audience choice (the chosen one marked), then ✅ send and cancel."""
+    """Audience choice (the chosen one marked), ✅ send, a version in each other language and
+    sending later, then cancel."""
     choices = [
         button(
             texts.staff.audience_button(audience, sizes[audience], audience is chosen),
@@ -56,11 +75,40 @@ def draft_keyboard(
                 )
             ],
             [
+                *(
+                    button(
+                        texts.staff.add_version_button(code, code in versions),
+                        BroadcastVersionTap(broadcast_id, code),
+                    )
+                    for code in LANGUAGES
+                    if code != DEFAULT
+                ),
+                button(
+                    texts.staff.schedule_button(),
+                    BroadcastTap(BroadcastAction.LATER, broadcast_id),
+                ),
+            ],
+            [
                 button(
                     texts.staff.cancel_broadcast_button(),
                     BroadcastTap(BroadcastAction.CANCEL, broadcast_id),
                 )
             ],
+        ]
+    )
+
+
+def scheduled_keyboard(broadcast_ids: Collection[int]) -> InlineKeyboardMarkup:
+    """A cancel button for each broadcast waiting for its time."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    texts.staff.cancel_scheduled_button(number),
+                    BroadcastTap(BroadcastAction.CANCEL, number),
+                )
+            ]
+            for number in broadcast_ids
         ]
     )
 

@@ -18,7 +18,16 @@ from sqlmodel import select as sql_select
 
 from bot.db import rowcount
 from bot.domain.broadcast import Audience, Status, Tally
-from bot.models import Broadcast, BroadcastDelivery, CaregiverLink, Patient, table_of
+from bot.models import (
+    Broadcast,
+    BroadcastDelivery,
+    BroadcastVersion,
+    CaregiverLink,
+    LanguageChoice,
+    Patient,
+    table_of,
+)
+from bot.texts.language import DEFAULT
 
 PENDING = "pending"
 DELIVERED = "delivered"
@@ -85,12 +94,15 @@ def choose_audience(session: Session, broadcast_id: int, audience: Audience) -> 
     return bool(rowcount(chosen))
 
 
-def start(session: Session, broadcast_id: int, now: datetime) -> Broadcast | None:
+def start(
+    session: Session, broadcast_id: int, now: datetime, *, was: Status = Status.DRAFT
+) -> Broadcast | None:
     """Fix the recipients (one row each, in one INSERT … SELECT) and mark the broadcast as
-    sending. Only a draft starts: a second ✅ finds it already started and does nothing."""
+    sending. Only a draft starts (or, for the worker, a scheduled one: `was`): a second ✅
+    finds it already started and does nothing."""
     started = session.execute(
         update(Broadcast)
-        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == Status.DRAFT)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == was)
         .values(status=Status.SENDING, started_at=now)
     )
     if not rowcount(started):
@@ -119,13 +131,129 @@ def start(session: Session, broadcast_id: int, now: datetime) -> Broadcast | Non
 
 
 def cancel(session: Session, broadcast_id: int) -> bool:
-    """Drop a draft; it stays in the audit list as cancelled."""
+    """Drop a draft or a scheduled broadcast that has not started; it stays in the audit list
+    as cancelled. A conditional UPDATE: against the worker starting it at the same moment,
+    exactly one of the two changes the row."""
     cancelled = session.execute(
         update(Broadcast)
-        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == Status.DRAFT)
+        .where(
+            col(Broadcast.id) == broadcast_id,
+            col(Broadcast.status).in_([Status.DRAFT, Status.SCHEDULED]),
+        )
         .values(status=Status.CANCELLED)
     )
     return bool(rowcount(cancelled))
+
+
+def schedule(session: Session, broadcast_id: int, when: datetime) -> bool:
+    """Turn a draft into a broadcast that starts by itself at `when` (its recipients are
+    fixed then, so people who join meanwhile get it too)."""
+    scheduled = session.execute(
+        update(Broadcast)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status) == Status.DRAFT)
+        .values(status=Status.SCHEDULED, scheduled_for=when)
+    )
+    return bool(rowcount(scheduled))
+
+
+def start_due(session: Session, now: datetime, limit: int = 10) -> list[Broadcast]:
+    """Start the scheduled broadcasts whose time has come. Each starts in `start`'s
+    conditional UPDATE, so with several processes (or a cancel at the same moment) exactly one
+    succeeds; on PostgreSQL, rows another process is starting are skipped (SKIP LOCKED)
+    instead of waited for. Called inside one transaction: a crash before its commit leaves
+    them scheduled for the next run."""
+    query = (
+        sql_select(Broadcast.id)
+        .where(
+            col(Broadcast.status) == Status.SCHEDULED,
+            col(Broadcast.scheduled_for).is_not(None),
+            col(Broadcast.scheduled_for) <= now,
+        )
+        .order_by(col(Broadcast.scheduled_for), col(Broadcast.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    started = []
+    for broadcast_id in session.exec(query).all():
+        assert broadcast_id is not None  # a stored row's primary key
+        broadcast = start(session, broadcast_id, now, was=Status.SCHEDULED)
+        if broadcast is not None:
+            started.append(broadcast)
+    return started
+
+
+def upcoming(session: Session, limit: int = 20) -> Sequence[Broadcast]:
+    """Scheduled broadcasts not started yet, the soonest first."""
+    return session.exec(
+        sql_select(Broadcast)
+        .where(col(Broadcast.status) == Status.SCHEDULED)
+        .order_by(col(Broadcast.scheduled_for), col(Broadcast.id))
+        .limit(limit)
+    ).all()
+
+
+def set_version(session: Session, broadcast_id: int, language: str, text: str) -> bool:
+    """Add or replace a draft's text in `language` (not the default one: that is the draft's
+    own text). False once the broadcast is no longer a draft."""
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is None or broadcast.status != Status.DRAFT or language == DEFAULT:
+        return False
+    row = session.exec(
+        sql_select(BroadcastVersion).where(
+            col(BroadcastVersion.broadcast_id) == broadcast_id,
+            col(BroadcastVersion.language) == language,
+        )
+    ).first()
+    if row is None:
+        row = BroadcastVersion(broadcast_id=broadcast_id, language=language, text=text)
+    row.text = text
+    session.add(row)
+    session.flush()
+    return True
+
+
+def versions(session: Session, broadcast_id: int) -> dict[str, str]:
+    """A broadcast's texts in the languages other than the default, by language."""
+    rows = session.exec(
+        sql_select(BroadcastVersion).where(col(BroadcastVersion.broadcast_id) == broadcast_id)
+    )
+    return {row.language: row.text for row in rows}
+
+
+def version_counts(session: Session, broadcast_id: int) -> dict[str, int]:
+    """How many recipients got each non-default version."""
+    rows = session.exec(
+        sql_select(BroadcastVersion).where(col(BroadcastVersion.broadcast_id) == broadcast_id)
+    )
+    return {row.language: row.delivered for row in rows}
+
+
+def count_version(session: Session, broadcast_id: int, language: str) -> None:
+    """One more recipient got the `language` version (in the transaction closing the
+    delivery, so it counts once)."""
+    session.execute(
+        update(BroadcastVersion)
+        .where(
+            col(BroadcastVersion.broadcast_id) == broadcast_id,
+            col(BroadcastVersion.language) == language,
+        )
+        .values(delivered=BroadcastVersion.delivered + 1)
+    )
+
+
+def speakers(session: Session, audience: Audience) -> dict[str, int]:
+    """How many people in an audience speak each language (people without a stored language
+    get the default one)."""
+    people = recipients(audience).subquery()
+    language = func.coalesce(col(LanguageChoice.code), literal(DEFAULT))
+    rows = session.execute(
+        select(language, func.count())
+        .select_from(people)
+        .outerjoin(LanguageChoice, col(LanguageChoice.user_id) == people.c.user_id)
+        .group_by(language)
+    ).all()
+    return {str(code): int(count) for code, count in rows}
 
 
 def stop(session: Session, broadcast_id: int, now: datetime) -> bool:

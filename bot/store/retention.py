@@ -53,6 +53,7 @@ RULES: dict[str, str] = {
 who is not a patient, has no caregiver link and no conversation, and is not staff."""
 NO_PERSONAL_DATA: dict[str, str] = {
     "broadcasts": "staff audit: only the sending staff member's id and name, by design",
+    "broadcast_versions": "a broadcast's text in another language, written by staff",
     "leases": "which process receives updates: a process name, no person",
 }
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from html import escape, unescape
 
 from bot.domain.adherence import Recent
 from bot.domain.broadcast import Audience, Tally
 from bot.domain.broadcast import Status as BroadcastStatus
+from bot.texts import language
 from bot.texts.common import (
     shorten,
 )
@@ -131,6 +133,7 @@ def audience_in_sentence() -> dict[str, str]:
 def broadcast_states() -> dict[str, str]:
     return {
         "draft": _("not sent yet"),
+        "scheduled": _("scheduled, not started yet"),
         "sending": _("sending"),
         "done": _("sent"),
         "stopped": _("stopped"),
@@ -198,7 +201,14 @@ def duration_text(duration: timedelta) -> str:
     return _("{seconds} s").format(seconds=seconds)
 
 
-def broadcast_report(number: int, tally: Tally, duration: timedelta, *, stopped: bool) -> str:
+def broadcast_report(
+    number: int,
+    tally: Tally,
+    duration: timedelta,
+    *,
+    stopped: bool,
+    by_language: Mapping[str, int] | None = None,
+) -> str:
     dropped = tally.cancelled
     if stopped:
         title = _("📣 <b>Broadcast #{number} stopped</b>")
@@ -213,7 +223,15 @@ def broadcast_report(number: int, tally: Tally, duration: timedelta, *, stopped:
     if dropped:
         lines.append(_("Not sent (stopped): {dropped}").format(dropped=dropped))
     lines.append(_("Duration: {duration}").format(duration=duration_text(duration)))
+    if by_language:
+        lines.append(delivered_by_language(by_language))
     return "\n".join(lines)
+
+
+def delivered_by_language(counts: Mapping[str, int]) -> str:
+    names = language_names()
+    parts = [f"{names.get(code, code)} {count}" for code, count in counts.items()]
+    return _("Delivered by language: {counts}").format(counts=" · ".join(parts))
 
 
 def blocked_line(blocked: int) -> str:
@@ -256,3 +274,149 @@ def broadcast_line(
 def plain_text(html_text: str) -> str:
     """The words of an HTML notice without its tags, for a one-line summary."""
     return unescape(re.sub(r"<[^>]*>", "", html_text))
+
+
+# --- broadcasts in several languages, and scheduled ---------------------------------------
+
+FLAGS = {"en": "🇬🇧", "de": "🇩🇪"}
+
+
+def language_names() -> dict[str, str]:
+    """Each language the bot speaks, named in the staff member's language."""
+    return {"en": _("English"), "de": _("German")}
+
+
+def add_version_button(code: str, exists: bool) -> str:
+    name = language_names().get(code, code)
+    if exists:
+        return _("{flag} Replace {language} version").format(
+            flag=FLAGS.get(code, "✏️"), language=name
+        )
+    return _("{flag} Add {language} version").format(flag=FLAGS.get(code, "➕"), language=name)
+
+
+def schedule_button() -> str:
+    return _("⏰ Send later…")
+
+
+def missing_versions_warning(missing: Mapping[str, int], default: str) -> str:
+    """Before sending: who will get the default language's text for lack of their own."""
+    names = language_names()
+    lines = [
+        ngettext(
+            "⚠️ No {language} version yet: {count} recipient who reads {language} will get "
+            "the {default} text.",
+            "⚠️ No {language} version yet: {count} recipients who read {language} will get "
+            "the {default} text.",
+            count,
+        ).format(language=names.get(code, code), count=count, default=names.get(default, default))
+        for code, count in missing.items()
+    ]
+    lines.append(_("Add it with the button under the preview, or send as it is."))
+    return "\n".join(lines)
+
+
+def ask_version(number: int, code: str) -> str:
+    return _(
+        "Write the {language} version of broadcast #{number} as your next message (the same "
+        "formatting works as with /broadcast). Send <code>cancel</code> to leave it as it is."
+    ).format(language=language_names().get(code, code), number=number)
+
+
+def version_preview_intro(code: str) -> str:
+    return _(
+        "👀 The {language} version, exactly as people who read {language} will see it. The "
+        "buttons are under it now."
+    ).format(language=language_names().get(code, code))
+
+
+def nothing_changed() -> str:
+    return _("OK, nothing changed.")
+
+
+def not_a_draft_any_more() -> str:
+    return _("This broadcast is no longer a draft, so it can't be changed.")
+
+
+def zone_words(zone: str | None) -> str:
+    """The time zone a staff member's times are in, said in a sentence."""
+    return escape(zone) if zone is not None else "UTC"
+
+
+def no_zone_note() -> str:
+    return _(
+        "You have no time zone in the bot (it has one for you once you sign up as a patient), "
+        "so times are in UTC."
+    )
+
+
+def ask_start_time(number: int, zone: str | None, now_local: datetime) -> str:
+    return _(
+        "⏰ When should broadcast #{number} go out? Type a date and time in {zone}, for "
+        "example <code>{example} 9:00</code> or <code>tomorrow 9:00</code>. It is now {now} "
+        "there. Send <code>cancel</code> to keep it as a draft."
+    ).format(
+        number=number,
+        zone=zone_words(zone),
+        example=language.numeric_day(now_local.date()),
+        now=language.moment(now_local),
+    ) + ("\n" + no_zone_note() if zone is None else "")
+
+
+def start_time_unreadable() -> str:
+    return _(
+        "I couldn't read that as a date and time. Type it like <code>2026-12-24 09:00</code>, "
+        "<code>24.12.2026 9:00</code> or <code>tomorrow 9:00</code>, or <code>cancel</code>."
+    )
+
+
+def start_time_past(now_local: datetime) -> str:
+    return _(
+        "That time has already passed (it is now {now}). Type a later one, or <code>cancel</code>."
+    ).format(now=language.moment(now_local))
+
+
+def start_time_too_far() -> str:
+    return _("That is more than a year ahead. Type an earlier time, or <code>cancel</code>.")
+
+
+def broadcast_scheduled(number: int, when_local: datetime, zone: str | None) -> str:
+    return _(
+        "⏰ Broadcast #{number} will go out at {when} ({zone}). "
+        "Until then you can cancel it here or in /broadcasts."
+    ).format(number=number, when=language.moment(when_local), zone=zone_words(zone))
+
+
+def cancel_scheduled_button(number: int) -> str:
+    return _("✖️ Cancel #{number}").format(number=number)
+
+
+def already_started() -> str:
+    return _("It has already started, so it can't be cancelled: ⏹ on its preview stops it.")
+
+
+def upcoming_header() -> str:
+    return _("⏰ <b>Scheduled broadcasts</b> (soonest first)")
+
+
+def upcoming_line(
+    number: int,
+    when_local: datetime,
+    zone: str | None,
+    sender_name: str,
+    audience: Audience,
+    languages: list[str],
+    text: str,
+) -> str:
+    names = language_names()
+    heading = _(
+        "<b>#{number}</b> · {when} ({zone}) · by {sender} · to {audience} · {languages}"
+    ).format(
+        number=number,
+        when=language.moment(when_local),
+        zone=zone_words(zone),
+        sender=escape(sender_name),
+        audience=audience_in_sentence()[str(audience)],
+        languages=", ".join(names.get(code, code) for code in languages),
+    )
+    return f"{heading}\n<i>{escape(shorten(plain_text(text), 80))}</i>"

@@ -176,6 +176,8 @@ def test_each_active_user_gets_it_once_and_blocked_ones_become_inactive(
         "⚪️ Patients (150)",
         "⚪️ Caregivers (4)",
         "✅ Send to 153 people",
+        "🇩🇪 Add German version",
+        "⏰ Send later…",
         "✖️ Cancel",
     ]
     api.fail_next("sendMessage", 429, retry_after=1, chat_id=10_050)
@@ -287,6 +289,8 @@ def test_an_audience_gets_it_and_nobody_else(
         "⚪️ Patients (5)",
         "🔘 Caregivers (3)",
         "✅ Send to 3 people",
+        "🇩🇪 Add German version",
+        "⏰ Send later…",
         "✖️ Cancel",
     ]
     send(api, staff, chosen)

@@ -568,7 +568,12 @@ def install_hooks(world: World) -> None:
         return await real_broadcast(bot, app, limiter, slots, broadcast, row, *args, **kw)
 
     async def send(
-        bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+        bot: Bot,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        paid: bool = False,
     ) -> delivery.Delivery:
         sending = _sending.get()
         process = sending[1][-1] if sending is not None else None
@@ -581,7 +586,7 @@ def install_hooks(world: World) -> None:
         if lit and process is not None and fuse.point == "after_claim" and kind == "row":
             await process.die("after_claim", key)
             raise Death("after the claim, before the send")
-        result = await real_send(bot, chat_id, text, markup)
+        result = await real_send(bot, chat_id, text, markup, paid=paid)
         if result.result is Outcome.SENT and sending is not None:
             if kind == "row":
                 row = sending[1][0]

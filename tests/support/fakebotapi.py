@@ -1790,6 +1790,8 @@ class FakeBotApi:
 
     def _send_message(self, params: JSONDict) -> JSONDict:
         user = self._target_chat(params)
+        if not isinstance(params.get("allow_paid_broadcast", False), bool):
+            raise _bad_request("allow_paid_broadcast must be a boolean")
         raw = params.get("text")
         if not isinstance(raw, str) or not raw.strip():
             raise _bad_request("message text is empty")
