@@ -6,7 +6,7 @@ the safety advice its message already got)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +18,8 @@ from bot.clock import FixedClock
 from bot.db import transaction
 from bot.domain.conversations import (
     EARLIER,
+    AppointmentAnswers,
+    AppointmentStep,
     AskSupportAnswers,
     AskSupportStep,
     CorrectionAnswers,
@@ -35,7 +37,7 @@ from bot.domain.conversations import (
     SupportStep,
     parse,
 )
-from bot.handlers import diary, doses, enrolment, flows, settings, support
+from bot.handlers import appointments, diary, doses, enrolment, flows, settings, support
 from bot.models import Conversation
 from bot.store import conversations
 
@@ -48,6 +50,7 @@ def test_every_flow_is_in_the_table_under_its_stored_name() -> None:
         name: FlowName(name) for name in flows.FLOWS
     }
     assert sorted(flows.FLOWS) == [
+        "appointment",
         "ask_support",
         "correct",
         "diary",
@@ -68,6 +71,7 @@ def test_step_values_stay_those_stored_rows_carry() -> None:
         "erase": ["confirm"],
         "diary": ["note"],
         "ask_support": ["write"],
+        "appointment": ["kind", "note", "day", "time", "every", "confirm"],
     }
 
 
@@ -81,6 +85,7 @@ def test_how_long_each_flow_stays_live() -> None:
         "erase": timedelta(minutes=10),
         "diary": timedelta(minutes=15),
         "ask_support": timedelta(minutes=15),
+        "appointment": timedelta(minutes=30),
     }
 
 
@@ -109,6 +114,7 @@ def test_what_answers_text_and_locations() -> None:
         "erase": (None, None, None, None),
         "diary": (None, diary.answer, None, flows.give_back),
         "ask_support": (support.answer_request, None, None, flows.give_back),
+        "appointment": (appointments.answer, None, None, None),
     }
 
 
@@ -132,6 +138,14 @@ ROUND_TRIPS = [
     (DiaryAnswers(), {}),
     (AskSupportAnswers(), {}),
     (AskSupportAnswers(follow_up=9), {"follow_up": 9}),
+    (AppointmentAnswers(), {}),
+    (
+        AppointmentAnswers(
+            editing=4, kind="other", note="eye doctor", day=date(2027, 1, 31), at=time(9, 30)
+        ),
+        {"editing": 4, "kind": "other", "note": "eye doctor", "day": "2027-01-31", "at": "09:30"},
+    ),
+    (AppointmentAnswers(kind="blood_ig", every=3), {"kind": "blood_ig", "every": 3}),
 ]
 
 
@@ -155,6 +169,14 @@ def test_rows_as_they_are_stored_read_for_every_step() -> None:
         (CorrectionStep, CorrectionAnswers, "day", {"number": 2}),
         (SupportStep, SupportAnswers, "answer", {"request": 5, EARLIER: None}),
         (EraseStep, EraseAnswers, "confirm", {EARLIER: {"flow": "x", "step": "y"}}),
+        (AppointmentStep, AppointmentAnswers, "kind", {}),
+        (AppointmentStep, AppointmentAnswers, "day", {"kind": "mri"}),
+        (
+            AppointmentStep,
+            AppointmentAnswers,
+            "confirm",
+            {"kind": "mri", "day": "2027-01-05", "at": "08:15", "editing": 3},
+        ),
     ]
     for steps, answers, step, data in readable:
         parsed = parse(steps, answers, step, data)
@@ -200,6 +222,15 @@ def test_rows_as_they_are_stored_read_for_every_step() -> None:
             {"zone": "UTC", "first": "2026-01-05", "dose": True},
         ),
         (SettingsStep, SettingsAnswers, "pause", {}),
+        (AppointmentStep, AppointmentAnswers, "day", {}),
+        (AppointmentStep, AppointmentAnswers, "kind", {"kind": "dentist"}),
+        (AppointmentStep, AppointmentAnswers, "time", {"kind": "mri", "day": "tomorrow"}),
+        (
+            AppointmentStep,
+            AppointmentAnswers,
+            "confirm",
+            {"kind": "mri", "day": "2027-01-05", "at": "25:00"},
+        ),
         (SettingsStep, SettingsAnswers, "time", {"number": 1}),
         (CorrectionStep, CorrectionAnswers, "day", {}),
         (CorrectionStep, CorrectionAnswers, "day", {"number": "2"}),

@@ -14,12 +14,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from telegram import Chat, InlineKeyboardMarkup, Message
 
+from bot.domain.appointments import AppointmentKind
 from bot.domain.broadcast import Audience
 from bot.domain.checklist import Check, checklist
 from bot.domain.numbers import LARGEST, ROW_ID_LARGEST
 from bot.domain.sites import Injector, Site
 from bot.domain.timing import find_zone
 from bot.keyboards import datepicker
+from bot.keyboards.appointments import (
+    AppointmentAction,
+    AppointmentTap,
+    FlowAction,
+    FlowTap,
+    KindTap,
+)
 from bot.keyboards.broadcast import BroadcastAction, BroadcastTap
 from bot.keyboards.callback import CallbackData, RowId, button, taps_in
 from bot.keyboards.caregivers import CaregiverAction, CaregiverTap
@@ -91,6 +99,12 @@ WIRE: list[tuple[CallbackData, str]] = [
     (PenTap(PenAction.UNDO, 9), "pen:undo:9"),
     (PenQuestionTap(PenAnswer.YES, 4), "penq:yes:4"),
     (PenQuestionTap(PenAnswer.NO, 4), "penq:no:4"),
+    (AppointmentTap(AppointmentAction.ADD, 0), "appt:add:0"),
+    (AppointmentTap(AppointmentAction.CANCEL_YES, 12), "appt:gone:12"),
+    (AppointmentTap(AppointmentAction.SHARE, 12), "appt:share:12"),
+    (KindTap(AppointmentKind.BLOOD_HEPATITIS_B), "apptk:blood_hbv"),
+    (FlowTap(FlowAction.SAVE), "apptf:save"),
+    (FlowTap(FlowAction.ONCE), "apptf:once"),
     (InfoTap("help_now"), "info:help_now"),
     (EnrolTap(EnrolAction.SIGNUP), "enrol:signup"),
     (EnrolTap(EnrolAction.PLAN_FROM_FIRST), "enrol:planfirst"),
@@ -140,6 +154,9 @@ def test_the_patterns_registered_are_todays() -> None:
         DiaryTap: "^log:",
         PenTap: "^pen:",
         PenQuestionTap: "^penq:",
+        AppointmentTap: "^appt:",
+        KindTap: "^apptk:",
+        FlowTap: "^apptf:",
         CheckinTap: "^ci:",
         ChecklistTap: "^chk:",
         WhoTap: "^who:",
@@ -210,6 +227,11 @@ def test_the_patterns_registered_are_todays() -> None:
         "penq:maybe:1",
         "penq:yes:x",
         "penq:yes",
+        "appt:delete:1",
+        "appt:gone",
+        f"appt:gone:{ROW_ID_LARGEST + 1}",
+        "apptk:dentist",
+        "apptf:maybe",
         f"pen:warm:{ROW_ID_LARGEST + 1}",
         "info:secrets",
         "info:",

@@ -14,6 +14,7 @@ PATIENT = (
     "history",
     "log",
     "pen",
+    "appointments",
     "export",
     "settings",
     "invite",

@@ -20,6 +20,8 @@ from bot import services
 from bot.db import transaction
 from bot.domain.conversations import (
     Answers,
+    AppointmentAnswers,
+    AppointmentStep,
     AskSupportAnswers,
     AskSupportStep,
     CorrectionAnswers,
@@ -37,7 +39,7 @@ from bot.domain.conversations import (
     SupportAnswers,
     SupportStep,
 )
-from bot.handlers import diary, doses, enrolment, settings, support
+from bot.handlers import appointments, diary, doses, enrolment, settings, support
 from bot.handlers.access import message_of
 from bot.handlers.advice import Advised
 from bot.models import Conversation
@@ -143,10 +145,28 @@ ASK_SUPPORT = Flow(
 """After a prompt ("What did you notice?", "What would you like to ask?") the next plain message
 is its answer, for a quarter of an hour."""
 
+APPOINTMENT = Flow(
+    name=FlowName.APPOINTMENT,
+    steps=AppointmentStep,
+    answers=AppointmentAnswers,
+    live_for=timedelta(minutes=30),
+    on_text=appointments.answer,
+)
+"""Adding or changing an appointment: its kind, note, day and time typed or tapped."""
+
 FLOWS: Mapping[str, Flow[Any, Any]] = MappingProxyType(
     {
         flow.name.value: flow
-        for flow in (ENROLMENT, SETTINGS, CORRECTION, SUPPORT, ERASE, DIARY, ASK_SUPPORT)
+        for flow in (
+            ENROLMENT,
+            SETTINGS,
+            CORRECTION,
+            SUPPORT,
+            ERASE,
+            DIARY,
+            ASK_SUPPORT,
+            APPOINTMENT,
+        )
     }
 )
 

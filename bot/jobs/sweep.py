@@ -35,7 +35,7 @@ from bot.domain.reminders import Kind, after_the_reminder, chains_after, is_late
 from bot.domain.retries import backoff, keeps_trying
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
-from bot.jobs import alerts, checkin, checklist, inflight, pen, retention
+from bot.jobs import alerts, appointments, checkin, checklist, inflight, pen, retention
 from bot.keyboards.doses import reminder_keyboard
 from bot.models import CaregiverLink, Patient
 from bot.services import Services
@@ -198,6 +198,10 @@ def _pen_alert(it: Composing) -> Composed:
     return pen.compose(it.session, it.row, it.patient, it.course(), it.now)
 
 
+def _appointment(it: Composing) -> Composed:
+    return appointments.compose(it.session, it.row, it.patient, it.link, it.now)
+
+
 def _checkin(it: Composing) -> Composed:
     return checkin.compose(it.session, it.row, it.patient, it.now)
 
@@ -229,6 +233,7 @@ def _by_kind(
 COMPOSERS: Mapping[str, Callable[[Composing], Composed]] = _by_kind(
     (CAREGIVER_ALERTS, _caregiver_alert),
     (PEN_ALERTS, _pen_alert),
+    (appointments.KINDS, _appointment),
     ((CHECKIN,), _checkin),
     (CHECK_OF_KIND, _checklist),
     ((retention.KIND,), _retention_warning),

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, delete, select
 
 from bot.domain.schedule import Course
 from bot.models import (
+    Appointment,
     Conversation,
     DiaryEntry,
     DoseRecord,
@@ -157,6 +158,7 @@ def erase(session: Session, user_id: int) -> bool:
         (DoseRecord, col(DoseRecord.patient_id)),
         (DiaryEntry, col(DiaryEntry.patient_id)),
         (PenPeriod, col(PenPeriod.patient_id)),
+        (Appointment, col(Appointment.patient_id)),
         (Patient, col(Patient.user_id)),
         (Conversation, col(Conversation.user_id)),
         (LanguageChoice, col(LanguageChoice.user_id)),

@@ -32,6 +32,7 @@ RULES: dict[str, str] = {
     "dose_records": WITH_THE_PATIENT + " (a caregiver's id in it is emptied with the caregiver)",
     "diary_entries": WITH_THE_PATIENT,
     "pen_periods": WITH_THE_PATIENT,
+    "appointments": WITH_THE_PATIENT,
     "invites": WITH_THE_PATIENT + " (the opener's id is emptied with the caregiver)",
     "caregiver_links": WITH_THE_PATIENT + " or the caregiver; a caregiver who blocked the bot "
     "on every link longer than the retention period is deleted",

@@ -33,6 +33,7 @@ def _descriptions() -> dict[str, str]:
             ("history", _("Your injections so far, and your diary")),
             ("log", _("Note a side effect in your diary")),
             ("pen", _("A pen came out of the fridge")),
+            ("appointments", _("Visits and blood tests, with reminders")),
             ("export", _("Your records as files (CSV, calendar)")),
             ("settings", _("Reminder time, time zone, language, pause")),
             ("invite", _("Invite a caregiver")),
