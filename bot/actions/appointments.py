@@ -77,8 +77,9 @@ def change(
             return None
         found.kind = details.kind.value
         found.note = details.note if details.kind is AppointmentKind.OTHER else None
-        if found.day != details.day:
-            found.repeats_from = details.day
+        if found.day != details.day or found.repeats_from is None:
+            found.repeats_from = details.day if details.every_months else None
+        found.every_months = details.every_months
         found.day, found.at, found.updated_at = details.day, details.at, now
         session.add(found)
         appointments.plan(session, patient, found, now)

@@ -8,7 +8,7 @@ from html import escape
 
 from bot.domain.appointments import MAX_EVERY_MONTHS, NOTE_LENGTH, AppointmentKind, DayProblem
 from bot.texts.common import shorten
-from bot.texts.language import _, day, ngettext
+from bot.texts.language import _, day
 
 
 def kind_label(kind: AppointmentKind) -> str:
@@ -35,9 +35,9 @@ def when(on: date, at: time) -> str:
 
 
 def repeats(every_months: int) -> str:
-    return ngettext("repeats every month", "repeats every {months} months", every_months).format(
-        months=every_months
-    )
+    if every_months == 1:
+        return _("repeats every month")
+    return _("repeats every {months} months").format(months=every_months)
 
 
 def line(
