@@ -56,6 +56,8 @@ from bot.texts import language
 Adding = Exchange[Step, AppointmentAnswers]
 Context = ContextTypes.DEFAULT_TYPE
 DAY_WORDS = ("today", "tomorrow")
+"""The day words a hint names; "yesterday" is read too, to be refused as past."""
+READ_WORDS = frozenset({*DAY_WORDS, "yesterday"})
 
 
 async def show(update: Update, context: Context) -> None:
@@ -308,7 +310,7 @@ async def _read_day(update: Update, context: Context, patient: Patient, text: st
     reading = dates.read_day(
         text,
         today,
-        keywords=frozenset(DAY_WORDS),
+        keywords=READ_WORDS,
         language=language.current(),
         direction=Direction.NEAR,
     )

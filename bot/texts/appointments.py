@@ -8,7 +8,7 @@ from html import escape
 
 from bot.domain.appointments import MAX_EVERY_MONTHS, NOTE_LENGTH, AppointmentKind, DayProblem
 from bot.texts.common import shorten
-from bot.texts.language import _, day
+from bot.texts.language import _, day, numeric_day
 
 
 def kind_label(kind: AppointmentKind) -> str:
@@ -107,7 +107,7 @@ def ask_day(kind: AppointmentKind, note: str | None, today: date) -> str:
     return _(
         "{what}: on which day? Pick it below, or type it like <code>{example}</code> or "
         "<b>tomorrow</b>."
-    ).format(what=what(kind, note), example=f"{today:%Y-%m-%d}")
+    ).format(what=what(kind, note), example=numeric_day(today))
 
 
 def vague_day() -> str:
