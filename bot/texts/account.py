@@ -16,7 +16,7 @@ def help(*, patient: bool, caregiver: bool, staff: bool) -> str:
     up), then what everyone has."""
     parts = [_("<b>What I can do</b>")]
     if patient:
-        parts.append(_help_patient())
+        parts.append(_help_patient() + "\n" + _help_appointments())
     elif caregiver:
         parts.append(_("/start – whom you follow; or sign up, if you take Kesimpta yourself too"))
     else:
@@ -46,6 +46,12 @@ def _help_patient() -> str:
         "/pen – a pen came out of the fridge: I'll count its days at room temperature\n"
         "/settings – reminder time, time zone, pause or resume, language\n"
         "/invite – a link for a caregiver · /caregivers – yours"
+    )
+
+
+def _help_appointments() -> str:
+    return _(
+        "/appointments – visits and blood tests: a reminder the day before and two hours before"
     )
 
 

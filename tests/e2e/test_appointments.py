@@ -14,7 +14,9 @@ from pathlib import Path
 
 from bot import texts
 from bot.domain.appointments import AppointmentKind
+from bot.texts import language
 from tests.e2e.conftest import Start
+from tests.e2e.test_readers import chat_menu, help_of
 from tests.support.database import rows
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.people import enrol, say
@@ -61,6 +63,8 @@ def test_an_mri_typed_in_english_is_reminded_the_day_before_and_two_hours_before
     start_at(MONDAY)
     ana = api.user(6301, "Ana")
     enrol(ana, zone="Europe/Berlin", first="2027-06-01", at="10:00")
+    assert "/appointments" in help_of(ana, "en").split()
+    assert "appointments" in chat_menu(api, ana, "en", has="appointments")
     say(ana, "/appointments", "No appointments yet")
     open_add(ana)
     tap_last(ana, "What is the appointment for", "🧲 MRI scan")
@@ -100,6 +104,12 @@ def test_a_repeating_blood_test_typed_in_german(
     say(lena, "Europe/Berlin", "erste")
     say(lena, "01.06.2027", shown(german(texts.enrolment.ask_reminder_time))[:30])
     say(lena, "10 Uhr", shown(german(texts.enrolment.enrolled))[:30])
+    assert "/appointments – Arzttermine und Blutuntersuchungen" in help_of(lena, "de")
+    menu = chat_menu(api, lena, "de", has="appointments")
+    assert "appointments" in menu
+    with language.speaking("de"):
+        described = texts.menu.entries(["appointments"], caregiver_only=False)
+    assert described == [("appointments", "Arzttermine und Blutuntersuchungen, mit Erinnerungen")]
     open_add(lena, "➕ Hinzufügen", "Wofür ist der Termin")
     tap_last(lena, "Wofür ist der Termin", "🩸 Blutuntersuchung: Immunglobuline")
     lena.wait_for(contains="an welchem Tag")
