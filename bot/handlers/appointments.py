@@ -276,6 +276,11 @@ async def answer(update: Update, context: Context, exchange: Adding, text: str) 
             if day is None:
                 return
             answers = replace(answers, day=day)
+            now = services.of(context).clock.now()
+            if answers.at is not None and has_passed(day, answers.at, patient.time_zone, now):
+                await message_of(update).reply_text(texts.appointments.time_passed())
+                await _advance(update, context, patient, Step.TIME, answers)  # a change's time
+                return
         case Step.TIME:
             at = await enrolment.read_time(update, text)
             if at is None:
@@ -438,11 +443,26 @@ async def _save(update: Update, context: Context, exchange: Adding) -> None:
             actions.change(app.engine, now, exchange.user_id, answers.editing, details) is not None
         )
         reply = texts.appointments.changed()
+    if not done and has_passed(details.day, details.at, _zone(context, exchange.user_id), now):
+        await message_of(update).reply_text(texts.appointments.time_passed())
+        await _advance_to(update, context, exchange, Step.TIME)  # it passed while asking
+        return
     with transaction(app.engine) as session:
         conversations.drop(session, exchange.user_id)
     await message_of(update).reply_text(reply if done else texts.appointments.gone())
     if done:
         await show(update, context)
+
+
+def _zone(context: Context, user_id: int) -> str:
+    patient = _patient(context, user_id)
+    return patient.time_zone if patient is not None else "UTC"
+
+
+async def _advance_to(update: Update, context: Context, exchange: Adding, step: Step) -> None:
+    patient = _patient(context, exchange.user_id)
+    if patient is not None:
+        await _advance(update, context, patient, step, exchange.answers)
 
 
 async def _drop(update: Update, context: Context, user_id: int) -> None:
