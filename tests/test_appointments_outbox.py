@@ -24,7 +24,7 @@ from bot.domain.outcomes import Outcome
 from bot.jobs import sweep
 from bot.models import Appointment, OutboxMessage, Patient
 from bot.services import Services
-from bot.store import appointments, caregivers, outbox, patients
+from bot.store import appointments, caregivers, outbox, patients, reminders
 from tests.support import factories
 from tests.test_outbox import StandInBot
 
@@ -260,3 +260,29 @@ def test_erasure_takes_the_appointments(app: Services) -> None:
     with transaction(app.engine) as session:
         assert session.exec(select(Appointment)).all() == []
     assert pending(app.engine) == []
+
+
+def test_while_blocked_nothing_is_sent_a_repeat_moves_on_and_back_replans(
+    app: Services, clock: FixedClock
+) -> None:
+    every = actions.Details(AppointmentKind.BLOOD_HEPATITIS_B, None, DAY, AT, 3)
+    appointment_id = add(app, every)
+    with transaction(app.engine) as session:
+        reminders.user_blocked(session, PATIENT, T0)
+    bot = StandInBot()
+    clock.set(datetime(2027, 1, 12, 9, 0, tzinfo=UTC))  # past the test's time
+    assert run_sweep(app, bot) == 0
+    with transaction(app.engine) as session:
+        moved = session.get(Appointment, appointment_id)
+        assert moved is not None and moved.day == date(2027, 4, 12), "moved on all the same"
+    assert [outcome for *_, outcome in rows(app.engine)][:2] == [
+        Outcome.CANCELLED,
+        Outcome.CANCELLED,
+    ]
+    with transaction(app.engine) as session:
+        reminders.user_back(session, PATIENT, clock.now())
+    assert [kind for kind, _, _ in pending(app.engine)] == [
+        AppointmentAlert.DAY_BEFORE,
+        AppointmentAlert.SOON,
+        AppointmentAlert.NEXT,
+    ]

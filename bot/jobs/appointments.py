@@ -28,16 +28,18 @@ def compose(
     link: CaregiverLink | None,
     now: datetime,
 ) -> tuple[Message | None, Outcome | None]:
-    if patient is None or patient.blocked_at is not None or row.dose_number is None:
+    if patient is None or row.dose_number is None:
         return None, Outcome.CANCELLED
     found = appointments.own(session, patient.user_id, row.dose_number)
     if found is None:
         return None, Outcome.CANCELLED  # cancelled meanwhile
     alert = AppointmentAlert(row.kind)
-    if alert is AppointmentAlert.NEXT:
+    if alert is AppointmentAlert.NEXT:  # sends nothing, so a blocked bot does not stop it
         if found.day == row.dose_planned:
             appointments.move_on(session, patient, found, now)
         return None, Outcome.SUPERSEDED  # nothing to send: the test moved on, or was moved
+    if patient.blocked_at is not None:
+        return None, Outcome.CANCELLED  # planned again when they come back
     if found.day != row.dose_planned:
         return None, Outcome.SUPERSEDED
     start = start_of(found.day, found.at, patient.time_zone)

@@ -29,8 +29,9 @@ KINDS = tuple(alert.value for alert in AppointmentAlert)
 
 
 def for_patient(session: Session, patient_id: int) -> list[Appointment]:
-    """The patient's appointments still to come, soonest first (what /appointments lists, the
-    calendar export and a report read)."""
+    """All the patient's appointments, soonest first: those still to come and one-off ones
+    already past (kept for a report; erased with the patient). `upcoming` is what
+    /appointments lists and the calendar exports."""
     return sorted(
         session.exec(select(Appointment).where(Appointment.patient_id == patient_id)).all(),
         key=lambda found: (found.day, found.at, found.id or 0),
