@@ -12,10 +12,13 @@ from datetime import UTC, date, datetime
 from datetime import time as wall_time
 from pathlib import Path
 
+from icalendar import Calendar
+
 from bot import texts
 from bot.domain.appointments import AppointmentKind
 from bot.texts import language
 from tests.e2e.conftest import Start
+from tests.e2e.test_export import exported
 from tests.e2e.test_readers import chat_menu, help_of
 from tests.support.database import rows
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
@@ -82,6 +85,14 @@ def test_an_mri_typed_in_english_is_reminded_the_day_before_and_two_hours_before
     listed = ana.wait_for(contains="Your appointments")
     assert "1. Tue 2027-01-12 at 09:30 · 🧲 MRI scan" in listed.body
     assert appointment_rows(tmp_path, 6301) == [("appt_day_before", None), ("appt_soon", None)]
+    _, calendar = exported(ana)
+    [event] = [
+        event
+        for event in Calendar.from_ical(calendar.document.content).walk("VEVENT")
+        if "appointment" in str(event["uid"])
+    ]
+    assert str(event["summary"]) == "MRI scan"
+    assert event.decoded("dtstart").astimezone(UTC) == datetime(2027, 1, 12, 8, 30, tzinfo=UTC)
 
     start_at(DAY_BEFORE)
     ana.wait_for(contains=TOMORROW_EN, timeout=30)
