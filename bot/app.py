@@ -25,6 +25,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import make_engine, transaction
 from bot.handlers import (
+    appointments,
     broadcast,
     caregivers,
     checkin,
@@ -53,6 +54,7 @@ from bot.handlers import (
 from bot.handlers.access import query_of
 from bot.jobs import broadcast as broadcast_worker
 from bot.jobs import retention, sweep
+from bot.keyboards.appointments import AppointmentTap, FlowTap, KindTap
 from bot.keyboards.broadcast import BroadcastTap, BroadcastVersionTap
 from bot.keyboards.caregivers import CaregiverTap
 from bot.keyboards.checkin import CheckinTap
@@ -146,6 +148,7 @@ def build_application(
             CommandHandler("log", diary.log, filters=private),
             CommandHandler("pen", pen.pen, filters=private),
             CommandHandler("pens", pens.pens, filters=private),
+            CommandHandler("appointments", appointments.show, filters=private),
             CommandHandler("export", export.export, filters=private),
             CommandHandler("report", report.report, filters=private),
             CommandHandler("settings", settings.show, filters=private),
@@ -163,7 +166,7 @@ def build_application(
             CommandHandler("broadcast", broadcast.compose, filters=private),
             CommandHandler("broadcasts", broadcast.recent, filters=private),
             CallbackQueryHandler(enrolment.on_button, pattern=EnrolTap.pattern()),
-            CallbackQueryHandler(enrolment.on_calendar, pattern=PickDay.pattern()),
+            CallbackQueryHandler(appointments.on_calendar, pattern=PickDay.pattern()),
             CallbackQueryHandler(enrolment.on_zone, pattern=ZoneTap.pattern_for(ZoneFlow.SIGN_UP)),
             CallbackQueryHandler(settings.on_zone, pattern=ZoneTap.pattern_for(ZoneFlow.SETTINGS)),
             CallbackQueryHandler(settings.on_button, pattern=SettingsTap.pattern()),
@@ -179,6 +182,9 @@ def build_application(
             CallbackQueryHandler(pen.on_button, pattern=PenTap.pattern()),
             CallbackQueryHandler(pen.on_answer, pattern=PenQuestionTap.pattern()),
             CallbackQueryHandler(pens.on_button, pattern=PensTap.pattern()),
+            CallbackQueryHandler(appointments.on_button, pattern=AppointmentTap.pattern()),
+            CallbackQueryHandler(appointments.on_kind, pattern=KindTap.pattern()),
+            CallbackQueryHandler(appointments.on_flow, pattern=FlowTap.pattern()),
             CallbackQueryHandler(checkin.on_button, pattern=CheckinTap.pattern()),
             CallbackQueryHandler(doses.on_who, pattern=WhoTap.pattern()),
             CallbackQueryHandler(doses.on_site, pattern=SiteTap.pattern()),

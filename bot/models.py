@@ -379,3 +379,23 @@ class BroadcastVersion(SQLModel, table=True):
     language: str = Field(max_length=8)
     text: str = Field(sa_type=Text)
     delivered: int = 0
+
+
+class Appointment(SQLModel, table=True):
+    """A visit or test the patient added (/appointments), on a local day and time; a repeating
+    blood test (`every_months`, the doctor's interval) moves on to its next day once it has
+    passed. Its reminders are outbox rows; caregivers hear of it only if `share` is on."""
+
+    __tablename__ = "appointments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = patient_column(index=True)
+    kind: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=60)
+    day: date = Field(description="the patient's local date")
+    at: time = Field(description="the patient's local time")
+    every_months: int | None = Field(default=None, description="only as the patient typed it")
+    repeats_from: date | None = Field(default=None, description="the day a repeat counts from")
+    share: bool = Field(default=False, description="approved caregivers are reminded too")
+    created_at: datetime
+    updated_at: datetime

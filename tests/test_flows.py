@@ -6,7 +6,7 @@ the safety advice its message already got)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +18,8 @@ from bot.clock import FixedClock
 from bot.db import transaction
 from bot.domain.conversations import (
     EARLIER,
+    AppointmentAnswers,
+    AppointmentStep,
     AskSupportAnswers,
     AskSupportStep,
     BroadcastAnswers,
@@ -39,7 +41,17 @@ from bot.domain.conversations import (
     SupportStep,
     parse,
 )
-from bot.handlers import broadcast, diary, doses, enrolment, flows, pens, settings, support
+from bot.handlers import (
+    appointments,
+    broadcast,
+    diary,
+    doses,
+    enrolment,
+    flows,
+    pens,
+    settings,
+    support,
+)
 from bot.models import Conversation
 from bot.store import conversations
 
@@ -52,6 +64,7 @@ def test_every_flow_is_in_the_table_under_its_stored_name() -> None:
         name: FlowName(name) for name in flows.FLOWS
     }
     assert sorted(flows.FLOWS) == [
+        "appointment",
         "ask_support",
         "broadcast",
         "correct",
@@ -76,6 +89,7 @@ def test_step_values_stay_those_stored_rows_carry() -> None:
         "ask_support": ["write"],
         "pens": ["count", "delivery"],
         "broadcast": ["version", "start"],
+        "appointment": ["kind", "note", "day", "time", "every", "confirm"],
     }
 
 
@@ -91,6 +105,7 @@ def test_how_long_each_flow_stays_live() -> None:
         "ask_support": timedelta(minutes=15),
         "pens": timedelta(minutes=15),
         "broadcast": timedelta(minutes=30),
+        "appointment": timedelta(minutes=30),
     }
 
 
@@ -121,6 +136,7 @@ def test_what_answers_text_and_locations() -> None:
         "ask_support": (support.answer_request, None, None, flows.give_back),
         "pens": (pens.answer, None, None, flows.give_back),
         "broadcast": (broadcast.answer, None, None, flows.give_back),
+        "appointment": (appointments.answer, None, None, None),
     }
 
 
@@ -147,6 +163,14 @@ ROUND_TRIPS = [
     (PensAnswers(), {}),
     (BroadcastAnswers(broadcast=4), {"broadcast": 4}),
     (BroadcastAnswers(broadcast=4, language="de"), {"broadcast": 4, "language": "de"}),
+    (AppointmentAnswers(), {}),
+    (
+        AppointmentAnswers(
+            editing=4, kind="other", note="eye doctor", day=date(2027, 1, 31), at=time(9, 30)
+        ),
+        {"editing": 4, "kind": "other", "note": "eye doctor", "day": "2027-01-31", "at": "09:30"},
+    ),
+    (AppointmentAnswers(kind="blood_ig", every=3), {"kind": "blood_ig", "every": 3}),
 ]
 
 
@@ -174,6 +198,14 @@ def test_rows_as_they_are_stored_read_for_every_step() -> None:
         (PensStep, PensAnswers, "delivery", {}),
         (BroadcastStep, BroadcastAnswers, "version", {"broadcast": 4, "language": "de"}),
         (BroadcastStep, BroadcastAnswers, "start", {"broadcast": 4}),
+        (AppointmentStep, AppointmentAnswers, "kind", {}),
+        (AppointmentStep, AppointmentAnswers, "day", {"kind": "mri"}),
+        (
+            AppointmentStep,
+            AppointmentAnswers,
+            "confirm",
+            {"kind": "mri", "day": "2027-01-05", "at": "08:15", "editing": 3},
+        ),
     ]
     for steps, answers, step, data in readable:
         parsed = parse(steps, answers, step, data)
@@ -223,6 +255,15 @@ def test_rows_as_they_are_stored_read_for_every_step() -> None:
             {"zone": "UTC", "first": "2026-01-05", "dose": True},
         ),
         (SettingsStep, SettingsAnswers, "pause", {}),
+        (AppointmentStep, AppointmentAnswers, "day", {}),
+        (AppointmentStep, AppointmentAnswers, "kind", {"kind": "dentist"}),
+        (AppointmentStep, AppointmentAnswers, "time", {"kind": "mri", "day": "tomorrow"}),
+        (
+            AppointmentStep,
+            AppointmentAnswers,
+            "confirm",
+            {"kind": "mri", "day": "2027-01-05", "at": "25:00"},
+        ),
         (SettingsStep, SettingsAnswers, "time", {"number": 1}),
         (CorrectionStep, CorrectionAnswers, "day", {}),
         (CorrectionStep, CorrectionAnswers, "day", {"number": "2"}),

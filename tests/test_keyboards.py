@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from telegram import Chat, InlineKeyboardMarkup, Message
 
+from bot.domain.appointments import AppointmentKind
 from bot.domain.broadcast import Audience
 from bot.domain.checklist import Check, checklist
 from bot.domain.numbers import LARGEST, ROW_ID_LARGEST
@@ -21,6 +22,13 @@ from bot.domain.report import Naming, Period
 from bot.domain.sites import Injector, Site
 from bot.domain.timing import find_zone
 from bot.keyboards import datepicker
+from bot.keyboards.appointments import (
+    AppointmentAction,
+    AppointmentTap,
+    FlowAction,
+    FlowTap,
+    KindTap,
+)
 from bot.keyboards.broadcast import BroadcastAction, BroadcastTap, BroadcastVersionTap
 from bot.keyboards.callback import CallbackData, RowId, button, taps_in
 from bot.keyboards.caregivers import CaregiverAction, CaregiverTap
@@ -100,6 +108,12 @@ WIRE: list[tuple[CallbackData, str]] = [
     (PensTap(PensAction.ADD, 3, 5), "pens:add:3:5"),
     (PensTap(PensAction.LEAD, 14), "pens:lead:14:0"),
     (PensTap(PensAction.LEAD, 0), "pens:lead:0:0"),
+    (AppointmentTap(AppointmentAction.ADD, 0), "appt:add:0"),
+    (AppointmentTap(AppointmentAction.CANCEL_YES, 12), "appt:gone:12"),
+    (AppointmentTap(AppointmentAction.SHARE, 12), "appt:share:12"),
+    (KindTap(AppointmentKind.BLOOD_HEPATITIS_B), "apptk:blood_hbv"),
+    (FlowTap(FlowAction.SAVE), "apptf:save"),
+    (FlowTap(FlowAction.ONCE), "apptf:once"),
     (InfoTap("help_now"), "info:help_now"),
     (ReportTap(Period.MONTHS_6, Naming.WITHOUT), "report:6:no"),
     (ReportTap(Period.ALL, Naming.WITH), "report:all:yes"),
@@ -154,6 +168,9 @@ def test_the_patterns_registered_are_todays() -> None:
         PenTap: "^pen:",
         PenQuestionTap: "^penq:",
         PensTap: "^pens:",
+        AppointmentTap: "^appt:",
+        KindTap: "^apptk:",
+        FlowTap: "^apptf:",
         CheckinTap: "^ci:",
         ChecklistTap: "^chk:",
         WhoTap: "^who:",
@@ -231,6 +248,11 @@ def test_the_patterns_registered_are_todays() -> None:
         "penq:maybe:1",
         "penq:yes:x",
         "penq:yes",
+        "appt:delete:1",
+        "appt:gone",
+        f"appt:gone:{ROW_ID_LARGEST + 1}",
+        "apptk:dentist",
+        "apptf:maybe",
         f"pen:warm:{ROW_ID_LARGEST + 1}",
         "pens:add:0:5",  # a delivery of nothing
         "pens:add:61:0",  # more than a count can hold

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.appointments import AppointmentAlert
 from bot.domain.caregivers import Alert
 from bot.domain.checkin import KIND as CHECKIN
 from bot.domain.checklist import CHECK_OF_KIND
@@ -20,6 +21,7 @@ def test_every_kind_written_has_its_composer() -> None:
         **{alert.value: sweep._caregiver_alert for alert in Alert},
         **{alert.value: sweep._pen_alert for alert in PenAlert},
         **{kind.value: sweep._reorder for kind in ReorderKind},
+        **{alert.value: sweep._appointment for alert in AppointmentAlert},
         CHECKIN: sweep._checkin,
         **dict.fromkeys(CHECK_OF_KIND, sweep._checklist),
         retention.KIND: sweep._retention_warning,

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from bot.db import transaction
 from bot.models import CaregiverLink, Patient
-from bot.store import caregivers, patients, reminders
+from bot.store import appointments, caregivers, patients, reminders
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ def _decide(
         if approve and patient is not None:
             caregivers.approve(session, link, now)
             reminders.replan(session, patient, now)
+            appointments.replan_all(session, patient, now)  # those shared with caregivers
         else:
             caregivers.remove(session, link, now)
     return LinkChange(link, patient)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from bot.db import transaction
 from bot.models import Patient
-from bot.store import conversations, patients, reminders
+from bot.store import appointments, conversations, patients, reminders
 
 
 def pause(engine: Engine, now: datetime, user_id: int) -> Patient | None:
@@ -53,5 +53,6 @@ def _answer_prompt(
         if patient is not None:
             patients.update(session, patient, now, **changes)
             reminders.replan(session, patient, now)
+            appointments.replan_all(session, patient, now)
         conversations.drop(session, user_id)
     return patient

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Generic, Self, TypeVar
+
+from bot.domain.appointments import AppointmentKind
 
 EARLIER = "earlier"
 """The key under which the store keeps the conversation a short exchange interrupted; it is
@@ -28,6 +30,7 @@ class FlowName(StrEnum):
     ASK_SUPPORT = "ask_support"
     PENS = "pens"
     BROADCAST = "broadcast"
+    APPOINTMENT = "appointment"
 
 
 class EnrolmentStep(StrEnum):
@@ -71,6 +74,15 @@ class PensStep(StrEnum):
 class BroadcastStep(StrEnum):
     VERSION = "version"
     START = "start"
+
+
+class AppointmentStep(StrEnum):
+    KIND = "kind"
+    NOTE = "note"
+    DAY = "day"
+    TIME = "time"
+    EVERY = "every"
+    CONFIRM = "confirm"
 
 
 class Unreadable(ValueError):
@@ -240,6 +252,58 @@ class BroadcastAnswers(Answers):
         return (self.language is not None) == (step == BroadcastStep.VERSION)
 
 
+@dataclass(frozen=True)
+class AppointmentAnswers(Answers):
+    """Adding an appointment (or changing one: `editing`, its id, with its other answers
+    filled in): kind (`kind`, a stored `AppointmentKind` value), an "other" one's note, day,
+    local time, and a repeating test's interval in months as the patient typed it."""
+
+    editing: int | None = None
+    kind: str | None = None
+    note: str | None = None
+    day: date | None = None
+    at: time | None = None
+    every: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        found: dict[str, object] = {}
+        for key in ("editing", "kind", "note", "every"):
+            value = getattr(self, key)
+            if value is not None:
+                found[key] = value
+        if self.day is not None:
+            found["day"] = self.day.isoformat()
+        if self.at is not None:
+            found["at"] = self.at.strftime("%H:%M")
+        return found
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Self:
+        _only(data, ("editing", "kind", "note", "day", "at", "every"))
+        kind = _text(data, "kind")
+        if kind is not None and kind not in set(AppointmentKind):
+            raise Unreadable("kind is not a kind of appointment")
+        return cls(
+            editing=_number(data, "editing"),
+            kind=kind,
+            note=_text(data, "note"),
+            day=_day(data, "day"),
+            at=_clock(data, "at"),
+            every=_number(data, "every"),
+        )
+
+    def fits(self, step: str) -> bool:
+        needed = {
+            AppointmentStep.KIND: (),
+            AppointmentStep.NOTE: (self.kind,),
+            AppointmentStep.DAY: (self.kind,),
+            AppointmentStep.TIME: (self.kind, self.day),
+            AppointmentStep.EVERY: (self.kind, self.day, self.at),
+            AppointmentStep.CONFIRM: (self.kind, self.day, self.at),
+        }
+        return all(value is not None for value in needed[AppointmentStep(step)])
+
+
 S = TypeVar("S", bound=StrEnum)
 A = TypeVar("A", bound=Answers)
 
@@ -285,6 +349,14 @@ def _day(data: Mapping[str, object], key: str) -> date | None:
         return date.fromisoformat(value) if value is not None else None
     except ValueError as error:
         raise Unreadable(f"{key} is not a date") from error
+
+
+def _clock(data: Mapping[str, object], key: str) -> time | None:
+    value = _text(data, key)
+    try:
+        return time.fromisoformat(value) if value is not None else None
+    except ValueError as error:
+        raise Unreadable(f"{key} is not a time") from error
 
 
 def _number(data: Mapping[str, object], key: str) -> int | None:

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import io
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,6 +68,20 @@ def records_csv(
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class CalendarAppointment:
+    """An upcoming appointment as the calendar shows it: its id (for a stable UID), local day
+    and time, and its title in the patient's language."""
+
+    id: int
+    day: date
+    at: time
+    title: str
+
+
+APPOINTMENT_LENGTH = timedelta(hours=1)
+
+
 def calendar_ics(
     upcoming: Iterable[PlannedDose],
     *,
@@ -76,10 +91,12 @@ def calendar_ics(
     uid_prefix: str,
     title: Callable[[int], str],
     description: str,
+    appointments: Iterable[CalendarAppointment] = (),
 ) -> bytes:
-    """One event per upcoming dose, at the local reminder time, with a stable UID so that a
-    second import updates the events instead of doubling them. `title` names a dose's event
-    (in the patient's language)."""
+    """One event per upcoming dose, at the local reminder time, and one per upcoming
+    appointment, each with a stable UID so that a second import updates the events instead
+    of doubling them (a changed appointment moves, keeping its UID). `title` names a dose's
+    event (in the patient's language)."""
     calendar = Calendar()
     calendar.add("prodid", "-//kesimpta-companion-bot//EN")
     calendar.add("version", "2.0")
@@ -92,6 +109,15 @@ def calendar_ics(
         event.add("dtend", start + EVENT_LENGTH)
         event.add("dtstamp", now)
         event.add("description", description)
+        calendar.add_component(event)
+    for appointment in appointments:
+        start = datetime.combine(appointment.day, appointment.at, tzinfo=ZoneInfo(zone))
+        event = Event()
+        event.add("uid", f"{uid_prefix}-appointment-{appointment.id}@kesimpta-companion-bot")
+        event.add("summary", appointment.title)
+        event.add("dtstart", start)
+        event.add("dtend", start + APPOINTMENT_LENGTH)
+        event.add("dtstamp", now)
         calendar.add_component(event)
     ical: bytes = calendar.to_ical()
     return ical

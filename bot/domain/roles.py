@@ -15,6 +15,7 @@ PATIENT = (
     "log",
     "pen",
     "pens",
+    "appointments",
     "export",
     "report",
     "settings",

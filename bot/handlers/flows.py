@@ -20,6 +20,8 @@ from bot import services
 from bot.db import transaction
 from bot.domain.conversations import (
     Answers,
+    AppointmentAnswers,
+    AppointmentStep,
     AskSupportAnswers,
     AskSupportStep,
     BroadcastAnswers,
@@ -41,7 +43,7 @@ from bot.domain.conversations import (
     SupportAnswers,
     SupportStep,
 )
-from bot.handlers import broadcast, diary, doses, enrolment, pens, settings, support
+from bot.handlers import appointments, broadcast, diary, doses, enrolment, pens, settings, support
 from bot.handlers.access import message_of
 from bot.handlers.advice import Advised
 from bot.models import Conversation
@@ -166,6 +168,15 @@ PENS = Flow(
 )
 """After ✏️ Set the count or 📦 A delivery came (/pens), the next message is the number."""
 
+APPOINTMENT = Flow(
+    name=FlowName.APPOINTMENT,
+    steps=AppointmentStep,
+    answers=AppointmentAnswers,
+    live_for=timedelta(minutes=30),
+    on_text=appointments.answer,
+)
+"""Adding or changing an appointment: its kind, note, day and time typed or tapped."""
+
 FLOWS: Mapping[str, Flow[Any, Any]] = MappingProxyType(
     {
         flow.name.value: flow
@@ -179,6 +190,7 @@ FLOWS: Mapping[str, Flow[Any, Any]] = MappingProxyType(
             ASK_SUPPORT,
             PENS,
             BROADCAST,
+            APPOINTMENT,
         )
     }
 )

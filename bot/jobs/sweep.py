@@ -36,7 +36,16 @@ from bot.domain.reminders import Kind, after_the_reminder, chains_after, is_late
 from bot.domain.retries import backoff, keeps_trying
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
-from bot.jobs import alerts, checkin, checklist, inflight, pen, pen_stock, retention
+from bot.jobs import (
+    alerts,
+    appointments,
+    checkin,
+    checklist,
+    inflight,
+    pen,
+    pen_stock,
+    retention,
+)
 from bot.keyboards.doses import reminder_keyboard
 from bot.models import CaregiverLink, Patient
 from bot.services import Services
@@ -204,6 +213,10 @@ def _reorder(it: Composing) -> Composed:
     return pen_stock.compose(it.session, it.row, it.patient, it.now)
 
 
+def _appointment(it: Composing) -> Composed:
+    return appointments.compose(it.session, it.row, it.patient, it.link, it.now)
+
+
 def _checkin(it: Composing) -> Composed:
     return checkin.compose(it.session, it.row, it.patient, it.now)
 
@@ -236,6 +249,7 @@ COMPOSERS: Mapping[str, Callable[[Composing], Composed]] = _by_kind(
     (CAREGIVER_ALERTS, _caregiver_alert),
     (PEN_ALERTS, _pen_alert),
     (REORDER, _reorder),
+    (appointments.KINDS, _appointment),
     ((CHECKIN,), _checkin),
     (CHECK_OF_KIND, _checklist),
     ((retention.KIND,), _retention_warning),

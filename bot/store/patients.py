@@ -12,6 +12,7 @@ from sqlmodel import Session, col, delete, select
 
 from bot.domain.schedule import Course
 from bot.models import (
+    Appointment,
     Conversation,
     DiaryEntry,
     DoseRecord,
@@ -161,6 +162,7 @@ def erase(session: Session, user_id: int) -> bool:
         (PenPeriod, col(PenPeriod.patient_id)),
         (PenUse, col(PenUse.patient_id)),
         (PenStock, col(PenStock.patient_id)),
+        (Appointment, col(Appointment.patient_id)),
         (Patient, col(Patient.user_id)),
         (Conversation, col(Conversation.user_id)),
         (LanguageChoice, col(LanguageChoice.user_id)),

@@ -22,7 +22,7 @@ from bot.domain.reminders import (
 from bot.domain.schedule import PlannedDose, next_dose
 from bot.domain.timing import local_date
 from bot.models import Patient
-from bot.store import caregivers, outbox, patients
+from bot.store import appointments, caregivers, outbox, patients
 from bot.store.outbox import Claimed
 
 CAREGIVER_DOSE_ALERTS = {Kind.MISSED: Alert.MISSED, Kind.HEADS_UP: Alert.HEADS_UP}
@@ -109,6 +109,7 @@ def user_back(session: Session, user_id: int, now: datetime) -> None:
     patient = patients.get(session, user_id)
     if patient is not None and patient.blocked_at is not None:
         change_reachability(session, patient, now, blocked_at=None)
+        appointments.replan_all(session, patient, now)  # those dropped while blocked
     caregivers.mark_back(session, user_id)
 
 

@@ -34,6 +34,7 @@ RULES: dict[str, str] = {
     "pen_periods": WITH_THE_PATIENT,
     "pen_stocks": WITH_THE_PATIENT,
     "pen_uses": WITH_THE_PATIENT,
+    "appointments": WITH_THE_PATIENT,
     "invites": WITH_THE_PATIENT + " (the opener's id is emptied with the caregiver)",
     "caregiver_links": WITH_THE_PATIENT + " or the caregiver; a caregiver who blocked the bot "
     "on every link longer than the retention period is deleted",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.texts import (
     account,
+    appointments,
     care,
     caregivers,
     chart,
@@ -30,6 +31,7 @@ from bot.texts import (
 
 __all__ = [
     "account",
+    "appointments",
     "care",
     "caregivers",
     "chart",

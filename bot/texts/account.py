@@ -16,7 +16,7 @@ def help(*, patient: bool, caregiver: bool, staff: bool) -> str:
     up), then what everyone has."""
     parts = [_("<b>What I can do</b>")]
     if patient:
-        parts.append(_help_patient() + "\n" + _help_pens())
+        parts.append(_help_patient() + "\n" + _help_pens() + "\n" + _help_appointments())
     elif caregiver:
         parts.append(_("/start – whom you follow; or sign up, if you take Kesimpta yourself too"))
     else:
@@ -52,6 +52,12 @@ def _help_patient() -> str:
 
 def _help_pens() -> str:
     return _("/pens – pens at home: how many, deliveries, a reminder to reorder")
+
+
+def _help_appointments() -> str:
+    return _(
+        "/appointments – visits and blood tests: a reminder the day before and two hours before"
+    )
 
 
 def _help_caregiver() -> str:

@@ -34,6 +34,7 @@ def _descriptions() -> dict[str, str]:
             ("log", _("Note a side effect in your diary")),
             ("pen", _("A pen came out of the fridge")),
             ("pens", _("Pens at home: count, deliveries, reorder")),
+            ("appointments", _("Visits and blood tests, with reminders")),
             ("export", _("Your records as files (CSV, calendar)")),
             ("report", _("A PDF report for your neurologist")),
             ("settings", _("Reminder time, time zone, language, pause")),

@@ -1,7 +1,7 @@
 """pen stock: pens at home (/pens), the pen each recorded dose took, the reorder reminder
 
 Revision ID: 0011_pen_stock
-Revises: 0009_checks_done
+Revises: 0010_appointments
 Create Date: 2026-12-05 12:10:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0011_pen_stock"
-down_revision: str | Sequence[str] | None = "0009_checks_done"
+down_revision: str | Sequence[str] | None = "0010_appointments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -95,6 +95,14 @@ def use_everything(api: FakeBotApi, start_at: Start) -> tuple[FakeUser, FakeUser
     question = subject.wait_for(contains="(dose 1) go?", timeout=40)
     subject.tap(question, "😊 Fine")
     subject.wait_for()  # the answer: the note is in their diary
+    listed = say(subject, "/appointments", "No appointments yet")  # a new process: no flood
+    subject.tap(listed, "➕ Add")
+    subject.tap(subject.wait_for(contains="What is the appointment for"), "📌 Other")
+    say(subject, f"eye doctor with {NAME}", "on which day")
+    say(subject, "2026-03-20", "at what time")
+    say(subject, "10:00", "noted")
+    subject.tap(subject.wait_for(contains="Save this appointment?"), "✅ Save")
+    subject.wait_for(contains="Your appointments")
     return subject, followed, caregiver
 
 
@@ -111,6 +119,7 @@ def test_deletedata_leaves_no_trace_in_any_table(
         "pen_periods",
         "pen_stocks",
         "pen_uses",
+        "appointments",
         "outbox",
         "invites",
         "caregiver_links",
