@@ -44,7 +44,7 @@ MINUS = "−"
 class ReportLabels:
     """Every word the PDF shows, supplied by the caller in the patient's language. `header`
     and `summary` are label/value pairs already worded; the mappings name statuses, who
-    injected, sites and how a pen's period ended (key None: still counting)."""
+    injected, sites, how a pen's period ended (key None: still counting) and appointments' kinds."""
 
     title: str
     header: tuple[tuple[str, str], ...]
@@ -68,6 +68,7 @@ class ReportLabels:
     injector: Mapping[str, str]
     site: Mapping[str, str]
     pen_outcome: Mapping[str | None, str]
+    appointment_kind: Mapping[str, str]
 
 
 def font_path(bold: bool = False) -> Path:
@@ -148,7 +149,11 @@ def render(report: Report, labels: ReportLabels, chart_png: bytes | None, paper:
             pdf,
             labels.appointment_columns,
             [
-                (labels.day(row.day), row.at.strftime("%H:%M") if row.at else "", row.what)
+                (
+                    labels.day(row.day),
+                    row.at.strftime("%H:%M") if row.at else "",
+                    labels.appointment_kind[row.kind] + (f": {row.note}" if row.note else ""),
+                )
                 for row in report.appointments
             ],
             widths=(20, 12, 68),

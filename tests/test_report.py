@@ -181,8 +181,8 @@ def test_notes_pens_and_appointments_outside_the_period_are_left_out() -> None:
             PenRow(5, at, at + timedelta(days=1), "used"),
         ],
         appointments=[
-            AppointmentRow(date(2026, 5, 4), time(10, 30), "MRI"),
-            AppointmentRow(date(2025, 12, 1), None, "blood test"),
+            AppointmentRow(date(2026, 5, 4), time(10, 30), "mri"),
+            AppointmentRow(date(2025, 12, 1), None, "blood_other"),
         ],
         name="Ana",
     )
@@ -191,7 +191,7 @@ def test_notes_pens_and_appointments_outside_the_period_are_left_out() -> None:
         "check-in after dose 5: went fine",
     ]
     assert [pen.dose_number for pen in report.pens] == [5]
-    assert [row.what for row in report.appointments] == ["MRI"], "coming ones stay in"
+    assert [row.kind for row in report.appointments] == ["mri"], "coming ones stay in"
     assert report.name == "Ana"
 
 

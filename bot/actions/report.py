@@ -33,7 +33,7 @@ from bot.domain.report import (
 from bot.domain.schedule import build_plan
 from bot.domain.timing import local_date
 from bot.models import Patient
-from bot.store import diary, doses, patients
+from bot.store import appointments, diary, doses, patients
 from bot.store import pen as pens
 
 PRINT_DPI = 200
@@ -99,9 +99,13 @@ def _pens(session: Session, patient: Patient) -> list[PenRow]:
 
 
 def _appointments(session: Session, patient: Patient, start: date) -> Sequence[AppointmentRow]:
-    """The patient's visits and tests from `start` on. None are stored yet, so the report's
-    section stays out; once they are, their rows are read here."""
-    return ()
+    """The patient's visits and tests from `start` on, those still to come included (the
+    neurologist sees what is planned too)."""
+    return [
+        AppointmentRow(found.day, found.at, found.kind, found.note)
+        for found in appointments.for_patient(session, patient.user_id)
+        if found.day >= start
+    ]
 
 
 def draw(

@@ -136,12 +136,13 @@ class PenRow:
 @dataclass(frozen=True)
 class AppointmentRow:
     """A visit or a test, for the report's list of appointments: its local day, time if known,
-    and what it is, already worded. Nothing feeds it yet; the section is drawn only when it
-    has rows."""
+    its kind (an `AppointmentKind` value, worded by the labels) and an "other" one's note. The
+    section is drawn only when it has rows."""
 
     day: date
     at: time | None
-    what: str
+    kind: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)

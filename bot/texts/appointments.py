@@ -10,17 +10,32 @@ from bot.domain.appointments import MAX_EVERY_MONTHS, NOTE_LENGTH, AppointmentKi
 from bot.texts.common import shorten
 from bot.texts.language import _, day, numeric_day
 
+SYMBOL = {
+    AppointmentKind.NEUROLOGIST: "🩺",
+    AppointmentKind.MRI: "🧲",
+    AppointmentKind.BLOOD_IMMUNOGLOBULINS: "🩸",
+    AppointmentKind.BLOOD_HEPATITIS_B: "🩸",
+    AppointmentKind.BLOOD_OTHER: "🩸",
+    AppointmentKind.OTHER: "📌",
+}
+
 
 def kind_label(kind: AppointmentKind) -> str:
-    labels = {
-        AppointmentKind.NEUROLOGIST: _("🩺 Neurologist"),
-        AppointmentKind.MRI: _("🧲 MRI scan"),
-        AppointmentKind.BLOOD_IMMUNOGLOBULINS: _("🩸 Blood test: immunoglobulins"),
-        AppointmentKind.BLOOD_HEPATITIS_B: _("🩸 Blood test: hepatitis B"),
-        AppointmentKind.BLOOD_OTHER: _("🩸 Blood test: other"),
-        AppointmentKind.OTHER: _("📌 Other"),
+    """The kind as the chat shows it, its symbol first."""
+    return f"{SYMBOL[kind]} {kind_name(kind)}"
+
+
+def kind_name(kind: AppointmentKind) -> str:
+    """The kind in words only (the /report PDF has no emoji font)."""
+    names = {
+        AppointmentKind.NEUROLOGIST: _("Neurologist"),
+        AppointmentKind.MRI: _("MRI scan"),
+        AppointmentKind.BLOOD_IMMUNOGLOBULINS: _("Blood test: immunoglobulins"),
+        AppointmentKind.BLOOD_HEPATITIS_B: _("Blood test: hepatitis B"),
+        AppointmentKind.BLOOD_OTHER: _("Blood test: other"),
+        AppointmentKind.OTHER: _("Other"),
     }
-    return labels[kind]
+    return names[kind]
 
 
 def what(kind: AppointmentKind, note: str | None) -> str:

@@ -7,9 +7,11 @@ from datetime import date, datetime
 
 from bot.chart import ChartLabels
 from bot.domain.adherence import Status
+from bot.domain.appointments import AppointmentKind
 from bot.domain.report import Gap, Period, Report
 from bot.report_pdf import ReportLabels
 from bot.texts import language
+from bot.texts.appointments import kind_name
 from bot.texts.language import _, ngettext, numeric_day
 from bot.texts.reminders import site_names
 
@@ -203,4 +205,5 @@ def labels(report: Report) -> ReportLabels:
         injector=_injectors(),
         site=site_names(),
         pen_outcome=_pen_outcomes(),
+        appointment_kind={kind.value: kind_name(kind) for kind in AppointmentKind},
     )
