@@ -182,8 +182,14 @@ class OutboxMessage(SQLModel, table=True):
         default=None,
         sa_column=Column(BigInteger, ForeignKey("patients.user_id", ondelete="CASCADE")),
     )
-    dose_number: int | None = None
-    dose_planned: date | None = None
+    dose_number: int | None = Field(
+        default=None,
+        description="the dose a row is about; for an appointment's kinds, the appointment's id "
+        "(every reader of either filters by kind)",
+    )
+    dose_planned: date | None = Field(
+        default=None, description="that dose's planned day, or the appointment's day"
+    )
     kind: str = Field(max_length=16)
     priority: int
     due_at: datetime
