@@ -888,3 +888,19 @@ def test_a_day_without_its_overdue_reminder_gets_it_when_the_time_moved_past() -
     today = utc(2026, 2, 19, 7)  # already reminded today: tomorrow's, at the new time
     dues = reminders_for_dose(planned, earlier, zone, now, already_sent=sent, nagged_at=today)
     assert dues == [Due(Kind.OVERDUE, utc(2026, 2, 20, 16, 30))]
+
+
+def test_a_day_that_had_its_overdue_reminder_gets_no_second_when_the_time_moved_later() -> None:
+    """Found by the simulated year (seed 2): the overdue reminder went out at 09:30 in New
+    York; at 14:46 the patient moved their time to 18:45, and the re-plan wrote a second one
+    for 18:45 the same day. The next is tomorrow's, at the new time."""
+    zone, now = "America/New_York", utc(2027, 12, 2, 19, 46)  # 14:46 in New York
+    sent = frozenset({Kind.HEADS_UP, Kind.TAKE_OUT, Kind.DOSE, Kind.MISSED, Kind.OVERDUE})
+    this_morning = utc(2027, 12, 2, 14, 30)  # 09:30 in New York
+    later = time(18, 45)
+    dues = reminders_for_dose(
+        date(2027, 11, 29), later, zone, now, already_sent=sent, nagged_at=this_morning
+    )
+    assert dues == [Due(Kind.OVERDUE, utc(2027, 12, 3, 23, 45))]
+    dues = reminders_for_dose(date(2027, 11, 29), later, zone, now, already_sent=sent)
+    assert dues == [Due(Kind.OVERDUE, utc(2027, 12, 2, 23, 45))], "never nagged: today's"

@@ -139,7 +139,8 @@ def reminders_for_dose(
     so a reminder time changed later that day does not put off the missed alert.
     ``nagged_at``: when the missed alert or the latest overdue reminder went out; a day that
     has had neither still gets its overdue reminder, at once if its time has passed (a reminder
-    time moved earlier, a resume), rather than none until tomorrow.
+    time moved earlier, a resume), rather than none until tomorrow; a day that has had one gets
+    no second (a reminder time moved later that day).
     """
     _require_aware("now", now)
     now = now.astimezone(UTC)
@@ -150,6 +151,8 @@ def reminders_for_dose(
             following, zone
         ):
             return [Due(Kind.OVERDUE, now)]
+        if nagged_at is not None and local_date(nagged_at, zone) >= local_date(following, zone):
+            following = next_daily(at, zone, following)
         return [Due(Kind.OVERDUE, following)]
 
     reminder = local_instant(planned, at, zone)
