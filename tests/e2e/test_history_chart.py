@@ -3,10 +3,13 @@ as a PNG photo in their own chat; someone with nothing recorded yet gets no char
 
 from __future__ import annotations
 
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import BotProcess
 from tests.support.people import enrol, say
 from tests.test_chart import png_size
+
+pytestmark = SQLITE_ONLY
 
 
 def test_history_sends_the_chart_to_the_patient_only(api: FakeBotApi, bot: BotProcess) -> None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import BotProcess
+
+pytestmark = SQLITE_ONLY
 
 HEADINGS = {
     "sideeffects": "Side effects of Kesimpta",

@@ -5,9 +5,12 @@ safety line."""
 from __future__ import annotations
 
 from tests.e2e.conftest import Start
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import BotProcess
 from tests.support.people import enrol, say
+
+pytestmark = SQLITE_ONLY
 
 SAFETY_LINE = "If you feel unwell: your doctor; in an emergency 112 / 911"
 

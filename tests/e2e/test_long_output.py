@@ -9,10 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import texts
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser, utf16_len
 from tests.support.harness import BotProcess
 from tests.support.people import enrol, say
 from tests.support.seed import rows, seed
+
+pytestmark = SQLITE_ONLY
 
 SORRY = "Sorry, something went wrong"
 REPORT = "Error in the bot"

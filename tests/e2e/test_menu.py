@@ -3,8 +3,11 @@ staff's only in staff chats; each person's follows their role (tests/e2e/test_ro
 
 from __future__ import annotations
 
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import BotProcess
+
+pytestmark = SQLITE_ONLY
 
 
 def names(commands: list[dict]) -> list[str]:

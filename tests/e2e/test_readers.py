@@ -17,11 +17,13 @@ import pytest
 from bot import texts
 from bot.texts import language
 from tests.e2e.conftest import Start
-from tests.support.database import rows
+from tests.support.database import SQLITE_ONLY, rows
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.harness import BotProcess
 from tests.support.people import say
 from tests.support.wording import rendered, shown
+
+pytestmark = SQLITE_ONLY
 
 LANGUAGES = ["en", "de"]
 INVITE_LINK = re.compile(r"https://t\.me/kesimpta_test_bot\?start=([A-Za-z0-9_-]+)")

@@ -11,9 +11,12 @@ from bot import texts
 from bot.domain.answers import ClockProblem
 from bot.texts import language
 from tests.e2e.conftest import Start
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import FakeBotApi, FakeUser
 from tests.support.people import begin, say, schedule_of
-from tests.support.wording import GERMAN_TWIN, german, shown
+from tests.support.wording import german, shown
+
+pytestmark = SQLITE_ONLY
 
 NOW = "2027-02-10 08:00:00"  # 09:00 in Berlin, a Wednesday
 TODAY = date(2027, 2, 10)
@@ -105,7 +108,6 @@ def test_taken_and_a_correction_with_words(api: FakeBotApi, start_at: Start) -> 
     say(eve, "8 Feb", "recorded as injected on 2027-02-08")
 
 
-@GERMAN_TWIN
 def test_german_dates_and_times_as_typed(api: FakeBotApi, start_at: Start) -> None:
     start_at(NOW)
     lena = api.user(9305, "Lena", language_code="de")

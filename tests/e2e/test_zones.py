@@ -8,10 +8,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.harness import BotProcess
 from tests.support.people import begin, enrol, say
-from tests.support.wording import GERMAN_TWIN, german
+from tests.support.wording import german
+
+pytestmark = SQLITE_ONLY
 
 
 def zone_buttons(message: ChatMessage) -> list[str]:
@@ -46,7 +49,6 @@ def test_new_york_and_nonsense(api: FakeBotApi, bot: BotProcess) -> None:
     signed_up_in(user, "America/New_York")
 
 
-@GERMAN_TWIN
 def test_a_german_user_types_a_german_country_name(api: FakeBotApi, bot: BotProcess) -> None:
     user = api.user(8103, "Lena", language_code="de")
     user.send("/start")
@@ -135,7 +137,6 @@ def test_settings_zone_change_with_a_city_and_with_buttons(
     assert "09:00 Australia/Perth" in user.wait_for(contains="Next").body
 
 
-@GERMAN_TWIN
 def test_a_german_user_types_each_observed_place(api: FakeBotApi, bot: BotProcess) -> None:
     """The inputs of the issue once more, in a German chat: the answers are German."""
     user = api.user(8107, "Jonas", language_code="de")

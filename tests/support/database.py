@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, SupportsIndex, overload
 
 import psycopg
+import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -244,3 +245,9 @@ def moment(found: datetime | str) -> datetime:
 def day(found: date | str) -> date:
     """A date the database computed (text on SQLite) as a ``date``."""
     return date.fromisoformat(found) if isinstance(found, str) else found
+
+
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
+"""For an end-to-end module whose subject (wording, parsing, message layout) no database
+changes: it runs once, on SQLite, to keep CI within its time. The flows that store something
+run on both backends."""
