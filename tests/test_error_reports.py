@@ -13,15 +13,18 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 from telegram import Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import services
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.db import transaction
 from bot.handlers import errors
 from bot.handlers.errors import ReportThrottle
 from bot.logs import user_ref
+from bot.store import outbox, patients
+from tests.support import factories
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 STAFF = (9001, 9002)
@@ -248,3 +251,30 @@ def test_without_staff_nobody_gets_a_report(engine: Engine, clock: FixedClock) -
     bot = StandInBot()
     handle(command_update(bot), context_for(bot, engine, clock, raised(), staff=()))
     assert bot.sent == [(PATIENT, IN_CHAT)]
+
+
+def test_someone_who_blocked_the_bot_before_its_answer_is_marked_blocked_not_reported(
+    engine: Engine, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by the simulated year: a 403 on the answer to a tap is the person blocking the
+    bot meanwhile. Their reminders stop as after a failed reminder; no apology, no report."""
+    caplog.set_level(logging.INFO)
+    factories.enrol(engine, PATIENT, T0, first=T0.date())
+    bot = StandInBot()
+    handle(button_update(bot), context_for(bot, engine, clock, raised(Forbidden)))
+    assert bot.sent == [], "neither an apology nor a report"
+    with transaction(engine) as session:
+        patient = patients.get(session, PATIENT)
+        assert patient is not None and patient.blocked_at == T0
+        assert all(row.chat_id != PATIENT for row in outbox.pending(session, PATIENT))
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert f"user={user_ref(PATIENT)} blocked the bot" in caplog.text
+
+
+def test_a_403_from_a_staff_report_or_a_group_is_still_an_error(
+    engine: Engine, clock: FixedClock
+) -> None:
+    """Only a private chat's 403 means its person blocked the bot."""
+    bot = StandInBot()
+    handle(None, context_for(bot, engine, clock, raised(Forbidden), job="sweep"))
+    assert len(bot.to(STAFF[0])) == 1

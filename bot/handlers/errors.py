@@ -2,7 +2,8 @@
 hashed user, never the update's content), the user gets a polite answer, and the support staff
 get a redacted report, at most once per kind of error per hour so that a bug hit by every user
 doesn't flood them. Errors of the polling loop itself (network faults, a second poller) are
-only logged: staff can do nothing about them."""
+only logged: staff can do nothing about them; nor is a 403 on the answer in a private chat an
+error: its person blocked the bot meanwhile, and is marked so."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import delivery, services, texts
@@ -22,7 +23,7 @@ from bot.db import transaction
 from bot.domain.outcomes import Outcome
 from bot.logs import code_path, describe, is_own, short, user_ref
 from bot.services import Services
-from bot.store import languages
+from bot.store import languages, reminders
 from bot.texts import language, safety
 
 log = logging.getLogger(__name__)
@@ -111,9 +112,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("polling: %s", describe(error))
         return
     app = services.of(context)
-    failure = failure_of(error, update, context)
     user = update.effective_user if isinstance(update, Update) else None
     ref = user_ref(user.id) if user is not None else None
+    if isinstance(error, Forbidden) and user is not None and _in_private_chat(update):
+        await blocked_meanwhile(app, user.id, ref)
+        return
+    failure = failure_of(error, update, context)
     log.error(
         "handler failed in %s user=%s",
         failure.handler,
@@ -126,6 +130,23 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await report(context, app, failure, ref)
     except Exception as report_error:
         log.warning("error report not sent: %s", describe(report_error))
+
+
+def _in_private_chat(update: object) -> bool:
+    chat = update.effective_chat if isinstance(update, Update) else None
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def blocked_meanwhile(app: Services, user_id: int, ref: str | None) -> None:
+    """The person blocked the bot between their update and its answer (a 403 on the reply):
+    nothing went wrong on the bot's side, so no apology (it could not arrive) and no report;
+    they are marked blocked as a failed reminder would mark them."""
+    log.info("user=%s blocked the bot before the answer arrived", ref)
+    try:
+        with transaction(app.engine) as session:
+            reminders.user_blocked(session, user_id, app.clock.now())
+    except Exception as db_error:
+        log.warning("could not note the block: %s", describe(db_error))
 
 
 async def apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

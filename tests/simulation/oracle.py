@@ -1025,7 +1025,11 @@ class _Oracle:
             state = self.snap_at(user, at)
             if state is None or state.epoch != epoch or state.next_number != number:
                 return
-            settled = not any(at - DAY <= change <= at + LIMIT for change in changes)
+            # A move or a new time between the day's two readings (its time as planned then,
+            # `guess`, and as it is now, `at`) leaves that day unsettled too.
+            settled = not any(
+                min(at, guess) - DAY <= change <= max(at, guess) + LIMIT for change in changes
+            )
             steady = settled and state.active
             if (
                 steady

@@ -295,6 +295,8 @@ class Patient:
         return None
 
     async def confirm(self, message_id: int | None, planned: date | None = None) -> None:
+        if self.blocked:  # planned before they blocked the bot: they no longer write to it
+            return
         target = message_id if message_id is not None else self.due_message(planned)
         if target is None:
             await self.taken()
@@ -302,12 +304,16 @@ class Patient:
         self.took(await self.tap(target, "✅"), "button", self.local_now().date())
 
     async def reply_done(self, message_id: int | None) -> None:
+        if self.blocked:  # planned before they blocked the bot: they no longer write to it
+            return
         if message_id is None:
             await self.taken()
             return
         self.took(await self.reply(message_id, "done"), "reply", self.local_now().date())
 
     async def taken(self, day: date | None = None) -> None:
+        if self.blocked:  # planned before they blocked the bot: they no longer write to it
+            return
         today = self.local_now().date()
         if day is None or day >= today:
             self.took(await self.say("/taken"), "taken", today)
@@ -346,6 +352,8 @@ class Patient:
             self.later(self.minutes(1, 30), lambda: self.undo(number))
 
     async def correct(self, number: int) -> None:
+        if self.blocked:  # planned before they blocked the bot: they no longer write to it
+            return
         message = self.latest(f"Dose {number} recorded as injected")
         if message is None or self.recorded != number:
             return
@@ -371,6 +379,8 @@ class Patient:
                 return
 
     async def undo(self, number: int) -> None:
+        if self.blocked:  # planned before they blocked the bot: they no longer write to it
+            return
         message = self.latest(f"Dose {number} recorded as injected")
         if message is None or self.recorded != number:
             return
@@ -382,6 +392,8 @@ class Patient:
         self.later(self.minutes(10, 90), self.taken)
 
     async def snooze(self, message_id: int | None, number: int) -> None:
+        if self.blocked:  # planned before they blocked the bot: they no longer write to it
+            return
         if message_id is None:
             return
         choice = self.rng.choice(("⏰ 1 h", "⏰ 3 h", "⏰ Tomorrow"))

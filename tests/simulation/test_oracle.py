@@ -33,6 +33,7 @@ from tests.simulation.events import (
     Started,
     Taken,
     Undone,
+    ZoneChanged,
 )
 from tests.simulation.oracle import Report, add_months, check, plan, reminder_instant
 
@@ -690,6 +691,20 @@ def test_no_overdue_note_is_owed_while_telegram_is_down() -> None:
         OutageBegan(at=overdue.at - HOUR, kind="timeout"),
         OutageEnded(at=overdue.at + 20 * MINUTE, kind="timeout"),
     )
+    assert judged(log).ok, judged(log).format()
+
+
+def test_no_overdue_note_is_owed_for_a_day_whose_time_passed_before_the_move() -> None:
+    """Found in seed 3: the patient moved east (Berlin to Tokyo) after that day's reminder
+    time in Tokyo had passed but before Berlin's: the bot, still in Berlin then, owed no note
+    at Tokyo's time. Without the move the missing note is a violation."""
+    log = clean_log()
+    overdue = one(log, Sent, kind="overdue")
+    log = without(log, overdue)
+    assert rules(judged(log)) == {"overdue"}
+    moved = ZoneChanged(at=overdue.at - 5 * HOUR, patient=PATIENT, zone="Asia/Tokyo")
+    back = ZoneChanged(at=overdue.at + 2 * HOUR, patient=PATIENT, zone=BERLIN)
+    log = plus(log, moved, back)
     assert judged(log).ok, judged(log).format()
 
 
