@@ -147,7 +147,9 @@ def test_every_kind_of_button_is_covered() -> None:
         kind = pending.pop()
         kinds.add(kind)
         pending.extend(kind.__subclasses__())
-    assert kinds <= {type(tap) for tap, _ in WIRE}
+    # The bot's own kinds: a test's example kind (below) lives on if it ran first in the worker.
+    own = {kind for kind in kinds if kind.__module__.startswith("bot.")}
+    assert own <= {type(tap) for tap, _ in WIRE}
 
 
 def test_the_patterns_registered_are_todays() -> None:
