@@ -1,4 +1,4 @@
-"""Issue 15 in CI: a small simulated year (100 patients, 365 days, one seed) through the real
+"""Issue 15 in CI: a small simulated year (70 patients, 365 days, one seed) through the real
 application on each backend, with crashes, outages, DST and travel, judged by the oracle. On
 PostgreSQL a second sending process shares the work. `python -m tests.simulation` runs bigger
 years and other seeds (README, "Speed and reliability")."""
@@ -14,7 +14,7 @@ from tests.simulation.run import simulate
 from tests.simulation.world import Options
 from tests.support.database import Backend
 
-PATIENTS, DAYS, SEED = 100, 365, 15
+PATIENTS, DAYS, SEED = 70, 365, 15
 
 
 @pytest.mark.filterwarnings("ignore:Tasks created via `Application.create_task`")
