@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import FakeBotApi, FakeUser
 from tests.support.harness import BotProcess
 from tests.support.people import begin, enrol, local_today, say
+
+pytestmark = SQLITE_ONLY
 
 EXPIRED = "This button is no longer active."
 STAFF_ONLY = "Sorry, that command is for the support team only."

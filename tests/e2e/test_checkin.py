@@ -5,9 +5,12 @@ gets no check-in."""
 from __future__ import annotations
 
 from tests.e2e.conftest import Start
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.people import CHECK_IN as QUESTION
 from tests.support.people import checked_in, enrol, say
+
+pytestmark = SQLITE_ONLY
 
 
 def test_a_tap_on_trouble_breathing_gets_the_emergency_number_and_a_diary_note(

@@ -10,9 +10,11 @@ from datetime import datetime
 from pathlib import Path
 
 from tests.e2e.conftest import Start
-from tests.support.database import rows
+from tests.support.database import SQLITE_ONLY, rows
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.people import enrol, say
+
+pytestmark = SQLITE_ONLY
 
 OVERVIEW = "Before your first injection"
 ASK_THE_CLINIC = (

@@ -4,10 +4,12 @@ them."""
 
 from __future__ import annotations
 
-from tests.support.database import rows
+from tests.support.database import SQLITE_ONLY, rows
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import BotProcess
 from tests.support.people import enrol, say
+
+pytestmark = SQLITE_ONLY
 
 
 def diary_rows(bot: BotProcess, user_id: int) -> list[str]:

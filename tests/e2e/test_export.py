@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.harness import BotProcess
 from tests.support.people import enrol, local_today, say, schedule_of
+
+pytestmark = SQLITE_ONLY
 
 
 def exported(user: FakeUser) -> tuple[ChatMessage, ChatMessage]:

@@ -12,10 +12,12 @@ from pathlib import Path
 from bot import texts
 from tests.e2e.conftest import Start
 from tests.e2e.test_caregivers import INVITE_LINK, link, settle
-from tests.support.database import rows
+from tests.support.database import SQLITE_ONLY, rows
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.people import enrol, say
-from tests.support.wording import GERMAN_TWIN, german, shown
+from tests.support.wording import german, shown
+
+pytestmark = SQLITE_ONLY
 
 
 def enrol_in_german(
@@ -83,7 +85,6 @@ def test_tomorrow_is_the_reminder_time_and_the_missed_alert_waits(
     assert missed.seq > again.seq
 
 
-@GERMAN_TWIN
 def test_tomorrow_in_german_names_the_reminder_time(
     api: FakeBotApi, start_at: Start, tmp_path: Path
 ) -> None:
@@ -131,7 +132,6 @@ def test_the_old_who_buttons_after_undo_say_the_dose_is_not_recorded(
     say(bea, "/next", "Next: dose 1")
 
 
-@GERMAN_TWIN
 def test_the_old_who_buttons_after_undo_in_german(
     api: FakeBotApi, start_at: Start, tmp_path: Path
 ) -> None:
@@ -221,7 +221,6 @@ def test_a_check_ticked_off_is_not_reminded_and_a_reminder_ticks_off_in_place(
     assert checklist_kinds(tmp_path, 8106, pending_only=True) == []
 
 
-@GERMAN_TWIN
 def test_the_checklist_in_german(api: FakeBotApi, start_at: Start, tmp_path: Path) -> None:
     start_at("2026-03-02 07:00:00")
     lena = api.user(8107, "Lena", language_code="de")
@@ -299,7 +298,6 @@ def link_in_german(patient: FakeUser, caregiver: FakeUser) -> None:
     )
 
 
-@GERMAN_TWIN
 def test_a_corrected_date_in_german(api: FakeBotApi, start_at: Start) -> None:
     start_at("2026-03-02 07:00:00")
     fay, gus = api.user(8110, "Fay", language_code="de"), api.user(8111, "Gus", language_code="de")
@@ -342,7 +340,6 @@ def test_joining_with_a_dose_days_late_says_so_and_reminds_at_the_chosen_time(
     assert "as soon as possible" in reminder.body and reminder.buttons[0].startswith("✅")
 
 
-@GERMAN_TWIN
 def test_joining_with_a_dose_days_late_in_german(
     api: FakeBotApi, start_at: Start, tmp_path: Path
 ) -> None:

@@ -10,10 +10,12 @@ import time
 
 from bot.jobs import sweep
 from tests.e2e.conftest import Start
-from tests.support.database import value
+from tests.support.database import SQLITE_ONLY, value
 from tests.support.fakebotapi import FakeBotApi, FakeUser, SentFile
 from tests.support.harness import BotProcess
 from tests.support.people import begin, enrol, say
+
+pytestmark = SQLITE_ONLY
 
 FLOOD_LIMIT = 20  # the default
 CALM = "You're going fast"

@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 from tests.e2e.conftest import Start
-from tests.support.database import Row, rows
+from tests.support.database import SQLITE_ONLY, Row, rows
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.people import enrol, pen_out, say
+
+pytestmark = SQLITE_ONLY
 
 DAY_6 = "out of the fridge for 5 days"
 OVER = "The 7 days are over"

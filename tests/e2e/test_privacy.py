@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from tests.support.database import value
+from tests.support.database import SQLITE_ONLY, value
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import BotProcess
 from tests.support.people import begin, enrol
+
+pytestmark = SQLITE_ONLY
 
 TABLES = ("patients", "dose_records", "conversations")
 

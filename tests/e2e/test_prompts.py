@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.database import rows
+from tests.support.database import SQLITE_ONLY, rows
 from tests.support.fakebotapi import FakeBotApi, FakeUser
 from tests.support.harness import BotProcess
 from tests.support.people import enrol, say
 from tests.support.seed import seed
-from tests.support.wording import GERMAN_TWIN
+
+pytestmark = SQLITE_ONLY
 
 NOTED = "Noted in your diary"
 NOT_UNDERSTOOD = "didn't understand"
@@ -60,7 +61,6 @@ def test_the_message_after_log_is_the_note(api: FakeBotApi, bot: BotProcess) -> 
     assert diary_of(bot.workdir, 6201)[-1] == "itchy spot"
 
 
-@GERMAN_TWIN
 def test_a_german_note_after_log(api: FakeBotApi, tmp_path: Path) -> None:
     seed(tmp_path, patients=[6202])
     fritz = api.user(6202, "Fritz", language_code="de")
@@ -116,7 +116,6 @@ def test_support_prompt_answer_and_follow_ups(api: FakeBotApi, bot: BotProcess) 
     assert conversation_of(bot.workdir, stranger) == []
 
 
-@GERMAN_TWIN
 def test_german_support_prompt(api: FakeBotApi, bot: BotProcess) -> None:
     staff = api.user(9001, "Sam")
     lena = api.user(6205, "Lena", language_code="de")

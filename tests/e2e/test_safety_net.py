@@ -6,10 +6,12 @@ whatever happens to the diary write after it."""
 from __future__ import annotations
 
 from tests.e2e.conftest import Start
-from tests.support.database import rows
+from tests.support.database import SQLITE_ONLY, rows
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import BotProcess
 from tests.support.people import checked_in, enrol, say
+
+pytestmark = SQLITE_ONLY
 
 EMERGENCY = "Call 112 / 911 or your local emergency number now"
 DOCTOR = "Contact your doctor promptly"

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import missing_tool
-from tests.support.database import Row
+from tests.support.database import SQLITE_ONLY, Row
 from tests.support.database import rows as database_rows
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.harness import BotProcess, libfaketime_path
 from tests.support.people import begin, enrol, say
+
+pytestmark = SQLITE_ONLY
 
 REQUEST = "💬 Support request #"
 SENT = "📨 Sent to the support team"

@@ -5,10 +5,12 @@ been handled too."""
 
 from __future__ import annotations
 
-from tests.support.database import rows, value
+from tests.support.database import SQLITE_ONLY, rows, value
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import BotProcess, eventually
 from tests.support.people import enrol, say
+
+pytestmark = SQLITE_ONLY
 
 
 def handled_so_far(api: FakeBotApi) -> None:

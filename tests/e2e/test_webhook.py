@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 
 from bot.webhook import SECRET_HEADER
-from tests.support.database import TestDatabases
+from tests.support.database import SQLITE_ONLY, TestDatabases
 from tests.support.fakebotapi import FakeBotApi, FakeUser
 from tests.support.harness import BotProcess
+
+pytestmark = SQLITE_ONLY
 
 SECRET = "e2e-webhook_secret-0123456789"
 CONSENT = "Do you agree"

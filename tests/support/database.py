@@ -248,6 +248,8 @@ def day(found: date | str) -> date:
 
 
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
-"""For an end-to-end module whose subject (wording, parsing, message layout) no database
-changes: it runs once, on SQLite, to keep CI within its time. The flows that store something
-run on both backends."""
+"""For an end-to-end module whose subject no database changes (wording, parsing, layout, or a
+handler's behaviour whose storage goes through store functions the unit tests run on both
+backends): it runs once, on SQLite, to keep CI within its time. The flows where the database
+itself is the point (the outbox and its senders, leases, caregivers, broadcasts, erasure,
+retention, figures, settings, sign-up, the new features' reminders) run on both."""
