@@ -252,7 +252,7 @@
         ? word("phase_loading", { index: next.phase_index, of: next.phase_of })
         : word("phase_monthly", { index: next.phase_index });
       body.append(
-        el("p", { className: "next-date", id: "next-date", dataset: { date: next.planned }, text: longDay(next.planned) }),
+        el("p", { className: "next-date", id: "next-date", dataset: { planned: next.planned }, text: longDay(next.planned) }),
         el("p", { className: "next-line" }, [
           el("strong", { text: daysToGo(next) }),
           document.createTextNode(" · " + word("reminder_at", { time: next.reminder_time })),
@@ -491,12 +491,19 @@
     chart.append(svg("line", { x1: left, x2: width - right, y1: y(0), y2: y(0), class: "zero" }));
     chart.append(svg("text", { x: 4, y: 10, class: "axis" }, word("chart_days")));
 
-    const ticks = 4;
+    // Date ticks on the first of a month, at most five of them, as matplotlib's date locator does.
     const tickFormat = new Intl.DateTimeFormat(lang, { month: "short", year: "2-digit", timeZone: "UTC" });
-    for (let index = 0; index < ticks; index += 1) {
-      const time = start + ((index + 0.5) / ticks) * (end - start);
-      chart.append(svg("text", { x: x(time), y: height - bottom + 18, class: "axis", "text-anchor": "middle" }, tickFormat.format(new Date(time))));
+    const firstTick = new Date(start);
+    const months = [];
+    for (let month = new Date(Date.UTC(firstTick.getUTCFullYear(), firstTick.getUTCMonth() + 1, 1)); month.getTime() <= end; month.setUTCMonth(month.getUTCMonth() + 1)) {
+      months.push(month.getTime());
     }
+    const every = Math.max(1, Math.ceil(months.length / 5));
+    months.forEach((time, index) => {
+      if (index % every !== 0) return;
+      chart.append(svg("line", { x1: x(time), x2: x(time), y1: height - bottom, y2: height - bottom + 4, class: "tick" }));
+      chart.append(svg("text", { x: x(time), y: height - bottom + 18, class: "axis", "text-anchor": "middle" }, tickFormat.format(new Date(time))));
+    });
 
     for (const point of points) {
       const px = x(parseDay(point.planned).getTime());
