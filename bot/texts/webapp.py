@@ -68,6 +68,7 @@ def page_words(language: str) -> dict[str, str]:
             "legend": _("Legend"),
             "appointment": _("Appointment"),
             "pen_period": _("Pen out of the fridge"),
+            "injected_here": _("A dose injected on this day, away from its planned date"),
             "planned_on": _("Planned for {date}"),
             "taken_on": _("Injected on {date}"),
             "nothing_on_day": _("Nothing planned on this day."),

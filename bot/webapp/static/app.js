@@ -374,8 +374,8 @@
     if (!items.length) details.append(el("p", { text: word("nothing_on_day") }));
     const list = el("ul");
     for (const item of items) {
-      const status = item.dose ? item.dose.status : item.kind;
-      list.append(el("li", { className: "detail st-" + status }, [el("span", { className: "swatch", "aria-hidden": "true" }), el("span", { text: describe(item) })]));
+      const swatch = item.dose ? "st-" + item.dose.status + (item.dose.provisional ? " provisional" : "") : item.kind;
+      list.append(el("li", { className: "detail" }, [el("span", { className: "swatch " + swatch, "aria-hidden": "true" }), el("span", { text: describe(item) })]));
     }
     details.append(list);
     details.hidden = false;
@@ -389,6 +389,7 @@
     entry("st-upcoming provisional", word("status_provisional"));
     entry("appointment", word("appointment"));
     entry("pen", word("pen_period"));
+    entry("taken-here", word("injected_here"));
     entry("today", word("today"));
   }
 
