@@ -35,7 +35,7 @@ def test_telegrams_documented_recipe_by_hand() -> None:
     """The key is HMAC("WebAppData", token); the message the sorted key=value lines."""
     fields = {"auth_date": str(NOW), "user": '{"id":7}', "chat_type": "private"}
     secret = hmac.new(b"WebAppData", TOKEN.encode(), hashlib.sha256).digest()
-    check_string = f"auth_date={NOW}\nchat_type=private\nuser={{\"id\":7}}"
+    check_string = f'auth_date={NOW}\nchat_type=private\nuser={{"id":7}}'
     expected = hmac.new(secret, check_string.encode(), hashlib.sha256).hexdigest()
     assert auth.sign(fields, TOKEN) == expected
     assert check(urlencode(fields | {"hash": expected})) == 7
