@@ -437,6 +437,7 @@ def test_diary_notes_and_the_reminder_time(site: Site, tab: Tab) -> None:
     advice = page.text_content("#advice-text")
     assert advice.strip()
     page.wait_for_selector("#diary-list li:has-text('feeling strange')")
+    shot(page, "diary-advice-en-light-360")
     patient.wait_for(lambda message: message.body.split() == advice.split())  # the same advice
     noted = [
         row["text"]
@@ -522,3 +523,37 @@ def test_screenshots_light_and_dark_english_and_german(browser: Any, site: Site,
             shot(wide_page, f"{view}-de-light-1024")
     finally:
         wide.close()
+
+
+TELEGRAM_STUB = """
+window.telegramCalls = [];
+window.telegramHandlers = {};
+window.Telegram = {WebApp: {
+  initData: %s,
+  initDataUnsafe: {user: {id: %d, language_code: "en"}},
+  colorScheme: "light",
+  themeParams: %s,
+  ready() { telegramCalls.push("ready"); },
+  expand() { telegramCalls.push("expand"); },
+  onEvent(name, handler) { telegramHandlers[name] = handler; },
+}};
+"""
+
+
+def test_inside_telegram_the_page_uses_its_script(site: Site, tab: Tab) -> None:
+    """As Telegram's script would be: initData and the theme from `Telegram.WebApp` (no fragment
+    at all), `ready()` and `expand()` called, a `themeChanged` followed."""
+    data = init_data(SHOWN, site.api.token)
+    stub = TELEGRAM_STUB % (json.dumps(data), SHOWN, json.dumps(LIGHT))
+    tab.context.add_init_script(stub)
+    page = tab.open(site.base + PAGE_PATH)
+    loaded(page)
+    assert page.evaluate("telegramCalls") == ["ready", "expand"]
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    page.evaluate(
+        "theme => { Telegram.WebApp.themeParams = theme; Telegram.WebApp.colorScheme = 'dark';"
+        " telegramHandlers.themeChanged(); }",
+        DARK,
+    )
+    assert page.evaluate("document.documentElement.dataset.scheme") == "dark"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(23, 33, 43)"

@@ -631,7 +631,12 @@
       return;
     }
     try {
-      await receive(await call("api/state"));
+      const answer = await call("api/state");
+      if (!("enrolled" in answer)) {
+        notice.textContent = answer.message || word("error_server"); // over the flood limit
+        return;
+      }
+      await receive(answer);
     } catch (error) {
       fail(error);
     }
