@@ -76,13 +76,14 @@ def add_routes(routes: web.Application, application: Application, prefix: str) -
             user_id = signed_in(request, app)
             if user_id is None:
                 return web.Response(status=401)
-            speaks = language_of(request, app, user_id)
             if user_id not in app.settings.admin_ids:
                 gate = flood.gate_of(application, app.settings.flood_limit)
                 if gate.check(user_id, app.clock.now()) is not Verdict.READ:
-                    with language.speaking(speaks):
+                    # a flood costs no database read: the app's language is close enough
+                    with language.speaking(browser(request)):
                         calm = texts.limits.flood_pause()
                     return web.json_response({"message": plain(calm)}, status=429)
+            speaks = language_of(request, app, user_id)
             body: Json = {}
             if needs_body:
                 found = await read_body(request)
