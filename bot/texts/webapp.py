@@ -56,6 +56,7 @@ def page_words(language: str) -> dict[str, str]:
             "status_overdue": _("Overdue"),
             "status_due_today": _("Due today"),
             "status_upcoming": _("Upcoming"),
+            "status_before_enrolment": _("Before sign-up"),
             "status_provisional": _("Provisional date"),
             "provisional_hint": _(
                 "This date assumes the overdue dose is injected today; it moves when that dose "
@@ -91,7 +92,7 @@ def page_words(language: str) -> dict[str, str]:
             "reminder_time": _("Reminder time"),
             "time_zone": _("Time zone"),
             "time_zone_hint": _("A city, a country or a name such as Europe/Berlin"),
-            "choose_zone": _("Which of these did you mean?"),
+            "choose": _("Which of these did you mean?"),
             "discreet": _("Discreet mode"),
             "discreet_hint": _("Leave the medicine's name out of reminders."),
             "language": _("Language"),

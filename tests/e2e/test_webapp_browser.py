@@ -466,6 +466,19 @@ def test_diary_notes_and_the_reminder_time(site: Site, tab: Tab) -> None:
     assert due, "the reminders were planned again"
     assert all(str(moment)[11:16] == "20:15" for moment in due), due
 
+    # A place with several zones: the candidates as buttons, one tap sets it.
+    page.click("#tab-settings")
+    page.fill("#time-zone", "Springfield")
+    page.click("#zone-form button[type=submit]")
+    page.wait_for_selector("#choices:not([hidden])")
+    choice = page.locator("#choice-buttons button").first
+    picked = choice.text_content()
+    assert page.locator("#choice-buttons button").count() > 1
+    choice.click()
+    page.wait_for_selector("#choices", state="hidden")
+    assert page.input_value("#time-zone") == picked
+    assert value(site.workdir, "SELECT time_zone FROM patients WHERE user_id = ?", EDITOR) == picked
+
 
 def test_a_forged_signature_shows_an_error_and_no_data(site: Site, tab: Tab) -> None:
     page = tab.open(site.url(HISTORY, forged=True))

@@ -6,6 +6,7 @@
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
   const STATUSES = ["on_time", "early", "late", "missed", "overdue", "due_today", "upcoming"];
+  const BEFORE_ENROLMENT = "before_enrolment"; // a dose from before sign-up, whose date was given
   const SHAPES = { on_time: "circle", early: "down", late: "up", missed: "cross" };
   const SWIPE_MIN = 40;
   const NUMBERED_UP_TO = 24;
@@ -386,6 +387,9 @@
     legend.textContent = "";
     const entry = (className, text) => legend.append(el("li", {}, [el("span", { className: "swatch " + className, "aria-hidden": "true" }), el("span", { text })]));
     for (const status of STATUSES) entry("st-" + status, word("status_" + status));
+    if ((state.doses || []).some((dose) => dose.status === BEFORE_ENROLMENT)) {
+      entry("st-" + BEFORE_ENROLMENT, word("status_before_enrolment"));
+    }
     entry("st-upcoming provisional", word("status_provisional"));
     entry("appointment", word("appointment"));
     entry("pen", word("pen_period"));
@@ -545,23 +549,25 @@
     for (const radio of document.querySelectorAll("input[name=language]")) radio.checked = radio.value === (settings.language || lang);
   }
 
-  function showZoneChoices(choices) {
-    const box = $("zone-choice-buttons");
+  /* A time zone that fits several places, or a part of the day as reminder time: the
+     candidates the answer gives, each a button that sends it for the same setting. */
+  function showChoices(field, choices) {
+    const box = $("choice-buttons");
     box.textContent = "";
     for (const choice of choices || []) {
       box.append(el("button", {
         type: "button",
         className: "secondary",
         text: choice,
-        onclick: () => saveSetting({ time_zone: choice }),
+        onclick: () => saveSetting({ [field]: choice }),
       }));
     }
-    show($("zone-choices"), Boolean(choices && choices.length));
+    show($("choices"), Boolean(choices && choices.length));
   }
 
   async function saveSetting(change) {
     const answer = await act("api/settings", change, $("settings-message"));
-    if (answer) showZoneChoices(answer.ok ? [] : answer.choices);
+    if (answer) showChoices(Object.keys(change)[0], answer.ok ? [] : answer.choices);
   }
 
   /* ---------- wiring ---------- */
