@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import socket
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -20,10 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 from bot.db import make_engine, migrate, transaction
 from bot.domain.schedule import Course, build_plan
@@ -33,7 +32,7 @@ from bot.webapp import auth
 from tests.conftest import missing_tool
 from tests.support import harness
 from tests.support.database import SQLITE_ONLY, rows, value
-from tests.support.fakebotapi import FakeBotApi, FakeUser
+from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import REPO_ROOT, BotProcess
 
 pytestmark = SQLITE_ONLY
@@ -240,9 +239,8 @@ def _sqlite_only(backend: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser(site: Site) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as driver:
+def browser(site: Site) -> Iterator[Browser]:
+    with sync_playwright() as driver:
         launched = driver.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROME_ARGS
         )
@@ -251,10 +249,10 @@ def browser(site: Site) -> Iterator[Any]:
 
 
 class Tab:
-    """One browser tab with its own profile, recording every request it makes."""
+    """One browser tab in its own context (cookies, storage and cache of its own; Playwright
+    launches Chromium with a fresh temporary user-data directory), recording every request."""
 
-    def __init__(self, browser: Any, site: Site, viewport: dict[str, int], locale: str) -> None:
-        self.profile = tempfile.TemporaryDirectory()
+    def __init__(self, browser: Browser, site: Site, viewport: dict[str, int], locale: str) -> None:
         self.context = browser.new_context(viewport=viewport, locale=locale)
         self.requests: list[str] = []
         self.context.on("request", lambda request: self.requests.append(request.url))
@@ -264,7 +262,7 @@ class Tab:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.site = site
 
-    def open(self, url: str) -> Any:
+    def open(self, url: str) -> Page:
         self.page.goto(url)
         return self.page
 
@@ -276,7 +274,6 @@ class Tab:
             and not url.startswith("https://telegram.org/")
         ]
         self.context.close()
-        self.profile.cleanup()
         assert outside == [], "the page asked for something beyond the bot's own server"
         assert self.errors == [], self.errors
         assert any(url.startswith("https://telegram.org/js/") for url in self.requests), (
@@ -285,26 +282,26 @@ class Tab:
 
 
 @pytest.fixture
-def tab(browser: Any, site: Site) -> Iterator[Tab]:
+def tab(browser: Browser, site: Site) -> Iterator[Tab]:
     opened = Tab(browser, site, PHONE, "en-GB")
     yield opened
     opened.close()
 
 
-def shot(page: Any, name: str) -> None:
+def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def loaded(page: Any) -> None:
+def loaded(page: Page) -> None:
     page.wait_for_selector("#month-grid .day.dose")
 
 
-def day_cell(page: Any, day: date) -> Any:
+def day_cell(page: Page, day: date) -> Locator:
     return page.locator(f"#month-grid [data-date='{day.isoformat()}']")
 
 
-def show_month_of(page: Any, day: date) -> None:
+def show_month_of(page: Page, day: date) -> None:
     """Step the calendar with its buttons to `day`'s month."""
     for _ in range(24):
         if day_cell(page, day).count():
@@ -314,10 +311,6 @@ def show_month_of(page: Any, day: date) -> None:
         page.click("#month-previous" if day.isoformat() < shown else "#month-next")
         assert page.text_content("#month-title") != title_before
     raise AssertionError(f"{day} is never shown")
-
-
-def sends(api: FakeBotApi, user: FakeUser) -> list[str]:
-    return [message.body for message in user.messages()]
 
 
 def test_next_dose_and_the_calendar_for_a_patient_with_history(site: Site, tab: Tab) -> None:
@@ -492,7 +485,9 @@ def test_a_forged_signature_shows_an_error_and_no_data(site: Site, tab: Tab) -> 
     assert page.locator("#month-grid .day").count() == 0
 
 
-def test_screenshots_light_and_dark_english_and_german(browser: Any, site: Site, tab: Tab) -> None:
+def test_screenshots_light_and_dark_english_and_german(
+    browser: Browser, site: Site, tab: Tab
+) -> None:
     page = tab.open(site.url(SHOWN))
     loaded(page)
     views = ("plan", "adherence", "diary", "settings")
