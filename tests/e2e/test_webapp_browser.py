@@ -483,6 +483,17 @@ def test_a_forged_signature_shows_an_error_and_no_data(site: Site, tab: Tab) -> 
         assert day.isoformat() not in html
         assert str(day.year) not in page.inner_text("body")
     assert page.locator("#month-grid .day").count() == 0
+    shot(page, "forged-en-light-360")
+
+    page.goto(f"{site.base}{PAGE_PATH}")  # opened outside Telegram: no initData at all
+    before = len(tab.requests)
+    page.reload()
+    page.wait_for_selector("#notice.error")
+    assert page_texts.page_words("en")["error_auth"] in page.text_content("#notice")
+    asked = tab.requests[before:]
+    assert any("/api/texts" in url for url in asked)
+    assert not any("/api/state" in url for url in asked), "nothing to ask for without initData"
+    assert page.locator("#month-grid .day").count() == 0
 
 
 def test_screenshots_light_and_dark_english_and_german(
