@@ -5,6 +5,7 @@ function, a twin patient takes the chat's path and the two are compared."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,10 +15,12 @@ from urllib.parse import quote, urlencode
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 from telegram.ext import Application
 
 from bot import web
+from bot.actions import diary as diary_action
 from bot.actions import doses as dose_actions
 from bot.actions import settings as setting_actions
 from bot.actions.diary import MAX_LENGTH
@@ -29,9 +32,9 @@ from bot.domain.answers import ClockProblem
 from bot.domain.triage import Urgency, triage_answer
 from bot.handlers import doses as chat_doses
 from bot.keyboards.doses import DoseAction, DoseTap
-from bot.models import OutboxMessage
+from bot.models import CaregiverLink, OutboxMessage
 from bot.services import Services
-from bot.texts import care, common, enrolment, limits, reminders, safety
+from bot.texts import account, care, common, enrolment, limits, reminders, safety
 from bot.webapp import auth
 from bot.webapp.plain import plain
 from bot.webapp.site import CONTENT_SECURITY_POLICY
@@ -518,3 +521,57 @@ async def test_the_page_and_its_answers_carry_the_security_headers(
     assert (await client.get(BASE.rstrip("/"), allow_redirects=False)).status == 308
     health = await client.get("/healthz")
     assert "Content-Security-Policy" not in health.headers
+
+
+@pytest.mark.usefixtures("patients")
+async def test_the_advice_does_not_wait_for_the_diary_write(
+    client: TestClient, api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def database_down(*args: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("the database is gone"))
+
+    monkeypatch.setattr(diary_action, "add", database_down)
+    note = "I feel dizzy and strange"
+    answer = await call(client, api, "diary", {"text": note})
+    assert answer["ok"] is False
+    assert answer["advice"] == plain(safety.advice(triage_answer(note)))
+    assert answer["message"] == plain(account.something_went_wrong())
+    assert [sent["text"] for sent in sent_to(api, ANA)] == [safety.advice(triage_answer(note))]
+
+
+@pytest.mark.usefixtures("patients")
+async def test_a_caregiver_sees_nothing_of_the_patient(
+    client: TestClient, api: FakeBotApi, services: Services
+) -> None:
+    with transaction(services.engine) as session:
+        session.add(
+            CaregiverLink(
+                patient_id=ANA,
+                caregiver_id=NOBODY,
+                caregiver_name="Carl",
+                approved_at=T0,
+                created_at=T0,
+            )
+        )
+    assert await call(client, api, "state", user_id=NOBODY) == {
+        "enrolled": False,
+        "language": "en",
+    }
+    refused = await call(client, api, "confirm", {"number": 1, "planned": "2026-03-02"}, NOBODY)
+    assert refused["ok"] is False
+    assert refused["message"] == plain(common.not_enrolled())
+    assert (await call(client, api, "state"))["next"]["number"] == 1
+
+
+async def test_webhook_and_page_share_one_server(
+    application: Application, services: Services
+) -> None:
+    both = dataclasses.replace(
+        services.settings, webhook_url="https://bot.example.org/telegram", webhook_secret="s3cret"
+    )
+    application.bot_data["services"] = dataclasses.replace(services, settings=both)
+    async with TestClient(TestServer(web.web_app(application, T0))) as client:
+        assert (await client.post("/telegram", json={})).status == 403  # the webhook's check
+        assert (await client.get(BASE)).status == 200
+        assert (await client.get(BASE + "api/state")).status == 401
+        assert (await client.get("/healthz")).status in (200, 503)
