@@ -1,6 +1,7 @@
 """`python -m bot`: settings → migrations (SQLite) → application → one way of running it:
 a webhook server (WEBHOOK_URL set), long polling while this process holds the receiver lease
-(the default), or sending due messages only (BOT_ROLE=sender)."""
+(the default; with the web server beside it when WEBAPP_URL is set), or sending due messages
+only (BOT_ROLE=sender)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram.ext import Application
 
-from bot import logs, receiver, webhook
+from bot import logs, receiver, web
 from bot.app import build_application
 from bot.config import ConfigError, load_settings
 from bot.db import migrate
@@ -38,7 +39,9 @@ def main() -> int:
         logging.getLogger("bot").info("starting as a sender: due messages only, no updates")
         asyncio.run(run(application, send_only))
     elif settings.uses_webhook:
-        asyncio.run(run(application, webhook.receive))
+        asyncio.run(run(application, web.receive_by_webhook))
+    elif settings.serves_web:
+        asyncio.run(run(application, web.receive_by_polling))
     else:
         asyncio.run(run(application, receiver.receive))
     return 0

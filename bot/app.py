@@ -209,6 +209,8 @@ async def _post_init(application: Application) -> None:
     with transaction(app.engine) as session:
         chosen = languages.of_many(session, app.settings.admin_ids, chosen_only=True)
     await commands.register(application.bot, app.settings.admin_ids, chosen)
+    if app.settings.webapp_url is not None:
+        await commands.register_page(application.bot, app.settings.webapp_url)
 
 
 async def _unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,9 +13,10 @@ from telegram import (
     Message,
 )
 from telegram.constants import MessageEntityType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.domain.roles import NEWCOMER, Role, menu_commands
+from bot.keyboards.webapp import menu_button
 from bot.texts import menu as menu_texts
 from bot.texts.language import DEFAULT, LANGUAGES, speaking
 
@@ -63,6 +64,15 @@ async def register_chat(bot: Bot, chat_id: int, role: Role, chosen: str | None) 
         log.info("a chat's menu was not set yet: %s", error.message)
         return False
     return True
+
+
+async def register_page(bot: Bot, url: str) -> None:
+    """The menu button of every chat opens the patient's page (its label in the default
+    language: Telegram keeps one default button). A refusal is logged, the bot runs on."""
+    try:
+        await bot.set_chat_menu_button(menu_button=menu_button(url))
+    except TelegramError as error:
+        log.warning("the page's menu button was not set: %s", type(error).__name__)
 
 
 def text_after_command(message: Message) -> str:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NotRequired, TypedDict
+from urllib.parse import urlsplit, urlunsplit
 
 from dotenv import load_dotenv
 
@@ -43,10 +44,17 @@ class Settings:
     flood_limit: int = 20
     receiver_lease_seconds: int = 30
     support_shows_first_name: bool = False
+    webapp_url: str | None = None
+    webapp_auth_max_age: int = 3600
 
     @property
     def uses_webhook(self) -> bool:
         return self.webhook_url is not None
+
+    @property
+    def serves_web(self) -> bool:
+        """Whether this process runs the web server: for the webhook, the page, or both."""
+        return self.webhook_url is not None or self.webapp_url is not None
 
     @property
     def is_sqlite(self) -> bool:
@@ -114,7 +122,27 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         support_shows_first_name=parse_flag(
             "SUPPORT_SHOWS_FIRST_NAME", env.get("SUPPORT_SHOWS_FIRST_NAME"), default=False
         ),
+        webapp_url=parse_webapp_url(env.get("WEBAPP_URL")),
+        webapp_auth_max_age=parse_count(
+            "WEBAPP_AUTH_MAX_AGE", env.get("WEBAPP_AUTH_MAX_AGE"), 3600, low=60
+        ),
     )
+
+
+def parse_webapp_url(raw: str | None) -> str | None:
+    """The patient's page (docs/webapp.md): Telegram opens only https pages, so anything else
+    is refused here rather than by Telegram at the first tap. Its path ends in `/`."""
+    url = (raw or "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            "WEBAPP_URL must be the https:// address of the patient's page, without ? or #, "
+            f"e.g. https://bot.example.org/app/ (Telegram opens no other), not {url!r}."
+        )
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 class Webhook(TypedDict):

@@ -88,3 +88,55 @@ def test_support_shows_first_name_is_off_unless_switched_on() -> None:
         assert not load_settings(env).support_shows_first_name
     with pytest.raises(ConfigError, match="SUPPORT_SHOWS_FIRST_NAME must be true or false"):
         load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "SUPPORT_SHOWS_FIRST_NAME": "maybe"})
+
+
+def test_the_page_is_off_unless_its_url_is_set() -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "123:abc"})
+    assert settings.webapp_url is None
+    assert settings.webapp_auth_max_age == 3600
+    assert not settings.serves_web
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("https://bot.example.org/app/", "https://bot.example.org/app/"),
+        ("https://bot.example.org/app", "https://bot.example.org/app/"),
+        (" https://bot.example.org ", "https://bot.example.org/"),
+        ("https://bot.example.org:8443/a/b", "https://bot.example.org:8443/a/b/"),
+    ],
+)
+def test_the_pages_url(given: str, expected: str) -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "123:abc", "WEBAPP_URL": given})
+    assert settings.webapp_url == expected
+    assert settings.serves_web and not settings.uses_webhook
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "http://bot.example.org/app/",
+        "http://127.0.0.1:8080/app/",
+        "bot.example.org/app/",
+        "https:///app/",
+        "https://bot.example.org/app/?x=1",
+        "https://bot.example.org/app/#top",
+        "ftp://bot.example.org/",
+    ],
+)
+def test_the_page_needs_https(given: str) -> None:
+    with pytest.raises(ConfigError, match="WEBAPP_URL must be the https://"):
+        load_settings({"TELEGRAM_BOT_TOKEN": "123:abc", "WEBAPP_URL": given})
+
+
+@pytest.mark.parametrize(("given", "expected"), [("600", 600), ("60", 60), ("", 3600)])
+def test_the_sign_in_age(given: str, expected: int) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": "123:abc", "WEBAPP_AUTH_MAX_AGE": given}
+    assert load_settings(env).webapp_auth_max_age == expected
+
+
+@pytest.mark.parametrize("given", ["59", "0", "-5", "an hour"])
+def test_a_bad_sign_in_age_is_refused(given: str) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": "123:abc", "WEBAPP_AUTH_MAX_AGE": given}
+    with pytest.raises(ConfigError, match="WEBAPP_AUTH_MAX_AGE"):
+        load_settings(env)

@@ -29,8 +29,10 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    MenuButtonWebApp,
     ReplyKeyboardMarkup,
     ReplyParameters,
+    WebAppInfo,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
@@ -667,3 +669,34 @@ def test_faketime_env(tmp_path: Path, server: FakeBotApi) -> None:
     assert env["FAKETIME"] == "@2026-03-29 01:30:00"
     assert env["FAKETIME_DONT_RESET"] == "1"
     assert env["FAKETIME_NO_CACHE"] == "0"  # explicit overrides win
+
+
+async def test_web_app_buttons_need_https_and_a_private_chat(bot: Bot, server: FakeBotApi) -> None:
+    server.user(1001, "Ana")
+    server.group(-1002, "Family")
+
+    def page(url: str) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup([[InlineKeyboardButton("Open", web_app=WebAppInfo(url))]])
+
+    sent = await bot.send_message(1001, "plan", reply_markup=page("https://x.example/app/"))
+    assert sent.reply_markup is not None
+    assert server.chat_messages(1001)[-1].button("Open")["web_app"] == {
+        "url": "https://x.example/app/"
+    }
+    with pytest.raises(BadRequest, match=tg_error("BUTTON_URL_INVALID")):
+        await bot.send_message(1001, "plan", reply_markup=page("http://x.example/app/"))
+    with pytest.raises(BadRequest, match=tg_error("BUTTON_TYPE_INVALID")):
+        await bot.send_message(-1002, "plan", reply_markup=page("https://x.example/app/"))
+
+    await bot.set_chat_menu_button(
+        menu_button=MenuButtonWebApp("My doses", WebAppInfo("https://x.example/app/"))
+    )
+    assert server.menu_button(None) == {
+        "type": "web_app",
+        "text": "My doses",
+        "web_app": {"url": "https://x.example/app/"},
+    }
+    with pytest.raises(BadRequest, match=tg_error("BUTTON_URL_INVALID")):
+        await bot.set_chat_menu_button(
+            menu_button=MenuButtonWebApp("My doses", WebAppInfo("http://x.example/"))
+        )

@@ -13,8 +13,9 @@ from telegram import Chat, Message, Update, User
 from telegram.ext import ApplicationHandlerStop
 
 from bot import services, texts
+from bot.actions import diary
 from bot.domain.flood import FloodGate, Verdict
-from bot.handlers import diary, limits, support
+from bot.handlers import limits, support
 from bot.handlers.flood import guard
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

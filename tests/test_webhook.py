@@ -12,7 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from telegram.ext import Application
 
-from bot import services, webhook
+from bot import services, web, webhook
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db import make_engine, migrate
@@ -51,7 +51,7 @@ def application_for(database_url: str, clock: FixedClock) -> Application:
 
 async def client_for(application: Application) -> AsyncIterator[TestClient]:
     started = services.of(application).clock.now()
-    async with TestClient(TestServer(webhook.web_app(application, started))) as client:
+    async with TestClient(TestServer(web.web_app(application, started))) as client:
         yield client
 
 
@@ -128,7 +128,7 @@ async def test_health_reports_the_database_and_the_sweep(
     response = await client.get("/healthz")
     assert (response.status, (await response.json())["last_sweep_seconds_ago"]) == (200, 12.0)
 
-    clock.set(heartbeat.swept_at + webhook.STALE_SWEEP + timedelta(seconds=1))
+    clock.set(heartbeat.swept_at + web.STALE_SWEEP + timedelta(seconds=1))
     response = await client.get("/healthz")
     assert response.status == 503
     assert await response.json() == {
@@ -141,7 +141,7 @@ async def test_health_reports_the_database_and_the_sweep(
 async def test_health_without_a_first_sweep_turns_unhealthy(
     client: TestClient, clock: FixedClock
 ) -> None:
-    clock.set(T0 + webhook.STALE_SWEEP + timedelta(seconds=1))
+    clock.set(T0 + web.STALE_SWEEP + timedelta(seconds=1))
     assert (await client.get("/healthz")).status == 503
 
 

@@ -177,7 +177,7 @@ def undo_dose(engine: Engine, now: datetime, patient_id: int, number: int) -> Un
         record = doses.get(session, patient_id, number) if patient else None
         if patient is None or record is None:
             return UndoOutcome.EXPIRED
-        if number <= patient.enrolled_after or doses.latest_number(session, patient_id) != number:
+        if undoable(session, patient) != number:
             return UndoOutcome.NOT_LATEST
         before = record.taken_on
         doses.remove(session, patient_id, number)
@@ -187,6 +187,13 @@ def undo_dose(engine: Engine, now: datetime, patient_id: int, number: int) -> Un
         stocks.replan_reorder(session, patient, now)
         caregivers.tell_changed(session, patient, number, before, now, undone=True)
     return UndoOutcome.UNDONE
+
+
+def undoable(session: Session, patient: Patient) -> int | None:
+    """The dose an undo may remove now: the latest recorded one, unless it is known from
+    before enrolment (the chat's undo button and the page's alike)."""
+    latest = doses.latest_number(session, patient.user_id)
+    return latest if latest > patient.enrolled_after else None
 
 
 def note_site(

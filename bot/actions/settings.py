@@ -35,18 +35,22 @@ def _reachability(engine: Engine, now: datetime, user_id: int, **changes: bool) 
     return patient
 
 
-def set_reminder_time(engine: Engine, now: datetime, user_id: int, at: time) -> Patient | None:
-    """The answer to the settings prompt: the prompt ends either way."""
-    return _answer_prompt(engine, now, user_id, reminder_time=at)
+def set_reminder_time(
+    engine: Engine, now: datetime, user_id: int, at: time, *, prompt: bool = True
+) -> Patient | None:
+    """The answer to the settings prompt (`prompt`: it ends either way) or the page's."""
+    return _change(engine, now, user_id, prompt, reminder_time=at)
 
 
-def set_time_zone(engine: Engine, now: datetime, user_id: int, zone: str) -> Patient | None:
-    """The answer to the settings prompt: the prompt ends either way."""
-    return _answer_prompt(engine, now, user_id, time_zone=zone)
+def set_time_zone(
+    engine: Engine, now: datetime, user_id: int, zone: str, *, prompt: bool = True
+) -> Patient | None:
+    """The answer to the settings prompt (`prompt`: it ends either way) or the page's."""
+    return _change(engine, now, user_id, prompt, time_zone=zone)
 
 
-def _answer_prompt(
-    engine: Engine, now: datetime, user_id: int, **changes: object
+def _change(
+    engine: Engine, now: datetime, user_id: int, prompt: bool, **changes: object
 ) -> Patient | None:
     with transaction(engine) as session:
         patient = patients.get(session, user_id)
@@ -54,5 +58,6 @@ def _answer_prompt(
             patients.update(session, patient, now, **changes)
             reminders.replan(session, patient, now)
             appointments.replan_all(session, patient, now)
-        conversations.drop(session, user_id)
+        if prompt:
+            conversations.drop(session, user_id)
     return patient

@@ -9,18 +9,16 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import services, texts
+from bot.actions import diary as diary_action
 from bot.commands import text_after_command
 from bot.db import transaction
 from bot.domain.conversations import DiaryAnswers, DiaryStep, Exchange, FlowName
-from bot.domain.timing import local_date
-from bot.domain.triage import Urgency, triage_answer
+from bot.domain.triage import Urgency
 from bot.handlers import advice
 from bot.handlers.access import message_of, query_of, user_of
 from bot.handlers.advice import Advised
 from bot.keyboards.diary import DiaryChoice, DiaryTap, choices_keyboard
-from bot.store import conversations, diary, patients
-
-MAX_LENGTH = 500
+from bot.store import conversations, patients
 
 
 async def log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,13 +55,13 @@ async def answer(
 async def _take(
     update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, advised: Advised | None
 ) -> None:
-    urgency = triage_answer(text)
-    if len(text) > MAX_LENGTH:
-        if urgency is not Urgency.FINE and advised is None:
-            await advice.advise(message_of(update), urgency)
-        await message_of(update).reply_text(texts.care.diary_too_long(MAX_LENGTH))
+    reading = diary_action.read(text)
+    if reading.too_long:
+        if reading.urgency is not Urgency.FINE and advised is None:
+            await advice.advise(message_of(update), reading.urgency)
+        await message_of(update).reply_text(texts.care.diary_too_long(diary_action.MAX_LENGTH))
         return
-    await _note(update, context, " ".join(text.split()), urgency, advised)
+    await _note(update, context, reading.text, reading.urgency, advised)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,13 +87,7 @@ async def _note(
     if urgency is not Urgency.FINE and advised is None:
         advised = await advice.advise(message_of(update), urgency)
     app = services.of(context)
-    now = app.clock.now()
-    with transaction(app.engine) as session:
-        patient = patients.get(session, user_of(update).id)
-        day = local_date(now, patient.time_zone) if patient is not None else None
-        if patient is not None and day is not None:
-            diary.add(session, patient, text, day, now)
-        conversations.resume(session, user_of(update).id, FlowName.DIARY, now)
+    day = diary_action.add(app.engine, app.clock.now(), user_of(update).id, text)
     if day is None:
         await message_of(update).reply_text(texts.common.not_enrolled())
     elif advised is None:

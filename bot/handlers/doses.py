@@ -13,23 +13,20 @@ from telegram.ext import ContextTypes
 
 from bot import chart, dates, services, texts
 from bot.actions import doses as actions
+from bot.actions import history as history_action
 from bot.actions import settings
 from bot.actions.doses import Refusal, UndoOutcome
-from bot.actions.status import status_of
 from bot.db import transaction
 from bot.domain import answers as parse
-from bot.domain.adherence import Status, summarize
 from bot.domain.answers import Ambiguous, DayReading, Direction
 from bot.domain.conversations import CorrectionAnswers, CorrectionStep, Exchange, FlowName
 from bot.domain.reminders import Snooze
-from bot.domain.schedule import (
-    ShortGap,
-    build_plan,
-)
+from bot.domain.schedule import ShortGap
 from bot.domain.sites import suggest_next_site
 from bot.domain.timing import local_date
 from bot.handlers.access import chat_of, message_of, query_of, user_of
 from bot.handlers.long_text import reply_in_parts
+from bot.handlers.schedule import page_button
 from bot.keyboards.doses import (
     CorrectionTap,
     DoseAction,
@@ -43,10 +40,10 @@ from bot.keyboards.doses import (
     tap_in,
     who_keyboard,
 )
+from bot.services import Services
 from bot.store import (
     caregivers,
     conversations,
-    diary,
     doses,
     outbox,
     patients,
@@ -168,10 +165,26 @@ def record_today(
     due_only: bool = False,
     by: int | None = None,
 ) -> tuple[str, int, date]:
-    """Record the patient's current dose (see `bot.actions.doses.record_dose`). Returns the
-    confirmation text, the dose number and the planned date of the next dose; raises Refused
-    with the reason's text."""
-    app = services.of(context)
+    """Record the patient's current dose (see `record`) with this update's services."""
+    return record(
+        services.of(context), user_id, number, planned, source, day, due_only=due_only, by=by
+    )
+
+
+def record(
+    app: Services,
+    user_id: int,
+    number: int | None,
+    planned: date | None,
+    source: str,
+    day: date | None = None,
+    *,
+    due_only: bool = False,
+    by: int | None = None,
+) -> tuple[str, int, date]:
+    """Record the patient's current dose (see `bot.actions.doses.record_dose`), from the chat
+    or the patient's page. Returns the confirmation text, the dose number and the planned
+    date of the next dose; raises Refused with the reason's text."""
     outcome = actions.record_dose(
         app.engine,
         app.clock.now(),
@@ -386,14 +399,19 @@ async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: DoseTap)
     app = services.of(context)
     outcome = actions.undo_dose(app.engine, app.clock.now(), tap.patient_id, tap.number)
     if outcome is not UndoOutcome.UNDONE:
-        await query.answer(
-            texts.reminders.cannot_undo()
-            if outcome is UndoOutcome.NOT_LATEST
-            else texts.common.button_expired()
-        )
+        await query.answer(undo_text(outcome, tap.number))
         return
     await query.answer("↩️")
-    await query.edit_message_text(texts.reminders.undone(tap.number))
+    await query.edit_message_text(undo_text(outcome, tap.number))
+
+
+def undo_text(outcome: UndoOutcome, number: int) -> str:
+    """What the chat's undo button (and the page's) answers."""
+    if outcome is UndoOutcome.UNDONE:
+        return texts.reminders.undone(number)
+    if outcome is UndoOutcome.NOT_LATEST:
+        return texts.reminders.cannot_undo()
+    return texts.common.button_expired()
 
 
 async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -444,38 +462,26 @@ def read_past_day(text: str, today: date) -> DayReading | None:
 
 async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app = services.of(context)
-    now = app.clock.now()
-    with transaction(app.engine) as session:
-        patient = patients.get(session, user_of(update).id)
-        course = patients.course_of(session, patient) if patient else None
-        notes = diary.latest(session, patient.user_id) if patient else []
-    if patient is None or course is None:
+    found = history_action.history(app.engine, app.clock.now(), user_of(update).id)
+    if found is None:
         await message_of(update).reply_text(texts.common.not_enrolled())
         return
-    today = local_date(now, patient.time_zone)
-    plan = build_plan(course, today, upcoming=1)
-    lines, statuses, points = [texts.care.history_header()], [], []
-    for dose in plan:
-        status = status_of(dose, patient, now)
-        if status in (Status.UPCOMING, Status.DUE_TODAY) or (
-            dose.before_enrolment and dose.taken is None
-        ):
-            continue
-        statuses.append(status)
-        lines.append(texts.care.history_line(dose.number, dose.planned, dose.taken, status))
-        if status in chart.PLOTTED:
-            points.append(chart.DosePoint(dose.number, dose.planned, dose.taken, status))
-    if statuses:
-        counts = summarize(statuses)
+    lines = [texts.care.history_header()]
+    lines += [
+        texts.care.history_line(line.number, line.planned, line.taken, line.status)
+        for line in found.lines
+    ]
+    if found.counts is not None:
+        counts = found.counts
         lines.append(
             texts.care.history_counts(counts.on_time, counts.early, counts.late, counts.missed)
         )
     else:
         lines = [texts.care.no_history()]
-    if notes:
+    if found.notes:
         lines += ["", texts.care.diary_header()]
-        lines += [texts.care.diary_line(note.noted_on, note.text) for note in notes]
-    await reply_in_parts(message_of(update), "\n".join(lines))
-    if points:
-        png = await asyncio.to_thread(chart.adherence_png, points, chart_text.labels())
+        lines += [texts.care.diary_line(note.noted_on, note.text) for note in found.notes]
+    await reply_in_parts(message_of(update), "\n".join(lines), page_button(update, context))
+    if found.points:
+        png = await asyncio.to_thread(chart.adherence_png, found.points, chart_text.labels())
         await message_of(update).reply_photo(png, caption=texts.chart.chart_caption())

@@ -32,7 +32,7 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user.id in app.settings.admin_ids:
         return
     command = (update.message.text or "").startswith("/") if update.message else False
-    gate = _gate(context, app.settings.flood_limit)
+    gate = gate_of(context, app.settings.flood_limit)
     verdict = gate.check(user.id, app.clock.now(), command=command)
     if verdict is Verdict.READ:
         return
@@ -50,10 +50,12 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-def _gate(context: ContextTypes.DEFAULT_TYPE, limit: int) -> FloodGate:
-    gate = context.bot_data.get(KEY)
-    if gate is None:
-        gate = context.bot_data[KEY] = FloodGate(limit)
+def gate_of(context: services.HasBotData, limit: int) -> FloodGate:
+    """The process's one gate: the chat's updates and the page's API calls count together."""
+    bot_data: dict[object, object] = context.bot_data  # type: ignore[assignment]  # PTB's is a dict
+    gate = bot_data.get(KEY)
+    if not isinstance(gate, FloodGate):
+        gate = bot_data[KEY] = FloodGate(limit)
     return gate
 
 

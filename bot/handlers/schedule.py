@@ -3,60 +3,70 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import services, texts
-from bot.actions.status import status_of
+from bot.actions.plan import next_of, plan_rows
 from bot.db import transaction
-from bot.domain.schedule import Course, build_plan, next_dose
-from bot.domain.timing import local_date, local_instant
+from bot.domain.schedule import Course
 from bot.handlers.access import message_of, user_of
 from bot.handlers.long_text import reply_in_parts
+from bot.keyboards.webapp import page_keyboard
 from bot.models import Patient
 from bot.store import caregivers, patients
 
 
 def schedule_lines(patient: Patient, course: Course, now: datetime) -> list[str]:
     """One line per dose; undocumented doses from before enrolment are folded into one line."""
-    today = local_date(now, patient.time_zone)
-    plan = build_plan(course, today, upcoming=12)
+    rows = plan_rows(patient, course, now)
     lines = [
         texts.schedule.schedule_header(patient.time_zone, patient.reminder_time, patient.paused)
     ]
     hidden = 0
-    for dose in plan:
-        if dose.before_enrolment and dose.taken is None:
+    for row in rows:
+        if row.status is None:
             hidden += 1
             continue
         if hidden:
             lines.append(texts.schedule.undocumented_doses(hidden))
             hidden = 0
-        lines.append(texts.schedule.schedule_line(dose, status_of(dose, patient, now)))
-    if any(dose.provisional for dose in plan):
+        lines.append(texts.schedule.schedule_line(row.dose, row.status))
+    if any(row.dose.provisional for row in rows):
         lines.append("\n" + texts.schedule.provisional_note())
     lines.append("\n" + texts.common.timing_is_our_reading())
     return lines
 
 
 def next_dose_text(patient: Patient, course: Course, now: datetime) -> str:
-    today = local_date(now, patient.time_zone)
-    dose = next_dose(course, today)
-    reminder_at = local_instant(dose.planned, patient.reminder_time, patient.time_zone)
+    found = next_of(patient, course, now)
     text = texts.schedule.next_dose(
-        dose,
-        status_of(dose, patient, now),
-        reminder_at.astimezone(ZoneInfo(patient.time_zone)),
-        reminder_at - now,
-        patient.time_zone,
+        found.dose, found.status, found.reminder_at, found.left, patient.time_zone
     )
     return text + ("\n" + texts.schedule.paused() if patient.paused else "")
 
 
-async def reply_schedule(update: Update, patient: Patient, course: Course, now: datetime) -> None:
-    await reply_in_parts(message_of(update), "\n".join(schedule_lines(patient, course, now)))
+async def reply_schedule(
+    update: Update,
+    patient: Patient,
+    course: Course,
+    now: datetime,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    text = "\n".join(schedule_lines(patient, course, now))
+    await reply_in_parts(message_of(update), text, markup)
+
+
+def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup | None:
+    """The button that opens the patient's page, when there is one and this is a private
+    chat (Telegram refuses web-app buttons in groups)."""
+    url = services.of(context).settings.webapp_url
+    chat = update.effective_chat
+    if url is None or chat is None or chat.type != ChatType.PRIVATE:
+        return None
+    return page_keyboard(url)
 
 
 async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,7 +75,7 @@ async def show_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message_of(update).reply_text(no_plan(update, context))
         return
     patient, course, now = loaded
-    await reply_schedule(update, patient, course, now)
+    await reply_schedule(update, patient, course, now, page_button(update, context))
 
 
 async def show_next(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

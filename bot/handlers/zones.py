@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -25,25 +26,40 @@ class Taken:
         return "\n\n".join(part for part in (confirmation, self.note) if part)
 
 
-async def zone_typed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: ZoneFlow, text: str
-) -> Taken | None:
-    """The zone `text` names; None when the person was answered instead (the choices, or why
-    nothing fits). The place data is read on first use, in a thread so others are not kept
-    waiting meanwhile."""
-    now = services.of(context).clock.now()
+@dataclass(frozen=True)
+class Offered:
+    """No zone taken: the question with the zones to pick from, or (none) why nothing fits."""
+
+    text: str
+    zones: tuple[str, ...]
+
+
+async def find_typed(text: str, now: datetime) -> Taken | Offered:
+    """What a typed zone gives, for the chat and the page alike. The place data is read on
+    first use, in a thread so others are not kept waiting meanwhile."""
     found = await asyncio.to_thread(places.find, text, now)
     if found.zone is not None:
         elsewhere = len(found.zones) > 1
         return Taken(found.zone, texts.zones.also_elsewhere(text) if elsewhere else "")
-    message = message_of(update)
     if not found.zones:
-        await message.reply_text(texts.enrolment.zone_unknown(text))
-        return None
+        return Offered(texts.enrolment.zone_unknown(text), ())
     question = (
         texts.zones.offset_choices(found.offset)
         if found.offset is not None
         else texts.zones.zone_choices(text)
     )
-    await message.reply_text(question, reply_markup=choices_keyboard(flow, found.zones, now))
+    return Offered(question, found.zones)
+
+
+async def zone_typed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, flow: ZoneFlow, text: str
+) -> Taken | None:
+    """The zone `text` names; None when the person was answered instead (the choices, or why
+    nothing fits)."""
+    now = services.of(context).clock.now()
+    found = await find_typed(text, now)
+    if isinstance(found, Taken):
+        return found
+    markup = choices_keyboard(flow, found.zones, now) if found.zones else None
+    await message_of(update).reply_text(found.text, reply_markup=markup)
     return None

@@ -26,6 +26,7 @@ from bot.texts import (
     schedule,
     staff,
     support,
+    webapp,
     zones,
 )
 
@@ -51,5 +52,6 @@ __all__ = [
     "schedule",
     "staff",
     "support",
+    "webapp",
     "zones",
 ]

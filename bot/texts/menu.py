@@ -58,3 +58,14 @@ def _descriptions() -> dict[str, str]:
             ("stats", _("Aggregate figures (staff)")),
         ]
     )
+
+
+def page_button() -> str:
+    """The button under /schedule and /history that opens the patient's page."""
+    return _("📅 Open my calendar")
+
+
+def page_menu_button() -> str:
+    """The chat's menu button that opens the patient's page (a few words: it sits beside the
+    typing field)."""
+    return _("My doses")

@@ -1769,7 +1769,7 @@ class FakeBotApi:
         return target.message_id
 
     def _finish_send(self, user: FakeUser | FakeGroup, params: JSONDict, **fields: Any) -> JSONDict:
-        markup = _validate_markup(params.get("reply_markup"))
+        markup = _validate_markup(params.get("reply_markup"), private=isinstance(user, FakeUser))
         reply_to = self._reply_target(user.chat_id, params)
         message = self._new_message(
             user.chat_id,
@@ -2007,7 +2007,14 @@ class FakeBotApi:
         chat_id = params.get("chat_id")
         if chat_id is not None:
             self._target_chat(params)
-        self._menu_buttons[chat_id] = params.get("menu_button") or {"type": "default"}
+        button = params.get("menu_button") or {"type": "default"}
+        if isinstance(button, str):  # sent as a JSON string, as in a form post
+            button = json.loads(button)
+        if button.get("type") == "web_app":
+            if not button.get("text"):
+                raise _bad_request("BUTTON_TEXT_EMPTY")
+            _validate_web_app(button.get("web_app"))
+        self._menu_buttons[chat_id] = button
         return True
 
     def _get_chat_menu_button(self, params: JSONDict) -> JSONDict:
@@ -2155,8 +2162,11 @@ def _scope_key(scope: Any) -> str:
     return ":".join(parts)
 
 
-def _validate_markup(markup: Any, *, inline_only: bool = False) -> JSONDict | None:
-    """Reject reply markup Telegram would reject; return it unchanged otherwise."""
+def _validate_markup(
+    markup: Any, *, inline_only: bool = False, private: bool = True
+) -> JSONDict | None:
+    """Reject reply markup Telegram would reject; return it unchanged otherwise. A web-app
+    button needs an https URL and a private chat."""
     if markup is None:
         return None
     if not isinstance(markup, dict):
@@ -2181,12 +2191,22 @@ def _validate_markup(markup: Any, *, inline_only: bool = False) -> JSONDict | No
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= 64:
                 raise _bad_request("BUTTON_DATA_INVALID")
+            if "web_app" in button:
+                _validate_web_app(button["web_app"])
+                if not private:
+                    raise _bad_request("BUTTON_TYPE_INVALID")
         return markup
     if inline_only:
         raise _bad_request("inline keyboard expected")
     if not any(key in markup for key in ("keyboard", "remove_keyboard", "force_reply")):
         raise _bad_request("can't parse reply keyboard markup JSON object")
     return markup
+
+
+def _validate_web_app(web_app: Any) -> None:
+    url = web_app.get("url") if isinstance(web_app, dict) else None
+    if not isinstance(url, str) or not url.startswith("https://"):
+        raise _bad_request("BUTTON_URL_INVALID")
 
 
 def _document_api(sent: SentFile) -> JSONDict:
