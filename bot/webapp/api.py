@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
-from telegram.ext import Application
 
 from bot import services, texts
 from bot.actions import diary as diary_action
@@ -36,7 +35,7 @@ from bot.services import Services
 from bot.store import languages
 from bot.texts import language, safety
 from bot.texts import webapp as page_texts
-from bot.webapp import auth, chat
+from bot.webapp import Bot, auth, chat
 from bot.webapp.plain import plain
 from bot.webapp.state import Json, state
 
@@ -53,7 +52,7 @@ class Call:
     """One signed-in request: who, what they sent, and the running bot."""
 
     request: web.Request
-    application: Application
+    application: Bot
     app: Services
     user_id: int
     body: Json
@@ -68,7 +67,7 @@ class Call:
 Action = Callable[[Call], Awaitable[Json]]
 
 
-def add_routes(routes: web.Application, application: Application, prefix: str) -> None:
+def add_routes(routes: web.Application, application: Bot, prefix: str) -> None:
     app = services.of(application)
 
     def signed(action: Action, *, needs_body: bool = True) -> Handler:
