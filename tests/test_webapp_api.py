@@ -497,6 +497,18 @@ async def test_a_body_over_16_kib_is_refused(client: TestClient, api: FakeBotApi
     response = await client.post(BASE + "api/diary", data=b"[1, 2]", headers=signed(api))
     assert response.status == 400
 
+    async def pieces(body: bytes) -> AsyncIterator[bytes]:  # chunked: no length given ahead
+        for start in range(0, len(body), 1000):
+            yield body[start : start + 1000]
+
+    big = json.dumps(huge).encode()
+    response = await client.post(BASE + "api/diary", data=pieces(big), headers=signed(api))
+    assert response.status == 413
+    small = json.dumps({"text": "all good"}).encode()
+    response = await client.post(BASE + "api/diary", data=pieces(small), headers=signed(api))
+    assert response.status == 200
+    assert (await response.json())["ok"] is True
+
 
 @pytest.mark.usefixtures("patients")
 async def test_the_chats_flood_limit_applies(client: TestClient, api: FakeBotApi) -> None:

@@ -137,11 +137,16 @@ async def read_body(request: web.Request) -> dict[str, Any] | web.Response:
     """The JSON object of a request, at most MAX_BODY bytes (413 above, 400 if not one)."""
     if (request.content_length or 0) > MAX_BODY:
         return web.Response(status=413)
-    raw = await request.content.read(MAX_BODY + 1)
+    raw = bytearray()
+    while len(raw) <= MAX_BODY:  # a chunked body arrives in pieces of any size
+        piece = await request.content.read(MAX_BODY + 1 - len(raw))
+        if not piece:
+            break
+        raw += piece
     if len(raw) > MAX_BODY:
         return web.Response(status=413)
     try:
-        body = json.loads(raw or b"{}")
+        body = json.loads(bytes(raw) or b"{}")
     except (ValueError, RecursionError):
         return web.Response(status=400)
     if not isinstance(body, dict):
