@@ -61,7 +61,14 @@ class Call:
         return state(self.app.engine, self.app.clock.now(), self.user_id, browser(self.request))
 
     def answer(self, ok: bool, message: str, **extra: object) -> Json:
-        return {"ok": ok, "message": plain(message), **extra, "state": self.state()}
+        """An action's answer with the state after it; `state` null when the database cannot
+        be read (the message, and any advice, still reach the page)."""
+        try:
+            after: Json | None = self.state()
+        except SQLAlchemyError as error:
+            log.warning("the page's state was not read: %s", describe(error))
+            after = None
+        return {"ok": ok, "message": plain(message), **extra, "state": after}
 
 
 Action = Callable[[Call], Awaitable[Json]]
@@ -123,8 +130,12 @@ def signed_in(request: web.Request, app: Services) -> int | None:
 def language_of(request: web.Request, app: Services, user_id: int) -> str:
     """The person's language as the chat picks it: their stored one (a choice, or their app's
     when they signed up), else the browser's, which is their Telegram app's."""
-    with transaction(app.engine) as session:
-        stored = languages.of_many(session, [user_id]).get(user_id)
+    try:
+        with transaction(app.engine) as session:
+            stored = languages.of_many(session, [user_id]).get(user_id)
+    except SQLAlchemyError as error:  # safety advice must not wait for the database
+        log.warning("a language was not read for the page: %s", describe(error))
+        stored = None
     return stored or browser(request)
 
 
