@@ -9,6 +9,7 @@ import dataclasses
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -27,7 +28,7 @@ from bot.actions.diary import MAX_LENGTH
 from bot.app import build_application
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.db import transaction
+from bot.db import make_engine, transaction
 from bot.domain.answers import ClockProblem
 from bot.domain.triage import Urgency, triage_answer
 from bot.handlers import doses as chat_doses
@@ -497,6 +498,18 @@ async def test_a_body_over_16_kib_is_refused(client: TestClient, api: FakeBotApi
     response = await client.post(BASE + "api/diary", data=b"[1, 2]", headers=signed(api))
     assert response.status == 400
 
+    async def pieces(body: bytes) -> AsyncIterator[bytes]:  # chunked: no length given ahead
+        for start in range(0, len(body), 1000):
+            yield body[start : start + 1000]
+
+    big = json.dumps(huge).encode()
+    response = await client.post(BASE + "api/diary", data=pieces(big), headers=signed(api))
+    assert response.status == 413
+    small = json.dumps({"text": "all good"}).encode()
+    response = await client.post(BASE + "api/diary", data=pieces(small), headers=signed(api))
+    assert response.status == 200
+    assert (await response.json())["ok"] is True
+
 
 @pytest.mark.usefixtures("patients")
 async def test_the_chats_flood_limit_applies(client: TestClient, api: FakeBotApi) -> None:
@@ -575,3 +588,23 @@ async def test_webhook_and_page_share_one_server(
         assert (await client.get(BASE)).status == 200
         assert (await client.get(BASE + "api/state")).status == 401
         assert (await client.get("/healthz")).status in (200, 503)
+
+
+@pytest.mark.usefixtures("patients")
+async def test_the_advice_reaches_the_page_with_the_database_down(
+    application: Application, services: Services, api: FakeBotApi, tmp_path: Path
+) -> None:
+    gone = make_engine(f"sqlite:///{tmp_path}/no/such/dir/bot.db")
+    application.bot_data["services"] = dataclasses.replace(services, engine=gone)
+    note = "my throat is swelling"
+    async with TestClient(TestServer(web.web_app(application, T0))) as client:
+        response = await client.post(BASE + "api/diary", json={"text": note}, headers=signed(api))
+        assert response.status == 200
+        answer = await response.json()
+    assert answer == {
+        "ok": False,
+        "advice": plain(safety.advice(triage_answer(note))),
+        "message": plain(account.something_went_wrong()),
+        "state": None,
+    }
+    assert [sent["text"] for sent in sent_to(api, ANA)] == [safety.advice(triage_answer(note))]

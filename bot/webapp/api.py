@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
-from telegram.ext import Application
 
 from bot import services, texts
 from bot.actions import diary as diary_action
@@ -36,7 +35,7 @@ from bot.services import Services
 from bot.store import languages
 from bot.texts import language, safety
 from bot.texts import webapp as page_texts
-from bot.webapp import auth, chat
+from bot.webapp import Bot, auth, chat
 from bot.webapp.plain import plain
 from bot.webapp.state import Json, state
 
@@ -53,7 +52,7 @@ class Call:
     """One signed-in request: who, what they sent, and the running bot."""
 
     request: web.Request
-    application: Application
+    application: Bot
     app: Services
     user_id: int
     body: Json
@@ -62,13 +61,20 @@ class Call:
         return state(self.app.engine, self.app.clock.now(), self.user_id, browser(self.request))
 
     def answer(self, ok: bool, message: str, **extra: object) -> Json:
-        return {"ok": ok, "message": plain(message), **extra, "state": self.state()}
+        """An action's answer with the state after it; `state` null when the database cannot
+        be read (the message, and any advice, still reach the page)."""
+        try:
+            after: Json | None = self.state()
+        except SQLAlchemyError as error:
+            log.warning("the page's state was not read: %s", describe(error))
+            after = None
+        return {"ok": ok, "message": plain(message), **extra, "state": after}
 
 
 Action = Callable[[Call], Awaitable[Json]]
 
 
-def add_routes(routes: web.Application, application: Application, prefix: str) -> None:
+def add_routes(routes: web.Application, application: Bot, prefix: str) -> None:
     app = services.of(application)
 
     def signed(action: Action, *, needs_body: bool = True) -> Handler:
@@ -124,8 +130,12 @@ def signed_in(request: web.Request, app: Services) -> int | None:
 def language_of(request: web.Request, app: Services, user_id: int) -> str:
     """The person's language as the chat picks it: their stored one (a choice, or their app's
     when they signed up), else the browser's, which is their Telegram app's."""
-    with transaction(app.engine) as session:
-        stored = languages.of_many(session, [user_id]).get(user_id)
+    try:
+        with transaction(app.engine) as session:
+            stored = languages.of_many(session, [user_id]).get(user_id)
+    except SQLAlchemyError as error:  # safety advice must not wait for the database
+        log.warning("a language was not read for the page: %s", describe(error))
+        stored = None
     return stored or browser(request)
 
 
@@ -138,11 +148,16 @@ async def read_body(request: web.Request) -> dict[str, Any] | web.Response:
     """The JSON object of a request, at most MAX_BODY bytes (413 above, 400 if not one)."""
     if (request.content_length or 0) > MAX_BODY:
         return web.Response(status=413)
-    raw = await request.content.read(MAX_BODY + 1)
+    raw = bytearray()
+    while len(raw) <= MAX_BODY:  # a chunked body arrives in pieces of any size
+        piece = await request.content.read(MAX_BODY + 1 - len(raw))
+        if not piece:
+            break
+        raw += piece
     if len(raw) > MAX_BODY:
         return web.Response(status=413)
     try:
-        body = json.loads(raw or b"{}")
+        body = json.loads(bytes(raw) or b"{}")
     except (ValueError, RecursionError):
         return web.Response(status=400)
     if not isinstance(body, dict):

@@ -10,17 +10,17 @@ from datetime import date
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import TelegramError
-from telegram.ext import Application
 
 from bot import texts
 from bot.handlers import menus
 from bot.keyboards.doses import recorded_keyboard, who_keyboard
+from bot.webapp import Bot
 
 log = logging.getLogger(__name__)
 
 
 async def send(
-    application: Application,
+    application: Bot,
     chat_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
@@ -35,7 +35,7 @@ async def send(
 
 
 async def confirmed(
-    application: Application, patient_id: int, text: str, number: int, following: date
+    application: Bot, patient_id: int, text: str, number: int, following: date
 ) -> None:
     """The ✅'s confirmation (with undo and correction) and then who injected."""
     if await send(application, patient_id, text, recorded_keyboard(patient_id, number, following)):
@@ -44,6 +44,6 @@ async def confirmed(
         )
 
 
-async def refresh_menu(application: Application, user_id: int) -> None:
+async def refresh_menu(application: Bot, user_id: int) -> None:
     """The command menu in the newly chosen language (as /settings does)."""
     await menus.set_for(application, user_id, force=True)  # type: ignore[arg-type]  # it reads bot and bot_data, which the Application has

@@ -7,10 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram.ext import Application
 
 from bot import services
-from bot.webapp import api
+from bot.webapp import Bot, api
 
 STATIC = Path(__file__).parent / "static"
 PAGE = "index.html"
@@ -32,7 +31,7 @@ def base_of(url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def add_routes(routes: web.Application, application: Application, static: Path = STATIC) -> None:
+def add_routes(routes: web.Application, application: Bot, static: Path = STATIC) -> None:
     settings = services.of(application).settings
     assert settings.webapp_url is not None
     base = base_of(settings.webapp_url)
