@@ -17,10 +17,16 @@ KEY = "services"
 
 @dataclass
 class Heartbeat:
-    """When this process last worked through the outbox (in memory, each process its own):
-    `/healthz` reports its age, so a sweep that stopped running shows."""
+    """What this process knows of its own sweeping (in memory, each process its own): when it
+    last worked through the outbox (`/healthz` reports its age, so a sweep that stopped running
+    shows); whether messages may be waiting out a back-off after a passing fault (true at
+    start: a process before this one may have left some), the count of faults it met, and when
+    it last ended the back-offs."""
 
     swept_at: datetime | None = None
+    backing_off: bool = True
+    faults: int = 0
+    backoff_ended_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from bot.domain.outcomes import Outcome
 from bot.domain.pen import PenAlert
 from bot.domain.pen_stock import ReorderKind
 from bot.domain.reminders import Kind, after_the_reminder, chains_after, is_late, is_stale
-from bot.domain.retries import backoff, keeps_trying
+from bot.domain.retries import BACKOFF_CAP, backoff, keeps_trying
 from bot.domain.schedule import Course, next_dose
 from bot.domain.timing import local_date, local_instant
 from bot.jobs import (
@@ -96,6 +96,7 @@ async def run(bot: Bot, app: Services, keep_going: Callable[[], bool] = _always)
     slots = asyncio.Semaphore(IN_FLIGHT)
     while keep_going():
         now = app.clock.now()
+        faults = app.heartbeat.faults
         with transaction(app.engine) as session:
             batch = outbox.claim(session, now, BATCH, LEASE)
             messages = prepare(session, batch, now)
@@ -110,9 +111,27 @@ async def run(bot: Bot, app: Services, keep_going: Callable[[], bool] = _always)
                 with transaction(app.engine) as session:
                     outbox.release(session, batch)
         sent += sum(results)
-        if len(batch) < BATCH:
+        released = end_backoff(app) if sum(results) and app.heartbeat.faults == faults else 0
+        if len(batch) < BATCH and not released:
             return sent
     return sent
+
+
+def end_backoff(app: Services) -> int:
+    """A batch went out without a fault, so Telegram answers again: whatever waits out a
+    back-off is due now (see `outbox.end_backoff`). At most once per BACKOFF_CAP, so a message
+    that keeps failing while others go out is still tried no more often than its back-off."""
+    beat, now = app.heartbeat, app.clock.now()
+    if not beat.backing_off or (
+        beat.backoff_ended_at is not None and now - beat.backoff_ended_at < BACKOFF_CAP
+    ):
+        return 0
+    with transaction(app.engine) as session:
+        released = outbox.end_backoff(session, now)
+    beat.backing_off, beat.backoff_ended_at = False, now
+    if released:
+        log.info("Telegram answers again: %s messages waiting out a back-off are due", released)
+    return released
 
 
 def prepare(session: Session, batch: list[Claimed], now: datetime) -> list[tuple[Claimed, Message]]:
@@ -334,6 +353,9 @@ async def deliver(
             if not outbox.still_claimed(session, row):
                 return 0  # confirmed, revoked or erased while it waited for its turn
         result = await delivery.send(bot, row.chat_id, message.text, message.markup)
+        if result.result is Outcome.RETRY and result.retry_after is None:
+            app.heartbeat.faults += 1
+            app.heartbeat.backing_off = True
         with transaction(app.engine) as session:
             return record(session, row, result, app.clock.now())
 

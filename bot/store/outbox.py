@@ -193,6 +193,27 @@ def retry_at(
     )
 
 
+def end_backoff(session: Session, now: datetime) -> int:
+    """Telegram answers again: every message waiting out a back-off after a passing fault is
+    due now, so the next claims take them in priority order (dose reminders before the missed
+    alerts that came due during the outage) rather than in the order their back-offs happen to
+    end. Rows a live claim holds, and rows that only wait for a 429's retry-after, keep their
+    lease. Only rows already due are looked at: a range of the pending index."""
+    table = table_of(OutboxMessage)
+    result = session.connection().execute(
+        update(table)
+        .where(
+            table.c.finished_at.is_(None),
+            table.c.due_at <= now,
+            table.c.claim_token.is_(None),
+            table.c.lease_until > now,
+            table.c.attempts > 0,
+        )
+        .values(lease_until=None)
+    )
+    return result.rowcount
+
+
 def move(session: Session, row: Claimed, due_at: datetime) -> bool:
     """Give the row back with a later due time (a follow-up waiting for its gap after the dose
     reminder), to be composed again then."""
