@@ -83,8 +83,8 @@ async def confirm_from_button(
 ) -> None:
     query = query_of(update)
     try:
-        text, number, planned = record_today(
-            context, tap.patient_id, tap.number, tap.planned, "button"
+        text, number, planned = record(
+            services.of(context), tap.patient_id, tap.number, tap.planned, "button"
         )
     except Refused as refusal:
         await query.answer(str(refusal))
@@ -110,8 +110,13 @@ async def confirm_as_caregiver(
         await query.answer(texts.common.button_expired())
         return
     try:
-        text, _, _ = record_today(
-            context, tap.patient_id, tap.number, tap.planned, "caregiver", by=caregiver_id
+        text, _, _ = record(
+            services.of(context),
+            tap.patient_id,
+            tap.number,
+            tap.planned,
+            "caregiver",
+            by=caregiver_id,
         )
     except Refused as refusal:
         await query.answer(str(refusal))
@@ -143,8 +148,8 @@ async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
             await message.reply_text(texts.reminders.not_a_reminder())
             return True
     try:
-        text, recorded, day = record_today(
-            context, user_id, number, planned, "reply", due_only=number is None
+        text, recorded, day = record(
+            services.of(context), user_id, number, planned, "reply", due_only=number is None
         )
     except Refused as refusal:
         await message.reply_text(str(refusal))
@@ -152,23 +157,6 @@ async def on_done_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
     await message.reply_text(text, reply_markup=recorded_keyboard(user_id, recorded, day))
     await ask_who(update, user_id, recorded)
     return True
-
-
-def record_today(
-    context: ContextTypes.DEFAULT_TYPE,
-    user_id: int,
-    number: int | None,
-    planned: date | None,
-    source: str,
-    day: date | None = None,
-    *,
-    due_only: bool = False,
-    by: int | None = None,
-) -> tuple[str, int, date]:
-    """Record the patient's current dose (see `record`) with this update's services."""
-    return record(
-        services.of(context), user_id, number, planned, source, day, due_only=due_only, by=by
-    )
 
 
 def record(
@@ -439,7 +427,7 @@ async def taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         day = reading
     user_id = user_of(update).id
     try:
-        text, number, planned = record_today(context, user_id, None, None, "command", day)
+        text, number, planned = record(services.of(context), user_id, None, None, "command", day)
     except Refused as refusal:
         await message_of(update).reply_text(str(refusal))
         return
