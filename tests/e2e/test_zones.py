@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from tests.e2e.conftest import Start
 from tests.support.database import SQLITE_ONLY
 from tests.support.fakebotapi import ChatMessage, FakeBotApi, FakeUser
 from tests.support.harness import BotProcess
@@ -15,6 +16,8 @@ from tests.support.people import begin, enrol, say
 from tests.support.wording import german
 
 pytestmark = SQLITE_ONLY
+
+SAME_DATE_EVERYWHERE = "2027-02-10 06:00:00"  # 07:00 Berlin, 01:00 New York, 14:00 Perth
 
 
 def zone_buttons(message: ChatMessage) -> list[str]:
@@ -105,8 +108,12 @@ def test_a_country_with_several_zones_and_the_gmt_spelling(
 
 
 def test_settings_zone_change_with_a_city_and_with_buttons(
-    api: FakeBotApi, bot: BotProcess
+    api: FakeBotApi, start_at: Start
 ) -> None:
+    """Berlin to London, New York and Perth on one date everywhere (the clock set to 06:00
+    UTC): dose 1, planned today in Berlin, stays today's dose in each. On the wall clock the
+    test failed after 16:00 UTC, when Perth is already tomorrow and the dose overdue there."""
+    start_at(SAME_DATE_EVERYWHERE)
     user = api.user(8106, "Eli")
     enrol(user, zone="Europe/Berlin", at="09:00")
     user.send("/settings")
