@@ -17,7 +17,6 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import col, select
 from telegram.ext import Application
 
 from bot import web
@@ -33,7 +32,7 @@ from bot.domain.answers import ClockProblem
 from bot.domain.triage import Urgency, triage_answer
 from bot.handlers import doses as chat_doses
 from bot.keyboards.doses import DoseAction, DoseTap
-from bot.models import CaregiverLink, OutboxMessage
+from bot.models import CaregiverLink
 from bot.services import Services
 from bot.texts import account, care, common, enrolment, limits, reminders, safety
 from bot.webapp import auth
@@ -42,6 +41,7 @@ from bot.webapp.site import CONTENT_SECURITY_POLICY
 from tests.support import harness
 from tests.support.factories import enrol
 from tests.support.fakebotapi import FakeBotApi
+from tests.support.pending import pending_at
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 in Berlin; dose 1 is planned today
 ANA, BEN, NOBODY = 4101, 4102, 4109
@@ -124,16 +124,6 @@ async def call(
 
 def sent_to(api: FakeBotApi, user_id: int) -> list[dict[str, Any]]:
     return [call.params for call in api.calls_to("sendMessage", chat_id=user_id)]
-
-
-def pending(engine: Engine, user_id: int) -> list[tuple[str, int | None, datetime]]:
-    with transaction(engine) as session:
-        rows = session.exec(
-            select(OutboxMessage)
-            .where(OutboxMessage.chat_id == user_id, col(OutboxMessage.finished_at).is_(None))
-            .order_by(col(OutboxMessage.due_at), col(OutboxMessage.kind))
-        ).all()
-        return [(row.kind, row.dose_number, row.due_at) for row in rows]
 
 
 def without_ids(state: dict[str, Any]) -> dict[str, Any]:
@@ -270,7 +260,7 @@ async def test_confirm_is_the_chats_check_mark_and_tells_the_chat(
     assert without_ids(answer["state"]) == without_ids(await call(client, api, "state", None, BEN))
     assert answer["state"]["undo"] == {"number": 1}
     assert answer["state"]["next"]["number"] == 2
-    assert pending(services.engine, ANA) == pending(services.engine, BEN)
+    assert pending_at(services.engine, ANA) == pending_at(services.engine, BEN)
 
     confirmation, who = sent_to(api, ANA)
     assert confirmation["text"] == text
@@ -352,7 +342,7 @@ async def test_undo_is_the_chats_undo(
     assert answer["state"]["undo"] is None
     assert answer["state"]["next"]["number"] == 1
     assert without_ids(answer["state"]) == without_ids(await call(client, api, "state", None, BEN))
-    assert pending(services.engine, ANA) == pending(services.engine, BEN)
+    assert pending_at(services.engine, ANA) == pending_at(services.engine, BEN)
 
     again = await call(client, api, "undo", {"number": 1})
     assert again["ok"] is False
@@ -420,13 +410,13 @@ async def test_the_advice_does_not_depend_on_being_enrolled(
 async def test_a_new_reminder_time_replans_the_reminders_as_the_chat_does(
     client: TestClient, api: FakeBotApi, services: Services
 ) -> None:
-    before = pending(services.engine, ANA)
+    before = pending_at(services.engine, ANA)
     answer = await call(client, api, "settings", {"reminder_time": "7.30 pm"})
     setting_actions.set_reminder_time(services.engine, T0, BEN, time(19, 30))
     assert answer["ok"] is True
     assert answer["state"]["settings"]["reminder_time"] == "19:30"
     assert answer["state"]["next"]["reminder_time"] == "19:30"
-    assert pending(services.engine, ANA) == pending(services.engine, BEN) != before
+    assert pending_at(services.engine, ANA) == pending_at(services.engine, BEN) != before
 
 
 @pytest.mark.usefixtures("patients")
@@ -441,12 +431,12 @@ async def test_a_new_reminder_time_replans_the_reminders_as_the_chat_does(
 async def test_a_bad_reminder_time_is_refused_with_the_chats_message(
     client: TestClient, api: FakeBotApi, services: Services, typed: object, expected: Any
 ) -> None:
-    before = pending(services.engine, ANA)
+    before = pending_at(services.engine, ANA)
     answer = await call(client, api, "settings", {"reminder_time": typed})
     assert answer["ok"] is False
     assert answer["message"] == plain(expected())
     assert answer["state"]["settings"]["reminder_time"] == "10:00"
-    assert pending(services.engine, ANA) == before
+    assert pending_at(services.engine, ANA) == before
 
 
 @pytest.mark.usefixtures("patients")
