@@ -53,7 +53,11 @@ def _begin(connection: Connection) -> None:
     Read-only work (`reading`) starts deferred: it never takes the write lock, so a long
     report does not hold up every writer (WAL lets it read beside them)."""
     deferred = connection.get_execution_options().get(READ_ONLY, False)
-    connection.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
+    # Straight to the driver: this runs for every transaction (the sweep has two per message),
+    # and SQLAlchemy's execution path would cost more than the statement itself.
+    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        "BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE"
+    )
 
 
 @contextmanager
@@ -70,6 +74,15 @@ def reading(engine: Engine) -> Iterator[Session]:
     rolls back."""
     with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
         yield session
+
+
+@contextmanager
+def session_on(connection: Connection) -> Iterator[Session]:
+    """A session inside the transaction a held connection has open (see the sweep): what it
+    adds is written when the block ends and committed, or not, with that transaction."""
+    with Session(bind=connection, expire_on_commit=False) as session:
+        yield session
+        session.flush()
 
 
 def rowcount(result: Result[Any]) -> int:

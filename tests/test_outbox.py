@@ -19,7 +19,7 @@ from bot.db import make_engine, migrate, transaction
 from bot.domain.outcomes import Outcome
 from bot.domain.reminders import Kind
 from bot.jobs import sweep
-from bot.models import DoseRecord, OutboxMessage, Patient
+from bot.models import DoseRecord, OutboxClaim, OutboxMessage, Patient
 from bot.services import Services
 from bot.store import doses, outbox, patients, reminders
 from tests.support import factories
@@ -168,6 +168,39 @@ def test_claim_order_lease_and_reclaim(engine: Engine) -> None:
         assert outbox.finish(session, again[0], T0, Outcome.SENT)
 
 
+def claims_of(engine: Engine) -> list[tuple[int, str]]:
+    with transaction(engine) as session:
+        found = session.execute(select(OutboxClaim.outbox_id, OutboxClaim.claim_token))
+        return sorted(tuple(row) for row in found)
+
+
+def test_a_claim_writes_only_its_narrow_table_and_ending_or_expiring_clears_it(
+    engine: Engine,
+) -> None:
+    with transaction(engine) as session:
+        for chat in (1, 2, 3):
+            outbox.add(session, chat_id=chat, kind="dose", priority=0, due_at=T0, now=T0)
+    with transaction(engine) as session:
+        held = outbox.take(session, T0, 2, LEASE)
+        first, second = outbox.rows_of(session, held)
+    assert claims_of(engine) == [(first.id, held.token), (second.id, held.token)]
+    assert {row.chat_id for row in (first, second)} == {1, 2}
+    with transaction(engine) as session:
+        assert outbox.finish(session, first, T0, Outcome.SENT)
+        assert outbox.release(session, held) == 2
+    assert claims_of(engine) == []
+    with transaction(engine) as session:
+        crashed = outbox.claim(session, T0, 10, LEASE)  # its process dies: no release
+    assert sorted(row.chat_id for row in crashed) == [2, 3]
+    with transaction(engine) as session:
+        assert outbox.claim(session, T0 + LEASE - timedelta(seconds=1), 10, LEASE) == []
+    with transaction(engine) as session:
+        again = outbox.take(session, T0 + LEASE, 10, LEASE)
+    assert claims_of(engine) == sorted((row_id, again.token) for row_id in again.ids)
+    with transaction(engine) as session:
+        assert not outbox.finish(session, crashed[0], T0 + LEASE, Outcome.SENT), "lease ran out"
+
+
 def concurrent_claims(engine: Engine, workers: int, rows: int) -> list[list[int]]:
     with transaction(engine) as session:
         for i in range(rows):
@@ -200,7 +233,7 @@ def test_concurrent_claims_never_overlap_on_sqlite(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
-def test_concurrent_claims_skip_locked_rows_on_postgresql(database_url: str) -> None:
+def test_concurrent_claims_take_turns_on_postgresql(database_url: str) -> None:
     migrate(database_url)
     engine = make_engine(database_url, pool_size=8)
     results = concurrent_claims(engine, workers=4, rows=2000)
@@ -286,8 +319,8 @@ def test_hours_of_network_trouble_delay_the_dose_reminder_but_lose_nothing(
         clock.set(now)
         run_sweep(app, bot)
         row = only_row(app, Kind.DOSE)
-        assert row.outcome is None and row.lease_until <= now + timedelta(minutes=15)
-        now = row.lease_until
+        assert row.outcome is None and row.not_before <= now + timedelta(minutes=15)
+        now = row.not_before
     assert row.attempts > 12
     bot.failures = []
     clock.set(now)
@@ -311,11 +344,11 @@ def test_when_telegram_answers_again_the_reminders_waiting_out_a_back_off_go_at_
         bot.failures = [NetworkError("Bad Gateway")] * 10
         clock.set(now)
         run_sweep(app, bot)
-        now = min(row.lease_until or row.due_at for row in _open_rows(app))
+        now = min(row.not_before or row.due_at for row in _open_rows(app))
     dose = only_row(app, Kind.DOSE)
-    assert dose.attempts > 50 and dose.lease_until > missed.lease_until, "the gap this is about"
+    assert dose.attempts > 50 and dose.not_before > missed.not_before, "the gap this is about"
     bot.failures = []
-    clock.set(missed.lease_until)
+    clock.set(missed.not_before)
     run_sweep(app, bot)
     assert len(bot.sent) == 2 and "looks missed" in bot.sent[0][1]
     assert bot.sent[1][1].startswith("💉 Dose 1"), "the dose reminder, in the same sweep"
@@ -341,7 +374,7 @@ def test_back_offs_end_at_most_every_fifteen_minutes_and_never_a_429s_wait(
     app.heartbeat.backoff_ended_at = now - timedelta(minutes=15)
     assert sweep.end_backoff(app) == 1, "the network fault's back-off only"
     waits = sorted(
-        (row.attempts, row.lease_until) for row in _open_rows(app) if row.kind == Kind.TAKE_OUT
+        (row.attempts, row.not_before) for row in _open_rows(app) if row.kind == Kind.TAKE_OUT
     )
     assert waits == [(0, now + timedelta(minutes=10)), (1, None)]
     assert not app.heartbeat.backing_off and sweep.end_backoff(app) == 0

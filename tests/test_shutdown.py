@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.db import transaction
 from bot.jobs import broadcast as worker
 from bot.jobs import inflight, sweep
-from bot.models import Broadcast, BroadcastDelivery, OutboxMessage
+from bot.models import Broadcast, BroadcastDelivery, OutboxClaim, OutboxMessage
 from bot.services import Services
 from bot.store import broadcasts
 from tests.support import factories
@@ -126,13 +126,13 @@ class SlowBot:
 
 def claimed(engine: Engine) -> list[int]:
     """Rows a process still holds: claimed, not finished and not handed back for a retry."""
-    table = OutboxMessage.__table__
+    table, claims = OutboxMessage.__table__, OutboxClaim.__table__
     with engine.connect() as connection:
         return list(
             connection.execute(
-                select(table.c.id).where(
-                    table.c.claim_token.is_not(None), table.c.finished_at.is_(None)
-                )
+                select(table.c.id)
+                .join(claims, claims.c.outbox_id == table.c.id)
+                .where(table.c.finished_at.is_(None))
             ).scalars()
         )
 
@@ -151,7 +151,7 @@ def test_stopping_mid_sweep_finishes_sends_in_flight_and_gives_back_the_rest(
     assert claimed(app.engine) == []
     with transaction(app.engine) as session:
         rows = session.execute(
-            select(OutboxMessage.chat_id, OutboxMessage.outcome, OutboxMessage.lease_until).where(
+            select(OutboxMessage.chat_id, OutboxMessage.outcome, OutboxMessage.not_before).where(
                 OutboxMessage.kind == "dose"
             )
         ).all()
@@ -191,8 +191,9 @@ def test_a_sweep_started_while_stopping_claims_nothing(app: Services, clock: Fix
     assert asyncio.run(sweep.run(bot, app, lambda: False)) == 0  # type: ignore[arg-type]
     assert bot.started == []
     with transaction(app.engine) as session:
-        leases = session.execute(select(OutboxMessage.lease_until)).scalars().all()
-    assert set(leases) == {None}
+        waits = session.execute(select(OutboxMessage.not_before)).scalars().all()
+        claims = session.execute(select(OutboxClaim.outbox_id)).scalars().all()
+    assert set(waits) == {None} and claims == []
 
 
 # --- the broadcast worker -------------------------------------------------------------------

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from types import MappingProxyType
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 from telegram import Bot
 from telegram.ext import ContextTypes
 
 from bot import delivery, services, texts
-from bot.db import reading, transaction
+from bot.db import READ_ONLY, session_on, transaction
 from bot.delivery import Message
 from bot.domain.caregivers import Alert
 from bot.domain.checkin import KIND as CHECKIN
@@ -98,23 +100,49 @@ async def run(bot: Bot, app: Services, keep_going: Callable[[], bool] = _always)
         now = app.clock.now()
         faults = app.heartbeat.faults
         with transaction(app.engine) as session:
-            batch = outbox.claim(session, now, BATCH, LEASE)
+            held = outbox.take(session, now, BATCH, LEASE)
+            batch = outbox.rows_of(session, held)
             messages = prepare(session, batch, now)
         app.heartbeat.swept_at = now  # each batch: a long backlog is progress, not a stall
         try:
-            results = await inflight.run_all(
-                (deliver(bot, app, row, message, slots, keep_going) for row, message in messages),
-                keep_going,
-            )
+            with held_connections(app) as line:
+                results = await inflight.run_all(
+                    (
+                        deliver(bot, app, row, message, slots, line, keep_going)
+                        for row, message in messages
+                    ),
+                    keep_going,
+                )
         finally:
-            if batch:  # what was neither sent nor given back for a retry: claimable again now
+            if held.ids:  # what was neither sent nor given back for a retry: claimable again now
                 with transaction(app.engine) as session:
-                    outbox.release(session, batch)
+                    outbox.release(session, held)
         sent += sum(results)
         released = end_backoff(app) if sum(results) and app.heartbeat.faults == faults else 0
-        if len(batch) < BATCH and not released:
+        if len(held.ids) < BATCH and not released:
             return sent
     return sent
+
+
+@dataclass(frozen=True)
+class Line:
+    """Two connections a batch holds for its messages: one checks a row just before its send
+    (a deferred transaction on SQLite: no write lock), one records the outcome. Without a session
+    or a pool checkout per message, the database's share of a message's cost stays small
+    (measured: a session and a checkout cost more than the statements themselves). The sends in
+    flight share them safely: each use is a whole transaction with no `await` inside."""
+
+    checks: Connection
+    writes: Connection
+
+
+@contextmanager
+def held_connections(app: Services) -> Iterator[Line]:
+    with (
+        app.engine.execution_options(**{READ_ONLY: True}).connect() as checks,
+        app.engine.connect() as writes,
+    ):
+        yield Line(checks, writes)
 
 
 def end_backoff(app: Services) -> int:
@@ -344,35 +372,32 @@ async def deliver(
     row: Claimed,
     message: Message,
     slots: asyncio.Semaphore,
+    line: Line,
     keep_going: Callable[[], bool] = _always,
 ) -> int:
     async with slots:
         if not keep_going() or app.clock.now() >= row.lease_until - LEASE_MARGIN:
             return 0  # stopping, or held up too long (rate limits): given back after the batch
-        with reading(app.engine) as session:
-            if not outbox.still_claimed(session, row):
+        with line.checks.begin():
+            if not outbox.still_claimed(line.checks, row):
                 return 0  # confirmed, revoked or erased while it waited for its turn
         result = await delivery.send(bot, row.chat_id, message.text, message.markup)
         if result.result is Outcome.RETRY and result.retry_after is None:
             app.heartbeat.faults += 1
             app.heartbeat.backing_off = True
-        with transaction(app.engine) as session:
-            return record(session, row, result, app.clock.now())
+        with line.writes.begin():
+            return record(line.writes, row, result, app.clock.now())
 
 
-def record(session: Session, row: Claimed, result: delivery.Delivery, now: datetime) -> int:
+def record(connection: Connection, row: Claimed, result: delivery.Delivery, now: datetime) -> int:
     """Write what happened to the message; returns 1 if it was sent. A 429 waits as Telegram
     asks; a passing fault is tried again, backing off, for as long as the message makes sense
-    (`retries.keeps_trying`). The patient is loaded only when the outcome touches them (most
-    messages just need their row closed)."""
-
-    def patient() -> Patient | None:
-        return patients.get(session, row.patient_id) if row.patient_id is not None else None
-
+    (`retries.keeps_trying`). A session (for the patient) is opened only when the outcome
+    touches them: most messages just need their row closed."""
     if result.result is Outcome.SENT:
-        finished = outbox.finish(session, row, now, Outcome.SENT, message_id=result.message_id)
-        if finished and chains(row.kind) and (person := patient()) is not None:
-            reminders.chain_overdue(session, person, row, now)
+        finished = outbox.finish(connection, row, now, Outcome.SENT, message_id=result.message_id)
+        if finished and chains(row.kind):
+            _chain(connection, row, now)
         return 1
     attempts = row.attempts + 1
     if result.result is Outcome.RETRY and (
@@ -380,18 +405,28 @@ def record(session: Session, row: Claimed, result: delivery.Delivery, now: datet
     ):
         wait = result.retry_after or backoff(attempts)
         failed = result.retry_after is None
-        outbox.retry_at(session, row, now + wait, result.error or "retry", failed=failed)
+        outbox.retry_at(connection, row, now + wait, result.error or "retry", failed=failed)
         log.warning("message %s will be retried in %s: %s", row.id, wait, result.error)
         return 0
     if result.result is Outcome.BLOCKED:
-        outbox.finish(session, row, now, Outcome.BLOCKED, error=result.error)
-        reminders.user_blocked(session, row.chat_id, now)  # private chats: chat id = user id
+        outbox.finish(connection, row, now, Outcome.BLOCKED, error=result.error)
+        with session_on(connection) as session:  # private chats: chat id = user id
+            reminders.user_blocked(session, row.chat_id, now)
         log.info("message %s not sent: the user blocked the bot", row.id)
         return 0
     finished = outbox.finish(
-        session, row, now, Outcome.FAILED, error=result.error, attempts=attempts
+        connection, row, now, Outcome.FAILED, error=result.error, attempts=attempts
     )
     log.error("message %s failed for good after %s attempts: %s", row.id, attempts, result.error)
-    if finished and chains(row.kind) and (person := patient()) is not None:
-        reminders.chain_overdue(session, person, row, now)
+    if finished and chains(row.kind):
+        _chain(connection, row, now)
     return 0
+
+
+def _chain(connection: Connection, row: Claimed, now: datetime) -> None:
+    """The next daily overdue reminder after this one (if its patient is still there)."""
+    if row.patient_id is None:
+        return
+    with session_on(connection) as session:
+        if (patient := patients.get(session, row.patient_id)) is not None:
+            reminders.chain_overdue(session, patient, row, now)

@@ -91,7 +91,7 @@ def unplan(session: Session, patient_id: int, appointment_id: int, now: datetime
             col(OutboxMessage.kind).in_(KINDS),
             col(OutboxMessage.finished_at).is_(None),
         )
-        .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
+        .values(finished_at=now, outcome=Outcome.CANCELLED),
         execution_options={"synchronize_session": False},
     )
     return rowcount(result)

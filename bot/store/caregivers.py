@@ -293,21 +293,14 @@ def _news_rows(session: Session, patient: Patient, number: int) -> Sequence[Outb
     ).all()
 
 
-def _in_flight(row: OutboxMessage, now: datetime) -> bool:
-    """Claimed by a sweep that may already have composed it: count it as sent."""
-    return row.claim_token is not None and row.lease_until is not None and row.lease_until > now
-
-
 def _replace_waiting_news(
     session: Session, patient: Patient, number: int, now: datetime
 ) -> list[OutboxMessage]:
     """Cancel the caregivers' notices about this dose still to go (and not in flight): a new
     notice replaces them. Returns them as they were."""
-    found = [
-        row
-        for row in _news_rows(session, patient, number)
-        if row.finished_at is None and not _in_flight(row, now)
-    ]
+    waiting = [row for row in _news_rows(session, patient, number) if row.finished_at is None]
+    flying = outbox.in_flight(session, [row.id for row in waiting if row.id is not None], now)
+    found = [row for row in waiting if row.id not in flying]
     if found:
         outbox.cancel_rows(session, now, [row.id for row in found if row.id is not None])
     return found
@@ -317,8 +310,12 @@ def _sent_news(session: Session, patient: Patient, number: int, now: datetime) -
     """The caregivers whose last notice about this dose (sent, or maybe being sent) told them
     it is recorded: a notice that it was taken back leaves nothing to correct or undo."""
     latest: dict[int, OutboxMessage] = {}
-    for row in sorted(_news_rows(session, patient, number), key=lambda row: row.id or 0):
-        if row.outcome == Outcome.SENT or (row.finished_at is None and _in_flight(row, now)):
+    rows = _news_rows(session, patient, number)
+    flying = outbox.in_flight(
+        session, [row.id for row in rows if row.finished_at is None and row.id is not None], now
+    )
+    for row in sorted(rows, key=lambda row: row.id or 0):
+        if row.outcome == Outcome.SENT or row.id in flying:
             latest[row.chat_id] = row
     return {chat for chat, row in latest.items() if row.kind != Alert.UNDONE}
 

@@ -37,7 +37,7 @@ def cancel(session: Session, patient_id: int, number: int, now: datetime) -> Non
             col(OutboxMessage.dose_number) == number,
             col(OutboxMessage.finished_at).is_(None),
         )
-        .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
+        .values(finished_at=now, outcome=Outcome.CANCELLED),
         execution_options={"synchronize_session": False},
     )
 
@@ -52,7 +52,7 @@ def open_question(session: Session, patient: Patient, now: datetime) -> int | No
     sent = and_(col(OutboxMessage.outcome) == Outcome.SENT, col(OutboxMessage.finished_at) >= since)
     sending = and_(
         col(OutboxMessage.finished_at).is_(None),
-        col(OutboxMessage.lease_until) > now,
+        or_(outbox.being_sent(now), col(OutboxMessage.not_before) > now),
         col(OutboxMessage.due_at) >= since,
     )
     number = session.exec(

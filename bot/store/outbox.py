@@ -1,25 +1,36 @@
 """The outbox: rows for everything that must be sent later, claimed with a lease.
 
-PostgreSQL: several processes claim side by side with `FOR UPDATE SKIP LOCKED`. SQLite ignores
-that clause; there every transaction starts with BEGIN IMMEDIATE (see `bot.db`), so the claiming
-UPDATE … RETURNING holds the write lock and two claims never overlap."""
+A claim writes its lease into the narrow `outbox_claims` table, never into the wide rows. Claims
+take turns (SQLite's write lock, a PostgreSQL advisory lock), a few milliseconds each, so two
+never take the same row; every write after a send checks that its claim still holds the row."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, or_, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    update,
+)
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from bot.db import rowcount
 from bot.domain.outcomes import Outcome
 from bot.domain.reminders import BROADCAST_PRIORITY, PRIORITY, Kind
-from bot.models import OutboxMessage, Patient, table_of
+from bot.models import OutboxClaim, OutboxMessage, Patient, table_of
 
 PRIORITIES = tuple(sorted({*PRIORITY.values(), BROADCAST_PRIORITY}))
 
@@ -75,10 +86,10 @@ def add_to_patient(
     )
 
 
-@dataclass(frozen=True)
-class Claimed:
+class Claimed(NamedTuple):
     """A claimed row: what the sweep needs to send it and to record the outcome. `attempts`
-    counts the sends that failed before this one."""
+    counts the sends that failed before this one. (A named tuple: hundreds are built per
+    claim, and it is built several times faster than a frozen dataclass.)"""
 
     id: int
     chat_id: int
@@ -89,56 +100,92 @@ class Claimed:
     priority: int
     due_at: datetime
     attempts: int
-    lease_until: datetime = field(kw_only=True)
-    claim_token: str = field(kw_only=True)
+    lease_until: datetime
+    claim_token: str
+
+
+@dataclass(frozen=True)
+class Lease:
+    """What a claim took: the rows' ids, most urgent first, held until `lease_until`."""
+
+    ids: tuple[int, ...]
+    token: str
+    lease_until: datetime
 
 
 READ_COLUMNS = tuple(
     table_of(OutboxMessage).c[name]
-    for name in Claimed.__dataclass_fields__
+    for name in Claimed._fields
     if name not in ("lease_until", "claim_token")
 )
+CLAIM_LOCK = 0x6B65_7369  # PostgreSQL advisory lock: one claim at a time, as SQLite's write lock
 
 
-def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-    """Take up to `limit` due rows, most urgent first, for `lease`; a row whose lease ran out
-    (its process died) is due again. Each priority is a range scan of the pending index on
-    (priority, due_at), so no sort is needed however many rows are due; the rows are read
-    there (locked on PostgreSQL) and the update only writes the lease."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    found: list[Any] = []
-    table = table_of(OutboxMessage)
-    connection = session.connection()  # Core rows: no ORM bookkeeping for hundreds of them
+def take(session: Session, now: datetime, limit: int, lease: timedelta) -> Lease:
+    """Claim up to `limit` due rows, most urgent first, for `lease`: ids only, and the lease is
+    written to the narrow `outbox_claims` table. Each priority is a range of the pending index on
+    (priority, due_at, not_before), which holds everything the query reads besides the claims,
+    so no sort is needed and the wide rows are neither read nor written. A row whose lease ran
+    out (its process died) is due again: expired leases are deleted first. Claims take turns:
+    on SQLite through the write lock every transaction takes (`bot.db`), on PostgreSQL through
+    an advisory lock held until commit, so the next claim sees this one's rows as taken."""
+    table, claims = table_of(OutboxMessage), table_of(OutboxClaim)
+    connection = session.connection()  # Core: no ORM bookkeeping for hundreds of rows
+    if connection.dialect.name == "postgresql":
+        connection.execute(core_select(func.pg_advisory_xact_lock(CLAIM_LOCK)))
+    # Leases that ran out: their process died, or it finished their rows and died before
+    # ending its claim. The table holds little more than the batches in flight.
+    connection.execute(delete(claims).where(claims.c.lease_until <= now))
+    held = exists().where(claims.c.outbox_id == table.c.id)
+    found: list[int] = []
     for priority in PRIORITIES:
         due = (
-            select(*READ_COLUMNS)
+            core_select(table.c.id)
             .where(
                 table.c.finished_at.is_(None),
                 table.c.priority == priority,
                 table.c.due_at <= now,
-                or_(table.c.lease_until.is_(None), table.c.lease_until <= now),
+                or_(table.c.not_before.is_(None), table.c.not_before <= now),
+                ~held,
             )
             .order_by(table.c.due_at)
             .limit(limit - len(found))
         )
-        if postgres:
-            due = due.with_for_update(skip_locked=True)
-        found.extend(connection.execute(due).all())
+        found.extend(connection.execute(due).scalars())
         if len(found) >= limit:
             break
-    if not found:
-        return []
     token, lease_until = uuid.uuid4().hex, now + lease
-    connection.execute(
-        update(table)
-        .where(table.c.id.in_([row.id for row in found]))
-        .values(lease_until=lease_until, claim_token=token)
-    )
-    return [Claimed(*row, lease_until=lease_until, claim_token=token) for row in found]
+    if found:  # one statement, no parameters per row: SQLAlchemy's work stays small
+        connection.execute(
+            insert(claims).from_select(
+                ["outbox_id", "claim_token", "lease_until"],
+                core_select(
+                    table.c.id,
+                    literal(token, claims.c.claim_token.type),
+                    literal(lease_until, claims.c.lease_until.type),
+                ).where(table.c.id.in_(found)),
+            )
+        )
+    return Lease(tuple(found), token, lease_until)
+
+
+def rows_of(session: Session, held: Lease) -> list[Claimed]:
+    """The claimed rows themselves, in the claim's order."""
+    if not held.ids:
+        return []
+    table = table_of(OutboxMessage)
+    rows = session.connection().execute(core_select(*READ_COLUMNS).where(table.c.id.in_(held.ids)))
+    by_id = {row[0]: Claimed._make((*row, held.lease_until, held.token)) for row in rows}
+    return [by_id[id] for id in held.ids if id in by_id]
+
+
+def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
+    """`take` and the rows taken: what the sweep works on."""
+    return rows_of(session, take(session, now, limit, lease))
 
 
 def finish(
-    session: Session,
+    db: Session | Connection,
     row: Claimed,
     now: datetime,
     outcome: Outcome,
@@ -147,50 +194,110 @@ def finish(
     error: str | None = None,
     attempts: int | None = None,
 ) -> bool:
-    """Record the outcome, only if this claim still holds the row. Returns whether it did."""
-    table = table_of(OutboxMessage)
-    result = session.connection().execute(
-        update(table)
-        .where(*_held(row))
-        .values(
-            finished_at=now,
-            outcome=outcome,
-            message_id=message_id,
-            error=error[:200] if error else None,
-            lease_until=None,
-            attempts=row.attempts if attempts is None else attempts,
-        )
+    """Record the outcome, only if this claim still holds the row. Returns whether it did. The
+    claim itself is deleted with the rest of its batch (`release`)."""
+    result = _connection(db).execute(
+        _FINISH,
+        {
+            **_held(row),
+            "at": now,
+            "result": outcome,
+            "telegram_id": message_id,
+            "why": error[:200] if error else None,
+            "tries": row.attempts if attempts is None else attempts,
+        },
     )
     return bool(result.rowcount)
 
 
-def _held(row: Claimed) -> tuple[ColumnElement[bool], ...]:
-    """The row, still open and still held by this claim: every write after the send and the
-    check before it say the same."""
-    table = table_of(OutboxMessage)
-    return (
-        table.c.id == row.id,
-        table.c.claim_token == row.claim_token,
-        table.c.finished_at.is_(None),
+def _connection(db: Session | Connection) -> Connection:
+    """The sweep runs the statements on one claimed row on a connection it holds for its batch
+    (no session, no pool checkout per message); elsewhere they run in a session."""
+    return db if isinstance(db, Connection) else db.connection()
+
+
+def _held(row: Claimed) -> dict[str, Any]:
+    """The parameters of `_HELD` for this row and its claim."""
+    return {"row_id": row.id, "token": row.claim_token}
+
+
+_OUTBOX, _CLAIMS = table_of(OutboxMessage), table_of(OutboxClaim)
+_HELD = (
+    _OUTBOX.c.id == bindparam("row_id"),
+    _OUTBOX.c.finished_at.is_(None),
+    exists().where(
+        _CLAIMS.c.outbox_id == bindparam("row_id"), _CLAIMS.c.claim_token == bindparam("token")
+    ),
+)
+"""The row, still open and still held by this claim: every write after the send and the check
+before it say the same. The statements on one claimed row are built once, here: the sweep runs
+them for every message, and building one costs several times what running it does."""
+_STILL_CLAIMED = core_select(_OUTBOX.c.id).where(*_HELD)
+_FINISH = (
+    update(_OUTBOX)
+    .where(*_HELD)
+    .values(
+        finished_at=bindparam("at", type_=_OUTBOX.c.finished_at.type),
+        outcome=bindparam("result", type_=_OUTBOX.c.outcome.type),
+        message_id=bindparam("telegram_id", type_=_OUTBOX.c.message_id.type),
+        error=bindparam("why", type_=_OUTBOX.c.error.type),
+        not_before=None,
+        attempts=bindparam("tries", type_=_OUTBOX.c.attempts.type),
     )
+)
+_RETRY = (
+    update(_OUTBOX)
+    .where(*_HELD)
+    .values(
+        not_before=bindparam("when", type_=_OUTBOX.c.not_before.type),
+        error=bindparam("why", type_=_OUTBOX.c.error.type),
+        attempts=bindparam("tries", type_=_OUTBOX.c.attempts.type),
+    )
+)
+_MOVE = update(_OUTBOX).where(*_HELD).values(due_at=bindparam("due", type_=_OUTBOX.c.due_at.type))
+_UNCLAIM = delete(_CLAIMS).where(
+    _CLAIMS.c.outbox_id == bindparam("row_id"), _CLAIMS.c.claim_token == bindparam("token")
+)
+
+
+def being_sent(now: datetime) -> ColumnElement[bool]:
+    """For a query on the outbox: the row is held by a live claim (a sweep may be sending it)."""
+    table, claims = table_of(OutboxMessage), table_of(OutboxClaim)
+    return exists().where(claims.c.outbox_id == table.c.id, claims.c.lease_until > now)
+
+
+def in_flight(session: Session, ids: Sequence[int], now: datetime) -> set[int]:
+    """Those of these rows a sweep holds (it may already have composed or sent them)."""
+    if not ids:
+        return set()
+    claims = table_of(OutboxClaim)
+    found = session.connection().execute(
+        core_select(claims.c.outbox_id).where(
+            claims.c.outbox_id.in_(list(ids)), claims.c.lease_until > now
+        )
+    )
+    return set(found.scalars())
+
+
+def _unclaim(db: Session | Connection, row: Claimed) -> None:
+    _connection(db).execute(_UNCLAIM, _held(row))
 
 
 def retry_at(
-    session: Session, row: Claimed, when: datetime, error: str, *, failed: bool = True
+    db: Session | Connection, row: Claimed, when: datetime, error: str, *, failed: bool = True
 ) -> None:
     """Give the row back, to be claimed again from `when`: after a failed attempt (back-off),
     or when Telegram asked to wait (`failed=False`: a 429 uses up no attempt)."""
-    table = table_of(OutboxMessage)
-    session.connection().execute(
-        update(table)
-        .where(table.c.id == row.id, table.c.claim_token == row.claim_token)
-        .values(
-            lease_until=when,
-            claim_token=None,
-            error=error[:200],
-            attempts=row.attempts + 1 if failed else row.attempts,
-        )
+    _connection(db).execute(
+        _RETRY,
+        {
+            **_held(row),
+            "when": when,
+            "why": error[:200],
+            "tries": row.attempts + 1 if failed else row.attempts,
+        },
     )
+    _unclaim(db, row)
 
 
 def end_backoff(session: Session, now: datetime) -> int:
@@ -198,18 +305,18 @@ def end_backoff(session: Session, now: datetime) -> int:
     due now, so the next claims take them in priority order (dose reminders before the missed
     alerts that came due during the outage) rather than in the order their back-offs happen to
     end. Rows a live claim holds, and rows that only wait for a 429's retry-after, keep their
-    lease. Only rows already due are looked at: a range of the pending index."""
+    wait. Only rows already due are looked at: a range of the pending index."""
     table = table_of(OutboxMessage)
     result = session.connection().execute(
         update(table)
         .where(
             table.c.finished_at.is_(None),
             table.c.due_at <= now,
-            table.c.claim_token.is_(None),
-            table.c.lease_until > now,
+            table.c.not_before > now,
             table.c.attempts > 0,
+            ~being_sent(now),
         )
-        .values(lease_until=None)
+        .values(not_before=None)
     )
     return result.rowcount
 
@@ -217,19 +324,15 @@ def end_backoff(session: Session, now: datetime) -> int:
 def move(session: Session, row: Claimed, due_at: datetime) -> bool:
     """Give the row back with a later due time (a follow-up waiting for its gap after the dose
     reminder), to be composed again then."""
-    table = table_of(OutboxMessage)
-    moved = session.connection().execute(
-        update(table).where(*_held(row)).values(due_at=due_at, lease_until=None, claim_token=None)
-    )
+    moved = session.connection().execute(_MOVE, {**_held(row), "due": due_at})
+    _unclaim(session, row)
     return bool(moved.rowcount)
 
 
-def still_claimed(session: Session, row: Claimed) -> bool:
+def still_claimed(db: Session | Connection, row: Claimed) -> bool:
     """Checked just before sending: the row was not cancelled (a confirmation, a revocation),
     erased with its patient, or taken over by another process since it was claimed."""
-    table = table_of(OutboxMessage)
-    found = session.connection().execute(select(table.c.id).where(*_held(row)))
-    return found.first() is not None
+    return _connection(db).execute(_STILL_CLAIMED, _held(row)).first() is not None
 
 
 @dataclass(frozen=True)
@@ -274,22 +377,14 @@ def dose_reminders(
     return found
 
 
-def release(session: Session, batch: Sequence[Claimed]) -> int:
-    """Give back what a claim still holds unsent (the sweep stopped before sending it, or it
-    waited too long for its turn), to be claimed again at once by any process. Rows already
-    finished, or handed back for a retry later, keep what they have."""
-    if not batch:
+def release(session: Session, held: Lease) -> int:
+    """End a claim: its rows still unsent (the sweep stopped before sending them, or they waited
+    too long for their turn) can be claimed again at once by any process; rows already finished,
+    or handed back for a retry later, keep what they have."""
+    if not held.ids:
         return 0
-    table = table_of(OutboxMessage)
-    result = session.connection().execute(
-        update(table)
-        .where(
-            table.c.id.in_([row.id for row in batch]),
-            table.c.claim_token == batch[0].claim_token,
-            table.c.finished_at.is_(None),
-        )
-        .values(lease_until=None, claim_token=None)
-    )
+    table = table_of(OutboxClaim)
+    result = session.connection().execute(delete(table).where(table.c.claim_token == held.token))
     return result.rowcount
 
 
@@ -303,7 +398,7 @@ def cancel_pending(
     if kinds is not None:
         query = query.where(col(OutboxMessage.kind).in_(list(kinds)))
     result = session.execute(
-        query.values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
+        query.values(finished_at=now, outcome=Outcome.CANCELLED),
         execution_options={"synchronize_session": False},
     )
     return rowcount(result)
@@ -342,7 +437,7 @@ def cancel_rows(session: Session, now: datetime, ids: Iterable[int]) -> int:
     result = session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.id).in_(list(ids)), col(OutboxMessage.finished_at).is_(None))
-        .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
+        .values(finished_at=now, outcome=Outcome.CANCELLED),
         execution_options={"synchronize_session": False},
     )
     return rowcount(result)
@@ -357,7 +452,7 @@ def cancel_pending_to(session: Session, now: datetime, *, patient_id: int, chat_
             col(OutboxMessage.chat_id) == chat_id,
             col(OutboxMessage.finished_at).is_(None),
         )
-        .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
+        .values(finished_at=now, outcome=Outcome.CANCELLED),
         execution_options={"synchronize_session": False},
     )
     return rowcount(result)
@@ -368,7 +463,7 @@ def cancel_pending_to_chat(session: Session, now: datetime, *, chat_id: int) -> 
     result = session.execute(
         update(OutboxMessage)
         .where(col(OutboxMessage.chat_id) == chat_id, col(OutboxMessage.finished_at).is_(None))
-        .values(finished_at=now, outcome=Outcome.CANCELLED, lease_until=None),
+        .values(finished_at=now, outcome=Outcome.CANCELLED),
         execution_options={"synchronize_session": False},
     )
     return rowcount(result)

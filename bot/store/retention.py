@@ -56,6 +56,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "broadcasts": "staff audit: only the sending staff member's id and name, by design",
     "broadcast_versions": "a broadcast's text in another language, written by staff",
     "leases": "which process receives updates: a process name, no person",
+    "outbox_claims": "a sweep's lease on an outbox row (its id, a token, a time), deleted when "
+    "its batch ends or its lease runs out",
 }
 
 SIGN_UP = "enrolment"

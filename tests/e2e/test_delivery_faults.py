@@ -56,7 +56,12 @@ def query(db: Path, sql: str, *args: object) -> list[Row]:
 
 
 def outbox_of(db: Path, user: FakeUser, kind: str | None = None) -> list[Row]:
-    rows = query(db, "SELECT * FROM outbox WHERE patient_id = ? ORDER BY id", user.user_id)
+    rows = query(
+        db,
+        "SELECT outbox.*, outbox_claims.claim_token FROM outbox LEFT JOIN outbox_claims"
+        " ON outbox_claims.outbox_id = outbox.id WHERE patient_id = ? ORDER BY id",
+        user.user_id,
+    )
     return [row for row in rows if kind is None or row["kind"] == kind]
 
 
@@ -220,7 +225,7 @@ def test_429_with_the_rate_limiter_is_given_back_to_the_outbox_not_waited_out_in
 
     row = eventually(given_back, "the row to be given back after the 429", timeout=30)
     assert row["outcome"] is None and row["attempts"] == 0
-    assert utc(f"{DAY} 09:07:10") <= utc(row["lease_until"]) <= utc(f"{DAY} 09:07:40")
+    assert utc(f"{DAY} 09:07:10") <= utc(row["not_before"]) <= utc(f"{DAY} 09:07:40")
     assert [c.status for c in sends_to(api, ana, after)] == [429]
     restart_quietly(start_at, f"{DAY} 09:06:00", api, ana)  # the lease ran out; retry_after not
 
@@ -270,7 +275,7 @@ def test_5xx_backs_off_15_then_30_seconds_and_sends_once(
             (row,) = outbox_of(db, ana, "dose")
             if row["error"] is None or row["claim_token"] is not None:
                 return None
-            when = utc(row["lease_until"])
+            when = utc(row["not_before"])
             return when if when > not_before else None
 
         return check

@@ -38,16 +38,17 @@ def held(workdir: Path) -> list[int]:
     """Outbox rows a process still holds: claimed, neither finished nor handed back."""
     found = rows(
         workdir,
-        "SELECT id FROM outbox WHERE claim_token IS NOT NULL AND finished_at IS NULL",
+        "SELECT id FROM outbox JOIN outbox_claims ON outbox_claims.outbox_id = outbox.id"
+        " WHERE finished_at IS NULL",
     )
     return [row[0] for row in found]
 
 
 def dose_rows(workdir: Path) -> dict[int, tuple[str | None, object, object]]:
-    """Each patient's dose-reminder row: (outcome, message id, lease)."""
+    """Each patient's dose-reminder row: (outcome, message id, a retry's wait)."""
     found = rows(
         workdir,
-        "SELECT patient_id, outcome, message_id, lease_until FROM outbox WHERE kind = 'dose'",
+        "SELECT patient_id, outcome, message_id, not_before FROM outbox WHERE kind = 'dose'",
     )
     return {row[0]: (row[1], row[2], row[3]) for row in found}
 

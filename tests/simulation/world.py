@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, or_, select
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
@@ -43,7 +43,7 @@ from bot.db import make_engine, migrate, transaction
 from bot.domain.outcomes import Outcome
 from bot.jobs import broadcast as broadcast_worker
 from bot.jobs import retention, sweep
-from bot.models import Broadcast, BroadcastDelivery, OutboxMessage, table_of
+from bot.models import Broadcast, BroadcastDelivery, OutboxClaim, OutboxMessage, table_of
 from tests.simulation import events as ev
 from tests.simulation.transport import InProcess
 from tests.support.fakebotapi import DEFAULT_TOKEN, FakeBotApi
@@ -493,13 +493,15 @@ def _is_death(error: BaseException) -> bool:
 
 
 def next_due(engine: Engine) -> datetime | None:
-    """When the outbox next has something to claim (its due time, or its lease's end)."""
-    table = table_of(OutboxMessage)
+    """When the outbox next has something to claim (its due time, a retry's wait, or the end
+    of the lease a claim holds it with)."""
+    table, claims = table_of(OutboxMessage), table_of(OutboxClaim)
     with transaction(engine) as session:
+        earliest = func.coalesce(claims.c.lease_until, table.c.not_before, table.c.due_at)
         due = session.execute(
-            select(func.min(func.coalesce(table.c.lease_until, table.c.due_at))).where(
-                table.c.finished_at.is_(None)
-            )
+            select(func.min(earliest))
+            .select_from(table.outerjoin(claims, claims.c.outbox_id == table.c.id))
+            .where(table.c.finished_at.is_(None))
         ).scalar()
     return _aware(due) if due is not None else None
 
@@ -517,13 +519,14 @@ def sending_broadcast(engine: Engine) -> bool:
 
 def leftovers(engine: Engine, now: datetime) -> tuple[int, int]:
     """Rows still claimed at the end, and rows due before the end that were never settled."""
-    table = table_of(OutboxMessage)
+    table, claims = table_of(OutboxMessage), table_of(OutboxClaim)
     deliveries = table_of(BroadcastDelivery)
+    held = select(claims.c.outbox_id).where(claims.c.outbox_id == table.c.id).exists()
     with transaction(engine) as session:
         claimed = session.execute(
             select(func.count())
             .select_from(table)
-            .where(table.c.finished_at.is_(None), table.c.lease_until.is_not(None))
+            .where(table.c.finished_at.is_(None), or_(held, table.c.not_before.is_not(None)))
         ).scalar()
         unsettled = session.execute(
             select(func.count())
