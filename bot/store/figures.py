@@ -68,7 +68,7 @@ def recent_doses(session: Session, now: datetime) -> Recent:
             select(col(DoseStatus.status), func.count())
             .where(window, started)
             .group_by(col(DoseStatus.status))
-        ).tuples()
+        ).all()
     }
     return Recent(
         on_time=counts.get(Status.ON_TIME, 0),
