@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from alembic import command
+from sqlalchemy import Engine, insert
 from sqlmodel import Session, select
 
 from bot.actions import doses as dose_actions
 from bot.actions import enrolment, erasure, settings
-from bot.db import reading, transaction
+from bot.db import alembic_config, make_engine, reading, transaction
 from bot.domain.adherence import Recent, Status, recent
 from bot.domain.dose_statuses import RECENT_DAYS, CountedDose, counted_doses, tally
 from bot.domain.schedule import Course, build_plan, last_planned, next_dose
 from bot.domain.timing import day_start, local_date, local_instant
-from bot.models import DoseStatus, Patient
-from bot.store import doses, figures, patients
+from bot.models import DoseRecord, DoseStatus, Patient, table_of
+from bot.store import dose_statuses, doses, figures, patients
 from tests.support import factories
 
 BERLIN = "Europe/Berlin"
@@ -301,6 +302,61 @@ def test_the_stored_figures_equal_a_full_recomputation_at_every_instant(engine: 
     steps = " ".join(step for walk in walks for step in walk.steps)
     for action in ("zone", "reminder time", "pause", "undo", "correct", "Recorded"):
         assert action in steps, f"no {action} in the walks"
+
+
+# --- the migration ---------------------------------------------------------------------------
+
+
+def test_the_migration_fills_in_the_rows_of_existing_patients(database_url: str) -> None:
+    """Deployments have patients: upgrading writes each one's rows with the domain's function,
+    over more patients than one chunk; a patient whose records form no course gets none."""
+    config = alembic_config(database_url)
+    command.upgrade(config, "0012_broadcast_languages")
+    rng = random.Random(13)
+    people, records, expected = [], [], set()
+    for user_id in range(1, 2601):
+        zone, at, first = rng.choice(ZONES), rng.choice(REMINDER_TIMES), rng.choice(MONTH_ENDS)
+        course = random_course(rng, first)
+        enrolled_at = datetime.combine(first, time(12), UTC) + timedelta(days=rng.randint(-5, 40))
+        people.append(
+            {
+                "user_id": user_id,
+                "chat_id": user_id,
+                "first_name": None,
+                "time_zone": zone,
+                "reminder_time": at,
+                "first_injection": first,
+                "enrolled_after": course.enrolled_after,
+                "paused": False,
+                "discreet": False,
+                "blocked_at": None,
+                "checks_done": "",
+                "enrolled_at": enrolled_at,
+                "updated_at": enrolled_at,
+            }
+        )
+        taken = dict(course.taken)
+        if user_id == 7:  # dose 3 recorded without dose 2: no course
+            taken = {1: first, 3: first + timedelta(days=14)}
+        records += [
+            {"patient_id": user_id, "number": n, "taken_on": day, "recorded_at": enrolled_at}
+            for n, day in taken.items()
+        ]
+        if user_id != 7:
+            found = counted_doses(course, zone=zone, reminder_time=at, enrolled_at=enrolled_at)
+            expected |= {tuple(row.values()) for row in dose_statuses.rows_for(user_id, found)}
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(table_of(Patient)), people)
+            connection.execute(insert(table_of(DoseRecord)), records)
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            stored = {tuple(row) for row in connection.execute(select(table_of(DoseStatus)))}
+    finally:
+        engine.dispose()
+    assert len(expected) > 2600
+    assert stored == expected
 
 
 # --- erasure ---------------------------------------------------------------------------------
