@@ -1,5 +1,6 @@
 """Database tables. A patient row exists only once enrolment is complete; the plan itself is
-derived from these facts by `bot.domain.schedule`, never stored twice."""
+derived from these facts by `bot.domain.schedule`, never stored twice (`DoseStatus` keeps only
+what the staff's figures count, rewritten from these facts with every change)."""
 
 from __future__ import annotations
 

@@ -128,7 +128,9 @@ def recent(
     enrolled_at: datetime,
     days: int,
 ) -> Recent:
-    """One patient's doses in the last `days` local days, for the staff's aggregate figures."""
+    """One patient's doses in the last `days` local days, worked out from the plan: what the
+    staff's figures mean. /stats counts the stored `dose_statuses` instead, which must give
+    the same (tests and `benchmarks.scale` compare them with this)."""
     today = local_date(now, zone)
     since = today - timedelta(days=days)
     counts: Counter[Status] = Counter()
