@@ -266,7 +266,8 @@ def edges_of(session: Session) -> set[datetime]:
     courses = patients.courses_of(session, everyone)
     for patient in everyone:
         zone = ZoneInfo(patient.time_zone)
-        for dose in build_plan(courses[patient.user_id], date.today(), upcoming=1):
+        course = courses[patient.user_id]
+        for dose in build_plan(course, course.first_injection, upcoming=1):
             day = dose.taken or dose.planned
             leaves = datetime.combine(day + timedelta(days=RECENT_DAYS + 1), time(0), zone)
             edges.add(leaves.astimezone(UTC))
