@@ -1,5 +1,6 @@
 """Database tables. A patient row exists only once enrolment is complete; the plan itself is
-derived from these facts by `bot.domain.schedule`, never stored twice."""
+derived from these facts by `bot.domain.schedule`, never stored twice (`DoseStatus` keeps only
+what the staff's figures count, rewritten from these facts with every change)."""
 
 from __future__ import annotations
 
@@ -427,3 +428,28 @@ class Appointment(SQLModel, table=True):
     share: bool = Field(default=False, description="approved caregivers are reminded too")
     created_at: datetime
     updated_at: datetime
+
+
+class DoseStatus(SQLModel, table=True):
+    """A dose that can count in the staff's figures (`bot.domain.dose_statuses`): each recorded
+    dose after enrolment and the current untaken one, rewritten with the reminders whenever the
+    plan or the settings change, so /stats counts rows instead of working out every plan. The
+    index holds what the count reads, so it reads only the rows still in the window."""
+
+    __tablename__ = "dose_statuses"
+    __table_args__ = (Index("ix_dose_statuses_window", "counts_until", "status", "counts_from"),)
+
+    patient_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("patients.user_id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    status: str = Field(max_length=16, description="on_time, early, late or missed")
+    counts_from: datetime | None = Field(
+        default=None, description="missed from this instant (None: a taken dose, always)"
+    )
+    counts_until: datetime = Field(description="the start of the dose's day + 31 local days")

@@ -3,24 +3,16 @@ as on time, early, late or missed; from the store, the counts on SQLite and Post
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 
-import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from bot.clock import FixedClock
-from bot.config import Settings
 from bot.db import transaction
 from bot.domain.adherence import Recent, recent
 from bot.domain.conversations import EnrolmentAnswers, EraseAnswers, SettingsAnswers
 from bot.domain.schedule import Course
-from bot.handlers import staff
-from bot.models import Patient
-from bot.services import Services
 from bot.store import conversations
 from bot.store import figures as figures_store
-from tests.support import factories
 
 ZONE = "Europe/Berlin"
 AT = time(9)
@@ -71,24 +63,3 @@ def test_counts_include_a_sign_up_waiting_behind_a_short_question(engine: Engine
     with transaction(engine) as session:
         found = figures_store.figures(session)
     assert (found.enrolling, found.patients, found.active, found.inactive) == (2, 0, 0, 0)
-
-
-def test_dose_figures_leave_other_writers_free(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Working out every patient's doses takes seconds; meanwhile reminders must still be
-    recorded and people enrol (on SQLite the figures read in a deferred transaction)."""
-    settings = Settings(token="1:x", database_url="", admin_ids=frozenset(), api_base_url="")
-    app = Services(settings=settings, engine=engine, clock=FixedClock(NOW))
-    written: list[Patient] = []
-
-    def slow_figures(session, now):  # type: ignore[no-untyped-def]
-        session.execute(select(func.count()).select_from(Patient))  # the transaction has begun
-        writer = threading.Thread(target=lambda: written.append(factories.enrol(engine, 5, now)))
-        writer.start()
-        writer.join(timeout=5)
-        assert written, "a writer waited for the dose figures"
-        return Recent(on_time=1)
-
-    monkeypatch.setattr(figures_store, "recent_doses", slow_figures)
-    assert staff._dose_figures(app).doses == Recent(on_time=1)

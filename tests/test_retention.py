@@ -39,7 +39,7 @@ from bot.models import (
     SupportRequest,
 )
 from bot.services import Services
-from bot.store import languages, outbox
+from bot.store import dose_statuses, languages, outbox, patients
 from bot.store import retention as store
 from bot.texts import language
 
@@ -150,8 +150,8 @@ def sign_up(
 def patient(
     engine: Engine, user_id: int, since: datetime, blocked_at: datetime | None = None
 ) -> None:
-    """An enrolled patient with a dose, a diary note and a pending reminder, untouched since
-    `since`."""
+    """An enrolled patient with a dose (and its stored statuses), a diary note and a pending
+    reminder, untouched since `since`."""
     with transaction(engine) as session:
         session.add(
             Patient(
@@ -170,6 +170,8 @@ def patient(
         session.add(
             DoseRecord(patient_id=user_id, number=1, taken_on=since.date(), recorded_at=since)
         )
+        stored = session.get_one(Patient, user_id)
+        dose_statuses.write(session, stored, patients.course_of(session, stored))
         session.add(
             DiaryEntry(patient_id=user_id, noted_on=since.date(), text="tired", created_at=since)
         )
@@ -213,6 +215,7 @@ def people(engine: Engine) -> set[int]:
         "languages": ("user_id",),
         "caregiver_links": ("patient_id", "caregiver_id"),
         "dose_records": ("patient_id",),
+        "dose_statuses": ("patient_id",),
         "diary_entries": ("patient_id",),
         "outbox": ("chat_id", "patient_id"),
         "support_requests": ("user_id",),

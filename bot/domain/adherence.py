@@ -44,9 +44,7 @@ def dose_status(dose: PlannedDose, *, today: date, now: datetime, reminder_at: d
     if dose.before_enrolment:
         return Status.BEFORE_ENROLMENT
     if dose.taken is not None:
-        if dose.taken == dose.planned:
-            return Status.ON_TIME
-        return Status.EARLY if dose.taken < dose.planned else Status.LATE
+        return taken_status(dose.taken, dose.planned)
     if now >= reminder_at + MISSED_AFTER:
         return Status.MISSED
     if dose.planned < today:
@@ -54,6 +52,13 @@ def dose_status(dose: PlannedDose, *, today: date, now: datetime, reminder_at: d
     if dose.planned == today:
         return Status.DUE_TODAY
     return Status.UPCOMING
+
+
+def taken_status(taken: date, planned: date) -> Status:
+    """A taken dose is judged by its local date alone: on time, early or late."""
+    if taken == planned:
+        return Status.ON_TIME
+    return Status.EARLY if taken < planned else Status.LATE
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,13 @@ def status_for(
     """`dose_status` for a patient's settings. A dose due before the patient enrolled was never
     reminded: it counts as reminded at enrolment, so it shows as overdue, not missed, at first."""
     today = local_date(now, zone)
-    reminder_at = max(local_instant(dose.planned, reminder_time, zone), enrolled_at)
-    return dose_status(dose, today=today, now=now, reminder_at=reminder_at)
+    at = reminder_at(dose.planned, reminder_time, zone, enrolled_at)
+    return dose_status(dose, today=today, now=now, reminder_at=at)
+
+
+def reminder_at(planned: date, reminder_time: time, zone: str, enrolled_at: datetime) -> datetime:
+    """When a dose counts as reminded: its local reminder time, or the enrolment if later."""
+    return max(local_instant(planned, reminder_time, zone), enrolled_at)
 
 
 @dataclass(frozen=True)
@@ -118,7 +128,9 @@ def recent(
     enrolled_at: datetime,
     days: int,
 ) -> Recent:
-    """One patient's doses in the last `days` local days, for the staff's aggregate figures."""
+    """One patient's doses in the last `days` local days, worked out from the plan: what the
+    staff's figures mean. /stats counts the stored `dose_statuses` instead, which must give
+    the same (tests and `benchmarks.scale` compare them with this)."""
     today = local_date(now, zone)
     since = today - timedelta(days=days)
     counts: Counter[Status] = Counter()

@@ -80,3 +80,10 @@ def utc_offset(now: datetime, zone: str) -> timedelta:
     if offset is None:
         raise AssertionError(f"zone {zone} has no offset")
     return offset
+
+
+def day_start(day: date, zone: str) -> datetime:
+    """The UTC instant at which the local ``day`` begins in ``zone``. Where midnight falls in a
+    spring-forward gap, fold=0 reads it with the offset before the change, which is exactly
+    the instant the clocks jump: still the first moment whose local date is ``day``."""
+    return local_instant(day, time(0), zone)

@@ -22,7 +22,7 @@ from bot.domain.reminders import (
 from bot.domain.schedule import PlannedDose, next_dose
 from bot.domain.timing import local_date
 from bot.models import Patient
-from bot.store import appointments, caregivers, outbox, patients
+from bot.store import appointments, caregivers, dose_statuses, outbox, patients
 from bot.store.outbox import Claimed
 
 CAREGIVER_DOSE_ALERTS = {Kind.MISSED: Alert.MISSED, Kind.HEADS_UP: Alert.HEADS_UP}
@@ -37,8 +37,10 @@ that was then undone is sent about it too, and is no reminder)."""
 
 
 def replan(session: Session, patient: Patient, now: datetime) -> PlannedDose:
-    """Rewrite the reminders for the patient's next dose; none while paused or blocked."""
+    """Rewrite the reminders for the patient's next dose (none while paused or blocked) and the
+    dose statuses the staff's figures count."""
     course = patients.course_of(session, patient)
+    dose_statuses.write(session, patient, course)  # the staff's figures follow the plan
     dose = next_dose(course, local_date(now, patient.time_zone))
     history = outbox.dose_history(session, patient.user_id, dose.number, dose.planned)
     outbox.cancel_pending(session, now, patient_id=patient.user_id, kinds=REMINDER_KINDS)

@@ -30,6 +30,7 @@ WITH_THE_PATIENT = "with their patient: /deletedata, or deleted with them"
 RULES: dict[str, str] = {
     "patients": "/deletedata; blocked longer than the retention period: deleted",
     "dose_records": WITH_THE_PATIENT + " (a caregiver's id in it is emptied with the caregiver)",
+    "dose_statuses": WITH_THE_PATIENT,
     "diary_entries": WITH_THE_PATIENT,
     "pen_periods": WITH_THE_PATIENT,
     "pen_stocks": WITH_THE_PATIENT,

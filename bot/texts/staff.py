@@ -17,10 +17,6 @@ from bot.texts.common import (
 from bot.texts.language import _, ngettext
 
 
-def stats_counting() -> str:
-    return _("📊 Counting… (every patient's plan is worked out; this can take a moment)")
-
-
 def stats(
     *,
     patients: int,
@@ -32,7 +28,6 @@ def stats(
     pending: int,
     doses: Recent,
     days: int,
-    doses_as_of: datetime,
 ) -> str:
     return _(
         "📊 <b>Figures</b> (counts only)\n"
@@ -41,7 +36,7 @@ def stats(
         "Active users: {active} · inactive (blocked the bot): {inactive}\n"
         "Sign-ups in progress: {enrolling}\n"
         "Reminders and alerts waiting to be sent: {pending}\n\n"
-        "<b>Doses, last {days} days</b> (worked out at {doses_as_of:%H:%M} UTC)\n"
+        "<b>Doses, last {days} days</b>\n"
         "Confirmed on time: {on_time}\n"
         "Confirmed early: {early}\n"
         "Confirmed late: {late}\n"
@@ -55,7 +50,6 @@ def stats(
         enrolling=enrolling,
         pending=pending,
         days=days,
-        doses_as_of=doses_as_of,
         on_time=doses.on_time,
         early=doses.early,
         late=doses.late,
