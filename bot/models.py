@@ -154,7 +154,7 @@ class OutboxMessage(SQLModel, table=True):
     """Everything that must be sent later (reminders, alerts, notes): the single source of truth
     for what is still to go out. A sweep claims due rows (a lease in `OutboxClaim`), sends, and
     records the outcome; only pending rows are indexed for that query, so sent rows cost it
-    nothing, and the index holds all the claim reads, so it never visits the table."""
+    nothing, and the index holds what the claim filters on."""
 
     __tablename__ = "outbox"
     __table_args__ = (

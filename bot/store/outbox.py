@@ -124,8 +124,8 @@ CLAIM_LOCK = 0x6B65_7369  # PostgreSQL advisory lock: one claim at a time, as SQ
 def take(session: Session, now: datetime, limit: int, lease: timedelta) -> Lease:
     """Claim up to `limit` due rows, most urgent first, for `lease`: ids only, and the lease is
     written to the narrow `outbox_claims` table. Each priority is a range of the pending index on
-    (priority, due_at, not_before), which holds everything the query reads besides the claims,
-    so no sort is needed and the wide rows are neither read nor written. A row whose lease ran
+    (priority, due_at, not_before), which holds what the query filters on, so no sort is needed
+    and the wide rows are not written. A row whose lease ran
     out (its process died) is due again: expired leases are deleted first. Claims take turns:
     on SQLite through the write lock every transaction takes (`bot.db`), on PostgreSQL through
     an advisory lock held until commit, so the next claim sees this one's rows as taken."""

@@ -1,7 +1,7 @@
 """outbox claims in a narrow table of their own: a claim of hundreds of due rows then writes a
 few pages of `outbox_claims` instead of one page of the wide outbox per row; the outbox keeps
 only a retry's wait (`lease_until` becomes `not_before`), and the pending index also holds it,
-so the claim's query never visits the table; on SQLite outbox ids are never reused
+so the claim filters on the index alone; on SQLite outbox ids are never reused
 (AUTOINCREMENT), so a claim left behind by an erased row never fits a new one
 
 Revision ID: 0013_outbox_claims
