@@ -213,16 +213,18 @@ class OutboxClaim(SQLModel, table=True):
     """A sweep's lease on an outbox row while it sends it. Kept apart from the wide outbox rows
     so a claim of hundreds writes a few pages of this narrow table instead of one page per row
     (measured: about a tenth of the time). A row whose lease ran out (its process died) is
-    claimable again; the sweep deletes its claims when its batch ends. No foreign key: checking
-    it would read one page of the outbox per claimed row (more than doubling a claim), and a
-    claim left by an erased row is inert (outbox ids are never reused) until its lease ends."""
+    claimable again; the sweep deletes its claims when its batch ends. The table stays small,
+    so the token has no index (it would cost every claim more than it saves that delete). No
+    foreign key: checking it would read one page of the outbox per claimed row (more than
+    doubling a claim), and a claim left by an erased row is inert (outbox ids are never
+    reused) until its lease ends. UNLOGGED on PostgreSQL (see its migration)."""
 
     __tablename__ = "outbox_claims"
 
     outbox_id: int = Field(
         sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     )
-    claim_token: str = Field(max_length=32, index=True)
+    claim_token: str = Field(max_length=32)
     lease_until: datetime
 
 
