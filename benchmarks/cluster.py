@@ -806,8 +806,11 @@ def paid_broadcast(
             shown = time.monotonic()
             print(f"  [broadcast] {notices:,} sent after {elapsed:.0f} s", file=sys.stderr)
     measured_until = time.time()
-    time.sleep(min(30.0, max(5.0, seconds)) if made_due_at else 0.5)
-    fake.read()
+    waited = 0.0
+    while made_due_at is not None and waited < 60 and reminders_out(fake.sends, due_ids) < made_due:
+        time.sleep(POLL)
+        waited += POLL
+        fake.read()
     cpu_after = [node.cpu() for node in nodes]
     memory = [memory_mb(node.pid) for node in nodes]
     backends = backend_cpu(engine)
@@ -891,6 +894,10 @@ def paid_broadcast(
             )
         )
     return rows
+
+
+def reminders_out(sends: Sequence[Send], ids: range) -> int:
+    return len({chat for _, chat, _, status, label in sends if label == "reminder" and chat in ids})
 
 
 # --- the run -----------------------------------------------------------------------------------
