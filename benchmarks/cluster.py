@@ -377,13 +377,17 @@ def run_claimers(
 def claims(url: str, engine: Engine, options: Options) -> list[tuple[str, str, str]]:
     """One claimer alone, then four at once, on the same due rows (released in between); no
     release during a run, so no row may come back to a second claimer."""
-    need = CLAIMERS * options.repeats * options.claim
+    with engine.connect() as connection:
+        pending = connection.scalar(text("SELECT count(*) FROM outbox WHERE finished_at IS NULL"))
+        connection.rollback()
+    repeats = max(1, min(options.repeats, (pending or 0) // (CLAIMERS * options.claim) - 1))
+    need = CLAIMERS * repeats * options.claim
     moment, due = claim_instant(engine, need + options.claim)
     rows: list[tuple[str, str, str]] = [
         ("due rows at the claims' instant", f"{due:,}", f"≥ {need:,}: none runs dry")
     ]
     for count in (1, CLAIMERS):
-        samples, ids, cpu, wall = run_claimers(url, moment, options.claim, options.repeats, count)
+        samples, ids, cpu, wall = run_claimers(url, moment, options.claim, repeats, count)
         twice = len(ids) - len(set(ids))
         release(engine, ids)
         median = statistics.median(samples) * 1000
@@ -392,7 +396,7 @@ def claims(url: str, engine: Engine, options: Options) -> list[tuple[str, str, s
                 f"{count} claimer{'s' if count > 1 else ''}: claim {options.claim}, p50 / p95",
                 f"{median_ms(samples):.2f} / {p95_ms(samples):.2f} ms",
                 f"≤ {GOAL_CLAIM_MS:.0f} ms: {verdict(median <= GOAL_CLAIM_MS)}; "
-                f"{len(samples)} claims",
+                f"{len(samples)} claims, {repeats} per claimer",
             ),
             (
                 "  rows claimed; claimed twice",
@@ -528,17 +532,25 @@ class Node:
     def cpu(self) -> float:
         return cpu_seconds(self.pid) or 0.0
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    def wait(self) -> None:
+        """After SIGTERM: the bot's own graceful stop, or SIGKILL after 15 s."""
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def errors(self) -> int:
         return sum(" ERROR " in line for line in self.log.read_text(errors="replace").splitlines())
+
+
+def stop_all(nodes: Sequence[Node]) -> None:
+    """SIGTERM to every process at once, then wait for each: their stops overlap."""
+    for node in nodes:
+        if node.process.poll() is None:
+            node.process.terminate()
+    for node in nodes:
+        node.wait()
 
 
 def start_nodes(
@@ -576,8 +588,7 @@ def start_nodes(
     for node in nodes:
         method = "getUpdates" if node.role == "all" else "getMe"
         if not fake.request("ready", (method, node.tag, READY_TIMEOUT)):
-            for other in nodes:
-                other.stop()
+            stop_all(nodes)
             raise RuntimeError(f"{node.tag} not ready\n{node.log.read_text(errors='replace')}")
     return nodes
 
@@ -672,8 +683,7 @@ def throughput(
         per_node.append((node, mine, node.cpu() - node.cpu_start, rss, peak, 0))
     busy_after, total_after = machine_busy()
     fake_after = cpu_seconds(fake.pid) or 0.0
-    for node in nodes:
-        node.stop()
+    stop_all(nodes)
     per_node = [(n, m, c, r, p, n.errors()) for n, m, c, r, p, _ in per_node]
     ok = [s for s in sends if s[3] == 200]
     per_chat = Counter(s[1] for s in ok)
@@ -816,8 +826,7 @@ def paid_broadcast(
     backends = backend_cpu(engine)
     fake_after = cpu_seconds(fake.pid) or 0.0
     busy_after, total_after = machine_busy()
-    for node in nodes:
-        node.stop()
+    stop_all(nodes)
     sends = fake.sends[first:]
     window = [s for s in sends if s[4] == "notice" and s[3] == 200 and s[0] <= measured_until]
     times = sorted(s[0] for s in window)
@@ -932,7 +941,7 @@ def run(options: Options, url: str, workdir: Path) -> None:
         sys.stdout.flush()
         print_table(
             f"Claim of {options.claim} among all pending rows, committed as the sweep does "
-            f"({options.repeats} claims per claimer, each its own OS process)",
+            "(each claimer its own OS process)",
             claims(url, engine, options),
         )
         sys.stdout.flush()
