@@ -51,7 +51,6 @@ from benchmarks.scale import (
     enrolled,
     make_due,
     pending_rows,
-    release,
     sent_rows,
 )
 from bot.config import normalize_database_url
@@ -323,9 +322,12 @@ def claimer(
     repeats: int,
     barrier: Barrier,
     results: Connection,
+    finish: bool,
 ) -> None:
     """Child process: `repeats` claims, each committed as the sweep commits it; sends back
-    the durations, every id claimed and this process's CPU seconds."""
+    the durations, every id claimed and this process's CPU seconds. `finish`: each claimed
+    row is then marked sent (untimed), as the sweep records it within seconds; otherwise the
+    leased rows stay in the pending index and every later claim must step over them."""
     engine = make_engine(url)
     with Session(engine) as session:
         session.connection()  # the pool's connection open before the clock starts
@@ -342,18 +344,30 @@ def claimer(
             session.commit()
             samples.append(time.perf_counter() - started)
         ids.extend(row.id for row in claimed)
+        if finish:
+            mark_finished(engine, [row.id for row in claimed], now)
     results.send((samples, ids, time.process_time() - cpu))
     engine.dispose()
 
 
+def mark_finished(engine: Engine, ids: list[int], now: datetime | None) -> None:
+    """Set (or with None, clear) the rows' outcome; clearing also gives their leases back."""
+    table = table_of(OutboxMessage)
+    values: dict[str, Any] = {"finished_at": now, "outcome": "sent" if now else None}
+    if now is None:
+        values |= {"lease_until": None, "claim_token": None}
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.update(table).where(table.c.id.in_(ids)).values(values))
+
+
 def run_claimers(
-    url: str, now: datetime, limit: int, repeats: int, count: int
+    url: str, now: datetime, limit: int, repeats: int, count: int, finish: bool
 ) -> tuple[list[float], list[int], float, float]:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(count + 1)
     pipes = [context.Pipe(duplex=False) for _ in range(count)]
     processes = [
-        context.Process(target=claimer, args=(url, now, limit, repeats, barrier, sender))
+        context.Process(target=claimer, args=(url, now, limit, repeats, barrier, sender, finish))
         for _, sender in pipes
     ]
     for process in processes:
@@ -375,8 +389,10 @@ def run_claimers(
 
 
 def claims(url: str, engine: Engine, options: Options) -> list[tuple[str, str, str]]:
-    """One claimer alone, then four at once, on the same due rows (released in between); no
-    release during a run, so no row may come back to a second claimer."""
+    """One claimer alone, then four at once, each claim's rows marked sent after it (the steady
+    state: the sweep records them within seconds); then four whose claimed rows stay leased (a
+    backlog every later claim steps over). The same due rows each time (restored in between);
+    nothing is released during a run, so no row may come back to a second claimer."""
     with engine.connect() as connection:
         pending = connection.scalar(text("SELECT count(*) FROM outbox WHERE finished_at IS NULL"))
         connection.rollback()
@@ -386,14 +402,16 @@ def claims(url: str, engine: Engine, options: Options) -> list[tuple[str, str, s
     rows: list[tuple[str, str, str]] = [
         ("due rows at the claims' instant", f"{due:,}", f"≥ {need:,}: none runs dry")
     ]
-    for count in (1, CLAIMERS):
-        samples, ids, cpu, wall = run_claimers(url, moment, options.claim, repeats, count)
+    for count, finish in ((1, True), (CLAIMERS, True), (CLAIMERS, False)):
+        samples, ids, cpu, wall = run_claimers(url, moment, options.claim, repeats, count, finish)
         twice = len(ids) - len(set(ids))
-        release(engine, ids)
+        mark_finished(engine, ids, None)
         median = statistics.median(samples) * 1000
+        plural = "s" if count > 1 else ""
+        how = "each claim's rows then sent" if finish else "claimed rows left leased"
         rows += [
             (
-                f"{count} claimer{'s' if count > 1 else ''}: claim {options.claim}, p50 / p95",
+                f"{count} claimer{plural}, {how}: claim {options.claim}, p50 / p95",
                 f"{median_ms(samples):.2f} / {p95_ms(samples):.2f} ms",
                 f"≤ {GOAL_CLAIM_MS:.0f} ms: {verdict(median <= GOAL_CLAIM_MS)}; "
                 f"{len(samples)} claims, {repeats} per claimer",
