@@ -87,6 +87,7 @@ class Options:
     claim: int
     repeats: int
     keep: bool
+    growth: bool
     seed: int
 
 
@@ -128,6 +129,12 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument("--claim", type=int, default=500, help="rows per timed claim (500)")
     parser.add_argument("--repeats", type=int, default=25, help="claims per claimer (25)")
     parser.add_argument("--keep", action="store_true", help="leave the tables filled")
+    parser.add_argument(
+        "--no-growth",
+        dest="growth",
+        action="store_false",
+        help="skip the runs with 1 to --senders processes (a quicker smoke run)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     runs = args.senders + 1
@@ -145,6 +152,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         claim=args.claim,
         repeats=args.repeats,
         keep=args.keep,
+        growth=args.growth,
         seed=args.seed,
     )
 
@@ -749,7 +757,7 @@ def detail(result: Throughput) -> list[tuple[str, str, str]]:
                 f"{node.tag} ({'receiving' if node.role == 'all' else 'sender'})",
                 f"{mine:,} msgs, {cpu:.1f} CPU s",
                 f"RSS {rss:.0f} MB, peak {peak:.0f} MB (≤ {GOAL_RSS_MB:.0f}: "
-                f"{verdict(peak <= GOAL_RSS_MB)}); {cpu / max(mine, 1) * 1000:.2f} ms CPU/msg; "
+                f"{verdict(peak <= GOAL_RSS_MB)}); {per_message(cpu, mine)} CPU/msg; "
                 f"{errors} ERROR lines",
             )
         )
@@ -768,6 +776,10 @@ def detail(result: Throughput) -> list[tuple[str, str, str]]:
         ),
     ]
     return rows
+
+
+def per_message(seconds: float, messages: int) -> str:
+    return f"{seconds / messages * 1000:.2f} ms" if messages else "-"
 
 
 def growth(results: Sequence[Throughput]) -> list[tuple[str, str, str]]:
@@ -966,7 +978,9 @@ def run(options: Options, url: str, workdir: Path) -> None:
         fake = FakeProcess()
         try:
             results = []
-            counts = [options.senders + 1, *range(1, options.senders + 1)]
+            counts = [options.senders + 1]
+            if options.growth:
+                counts += range(1, options.senders + 1)
             for run_number, count in enumerate(counts):
                 start = FIRST_USER_ID + run_number * options.due
                 ids = range(start, start + options.due)
@@ -977,11 +991,12 @@ def run(options: Options, url: str, workdir: Path) -> None:
                 "senders, TELEGRAM_RATE_LIMIT=off, fake Bot API in its own process",
                 detail(results[0]),
             )
-            print_table(
-                "How the total grows with processes (a fresh due set each): 1st → last / "
-                "middle 80 %",
-                growth(sorted(results, key=lambda r: r.processes)),
-            )
+            if options.growth:
+                print_table(
+                    "How the total grows with processes (a fresh due set each): 1st → last / "
+                    "middle 80 %",
+                    growth(sorted(results, key=lambda r: r.processes)),
+                )
             sys.stdout.flush()
             start = FIRST_USER_ID + len(counts) * options.due
             due_ids = range(start, start + options.broadcast_due)
