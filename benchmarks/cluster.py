@@ -56,7 +56,7 @@ from benchmarks.scale import (
 from bot.config import normalize_database_url
 from bot.db import make_engine, migrate
 from bot.jobs.sweep import LEASE
-from bot.models import DoseRecord, OutboxMessage, Patient, table_of
+from bot.models import DoseRecord, OutboxClaim, OutboxMessage, Patient, table_of
 from bot.store import outbox
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import REPO_ROOT
@@ -359,13 +359,15 @@ def claimer(
 
 
 def mark_finished(engine: Engine, ids: list[int], now: datetime | None) -> None:
-    """Set (or with None, clear) the rows' outcome; clearing also gives their leases back."""
-    table = table_of(OutboxMessage)
+    """Set (or with None, clear) the rows' outcome, and end their claims (as the sweep's
+    `outbox.release` does when its batch ends)."""
+    table, claims = table_of(OutboxMessage), table_of(OutboxClaim)
     values: dict[str, Any] = {"finished_at": now, "outcome": "sent" if now else None}
     if now is None:
-        values |= {"lease_until": None, "claim_token": None}
+        values |= {"not_before": None}
     with engine.begin() as connection:
         connection.execute(sqlalchemy.update(table).where(table.c.id.in_(ids)).values(values))
+        connection.execute(sqlalchemy.delete(claims).where(claims.c.outbox_id.in_(ids)))
 
 
 def run_claimers(
