@@ -5,8 +5,10 @@ blocked users marked inactive, 429s and faults retried, a stop half-way resumed)
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
+from unittest.mock import patch
 
 import pytest
 from sqlalchemy import Engine, func
@@ -17,11 +19,19 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db import transaction
 from bot.domain.broadcast import MAX_LENGTH, Audience, FormattingError, Status, check_formatting
+from bot.domain.outcomes import Outcome
 from bot.jobs import broadcast as worker
 from bot.keyboards.broadcast import BroadcastAction, BroadcastTap, progress_keyboard
-from bot.models import Broadcast, BroadcastDelivery, CaregiverLink, Patient
+from bot.models import (
+    Broadcast,
+    BroadcastDelivery,
+    CaregiverLink,
+    OutboxClaim,
+    OutboxMessage,
+    Patient,
+)
 from bot.services import Services
-from bot.store import broadcasts, patients
+from bot.store import broadcasts, outbox, patients
 
 T0 = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 STAFF = 9001
@@ -330,8 +340,14 @@ def started(engine: Engine, text: str = "<b>Notice</b>") -> int:
     return broadcast_id
 
 
-def run(bot: StandInBot, app: Services, keep_going=lambda: True) -> int:  # type: ignore[no-untyped-def]
-    return asyncio.run(worker.run(bot, app, None, keep_going))  # type: ignore[arg-type]
+def run(bot: StandInBot, app: Services, keep_going=lambda: True, *, give_way: bool = False) -> int:  # type: ignore[no-untyped-def]
+    """The worker alone, with no sweep beside it: unless `give_way`, it does not wait for the
+    outbox, where a note it causes itself (a caregiver told that a patient blocked the bot)
+    would otherwise hold it for good."""
+    with patch.object(
+        worker, "gives_way", lambda app: give_way and not app.settings.paid_broadcast
+    ):
+        return asyncio.run(worker.run(bot, app, None, keep_going))  # type: ignore[arg-type]
 
 
 def state(engine: Engine, broadcast_id: int) -> Broadcast:
@@ -465,3 +481,102 @@ def test_progress_then_the_outcome_replace_the_preview_buttons(
         "📤 Sending… 1 of 1",
         "⏹ Stop sending",
     ]
+
+
+# --- giving way to reminders ----------------------------------------------------------------
+
+
+def due_reminder(
+    engine: Engine,
+    *,
+    priority: int = 0,
+    not_before: datetime | None = None,
+    attempts: int = 0,
+    claimed_until: datetime | None = None,
+) -> int:
+    """A dose reminder (or, by `priority`, another note) to patient 1, due at T0: waiting out a
+    back-off or a 429 (`not_before`), or held by a sweep's claim until `claimed_until`."""
+    with transaction(engine) as session:
+        row = outbox.add(
+            session, chat_id=1, kind="dose", priority=priority, due_at=T0, now=T0, patient_id=1
+        )
+        row.not_before, row.attempts = not_before, attempts
+        session.flush()
+        if claimed_until is not None:
+            session.add(
+                OutboxClaim(outbox_id=row.id or 0, claim_token="x" * 32, lease_until=claimed_until)
+            )
+        return row.id or 0
+
+
+def sent(engine: Engine, row_id: int) -> None:
+    with transaction(engine) as session:
+        row = session.get(OutboxMessage, row_id)
+        assert row is not None
+        row.finished_at, row.outcome = T0, Outcome.SENT
+        session.add(row)
+
+
+def looks(count: int):  # type: ignore[no-untyped-def]
+    """keep_going for a worker that should stop after `count` checks."""
+    checks = iter(range(count + 1))
+    return lambda: next(checks, count) < count
+
+
+@pytest.mark.parametrize(
+    ("priority", "lease"),
+    [
+        (0, {}),
+        (1, {}),
+        (2, {}),
+        (0, {"claimed_until": T0 + timedelta(minutes=5)}),
+        (0, {"claimed_until": T0 - timedelta(seconds=1)}),
+    ],
+    ids=["dose-due", "missed-alert", "note", "claimed-in-flight", "lease-ran-out"],
+)
+def test_a_free_broadcast_waits_while_a_reminder_is_due_and_unsent(
+    engine: Engine,
+    app: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    priority: int,
+    lease: dict[str, datetime],
+) -> None:
+    monkeypatch.setattr(worker, "GIVE_WAY_PAUSE", 0)
+    for user_id in (1, 2, 3):
+        add_patient(engine, user_id)
+    broadcast_id = started(engine)
+    reminder = due_reminder(engine, priority=priority, **lease)
+    bot = StandInBot()
+    assert run(bot, app, keep_going=looks(50), give_way=True) == 0
+    assert bot.sent == [] and state(engine, broadcast_id).delivered == 0
+    sent(engine, reminder)
+    assert run(bot, app, give_way=True) == 3
+    assert sorted(chat for chat, text in bot.sent if text == "<b>Notice</b>") == [1, 2, 3]
+
+
+def test_a_reminder_due_later_or_waiting_out_a_back_off_does_not_hold_a_broadcast(
+    engine: Engine, app: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker, "GIVE_WAY_PAUSE", 0)
+    for user_id in (1, 2):
+        add_patient(engine, user_id)
+    broadcast_id = started(engine)
+    due_reminder(engine, not_before=T0 + timedelta(minutes=2), attempts=1)  # a back-off
+    due_reminder(engine, not_before=T0 + timedelta(seconds=30))  # a 429's retry-after
+    with transaction(engine) as session:
+        outbox.add(
+            session, chat_id=2, kind="dose", priority=0, due_at=T0 + timedelta(seconds=1), now=T0
+        )
+    assert run(StandInBot(), app, keep_going=looks(50), give_way=True) == 2
+    assert state(engine, broadcast_id).status == Status.DONE
+
+
+def test_a_paid_broadcast_does_not_wait_for_reminders(
+    engine: Engine, app: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker, "GIVE_WAY_PAUSE", 0)
+    paid = replace(app, settings=replace(app.settings, paid_broadcast=True))
+    add_patient(engine, 1)
+    started(engine)
+    due_reminder(engine)
+    assert run(StandInBot(), paid, keep_going=looks(50), give_way=True) == 1

@@ -5,7 +5,11 @@ It runs as a job that schedules its own next run, so a broadcast of an hour is o
 (checking between messages whether the bot is stopping; sends in flight then get a few
 seconds, see `inflight`) rather than a repeating job that APScheduler would keep skipping.
 A lease on the broadcast row means one process sends it, so the cap holds across processes;
-reminders keep the rest of Telegram's ~30 msg/s."""
+reminders keep the rest of Telegram's ~30 msg/s. A free broadcast also gives way: while a
+reminder, alert or note is due and unsent (asked of the database, so it holds across
+processes), it sends nothing, so at a peak the reminders get all of Telegram's rate and the
+broadcast goes on after them, as the contract orders ("dose reminders first, … then
+broadcasts")."""
 
 from __future__ import annotations
 
@@ -43,6 +47,8 @@ LEASE_MARGIN = timedelta(seconds=10)
 IN_FLIGHT = 8
 UNCAPPED_BATCH = 50
 PROGRESS_EVERY = timedelta(seconds=5)
+GIVE_WAY_PAUSE = 0.5
+"""Seconds between looks at the outbox while a free broadcast waits for the reminders."""
 
 
 def limiter_for(rate: float) -> AsyncLimiter | None:
@@ -104,25 +110,36 @@ async def _work_on(
     held: broadcasts.Lease,
     keep_going: Callable[[], bool],
 ) -> int:
-    """Send in batches of about one second's worth, renewing the lease before each."""
+    """Send in batches of about one second's worth, renewing the lease before each; a free
+    broadcast waits (renewing it) while a reminder is due and unsent."""
     batch_size = (
         math.ceil(limiter.max_rate / limiter.time_period) if limiter is not None else UNCAPPED_BATCH
     )
     slots = asyncio.Semaphore(IN_FLIGHT)
     delivered = 0
     progress_at = app.clock.now()
+    yields = gives_way(app)
     while keep_going():
         now = app.clock.now()
         with transaction(app.engine) as session:
             broadcast = broadcasts.renew(session, held, now, LEASE)
             if broadcast is None:
                 return delivered  # another process took over
-            language.activate(languages.of(session, broadcast.sender_id))
-            rows = broadcasts.due(session, held.broadcast_id, now, batch_size)
-            versions = broadcasts.versions(session, held.broadcast_id)
-            spoken = languages.of_many(session, [user_id for _, user_id, _ in rows])
-            if not rows and broadcasts.finish(session, held, now):
-                session.refresh(broadcast)  # now done, with its finishing time
+            waiting = (
+                yields
+                and broadcast.status == Status.SENDING
+                and broadcasts.more_urgent_due(session, now)
+            )
+            if not waiting:
+                language.activate(languages.of(session, broadcast.sender_id))
+                rows = broadcasts.due(session, held.broadcast_id, now, batch_size)
+                versions = broadcasts.versions(session, held.broadcast_id)
+                spoken = languages.of_many(session, [user_id for _, user_id, _ in rows])
+                if not rows and broadcasts.finish(session, held, now):
+                    session.refresh(broadcast)  # now done, with its finishing time
+        if waiting:
+            await asyncio.sleep(GIVE_WAY_PAUSE)  # the lease, renewed above, stays ours
+            continue
         if broadcast.status != Status.SENDING:
             await _report(bot, app, broadcast)
             return delivered
@@ -159,6 +176,15 @@ async def _work_on(
             if current is not None:
                 await _edit_preview(bot, current, progress_markup(current))
     return delivered
+
+
+def gives_way(app: Services) -> bool:
+    """Whether this process's broadcasts wait while reminders are due. A free broadcast does:
+    it shares Telegram's ~30 msg/s with them. A paid one (PAID_BROADCAST) does not: Telegram
+    lets those messages past the free limit for a fee, so they take nothing from the
+    reminders' rate, and stalling them at every reminder peak would only break the pace the
+    operator pays for."""
+    return not app.settings.paid_broadcast
 
 
 async def _deliver(
