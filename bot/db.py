@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
+from sqlalchemy import (
+    ClauseElement,
+    Connection,
+    CursorResult,
+    Dialect,
+    Engine,
+    Result,
+    create_engine,
+    event,
+)
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session
 
 from bot.config import normalize_database_url
@@ -83,6 +94,47 @@ def session_on(connection: Connection) -> Iterator[Session]:
     with Session(bind=connection, expire_on_commit=False) as session:
         yield session
         session.flush()
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    """A Core statement compiled once for a dialect and run straight on the driver's
+    connection, with SQLAlchemy's own type conversions for its parameters. Only for the few
+    statements the sweep runs for every message: there SQLAlchemy's execution path costs ten
+    times the statement (measured on SQLite: 76 µs against 7 µs for the check before a send).
+    No SQLAlchemy events fire; a write still commits, or not, with the transaction around it."""
+
+    sql: str
+    order: tuple[str, ...] | None
+    """Parameter names in position order (SQLite's `?`), or None for named (psycopg)."""
+    defaults: Mapping[str, Any]
+    processors: Mapping[str, Callable[[Any], Any]]
+
+    @classmethod
+    def compile(cls, statement: ClauseElement, dialect: Dialect) -> DriverStatement:
+        compiled = statement.compile(dialect=dialect)
+        if not isinstance(compiled, SQLCompiler):
+            raise TypeError(f"{type(statement).__name__} does not compile to SQL")
+        processors = {}
+        for name, bind in compiled.binds.items():
+            process = bind.type.bind_processor(dialect)
+            if process is not None:
+                processors[name] = process
+        return cls(
+            sql=compiled.string,
+            order=tuple(compiled.positiontup or ()) if compiled.positional else None,
+            defaults={name: bind.effective_value for name, bind in compiled.binds.items()},
+            processors=processors,
+        )
+
+    def run(self, connection: Connection, values: Mapping[str, Any]) -> Any:
+        """Execute on the connection's driver connection; returns the driver's cursor."""
+        given = {**self.defaults, **values}
+        for name, process in self.processors.items():
+            given[name] = process(given[name])
+        parameters = tuple(given[name] for name in self.order) if self.order is not None else given
+        driver = connection.connection.driver_connection
+        return driver.execute(self.sql, parameters)  # type: ignore[union-attr]
 
 
 def rowcount(result: Result[Any]) -> int:

@@ -378,9 +378,8 @@ async def deliver(
     async with slots:
         if not keep_going() or app.clock.now() >= row.lease_until - LEASE_MARGIN:
             return 0  # stopping, or held up too long (rate limits): given back after the batch
-        with line.checks.begin():
-            if not outbox.still_claimed(line.checks, row):
-                return 0  # confirmed, revoked or erased while it waited for its turn
+        if not outbox.still_claimed(line.checks, row):
+            return 0  # confirmed, revoked or erased while it waited for its turn
         result = await delivery.send(bot, row.chat_id, message.text, message.markup)
         if result.result is Outcome.RETRY and result.retry_after is None:
             app.heartbeat.faults += 1

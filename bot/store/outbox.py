@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
+    ClauseElement,
     ColumnElement,
     Connection,
     Integer,
@@ -31,7 +32,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
-from bot.db import rowcount
+from bot.db import DriverStatement, rowcount
 from bot.domain.outcomes import Outcome
 from bot.domain.reminders import BROADCAST_PRIORITY, PRIORITY, Kind
 from bot.models import OutboxClaim, OutboxMessage, Patient, table_of
@@ -187,18 +188,17 @@ def finish(
 ) -> bool:
     """Record the outcome, only if this claim still holds the row. Returns whether it did. The
     claim itself is deleted with the rest of its batch (`release`)."""
-    result = _connection(db).execute(
-        _FINISH,
-        {
-            **_held(row),
-            "at": now,
-            "result": outcome,
-            "telegram_id": message_id,
-            "why": error[:200] if error else None,
-            "tries": row.attempts if attempts is None else attempts,
-        },
-    )
-    return bool(result.rowcount)
+    values = {
+        **_held(row),
+        "at": now,
+        "result": outcome,
+        "telegram_id": message_id,
+        "why": error[:200] if error else None,
+        "tries": row.attempts if attempts is None else attempts,
+    }
+    if isinstance(db, Connection):  # the sweep, for every message
+        return bool(_on_driver(_FINISH, db).run(db, values).rowcount)
+    return bool(db.connection().execute(_FINISH, values).rowcount)
 
 
 def _connection(db: Session | Connection) -> Connection:
@@ -353,8 +353,24 @@ def move(session: Session, row: Claimed, due_at: datetime) -> bool:
 
 def still_claimed(db: Session | Connection, row: Claimed) -> bool:
     """Checked just before sending: the row was not cancelled (a confirmation, a revocation),
-    erased with its patient, or taken over by another process since it was claimed."""
-    return _connection(db).execute(_STILL_CLAIMED, _held(row)).first() is not None
+    erased with its patient, or taken over by another process since it was claimed. On a
+    connection the sweep holds, one statement on its own (no transaction around it)."""
+    if isinstance(db, Connection):
+        found = _on_driver(_STILL_CLAIMED, db).run(db, _held(row)).fetchone()
+        db.connection.driver_connection.commit()  # type: ignore[union-attr]
+        return found is not None
+    return db.connection().execute(_STILL_CLAIMED, _held(row)).first() is not None
+
+
+_DRIVER_STATEMENTS: dict[tuple[int, str], DriverStatement] = {}
+
+
+def _on_driver(statement: ClauseElement, connection: Connection) -> DriverStatement:
+    """`statement` compiled once per dialect (see `bot.db.DriverStatement`)."""
+    key = (id(statement), connection.dialect.name)
+    if key not in _DRIVER_STATEMENTS:
+        _DRIVER_STATEMENTS[key] = DriverStatement.compile(statement, connection.dialect)
+    return _DRIVER_STATEMENTS[key]
 
 
 @dataclass(frozen=True)
