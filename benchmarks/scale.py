@@ -27,8 +27,7 @@ from sqlmodel import Session, col
 from benchmarks.common import max_in_window, median_ms, memory_mb, p95_ms, print_table, verdict
 from bot.config import normalize_database_url
 from bot.db import make_engine, migrate, reading, transaction
-from bot.domain.adherence import Recent, recent
-from bot.domain.dose_statuses import RECENT_DAYS, counted_doses
+from bot.domain.dose_statuses import counted_doses
 from bot.domain.outcomes import Outcome
 from bot.domain.reminders import PRIORITY, Kind, reminders_for_dose
 from bot.domain.schedule import Course, PlannedDose, build_plan, next_dose
@@ -36,8 +35,8 @@ from bot.domain.timing import local_date
 from bot.jobs.sweep import BATCH, LEASE
 from bot.models import DoseRecord, DoseStatus, OutboxClaim, OutboxMessage, Patient
 from bot.store import broadcasts, dose_statuses, figures, outbox
-from bot.store import patients as patient_store
 from bot.store.reminders import replan
+from tests.support import recomputed
 from tests.support.fakebotapi import FakeBotApi
 from tests.support.harness import BotProcess
 
@@ -586,7 +585,7 @@ def staff_figures(engine: Engine, now: datetime) -> list[tuple[str, str, str]]:
     stats_s = statistics.median(samples)
     started = time.perf_counter()
     with reading(engine) as session:
-        old = full_recomputation(session, now)
+        old = recomputed.recent_doses(session, now)
     old_s = time.perf_counter() - started
     with transaction(engine) as session:
         draft = broadcasts.create_draft(
@@ -617,39 +616,6 @@ def staff_figures(engine: Engine, now: datetime) -> list[tuple[str, str, str]]:
         ),
         ("broadcast ✅: recipients fixed", f"{start_s * 1000:.0f} ms", f"{recipients:,} rows"),
     ]
-
-
-def full_recomputation(session: Session, now: datetime) -> Recent:
-    """What /stats did before the dose statuses were stored: `adherence.recent` over every
-    patient's plan, a chunk of patients at a time."""
-    total = Recent()
-    columns = (
-        col(Patient.user_id),
-        col(Patient.first_injection),
-        col(Patient.enrolled_after),
-        col(Patient.time_zone),
-        col(Patient.reminder_time),
-        col(Patient.enrolled_at),
-    )
-    last_id = 0
-    while chunk := session.execute(
-        select(*columns)
-        .where(col(Patient.user_id) > last_id)
-        .order_by(col(Patient.user_id))
-        .limit(CHUNK)
-    ).all():
-        courses = patient_store.courses_of(session, chunk)
-        for patient in chunk:
-            total += recent(
-                courses[patient.user_id],
-                now=now,
-                zone=patient.time_zone,
-                reminder_time=patient.reminder_time,
-                enrolled_at=patient.enrolled_at,
-                days=RECENT_DAYS,
-            )
-        last_id = chunk[-1].user_id
-    return total
 
 
 def empty_tables(engine: Engine) -> None:

@@ -45,16 +45,16 @@ NOTE_LENGTH = 500
 """A diary note's column size: longer notes are cut to it, never refused by the database."""
 
 
-def patient_column(*, index: bool = False) -> Any:
+def patient_column(*, index: bool = False, primary_key: bool = False) -> Any:
     """The patient a row belongs to: deleted with them (ON DELETE CASCADE), so erasure cannot
-    leave it behind."""
+    leave it behind. `primary_key`: a table of one row per patient (or the key's first part)."""
+    key: dict[str, Any] = (
+        {"primary_key": True, "autoincrement": False}
+        if primary_key
+        else {"nullable": False, "index": index}
+    )
     return Field(
-        sa_column=Column(
-            BigInteger,
-            ForeignKey("patients.user_id", ondelete="CASCADE"),
-            nullable=False,
-            index=index,
-        )
+        sa_column=Column(BigInteger, ForeignKey("patients.user_id", ondelete="CASCADE"), **key)
     )
 
 
@@ -370,14 +370,7 @@ class PenStock(SQLModel, table=True):
 
     __tablename__ = "pen_stocks"
 
-    patient_id: int = Field(
-        sa_column=Column(
-            BigInteger,
-            ForeignKey("patients.user_id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    patient_id: int = patient_column(primary_key=True)
     count: int
     counted_at: datetime = Field(description="when the patient last set the count")
     reorder_days: int | None = None
@@ -441,14 +434,7 @@ class DoseStatus(SQLModel, table=True):
     __tablename__ = "dose_statuses"
     __table_args__ = (Index("ix_dose_statuses_window", "counts_until", "status", "counts_from"),)
 
-    patient_id: int = Field(
-        sa_column=Column(
-            BigInteger,
-            ForeignKey("patients.user_id", ondelete="CASCADE"),
-            primary_key=True,
-            autoincrement=False,
-        )
-    )
+    patient_id: int = patient_column(primary_key=True)
     number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     status: str = Field(max_length=16, description="on_time, early, late or missed")
     counts_from: datetime | None = Field(

@@ -25,7 +25,7 @@ from bot.domain.schedule import Course, build_plan, last_planned, next_dose
 from bot.domain.timing import day_start, local_date, local_instant
 from bot.models import DoseRecord, DoseStatus, Patient, table_of
 from bot.store import dose_statuses, doses, figures, patients
-from tests.support import factories
+from tests.support import factories, recomputed
 
 BERLIN = "Europe/Berlin"
 ENROLLED = datetime(2026, 1, 1, tzinfo=UTC)
@@ -236,23 +236,6 @@ def live(engine: Engine, rng: random.Random, user_id: int) -> tuple[Walk, dateti
     return walk, started, now
 
 
-def full_recomputation(session: Session, now: datetime) -> Recent:
-    """The old `/stats`: every patient's plan worked out and judged at `now`."""
-    everyone = session.exec(select(Patient)).all()
-    courses = patients.courses_of(session, everyone)
-    total = Recent()
-    for patient in everyone:
-        total += recent(
-            courses[patient.user_id],
-            now=now,
-            zone=patient.time_zone,
-            reminder_time=patient.reminder_time,
-            enrolled_at=patient.enrolled_at,
-            days=RECENT_DAYS,
-        )
-    return total
-
-
 def edges_of(session: Session) -> set[datetime]:
     """Each missed instant and window edge: as stored, and worked out apart from the rows with
     ZoneInfo (the local midnight 31 days after a dose's day, its reminder + 24 h)."""
@@ -295,7 +278,7 @@ def test_the_stored_figures_equal_a_full_recomputation_at_every_instant(engine: 
         ]
         seen = Recent()
         for now in sorted(moments):
-            expected = full_recomputation(session, now)
+            expected = recomputed.recent_doses(session, now)
             assert figures.recent_doses(session, now) == expected, (now, walks)
             seen += expected
     assert len(moments) > 1500

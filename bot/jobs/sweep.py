@@ -127,10 +127,10 @@ async def run(bot: Bot, app: Services, keep_going: Callable[[], bool] = _always)
 @dataclass(frozen=True)
 class Line:
     """Two connections a batch holds for its messages: one checks a row just before its send
-    (a deferred transaction on SQLite: no write lock), one records the outcome. Without a session
-    or a pool checkout per message, the database's share of a message's cost stays small
-    (measured: a session and a checkout cost more than the statements themselves). The sends in
-    flight share them safely: each use is a whole transaction with no `await` inside."""
+    (one statement on its own: no transaction, no write lock), one records the outcome. Without
+    a session or a pool checkout per message, the database's share of a message's cost stays
+    small (measured: a session and a checkout cost more than the statements themselves). The
+    sends in flight share them safely: each use is whole, with no `await` inside."""
 
     checks: Connection
     writes: Connection
