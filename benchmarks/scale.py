@@ -393,8 +393,8 @@ def claim_instant(engine: Engine, due: int) -> tuple[datetime, int]:
 def time_claims(
     engine: Engine, now: datetime, limit: int, repeats: int, *, rows: bool
 ) -> tuple[list[float], list[tuple[str, Any, bool]]]:
-    """A claim committed, as the sweep runs it: `outbox.take` (ids and leases only) or, with
-    `rows`, `outbox.claim` (and the rows read for sending). The claims are then ended
+    """A claim committed, as the sweep runs it: `outbox.take` (ids and leases only) and, with
+    `rows`, `outbox.rows_of` (the rows read for sending). The claims are then ended
     (untimed) so every run sees the same rows. Also returns the statements of one claim as the
     driver received them (and whether each went to `executemany`)."""
     statements: list[tuple[str, Any, bool]] = []
@@ -411,13 +411,9 @@ def time_claims(
             if not run:
                 event.listen(engine, "before_cursor_execute", capture)
             started = time.perf_counter()
+            held = outbox.take(session, now, limit, LEASE)
             if rows:
-                claimed = outbox.claim(session, now, limit, LEASE)
-                held = outbox.Lease(
-                    tuple(row.id for row in claimed), claimed[0].claim_token, now + LEASE
-                )
-            else:
-                held = outbox.take(session, now, limit, LEASE)
+                outbox.rows_of(session, held)
             session.commit()
             elapsed = time.perf_counter() - started
             if not run:

@@ -29,12 +29,13 @@ from bot import delivery, services, texts
 from bot.db import transaction
 from bot.domain.broadcast import Status, delivered_by_language, text_for
 from bot.domain.outcomes import Outcome
+from bot.domain.reminders import BROADCAST_PRIORITY
 from bot.domain.retries import BROADCAST, backoff, keeps_trying
 from bot.jobs import inflight
 from bot.keyboards.broadcast import progress_keyboard
 from bot.models import Broadcast
 from bot.services import Services
-from bot.store import broadcasts, languages, reminders
+from bot.store import broadcasts, languages, outbox, reminders
 from bot.texts import language
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ async def _work_on(
             waiting = (
                 yields
                 and broadcast.status == Status.SENDING
-                and broadcasts.more_urgent_due(session, now)
+                and outbox.any_due_before(session, BROADCAST_PRIORITY, now)
             )
             if not waiting:
                 language.activate(languages.of(session, broadcast.sender_id))

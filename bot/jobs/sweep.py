@@ -26,7 +26,7 @@ from telegram import Bot
 from telegram.ext import ContextTypes
 
 from bot import delivery, services, texts
-from bot.db import READ_ONLY, session_on, transaction
+from bot.db import session_on, transaction
 from bot.delivery import Message
 from bot.domain.caregivers import Alert
 from bot.domain.checkin import KIND as CHECKIN
@@ -138,10 +138,7 @@ class Line:
 
 @contextmanager
 def held_connections(app: Services) -> Iterator[Line]:
-    with (
-        app.engine.execution_options(**{READ_ONLY: True}).connect() as checks,
-        app.engine.connect() as writes,
-    ):
+    with app.engine.connect() as checks, app.engine.connect() as writes:
         yield Line(checks, writes)
 
 

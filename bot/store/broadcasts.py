@@ -18,14 +18,12 @@ from sqlmodel import select as sql_select
 
 from bot.db import rowcount
 from bot.domain.broadcast import Audience, Status, Tally
-from bot.domain.reminders import BROADCAST_PRIORITY, PRIORITY
 from bot.models import (
     Broadcast,
     BroadcastDelivery,
     BroadcastVersion,
     CaregiverLink,
     LanguageChoice,
-    OutboxMessage,
     Patient,
     table_of,
 )
@@ -500,32 +498,3 @@ def recent(session: Session, limit: int = 10) -> Sequence[Broadcast]:
 def erase_recipient(session: Session, user_id: int) -> None:
     """A user erasing their data takes their delivery rows with them; counts stay."""
     session.exec(delete(BroadcastDelivery).where(col(BroadcastDelivery.user_id) == user_id))
-
-
-MORE_URGENT = tuple(
-    sorted({priority for priority in PRIORITY.values() if priority < BROADCAST_PRIORITY})
-)
-
-
-def more_urgent_due(session: Session, now: datetime) -> bool:
-    """Whether an outbox row that goes before broadcasts (a reminder, an alert, a note) is due
-    and not yet sent: waiting for a sweep, or claimed and on its way. A row only waiting out a
-    back-off or a 429's retry-after (given back with a later `not_before`) does not
-    count: it cannot go now, so holding the broadcast for it would only waste the rate. One
-    range of the pending index per priority, stopping at the first row found."""
-    table = table_of(OutboxMessage)
-    connection = session.connection()
-    for priority in MORE_URGENT:
-        found = connection.execute(
-            select(table.c.id)
-            .where(
-                table.c.finished_at.is_(None),
-                table.c.priority == priority,
-                table.c.due_at <= now,
-                or_(table.c.not_before.is_(None), table.c.not_before <= now),
-            )
-            .limit(1)
-        ).first()
-        if found is not None:
-            return True
-    return False

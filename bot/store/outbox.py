@@ -158,6 +158,17 @@ def take(session: Session, now: datetime, limit: int, lease: timedelta) -> Lease
     return Lease(tuple(found), token, lease_until)
 
 
+def any_due_before(session: Session, priority: int, now: datetime) -> bool:
+    """Whether a row more urgent than `priority` may go now, claimed or not (a broadcast gives
+    way to it): one row of the pending index per priority at most."""
+    connection = session.connection()
+    return any(
+        connection.execute(_ANY_DUE, {"priority": more_urgent, "now": now}).first() is not None
+        for more_urgent in PRIORITIES
+        if more_urgent < priority
+    )
+
+
 def rows_of(session: Session, held: Lease) -> list[Claimed]:
     """The claimed rows themselves, in the claim's order."""
     if not held.ids:
@@ -196,9 +207,8 @@ def finish(
         "why": error[:200] if error else None,
         "tries": row.attempts if attempts is None else attempts,
     }
-    if isinstance(db, Connection):  # the sweep, for every message
-        return bool(_on_driver(_FINISH, db).run(db, values).rowcount)
-    return bool(db.connection().execute(_FINISH, values).rowcount)
+    connection = _connection(db)
+    return bool(_on_driver(_FINISH, connection).run(connection, values).rowcount)
 
 
 def _connection(db: Session | Connection) -> Connection:
@@ -251,18 +261,21 @@ _UNCLAIM = delete(_CLAIMS).where(
 )
 _CLAIMS_TAKE_TURNS = core_select(func.pg_advisory_xact_lock(CLAIM_LOCK))
 _EXPIRED = delete(_CLAIMS).where(_CLAIMS.c.lease_until <= bindparam("now"))
+_DUE_NOW = (
+    _OUTBOX.c.finished_at.is_(None),
+    _OUTBOX.c.priority == bindparam("priority"),
+    _OUTBOX.c.due_at <= bindparam("now"),
+    or_(_OUTBOX.c.not_before.is_(None), _OUTBOX.c.not_before <= bindparam("now")),
+)
+"""A row of one priority that may go now: a range of the pending index. A row waiting out a
+back-off or a 429's retry-after (`not_before` later) may not."""
 _DUE = (
     core_select(_OUTBOX.c.id)
-    .where(
-        _OUTBOX.c.finished_at.is_(None),
-        _OUTBOX.c.priority == bindparam("priority"),
-        _OUTBOX.c.due_at <= bindparam("now"),
-        or_(_OUTBOX.c.not_before.is_(None), _OUTBOX.c.not_before <= bindparam("now")),
-        ~exists().where(_CLAIMS.c.outbox_id == _OUTBOX.c.id),
-    )
+    .where(*_DUE_NOW, ~exists().where(_CLAIMS.c.outbox_id == _OUTBOX.c.id))
     .order_by(_OUTBOX.c.due_at)
     .limit(bindparam("room", type_=Integer))
 )
+_ANY_DUE = core_select(_OUTBOX.c.id).where(*_DUE_NOW).limit(1)
 _LEASE_COLUMNS = ["outbox_id", "claim_token", "lease_until"]
 _TOKEN = bindparam("token", type_=_CLAIMS.c.claim_token.type)
 _UNTIL = bindparam("lease", type_=_CLAIMS.c.lease_until.type)
@@ -351,15 +364,13 @@ def move(session: Session, row: Claimed, due_at: datetime) -> bool:
     return bool(moved.rowcount)
 
 
-def still_claimed(db: Session | Connection, row: Claimed) -> bool:
+def still_claimed(connection: Connection, row: Claimed) -> bool:
     """Checked just before sending: the row was not cancelled (a confirmation, a revocation),
-    erased with its patient, or taken over by another process since it was claimed. On a
-    connection the sweep holds, one statement on its own (no transaction around it)."""
-    if isinstance(db, Connection):
-        found = _on_driver(_STILL_CLAIMED, db).run(db, _held(row)).fetchone()
-        db.connection.driver_connection.commit()  # type: ignore[union-attr]
-        return found is not None
-    return db.connection().execute(_STILL_CLAIMED, _held(row)).first() is not None
+    erased with its patient, or taken over by another process since it was claimed. On the
+    connection the sweep holds for its checks, one statement on its own (no transaction)."""
+    found = _on_driver(_STILL_CLAIMED, connection).run(connection, _held(row)).fetchone()
+    connection.connection.driver_connection.commit()  # type: ignore[union-attr]
+    return found is not None
 
 
 _DRIVER_STATEMENTS: dict[tuple[int, str], DriverStatement] = {}
